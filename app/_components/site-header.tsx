@@ -1,0 +1,44 @@
+import Link from 'next/link';
+import { getActor } from '@/lib/server/actor';
+import { SignOutButton } from './sign-out-button';
+
+export async function SiteHeader() {
+  const actor = await getActor().catch(() => null);
+  const links =
+    actor?.role === 'subscriber'
+      ? [
+          { href: '/dashboard', label: 'Overview' },
+          { href: '/plans', label: 'Plans' },
+          { href: '/add-ons', label: 'Add-ons' },
+          { href: '/history', label: 'History' },
+        ]
+      : actor
+        ? [
+            { href: '/agent', label: 'Find a subscriber' },
+            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/clock', label: 'Test clock' }] : []),
+          ]
+        : [];
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+        <Link href="/" className="text-lg font-bold text-slate-900 no-underline">
+          Switchboard
+        </Link>
+        {actor && (
+          <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
+            {links.map((l) => (
+              <Link key={l.href} href={l.href} className="font-medium">
+                {l.label}
+              </Link>
+            ))}
+            <span className="muted" data-testid="signed-in-as">
+              {actor.name}
+              {actor.role !== 'subscriber' ? ` (${actor.role})` : ''}
+            </span>
+            <SignOutButton />
+          </nav>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,32 @@
+/** Open, migrate and (when empty) seed: what the first start of the portal does. */
+import { openDatabase, type DbHandle, type OpenOptions } from './client';
+import { isSeeded, seedDatabase } from './seed';
+import type { Day } from '../lib/domain/types';
+
+export async function openReady(opts: OpenOptions & { today: Day; log?: (msg: string) => void }): Promise<DbHandle> {
+  const handle = await openDatabase(opts);
+  try {
+    await handle.migrate();
+    if (!(await isSeeded(handle.db))) {
+      const t0 = Date.now();
+      // On PostgreSQL several instances may start together: the first to take the lock seeds.
+      const seeded = await seedOnce(handle, opts.today);
+      if (seeded) opts.log?.(`[db] seeded demo data (${seeded} subscribers) in ${Date.now() - t0} ms`);
+    }
+    return handle;
+  } catch (e) {
+    await handle.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function seedOnce(handle: DbHandle, today: Day): Promise<number> {
+  if (handle.driver === 'pglite') return (await seedDatabase(handle.db, { today })).subscribers;
+  const { sql } = await import('drizzle-orm');
+  return handle.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(72202)`);
+    if (await isSeeded(tx as never)) return 0;
+    // seedDatabase opens its own nested transaction (a savepoint) on tx.
+    return (await seedDatabase(tx as never, { today })).subscribers;
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The database client factory: PGlite in a data folder by default, PostgreSQL through `pg`
+ * when a URL is given. One schema, one set of migrations, one client per process.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+import { acquireLock, type HeldLock } from './lock';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or a transaction on it. */
+export type Queryable = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  driver: 'pglite' | 'pg';
+  /** Queries sent through the driver since start (for benchmarks: round trips). */
+  queryCount(): number;
+  /** Apply the committed SQL migrations (idempotent; serialised across instances on PostgreSQL). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Who opens it, for the lock's message. */
+  command?: string;
+  poolMax?: number;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
+
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  let queries = 0;
+  const logger = { logQuery: () => void queries++ };
+  if (opts.databaseUrl) {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    // Dates as "YYYY-MM-DD" strings, not JS Dates shifted by the local time zone.
+    pg.types.setTypeParser(1082, (v: string) => v);
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
+    pool.on('error', (err) => console.error('[db] idle PostgreSQL client error', err));
+    const db = drizzle({ client: pool, schema, logger }) as unknown as Db;
+    const migrateNow = async () => {
+      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+      // Several instances may start at once: one migrates, the others wait (session advisory
+      // lock, so lock, migrate and unlock share one connection).
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock(72201)');
+        try {
+          await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await client.query('select pg_advisory_unlock(72201)');
+        }
+      } finally {
+        client.release();
+      }
+    };
+    return { db, driver: 'pg', queryCount: () => queries, migrate: migrateNow, close: () => pool.end() };
+  }
+  const dataDir = opts.dataDir ?? path.join(process.cwd(), 'data');
+  const folder = path.join(dataDir, 'pglite');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock: HeldLock = acquireLock(dataDir, opts.command ?? process.argv.slice(1).join(' '));
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const client = await PGlite.create(folder);
+    const db = drizzle({ client, schema, logger }) as unknown as Db;
+    return {
+      db,
+      driver: 'pglite',
+      queryCount: () => queries,
+      migrate: async () => {
+        const { migrate } = await import('drizzle-orm/pglite/migrator');
+        await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      },
+      close: async () => {
+        await client.close();
+        lock.release();
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/** Drop everything (used by db:reset and tests), then the caller migrates and seeds again. */
+export async function dropEverything(handle: DbHandle): Promise<void> {
+  await handle.db.execute(sql.raw('drop schema if exists drizzle cascade'));
+  await handle.db.execute(sql.raw('drop schema public cascade'));
+  await handle.db.execute(sql.raw('create schema public'));
+}

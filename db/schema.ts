@@ -1,0 +1,348 @@
+/**
+ * The one database schema (PostgreSQL 15 compatible; PGlite runs it too).
+ * Money is integer cents; calendar days are `date` columns read as "YYYY-MM-DD" strings.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+export const roleEnum = pgEnum('role', ['subscriber', 'agent', 'admin']);
+export const planStatusEnum = pgEnum('plan_status', ['active', 'retired']);
+export const addOnKindEnum = pgEnum('add_on_kind', ['feature', 'usage']);
+export const orderStatusEnum = pgEnum('order_status', ['applied', 'scheduled', 'cancelled', 'replaced']);
+export const scheduledStatusEnum = pgEnum('scheduled_status', ['pending', 'applied', 'cancelled', 'replaced']);
+export const ledgerKindEnum = pgEnum('ledger_kind', ['recurring', 'proration']);
+export const offerEventEnum = pgEnum('offer_event_type', ['impression', 'accepted', 'dismissed', 'snoozed']);
+
+/** A stored configuration: plan plus sorted add-on codes. */
+export type ConfigJson = { planCode: string; addOns: string[] };
+
+// ---------------------------------------------------------------- people
+
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountNumber: text('account_number').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    /** Display form, e.g. "+1 555-010-0001". */
+    phone: text('phone').notNull(),
+    /** Digits only, for search in any formatting. */
+    phoneDigits: text('phone_digits').notNull(),
+    billingDay: smallint('billing_day').notNull(),
+    joinedOn: date('joined_on', { mode: 'string' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('subscribers_account_number_key').on(t.accountNumber),
+    uniqueIndex('subscribers_email_key').on(t.email),
+    index('subscribers_phone_digits_idx').on(t.phoneDigits),
+    index('subscribers_lower_name_idx').on(sql`lower(${t.name})`),
+    check('subscribers_billing_day_range', sql`${t.billingDay} between 1 and 31`),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: roleEnum('role').notNull(),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_subscriber_id_key').on(t.subscriberId),
+    check(
+      'users_subscriber_role',
+      sql`(${t.role} = 'subscriber') = (${t.subscriberId} is not null)`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------- catalog
+
+export const plans = pgTable('plans', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  monthlyCents: integer('monthly_cents').notNull(),
+  tier: smallint('tier').notNull(),
+  /** null: unlimited. */
+  ldMinutes: integer('ld_minutes'),
+  status: planStatusEnum('status').notNull(),
+  sortOrder: smallint('sort_order').notNull().default(0),
+});
+
+export const addOns = pgTable('add_ons', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  monthlyCents: integer('monthly_cents').notNull(),
+  kind: addOnKindEnum('kind').notNull(),
+  ldMinutes: integer('ld_minutes').notNull().default(0),
+  ldUnlimited: boolean('ld_unlimited').notNull().default(false),
+  intlRateCents: integer('intl_rate_cents'),
+  sortOrder: smallint('sort_order').notNull().default(0),
+});
+
+export const planIncludes = pgTable(
+  'plan_includes',
+  {
+    planCode: text('plan_code').notNull().references(() => plans.code),
+    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+  },
+  (t) => [primaryKey({ columns: [t.planCode, t.addOnCode] })],
+);
+
+export const addOnAvailability = pgTable(
+  'add_on_availability',
+  {
+    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+    planCode: text('plan_code').notNull().references(() => plans.code),
+  },
+  (t) => [primaryKey({ columns: [t.addOnCode, t.planCode] })],
+);
+
+export const addOnRequires = pgTable(
+  'add_on_requires',
+  {
+    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+    requiredCode: text('required_code').notNull().references(() => addOns.code),
+  },
+  (t) => [primaryKey({ columns: [t.addOnCode, t.requiredCode] })],
+);
+
+export const addOnExcludes = pgTable(
+  'add_on_excludes',
+  {
+    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+    excludedCode: text('excluded_code').notNull().references(() => addOns.code),
+  },
+  (t) => [primaryKey({ columns: [t.addOnCode, t.excludedCode] })],
+);
+
+/** Pay-per-use rates (ld_overage, intl), cents per minute. */
+export const usageRates = pgTable('usage_rates', {
+  code: text('code').primaryKey(),
+  centsPerMinute: integer('cents_per_minute').notNull(),
+});
+
+// ---------------------------------------------------------------- subscriptions
+
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    planCode: text('plan_code').notNull().references(() => plans.code),
+    /** Current billing period [start, end). */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    /** Optimistic concurrency: bumped by every change. */
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('subscriptions_subscriber_key').on(t.subscriberId),
+    index('subscriptions_period_end_idx').on(t.periodEnd),
+  ],
+);
+
+export const subscriptionAddOns = pgTable(
+  'subscription_add_ons',
+  {
+    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+    addedOn: date('added_on', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriptionId, t.addOnCode] })],
+);
+
+/** Usage per billing period (the current one accumulates). */
+export const usagePeriods = pgTable(
+  'usage_periods',
+  {
+    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    ldMinutes: integer('ld_minutes').notNull().default(0),
+    intlMinutes: integer('intl_minutes').notNull().default(0),
+    unansweredCalls: integer('unanswered_calls').notNull().default(0),
+    missedWhileBusy: integer('missed_while_busy').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.periodStart] })],
+);
+
+// ---------------------------------------------------------------- orders and ledger
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    /** change | rollover | cancel_scheduled */
+    kind: text('kind').notNull(),
+    status: orderStatusEnum('status').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    reason: text('reason'),
+    fromConfig: jsonb('from_config').$type<ConfigJson>().notNull(),
+    toConfig: jsonb('to_config').$type<ConfigJson>().notNull(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+    totalCents: integer('total_cents').notNull().default(0),
+    /** What the confirm returned, replayed for a repeated idempotency key. */
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('orders_idempotency_key').on(t.subscriptionId, t.idempotencyKey),
+    index('orders_subscriber_created_idx').on(t.subscriberId, t.createdAt),
+  ],
+);
+
+/** The ledger: every charge and credit, booked on the bill of `billPeriodStart`. */
+export const ledgerLines = pgTable(
+  'ledger_lines',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: integer('order_id').references(() => orders.id),
+    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    kind: ledgerKindEnum('kind').notNull(),
+    /** The bill this line appears on: the start of the period it is billed with. */
+    billPeriodStart: date('bill_period_start', { mode: 'string' }).notNull(),
+    itemType: text('item_type').notNull(),
+    itemCode: text('item_code').notNull(),
+    description: text('description').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('ledger_lines_bill_idx').on(t.subscriptionId, t.billPeriodStart),
+    // A period's recurring charges are booked once, whoever (job or reader) books them.
+    uniqueIndex('ledger_lines_recurring_once')
+      .on(t.subscriptionId, t.billPeriodStart, t.itemType, t.itemCode)
+      .where(sql`${t.kind} = 'recurring'`),
+  ],
+);
+
+export const scheduledChanges = pgTable(
+  'scheduled_changes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    orderId: integer('order_id').references(() => orders.id),
+    targetConfig: jsonb('target_config').$type<ConfigJson>().notNull(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+    status: scheduledStatusEnum('status').notNull().default('pending'),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    closedBy: integer('closed_by').references(() => users.id),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('scheduled_changes_one_pending')
+      .on(t.subscriptionId)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+// ---------------------------------------------------------------- offers, audit, notes
+
+export const offerEvents = pgTable(
+  'offer_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    offerKey: text('offer_key').notNull(),
+    kind: text('kind').notNull(),
+    targetConfig: jsonb('target_config').$type<ConfigJson>().notNull(),
+    eventType: offerEventEnum('event_type').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    monthlyPriceChangeCents: integer('monthly_price_change_cents').notNull().default(0),
+    monthlySavingCents: integer('monthly_saving_cents').notNull().default(0),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    /** Suppression end for dismissed/snoozed. */
+    until: date('until', { mode: 'string' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('offer_events_impression_once')
+      .on(t.subscriberId, t.offerKey, t.day)
+      .where(sql`${t.eventType} = 'impression'`),
+    index('offer_events_subscriber_idx').on(t.subscriberId, t.eventType),
+    index('offer_events_day_idx').on(t.day),
+  ],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    actorRole: text('actor_role'),
+    /** The subscriber acted on (on behalf of, or themself). */
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    reason: text('reason'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('audit_events_subscriber_idx').on(t.subscriberId, t.at)],
+);
+
+export const agentNotes = pgTable(
+  'agent_notes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    authorUserId: integer('author_user_id').notNull().references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('agent_notes_subscriber_idx').on(t.subscriberId, t.createdAt)],
+);
+
+/** Failed and successful sign-ins, for throttling across instances. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    email: text('email').notNull(),
+    clientAddress: text('client_address').notNull(),
+    success: boolean('success').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('login_attempts_email_idx').on(t.email, t.at),
+    index('login_attempts_client_idx').on(t.clientAddress, t.at),
+  ],
+);
+
+/** Instance-wide settings shared by all app instances (the test clock). */
+export const appSettings = pgTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

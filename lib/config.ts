@@ -1,0 +1,80 @@
+/**
+ * The one place that reads process.env. Validated with zod; a bad value stops start-up
+ * with a message that names the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
+  DATA_DIR: z.string().trim().optional(),
+  NEXTAUTH_SECRET: z.string().optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  /** "1" lets the test clock be set outside production (on by default in development and test). */
+  SWITCHBOARD_TEST_CLOCK: z.enum(['0', '1']).optional(),
+  /**
+   * What kind of run this is. `next start` always sets NODE_ENV=production, so a local demo or a
+   * test run of the production build says SWITCHBOARD_ENV=development|test (the start script and
+   * the test harness do). Unset under NODE_ENV=production means a real deployment: the test clock
+   * is off and NEXTAUTH_SECRET is required.
+   */
+  SWITCHBOARD_ENV: z.enum(['development', 'production', 'test']).optional(),
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type AppConfig = {
+  env: 'development' | 'production' | 'test';
+  databaseUrl: string | undefined;
+  dataDir: string;
+  authSecret: string;
+  testClockEnabled: boolean;
+  pgPoolMax: number;
+  port: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+};
+
+/** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
+const DEV_SECRET = 'switchboard-development-secret-not-for-production';
+
+let cached: AppConfig | undefined;
+
+export function config(): AppConfig {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const env = e.SWITCHBOARD_ENV ?? e.NODE_ENV;
+  const deployment = env === 'production';
+  const building = process.env.NEXT_PHASE === 'phase-production-build';
+  if (deployment && !e.NEXTAUTH_SECRET && !building) {
+    throw new Error('Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production');
+  }
+  const result: AppConfig = {
+    env,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'data')),
+    authSecret: e.NEXTAUTH_SECRET ?? DEV_SECRET,
+    testClockEnabled: !deployment && e.SWITCHBOARD_TEST_CLOCK !== '0',
+    pgPoolMax: e.PG_POOL_MAX,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+  if (!building) cached = result;
+  return result;
+}
+
+/** For tests that change the environment. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,86 @@
+/**
+ * Domain types. Pure data: no I/O, no framework, no database.
+ * Money is integer cents everywhere. Calendar days are ISO strings "YYYY-MM-DD"
+ * in the operator's time zone (UTC); instants are `Date`.
+ */
+
+export type Cents = number;
+/** A calendar day, "YYYY-MM-DD". */
+export type Day = string;
+
+export type PlanStatus = 'active' | 'retired';
+export type AddOnKind = 'feature' | 'usage';
+
+export interface Plan {
+  code: string;
+  name: string;
+  monthlyCents: Cents;
+  tier: number;
+  /** Long-distance minutes included per period; null means unlimited. */
+  ldMinutes: number | null;
+  /** Add-on codes this plan includes (caller_id, voicemail, ld_unlimited, …). */
+  includes: string[];
+  status: PlanStatus;
+}
+
+export interface AddOn {
+  code: string;
+  name: string;
+  monthlyCents: Cents;
+  kind: AddOnKind;
+  /** Plan codes on which it can be held. */
+  availableOn: string[];
+  /** Add-on codes, each met by an add-on held or included by the plan. */
+  requires: string[];
+  /** Add-on codes that can't be held together with this one. */
+  excludes: string[];
+  /** Extra long-distance minutes per period it grants (ld_300: 300). */
+  ldMinutes: number;
+  /** Grants unlimited long distance (ld_unlimited). */
+  ldUnlimited: boolean;
+  /** International per-minute rate while held or included (intl_saver: 5); null: no effect. */
+  intlRateCents: Cents | null;
+}
+
+/** Pay-per-use rates, from the catalog data. */
+export interface Rates {
+  ldOverageCentsPerMinute: Cents;
+  intlCentsPerMinute: Cents;
+}
+
+export interface Catalog {
+  plans: Plan[];
+  addOns: AddOn[];
+  rates: Rates;
+}
+
+/** A plan plus a set of add-on codes (sorted, unique). */
+export interface Configuration {
+  planCode: string;
+  addOns: string[];
+}
+
+/** Average monthly usage over the last complete periods (periods = how many were averaged). */
+export interface UsageProfile {
+  ldMinutes: number;
+  intlMinutes: number;
+  unansweredCalls: number;
+  missedWhileBusy: number;
+  periods: number;
+}
+
+/** One period's usage record. */
+export interface PeriodUsage {
+  periodStart: Day;
+  ldMinutes: number;
+  intlMinutes: number;
+  unansweredCalls: number;
+  missedWhileBusy: number;
+}
+
+export interface BillingPeriod {
+  start: Day;
+  /** Exclusive: the next period's start. */
+  end: Day;
+  days: number;
+}

@@ -1,0 +1,108 @@
+import 'server-only';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import * as s from '@/db/schema';
+import type { Db, Queryable } from '@/db/client';
+import { planRollover } from '@/lib/domain/rollover';
+import { configKey } from '@/lib/domain/catalog';
+import type { Catalog, Day } from '@/lib/domain/types';
+
+/**
+ * Closes every period of one subscription that has ended by `today`: applies the scheduled
+ * change due at the boundary and books the next period's recurring lines. Runs under a row
+ * lock, re-reads what it decides on, and books through a unique index, so any number of
+ * concurrent runs (job, readers, confirms) book each period once.
+ */
+export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptionId: number, today: Day): Promise<number> {
+  return db.transaction(async (tx) => {
+    const sub = (
+      await tx
+        .select({ id: s.subscriptions.id, subscriberId: s.subscriptions.subscriberId, planCode: s.subscriptions.planCode, periodStart: s.subscriptions.periodStart, periodEnd: s.subscriptions.periodEnd, billingDay: s.subscribers.billingDay })
+        .from(s.subscriptions)
+        .innerJoin(s.subscribers, eq(s.subscribers.id, s.subscriptions.subscriberId))
+        .where(eq(s.subscriptions.id, subscriptionId))
+        .for('update', { of: s.subscriptions })
+    )[0];
+    if (!sub || sub.periodEnd > today) return 0;
+    const addOns = await tx.select({ code: s.subscriptionAddOns.addOnCode }).from(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
+    const pendingRow = (await tx.select().from(s.scheduledChanges).where(and(eq(s.scheduledChanges.subscriptionId, subscriptionId), eq(s.scheduledChanges.status, 'pending'))))[0];
+    const from = { planCode: sub.planCode, addOns: addOns.map((a) => a.code) };
+    const plan = planRollover({
+      catalog,
+      billingDay: sub.billingDay,
+      config: from,
+      period: { start: sub.periodStart, end: sub.periodEnd, days: 0 },
+      pending: pendingRow ? { target: pendingRow.targetConfig, effectiveDate: pendingRow.effectiveDate } : null,
+      today,
+    });
+    if (plan.steps.length === 0) return 0;
+    let config = from;
+    for (const step of plan.steps) {
+      if (step.appliedPending && pendingRow) {
+        await tx.update(s.scheduledChanges).set({ status: 'applied', closedAt: sql`now()` }).where(eq(s.scheduledChanges.id, pendingRow.id));
+        if (pendingRow.orderId) await tx.update(s.orders).set({ status: 'applied' }).where(eq(s.orders.id, pendingRow.orderId));
+        await tx.insert(s.auditEvents).values({
+          subscriberId: sub.subscriberId,
+          action: 'scheduled_change_applied',
+          outcome: 'ok',
+          reason: `Scheduled change effective ${pendingRow.effectiveDate}`,
+          before: config,
+          after: step.config,
+          detail: { scheduledChangeId: pendingRow.id, orderId: pendingRow.orderId },
+        });
+      }
+      config = step.config;
+      await tx
+        .insert(s.ledgerLines)
+        .values(
+          step.recurringLines.map((l) => ({
+            orderId: step.appliedPending ? (pendingRow?.orderId ?? null) : null,
+            subscriptionId,
+            kind: 'recurring' as const,
+            billPeriodStart: step.period.start,
+            itemType: l.itemType,
+            itemCode: l.code,
+            description: l.description,
+            amountCents: l.amountCents,
+          })),
+        )
+        .onConflictDoNothing();
+    }
+    const final = plan.finalConfig;
+    if (configKey(final) !== configKey(from)) {
+      await tx.delete(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
+      if (final.addOns.length) {
+        await tx.insert(s.subscriptionAddOns).values(final.addOns.map((code) => ({ subscriptionId, addOnCode: code, addedOn: plan.finalPeriod.start })));
+      }
+    }
+    await tx
+      .update(s.subscriptions)
+      .set({ planCode: final.planCode, periodStart: plan.finalPeriod.start, periodEnd: plan.finalPeriod.end, version: sql`${s.subscriptions.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(s.subscriptions.id, subscriptionId));
+    return plan.steps.length;
+  });
+}
+
+/** The rollover job: every subscription whose period has ended. Returns periods closed. */
+export async function rolloverDue(db: Db, catalog: Catalog, today: Day, batch = 500): Promise<{ subscriptions: number; periods: number }> {
+  let subscriptions = 0;
+  let periods = 0;
+  let lastId = 0;
+  for (;;) {
+    const due = await db
+      .select({ id: s.subscriptions.id })
+      .from(s.subscriptions)
+      .where(and(lte(s.subscriptions.periodEnd, today), sql`${s.subscriptions.id} > ${lastId}`))
+      .orderBy(asc(s.subscriptions.id))
+      .limit(batch);
+    if (due.length === 0) break;
+    for (const { id } of due) {
+      const n = await rolloverSubscription(db, catalog, id, today);
+      if (n > 0) subscriptions++;
+      periods += n;
+      lastId = id;
+    }
+  }
+  return { subscriptions, periods };
+}
+
+export type { Queryable };

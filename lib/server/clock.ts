@@ -1,0 +1,35 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import { appSettings } from '@/db/schema';
+import type { Queryable } from '@/db/client';
+import { config } from '@/lib/config';
+
+/**
+ * The one clock. In production it is the system clock. Elsewhere a test clock can shift it:
+ * the offset is stored in the database so that every app instance agrees, and time keeps
+ * flowing from the moment it was set.
+ */
+export const CLOCK_KEY = 'clock';
+export type ClockSetting = { offsetMs: number };
+
+export function clockFromSetting(value: unknown, realNow = Date.now()): Date {
+  if (!config().testClockEnabled) return new Date(realNow);
+  const offset = (value as ClockSetting | null | undefined)?.offsetMs;
+  return new Date(realNow + (typeof offset === 'number' && Number.isFinite(offset) ? offset : 0));
+}
+
+/** SQL expression reading the clock setting, to fold into another query (saves a round trip). */
+export const clockSettingSql = sql<ClockSetting | null>`(select ${appSettings.value} from ${appSettings} where ${appSettings.key} = ${CLOCK_KEY})`;
+
+export async function readNow(db: Queryable): Promise<Date> {
+  if (!config().testClockEnabled) return new Date();
+  const rows = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CLOCK_KEY));
+  return clockFromSetting(rows[0]?.value);
+}
+
+export async function writeClockOffset(db: Queryable, offsetMs: number): Promise<void> {
+  await db
+    .insert(appSettings)
+    .values({ key: CLOCK_KEY, value: { offsetMs } })
+    .onConflictDoUpdate({ target: appSettings.key, set: { value: { offsetMs }, updatedAt: sql`now()` } });
+}

@@ -1,0 +1,90 @@
+import 'server-only';
+import { getAddOn, getPlan, features } from '@/lib/domain/catalog';
+import { ldAllowance, monthlyRecurringCents } from '@/lib/domain/pricing';
+import { daysRemaining, lastDayOf, nextPeriod } from '@/lib/domain/periods';
+import { recurringLines } from '@/lib/domain/rollover';
+import type { Catalog } from '@/lib/domain/types';
+import { currentUsage, type AccountState } from './account';
+
+export interface DashboardView {
+  subscriberId: number;
+  name: string;
+  accountNumber: string;
+  phone: string;
+  plan: { code: string; name: string; tier: number; monthlyCents: number; retired: boolean };
+  addOns: { code: string; name: string; monthlyCents: number }[];
+  includedFeatures: { code: string; name: string }[];
+  allFeatures: { code: string; name: string }[];
+  monthlyTotalCents: number;
+  period: { start: string; lastDay: string; end: string; days: number; daysLeft: number };
+  usage: {
+    ldMinutes: number;
+    ldAllowance: number | null;
+    intlMinutes: number;
+    unansweredCalls: number;
+    missedWhileBusy: number;
+  };
+  pending: { effectiveDate: string; planName: string; addOnNames: string[]; monthlyCents: number; byName: string | null } | null;
+  nextBill: {
+    periodStart: string;
+    lines: { description: string; amountCents: number; kind: 'recurring' | 'proration' }[];
+    totalCents: number;
+  };
+  version: number;
+}
+
+/** The subscriber's overview, computed from the account state (no further reads). */
+export function buildDashboard(catalog: Catalog, state: AccountState, today: string, viewerUserId: number): DashboardView {
+  const plan = getPlan(catalog, state.config.planCode);
+  const usage = currentUsage(state);
+  const next = nextPeriod(state.billingDay, state.period);
+  const nextConfig = state.pending && state.pending.effectiveDate <= state.period.end ? state.pending.target : state.config;
+  const recurring = recurringLines(catalog, nextConfig, next).map((l) => ({
+    description: l.description,
+    amountCents: l.amountCents,
+    kind: 'recurring' as const,
+  }));
+  const proration = state.prorationThisPeriod.map((p) => ({ ...p, kind: 'proration' as const }));
+  const lines = [...recurring, ...proration];
+  const pendingPlan = state.pending ? getPlan(catalog, state.pending.target.planCode) : null;
+  return {
+    subscriberId: state.subscriberId,
+    name: state.name,
+    accountNumber: state.accountNumber,
+    phone: state.phone,
+    plan: { code: plan.code, name: plan.name, tier: plan.tier, monthlyCents: plan.monthlyCents, retired: plan.status === 'retired' },
+    addOns: state.config.addOns.map((code) => {
+      const a = getAddOn(catalog, code);
+      return { code, name: a.name, monthlyCents: a.monthlyCents };
+    }),
+    includedFeatures: plan.includes.map((code) => ({ code, name: getAddOn(catalog, code).name })),
+    allFeatures: features(catalog, state.config).map((code) => ({ code, name: getAddOn(catalog, code).name })),
+    monthlyTotalCents: monthlyRecurringCents(catalog, state.config),
+    period: {
+      start: state.period.start,
+      lastDay: lastDayOf(state.period),
+      end: state.period.end,
+      days: state.period.days,
+      daysLeft: daysRemaining(state.period, today),
+    },
+    usage: {
+      ldMinutes: usage?.ldMinutes ?? 0,
+      ldAllowance: ldAllowance(catalog, state.config),
+      intlMinutes: usage?.intlMinutes ?? 0,
+      unansweredCalls: usage?.unansweredCalls ?? 0,
+      missedWhileBusy: usage?.missedWhileBusy ?? 0,
+    },
+    pending:
+      state.pending && pendingPlan
+        ? {
+            effectiveDate: state.pending.effectiveDate,
+            planName: pendingPlan.name,
+            addOnNames: state.pending.target.addOns.map((c) => getAddOn(catalog, c).name),
+            monthlyCents: monthlyRecurringCents(catalog, state.pending.target),
+            byName: state.pending.createdBy && state.pending.createdBy !== viewerUserId ? state.pending.createdByName : null,
+          }
+        : null,
+    nextBill: { periodStart: next.start, lines, totalCents: lines.reduce((s, l) => s + l.amountCents, 0) },
+    version: state.version,
+  };
+}

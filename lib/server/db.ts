@@ -1,0 +1,38 @@
+import 'server-only';
+import { openReady } from '@/db/bootstrap';
+import type { DbHandle } from '@/db/client';
+import { config } from '@/lib/config';
+import { dayOf } from '@/lib/domain/periods';
+import { log } from './log';
+
+/**
+ * One database handle per process, kept on globalThis so that dev reloads reuse the pool
+ * (and the PGlite lock) instead of opening another.
+ */
+const g = globalThis as unknown as { __switchboardDb?: Promise<DbHandle> };
+
+export function getDbHandle(): Promise<DbHandle> {
+  if (process.env.NEXT_PHASE === 'phase-production-build') {
+    throw new Error('The database is not opened during `next build`.');
+  }
+  if (!g.__switchboardDb) {
+    const c = config();
+    g.__switchboardDb = openReady({
+      databaseUrl: c.databaseUrl,
+      dataDir: c.dataDir,
+      poolMax: c.pgPoolMax,
+      command: 'switchboard server',
+      today: dayOf(new Date()),
+      log: (m) => log.info(m),
+    }).catch((e: unknown) => {
+      g.__switchboardDb = undefined;
+      log.error('[db] could not open the database', e);
+      throw e;
+    });
+  }
+  return g.__switchboardDb;
+}
+
+export async function getDb() {
+  return (await getDbHandle()).db;
+}

@@ -1,0 +1,35 @@
+import 'server-only';
+
+export type AppErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'stale'
+  | 'throttled';
+
+/**
+ * The one error type of the data layer. Its message is safe to show to the person who
+ * asked; anything else thrown is logged and replaced by a generic message.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const HTTP_STATUS: Record<AppErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  stale: 409,
+  throttled: 429,
+};

@@ -1,0 +1,45 @@
+/**
+ * npm run db:migrate | db:seed | db:reset — on PGlite (./data) or PostgreSQL (DATABASE_URL).
+ * On PGlite these refuse to run while the server holds the data folder.
+ */
+import { dropEverything } from '../db/client';
+import { isSeeded, seedDatabase } from '../db/seed';
+import { DataFolderLockedError } from '../db/lock';
+import { dayOf } from '../lib/domain/periods';
+import { describeTarget, openRawForScript } from './lib';
+
+async function main() {
+  const cmd = process.argv[2];
+  if (cmd !== 'migrate' && cmd !== 'seed' && cmd !== 'reset') {
+    console.error('Usage: tsx scripts/db.ts migrate|seed|reset');
+    process.exit(2);
+  }
+  const handle = await openRawForScript(`npm run db:${cmd}`);
+  try {
+    if (cmd === 'reset') {
+      await dropEverything(handle);
+      console.log(`Dropped all tables in ${describeTarget()}.`);
+    }
+    await handle.migrate();
+    console.log(`Migrations applied to ${describeTarget()}.`);
+    if (cmd === 'seed' || cmd === 'reset') {
+      if (await isSeeded(handle.db)) {
+        console.log('Demo data is already there (use db:reset to start again).');
+      } else {
+        const r = await seedDatabase(handle.db, { today: dayOf(new Date()) });
+        console.log(`Seeded the catalog, the demo accounts and ${r.subscribers} subscribers.`);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof DataFolderLockedError) {
+    console.error(e.message);
+    process.exit(3);
+  }
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+/**
+ * npm run billing:rollover — closes every period that has ended: applies due scheduled
+ * changes and books the next period's recurring charges. Safe to run any number of times,
+ * and beside the app on PostgreSQL (on PGlite, stop the server first: one process per folder).
+ */
+import { readCatalog } from '../lib/server/catalog';
+import { rolloverDue } from '../lib/server/billing';
+import { readNow } from '../lib/server/clock';
+import { dayOf } from '../lib/domain/periods';
+import { DataFolderLockedError } from '../db/lock';
+import { describeTarget, openForScript } from './lib';
+
+async function main() {
+  const handle = await openForScript('npm run billing:rollover');
+  try {
+    const today = dayOf(await readNow(handle.db));
+    const catalog = await readCatalog(handle.db);
+    const r = await rolloverDue(handle.db, catalog, today);
+    console.log(`Rollover on ${today} (${describeTarget()}): ${r.periods} period(s) closed on ${r.subscriptions} subscription(s).`);
+  } finally {
+    await handle.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof DataFolderLockedError ? e.message : e);
+  process.exit(e instanceof DataFolderLockedError ? 3 : 1);
+});

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations, signIn, signOut } from './helpers';
+
+test('a signed-out visit to the dashboard lands on the login page', async ({ page }) => {
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole('heading', { name: 'Sign in to Switchboard' })).toBeVisible();
+});
+
+test('a wrong password shows an error that does not say which field was wrong', async ({ page }) => {
+  await signIn(page, 'ada@example.com', 'not-the-password');
+  const error = page.getByTestId('login-error');
+  await expect(error).toBeVisible();
+  await expect(error).toHaveText(/email and password combination is not right/);
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('ada signs in and sees Basic at 20.00 and her long-distance usage', async ({ page }) => {
+  await signIn(page, 'ada@example.com');
+  await expect(page).toHaveURL(/\/dashboard/);
+  await expect(page.getByTestId('plan-code')).toHaveText('BASIC');
+  await expect(page.getByTestId('plan-name')).toHaveText('Basic Line');
+  await expect(page.getByTestId('monthly-total')).toHaveText('20.00');
+  await expect(page.getByRole('meter', { name: 'Long-distance minutes' })).toBeVisible();
+  await expect(page.getByTestId('usage-ld-text')).toHaveText(/\d+ of 0 min used/);
+  await expect(page.getByTestId('days-left')).toHaveText(/^\d+$/);
+  await expect(page.getByTestId('next-bill-total')).toBeVisible();
+  await signOut(page);
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('axe finds no violations on the login page and the dashboard', async ({ page }) => {
+  await page.goto('/login');
+  await expectNoAxeViolations(page);
+  await signIn(page, 'ben@example.com');
+  await expect(page).toHaveURL(/\/dashboard/);
+  await expectNoAxeViolations(page);
+});
+
+test('staff land on the agent home', async ({ page }) => {
+  await signIn(page, 'agent@example.com');
+  await expect(page).toHaveURL(/\/agent/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});

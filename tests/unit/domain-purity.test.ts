@@ -1,0 +1,125 @@
+/**
+ * lib/domain is pure TypeScript: no I/O, no framework, no database, and no hidden clock
+ * (the current day is always passed in). This test reads every file under lib/domain.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+
+const DOMAIN = path.resolve(import.meta.dirname, '../../lib/domain');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+/** Source without comments (so documentation may mention what the code must not do). */
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:\\])\/\/.*$/gm, '$1');
+}
+
+/** Every module specifier: import/export … from 'x', import 'x', import('x'), require('x'). */
+function specifiers(source: string): string[] {
+  const out: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"`]([^'"`]+)['"`]/g,
+    /\bimport\s*['"`]([^'"`]+)['"`]/g,
+    /\bimport\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g,
+    /\brequire\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g,
+  ];
+  for (const re of patterns) for (const m of source.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.split('/')[0]!]));
+
+/** Why an import is not allowed in domain code, or null. */
+function forbiddenImport(spec: string, file: string): string | null {
+  const bare = spec.split('/')[0]!;
+  if (spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(bare)) return 'a Node built-in (I/O)';
+  if (/^(next|react|react-dom|drizzle-orm|drizzle-kit|pg|next-auth|server-only)(\/|$)/.test(spec)) return 'a framework or database package';
+  if (spec.startsWith('@electric-sql/')) return 'a database package';
+  if (/(^|\/)(db|server)(\/|$)/.test(spec) || spec.includes('lib/server')) return 'the database or server layer';
+  if (spec.startsWith('.')) {
+    const target = path.resolve(path.dirname(file), spec);
+    if (!target.startsWith(DOMAIN + path.sep)) return 'a module outside lib/domain';
+  } else if (spec.startsWith('@/') && !spec.startsWith('@/lib/domain/')) {
+    return 'a module outside lib/domain';
+  }
+  return null;
+}
+
+/** Reads of the ambient clock. */
+function clockReads(source: string): string[] {
+  const found: string[] = [];
+  if (/\bnew\s+Date\s*\(\s*\)/.test(source)) found.push('new Date()');
+  if (/\bnew\s+Date\b(?!\s*\()/.test(source)) found.push('new Date');
+  if (/\bDate\s*\.\s*now\b/.test(source)) found.push('Date.now');
+  return found;
+}
+
+function problems(file: string, raw: string): string[] {
+  const source = stripComments(raw);
+  const out: string[] = [];
+  for (const spec of specifiers(source)) {
+    const why = forbiddenImport(spec, file);
+    if (why) out.push(`${path.basename(file)} imports "${spec}": ${why}`);
+  }
+  for (const c of clockReads(source)) out.push(`${path.basename(file)} reads the clock with ${c}; pass the day in`);
+  return out;
+}
+
+describe('domain purity', () => {
+  const files = filesUnder(DOMAIN).filter((f) => /\.(ts|tsx|js|mjs|cjs)$/.test(f));
+
+  it('finds the domain files', () => {
+    const names = files.map((f) => path.basename(f));
+    for (const expected of ['types.ts', 'catalog.ts', 'pricing.ts', 'periods.ts', 'proration.ts', 'changes.ts', 'rollover.ts', 'index.ts']) {
+      expect(names).toContain(expected);
+    }
+  });
+
+  it.each(files.map((f) => [path.relative(DOMAIN, f), f]))(
+    '%s has no I/O, framework, database or clock',
+    (_name, file) => {
+      expect(problems(file, readFileSync(file, 'utf8'))).toEqual([]);
+    },
+  );
+
+  it('the checker itself catches what it must', () => {
+    const f = path.join(DOMAIN, 'example.ts');
+    const bad = [
+      "import { db } from '../../db/client';",
+      "import { headers } from 'next/headers';",
+      "import React from 'react';",
+      "import { eq } from 'drizzle-orm';",
+      "import { Pool } from 'pg';",
+      "import { PGlite } from '@electric-sql/pglite';",
+      "import { readFileSync } from 'node:fs';",
+      "import fs from 'fs';",
+      "import { x } from '../server/session';",
+      "import { y } from '@/lib/server/auth';",
+      "import type { Z } from '@/db/schema';",
+      "const m = await import('node:crypto');",
+      "const p = require('path');",
+      "export * from '../other';",
+      'const now = new Date();',
+      'const now = new Date;',
+      'const t = Date.now();',
+    ];
+    for (const line of bad) expect(problems(f, line), line).not.toEqual([]);
+    const good = [
+      "import { getPlan } from './catalog';",
+      "import type { Day } from '@/lib/domain/types';",
+      "export * from './offers';",
+      'const d = new Date(Date.UTC(2026, 10, 1));',
+      'const d = new Date(ms);',
+      '// never call Date.now() here',
+      '/* new Date() is banned */',
+    ];
+    for (const line of good) expect(problems(f, line), line).toEqual([]);
+  });
+});
