@@ -44,7 +44,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     // Dates as "YYYY-MM-DD" strings, not JS Dates shifted by the local time zone.
     pg.types.setTypeParser(1082, (v: string) => v);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
-    pool.on('error', (err) => console.error('[db] idle PostgreSQL client error', err));
+    pool.on('error', (err) => console.error(`[db] idle PostgreSQL client error: ${err.message}`));
     const db = drizzle({ client: pool, schema, logger }) as unknown as Db;
     const migrateNow = async () => {
       const { migrate } = await import('drizzle-orm/node-postgres/migrator');

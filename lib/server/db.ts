@@ -36,3 +36,8 @@ export function getDbHandle(): Promise<DbHandle> {
 export async function getDb() {
   return (await getDbHandle()).db;
 }
+
+/** Tests point the data layer at their own database. */
+export function useDbHandleForTests(handle: DbHandle | undefined): void {
+  g.__switchboardDb = handle ? Promise.resolve(handle) : undefined;
+}
