@@ -6,3 +6,4 @@ export * from './periods';
 export * from './proration';
 export * from './changes';
 export * from './rollover';
+export * from './offers';

@@ -33,3 +33,18 @@ export async function writeClockOffset(db: Queryable, offsetMs: number): Promise
     .values({ key: CLOCK_KEY, value: { offsetMs } })
     .onConflictDoUpdate({ target: appSettings.key, set: { value: { offsetMs }, updatedAt: sql`now()` } });
 }
+
+/** The clock as an admin or a test suite sees it. */
+export interface ClockState {
+  enabled: boolean;
+  now: string;
+  offsetMs: number;
+}
+
+export async function readClockState(db: Queryable): Promise<ClockState> {
+  const enabled = config().testClockEnabled;
+  if (!enabled) return { enabled, now: new Date().toISOString(), offsetMs: 0 };
+  const rows = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CLOCK_KEY));
+  const offset = (rows[0]?.value as ClockSetting | undefined)?.offsetMs ?? 0;
+  return { enabled, now: new Date(Date.now() + offset).toISOString(), offsetMs: offset };
+}

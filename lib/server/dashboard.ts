@@ -24,7 +24,7 @@ export interface DashboardView {
     unansweredCalls: number;
     missedWhileBusy: number;
   };
-  pending: { effectiveDate: string; planName: string; addOnNames: string[]; monthlyCents: number; byName: string | null } | null;
+  pending: { id: number; effectiveDate: string; planName: string; addOnNames: string[]; monthlyCents: number; byName: string | null } | null;
   nextBill: {
     periodStart: string;
     lines: { description: string; amountCents: number; kind: 'recurring' | 'proration' }[];
@@ -77,6 +77,7 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
     pending:
       state.pending && pendingPlan
         ? {
+            id: state.pending.id,
             effectiveDate: state.pending.effectiveDate,
             planName: pendingPlan.name,
             addOnNames: state.pending.target.addOns.map((c) => getAddOn(catalog, c).name),

@@ -244,10 +244,14 @@ describe('bestValue', () => {
     expect(bestValue(catalogData, cfg('BASIC', 'caller_id'), usage)).toEqual({ config: cfg('PLUS'), costCents: 2500 });
   });
 
-  it('prefers the current configuration on a tie', () => {
-    // Eve's BASIC + ld_300 costs 43.50 too, like her current configuration.
-    const usage: UsageProfile = { ldMinutes: 80, intlMinutes: 0, unansweredCalls: 0, missedWhileBusy: 0, periods: 1 };
-    expect(bestValue(catalogData, cfg('BASIC'), usage)).toEqual({ config: cfg('BASIC'), costCents: 2800 });
+  it('prefers the current configuration on a tie, then the smaller change', () => {
+    // 180 min: PLUS 25 + 8.00 = 33.00 = PLUS + ld_300 33.00 (PREMIUM 35.00).
+    const usage: UsageProfile = { ldMinutes: 180, intlMinutes: 0, unansweredCalls: 0, missedWhileBusy: 0, periods: 1 };
+    expect(bestValue(catalogData, cfg('PLUS'), usage)).toEqual({ config: cfg('PLUS'), costCents: 3300 });
+    expect(bestValue(catalogData, cfg('PLUS', 'ld_300'), usage)).toEqual({ config: cfg('PLUS', 'ld_300'), costCents: 3300 });
+    // From PLUS + intl_saver (no international use): PLUS and PLUS + ld_300 both cost 33.00
+    // and both are one add-on change away; the lower recurring price wins.
+    expect(bestValue(catalogData, cfg('PLUS', 'intl_saver'), usage)).toEqual({ config: cfg('PLUS'), costCents: 3300 });
   });
 });
 
@@ -397,10 +401,10 @@ describe('evidence thresholds', () => {
   });
 
   it('a saving of 0.99 is not worth an offer; 1.00 is', () => {
-    // BASIC at 89.9 min: 20 + 8.99 = 28.99 vs BASIC + ld_300 28.00 → 0.99.
-    expect(offersFor(cfg('BASIC'), basic({ ldMinutes: 89.9 })).status).toBe('none');
-    const offers = offersOf(offersFor(cfg('BASIC'), basic({ ldMinutes: 90 })));
-    expect(offers.map((o) => [o.key, o.monthlySavingCents])).toEqual([['cross_sell:BASIC+ld_300', 100]]);
+    // BASIC at 59.9 min: 20 + 5.99 = 25.99 vs PLUS 25.00 (100 min included) → 0.99.
+    expect(offersFor(cfg('BASIC'), basic({ ldMinutes: 59.9 })).status).toBe('none');
+    const offers = offersOf(offersFor(cfg('BASIC'), basic({ ldMinutes: 60 })));
+    expect(offers.map((o) => [o.key, o.monthlySavingCents, o.bestValue])).toEqual([['up_sell:PLUS', 100, true]]);
   });
 
   it('voicemail from 5 unanswered calls a month, not 4.9', () => {
@@ -467,8 +471,15 @@ describe('wording', () => {
   });
 
   it('tells an agent that leaving a retired plan is one-way', () => {
-    const offers = offersOf(offersFor(cfg('LEGACY'), { ldMinutes: 600, intlMinutes: 0, unansweredCalls: 0, missedWhileBusy: 0, periods: 1 }));
+    // LEGACY, 600 min, 12 unanswered: 22 + 55.00 = 77.00. Best value LEGACY + ld_unlimited
+    // 37.00 (saves 40.00); Premium + ld_300 43.00 (34.00) and Unlimited 50.00 (27.00) bring
+    // voicemail; Unlimited is the smaller change (no add-on), so neither hides the other.
+    // Add Voicemail (82.00) comes fourth.
+    const usage: UsageProfile = { ldMinutes: 600, intlMinutes: 0, unansweredCalls: 12, missedWhileBusy: 0, periods: 1 };
+    const offers = offersOf(offersFor(cfg('LEGACY'), usage));
+    expect(offers.map((o) => o.key)).toEqual(['cross_sell:LEGACY+ld_unlimited', 'up_sell:PREMIUM+ld_300', 'up_sell:UNLIMITED']);
     const leaving = offers.find((o) => o.target.planCode !== 'LEGACY');
+    expect(offers[0]!.talkingPoints.join(' ')).not.toMatch(/no longer offered/);
     expect(leaving?.talkingPoints).toContain("Classic Line is no longer offered: once you leave it, you can't switch back.");
   });
 });

@@ -1,0 +1,39 @@
+'use client';
+import { useActionState } from 'react';
+import { cancelScheduledAction } from '@/app/_actions/changes';
+import type { ActionState } from '@/lib/server/action';
+import { StatusMessage } from './status-message';
+
+const idle: ActionState = { status: 'idle', message: '' };
+
+/** The scheduled-change card; once cancelled it says so in place of the change. */
+export function ScheduledChangeCard({ subscriberId, scheduledChangeId, staff, children }: { subscriberId: number; scheduledChangeId: number; staff: boolean; children: React.ReactNode }) {
+  const [state, action, pending] = useActionState(cancelScheduledAction, idle);
+  const done = state.status === 'success';
+  return (
+    <section aria-labelledby="pending-heading" className="card border-amber-300 bg-amber-50" data-testid="scheduled-change">
+      <h2 id="pending-heading" className="text-lg font-semibold">
+        {done ? 'Scheduled change cancelled' : 'Scheduled change'}
+      </h2>
+      {!done && children}
+      <form action={action} className="mt-3 space-y-2">
+        <input type="hidden" name="subscriberId" value={subscriberId} />
+        <input type="hidden" name="scheduledChangeId" value={scheduledChangeId} />
+        {staff && !done && (
+          <div>
+            <label htmlFor="cancel-reason" className="label">
+              Reason (for the audit trail)
+            </label>
+            <input id="cancel-reason" name="reason" className="field" required maxLength={500} />
+          </div>
+        )}
+        {!done && (
+          <button type="submit" className="btn-danger" disabled={pending}>
+            {pending ? 'Cancelling…' : 'Cancel this change'}
+          </button>
+        )}
+        <StatusMessage state={state} testId="cancel-message" />
+      </form>
+    </section>
+  );
+}

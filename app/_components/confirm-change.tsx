@@ -1,0 +1,69 @@
+'use client';
+import Link from 'next/link';
+import { useActionState } from 'react';
+import { confirmChangeAction } from '@/app/_actions/changes';
+import type { ActionState } from '@/lib/server/action';
+import type { ConfirmResult } from '@/lib/server/changes';
+import { StatusMessage } from './status-message';
+
+const idle: ActionState<ConfirmResult> = { status: 'idle', message: '' };
+
+export function ConfirmChange(props: {
+  subscriberId: number;
+  planCode: string;
+  addOns: string[];
+  version: number;
+  idempotencyKey: string;
+  applyNow: boolean;
+  offerKey: string | null;
+  staff: boolean;
+  base: string;
+  scheduled: boolean;
+  freshPreviewHref: string;
+}) {
+  const [state, action, pending] = useActionState(confirmChangeAction, idle);
+  const done = state.status === 'success';
+  return (
+    <form action={action} className="space-y-3" data-testid="confirm-form">
+      <input type="hidden" name="subscriberId" value={props.subscriberId} />
+      <input type="hidden" name="plan" value={props.planCode} />
+      <input type="hidden" name="addOns" value={props.addOns.join(',')} />
+      <input type="hidden" name="version" value={props.version} />
+      <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
+      <input type="hidden" name="applyNow" value={props.applyNow ? 'true' : 'false'} />
+      {props.offerKey && <input type="hidden" name="offerKey" value={props.offerKey} />}
+      {props.staff && (
+        <div>
+          <label htmlFor="reason" className="label">
+            Reason (required; recorded in the audit trail)
+          </label>
+          <textarea id="reason" name="reason" className="field" rows={2} required maxLength={500} aria-invalid={state.fieldErrors?.reason ? true : undefined} aria-describedby={state.fieldErrors?.reason ? 'reason-error' : undefined} />
+          {state.fieldErrors?.reason && (
+            <p id="reason-error" className="mt-1 text-sm text-red-800">
+              {state.fieldErrors.reason.join(' ')}
+            </p>
+          )}
+        </div>
+      )}
+      <StatusMessage state={state} testId="confirm-message" />
+      {state.status === 'error' && state.code === 'stale' && (
+        <p>
+          <a href={props.freshPreviewHref} className="font-semibold">
+            See the fresh preview
+          </a>
+        </p>
+      )}
+      {done ? (
+        <p>
+          <Link href={props.base || '/dashboard'} className="font-semibold">
+            Back to the overview
+          </Link>
+        </p>
+      ) : (
+        <button type="submit" className="btn-primary" disabled={pending} aria-disabled={pending}>
+          {pending ? 'Confirming…' : props.scheduled ? 'Confirm and schedule' : 'Confirm change'}
+        </button>
+      )}
+    </form>
+  );
+}

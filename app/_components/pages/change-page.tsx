@@ -1,0 +1,191 @@
+import Link from 'next/link';
+import { z } from 'zod';
+import { previewChange, type Preview } from '@/lib/server/changes';
+import { AppError } from '@/lib/server/errors';
+import { resolvePageSubject } from '@/lib/server/pages';
+import { changeHref } from '@/lib/server/views';
+import { ConfirmChange } from '../confirm-change';
+import { formatCents, formatDay, formatSignedCents } from '../format';
+
+const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_]+$/);
+const querySchema = z.object({
+  plan: code,
+  addOns: z
+    .string()
+    .max(400)
+    .optional()
+    .transform((v) => (v ? v.split(',').filter(Boolean) : []))
+    .pipe(z.array(code).max(20)),
+  offer: z.string().max(200).regex(/^[a-z_]+:[A-Za-z0-9_+]+$/).optional(),
+  now: z.enum(['1']).optional(),
+});
+
+type Search = Record<string, string | string[] | undefined>;
+
+const REMOVAL: Record<string, string> = { redundant: 'included in the new plan', not_offered: 'not offered on the new plan', requirement_lost: 'requirement no longer met', requested: 'removed as you asked' };
+
+export async function ChangePage({ subscriberParam, searchParams }: { subscriberParam?: string; searchParams: Search }) {
+  const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
+  const flat = Object.fromEntries(Object.entries(searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const parsed = querySchema.safeParse(flat);
+  const back = base ? `${base}/plans` : '/plans';
+  if (!parsed.success) {
+    return <Problem title="That change can't be previewed" message="The link is incomplete or malformed: choose a plan or an add-on again." back={back} />;
+  }
+  const q = parsed.data;
+  const applyNow = staff && q.now === '1';
+  let preview: Preview;
+  try {
+    preview = await previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow });
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'invalid' || e.code === 'forbidden')) return <Problem title="That change can't be made" message={e.message} back={back} />;
+    throw e;
+  }
+  const p = preview.plan;
+  const scheduled = p.timing === 'end_of_period';
+  const selfHref = changeHref(base, { planCode: q.plan, addOns: q.addOns }, { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? { now: '1' } : {}) });
+  const nowToggleHref = changeHref(base, { planCode: q.plan, addOns: q.addOns }, { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? {} : { now: '1' }) });
+  return (
+    <>
+      <h1 className="mb-1 text-2xl font-bold">Review your change</h1>
+      <p className="mb-6 text-lg" data-testid="preview-summary">
+        {p.summary}
+      </p>
+      <div className="grid gap-5 md:grid-cols-2">
+        <section aria-labelledby="what-heading" className="card">
+          <h2 id="what-heading" className="mb-2 text-lg font-semibold">
+            What changes
+          </h2>
+          <dl className="space-y-2 text-sm">
+            <div>
+              <dt className="font-medium">Plan</dt>
+              <dd data-testid="preview-plan">{p.planChanged ? `${p.fromPlan.name} → ${p.toPlan.name}` : `${p.toPlan.name} (unchanged)`}</dd>
+            </div>
+            {p.addedAddOns.length > 0 && (
+              <div>
+                <dt className="font-medium">Add-ons added</dt>
+                <dd data-testid="preview-added">{p.addedAddOns.map((a) => a.name).join(', ')}</dd>
+              </div>
+            )}
+            {p.removedAddOns.length > 0 && (
+              <div>
+                <dt className="font-medium">Add-ons removed</dt>
+                <dd>
+                  <ul className="list-disc pl-5" data-testid="preview-removed">
+                    {p.removedAddOns.map((a) => (
+                      <li key={a.code} data-testid={`removed-${a.code}`} data-reason={a.reason}>
+                        {a.name}: {REMOVAL[a.reason]}. {a.explanation}
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </div>
+            )}
+            <div>
+              <dt className="font-medium">Features gained</dt>
+              <dd data-testid="preview-gained">{p.featuresGained.length ? p.featuresGained.map((f) => f.name).join(', ') : 'None'}</dd>
+            </div>
+            <div>
+              <dt className="font-medium">Features lost</dt>
+              <dd data-testid="preview-lost" className={p.featuresLost.length ? 'font-semibold text-red-800' : ''}>
+                {p.featuresLost.length ? p.featuresLost.map((f) => f.name).join(', ') : 'None'}
+              </dd>
+            </div>
+            <div>
+              <dt className="font-medium">Takes effect</dt>
+              <dd data-testid="preview-effective">
+                {scheduled ? `${formatDay(p.effectiveDate)}, at the end of your billing period` : `Today, ${formatDay(p.effectiveDate)}`}
+              </dd>
+            </div>
+          </dl>
+          {p.leavesRetiredPlan && (
+            <p className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm" data-testid="preview-retired-warning">
+              {p.fromPlan.name} is a retired plan. Once you leave it you can&apos;t switch back to it.
+            </p>
+          )}
+          {p.replacesPending && (
+            <p className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm" data-testid="preview-replaces">
+              This replaces the change scheduled for {formatDay(p.replacesPending.effectiveDate)}.
+            </p>
+          )}
+        </section>
+        <section aria-labelledby="money-heading" className="card">
+          <h2 id="money-heading" className="mb-2 text-lg font-semibold">
+            What you pay
+          </h2>
+          <p className="text-sm">
+            Monthly: {formatCents(p.currentMonthlyCents)} → <span className="font-semibold" data-testid="preview-new-monthly">{formatCents(p.newMonthlyCents)}</span> (
+            <span data-testid="preview-monthly-change">{formatSignedCents(p.monthlyChangeCents)}</span>)
+          </p>
+          {p.prorationLines.length > 0 ? (
+            <table className="mt-3 w-full text-sm" data-testid="preview-proration">
+              <caption className="text-left font-medium">Prorated for the rest of this period</caption>
+              <tbody>
+                {p.prorationLines.map((l, i) => (
+                  <tr key={i} className="border-t border-slate-100">
+                    <td className="py-1">{l.description}</td>
+                    <td className="py-1 text-right tabular-nums">{formatSignedCents(l.amountCents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr className="border-t border-slate-300 font-semibold">
+                  <th scope="row" className="py-1 text-left">Net on your next bill</th>
+                  <td className="py-1 text-right tabular-nums" data-testid="preview-proration-total">{formatSignedCents(p.prorationTotalCents)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          ) : (
+            <p className="mt-3 text-sm">No prorated charges: the change happens at the start of a new period.</p>
+          )}
+          <p className="mt-3 text-sm">
+            Next bill ({formatDay(p.period.end)}): <span className="font-semibold" data-testid="preview-next-bill">{formatCents(p.nextBill.totalCents + preview.earlierProrationCents)}</span>
+            {preview.earlierProrationCents !== 0 ? ` (includes ${formatSignedCents(preview.earlierProrationCents)} from earlier changes this period)` : ''}
+          </p>
+          <p className="muted mt-3 text-sm" data-testid="preview-undo">
+            {p.undo}
+          </p>
+        </section>
+      </div>
+      {staff && p.newMonthlyCents < p.currentMonthlyCents && (
+        <p className="mt-4 text-sm">
+          <Link href={nowToggleHref} data-testid="apply-now-toggle">
+            {applyNow ? 'Schedule it for the end of the period instead' : 'Apply now with a prorated credit (agent option)'}
+          </Link>
+        </p>
+      )}
+      <div className="card mt-5">
+        <ConfirmChange
+          subscriberId={subscriberId}
+          planCode={p.target.planCode}
+          addOns={p.target.addOns}
+          version={preview.version}
+          idempotencyKey={preview.idempotencyKey}
+          applyNow={applyNow}
+          offerKey={q.offer ?? null}
+          staff={staff}
+          base={base}
+          scheduled={scheduled}
+          freshPreviewHref={selfHref}
+        />
+        <p className="mt-3 text-sm">
+          <Link href={back}>Back without changing anything</Link>
+        </p>
+      </div>
+    </>
+  );
+}
+
+function Problem({ title, message, back }: { title: string; message: string; back: string }) {
+  return (
+    <>
+      <h1 className="mb-3 text-2xl font-bold">{title}</h1>
+      <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="preview-error">
+        {message}
+      </p>
+      <p className="mt-4">
+        <Link href={back}>Back to plans</Link>
+      </p>
+    </>
+  );
+}

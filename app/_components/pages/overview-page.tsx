@@ -1,0 +1,28 @@
+import { loadSubscriberContext } from '@/lib/server/context';
+import { buildDashboard } from '@/lib/server/dashboard';
+import { offersFor, recordImpressions } from '@/lib/server/offers';
+import { resolvePageSubject } from '@/lib/server/pages';
+import { AccountOverview } from '../account-overview';
+import { OffersSection } from '../offers-section';
+import { PendingChange } from '../pending-change';
+
+export async function OverviewPage({ subscriberParam }: { subscriberParam?: string }) {
+  const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
+  const { db, catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_dashboard');
+  const view = buildDashboard(catalog, state, actor.today, actor.userId);
+  const offers = offersFor(catalog, state, actor.today);
+  if (offers.status === 'offers') await recordImpressions(db, actor, subscriberId, offers.offers);
+  return (
+    <>
+      <h1 className="mb-1 text-2xl font-bold">{staff ? view.name : `Hello, ${view.name.split(' ')[0]}`}</h1>
+      <p className="muted mb-6 text-sm">
+        Account <span data-testid="account-number">{view.accountNumber}</span> · <span data-testid="phone">{view.phone}</span>
+      </p>
+      <div className="grid gap-5">
+        <PendingChange view={view} staff={staff} />
+        <OffersSection result={offers} subscriberId={subscriberId} base={base} staff={staff} />
+        <AccountOverview view={view} />
+      </div>
+    </>
+  );
+}

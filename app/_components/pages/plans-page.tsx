@@ -1,0 +1,59 @@
+import Link from 'next/link';
+import { loadSubscriberContext } from '@/lib/server/context';
+import { resolvePageSubject } from '@/lib/server/pages';
+import { buildPlanCards, changeHref } from '@/lib/server/views';
+import { formatCents, formatSignedCents } from '../format';
+
+export async function PlansPage({ subscriberParam }: { subscriberParam?: string }) {
+  const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
+  const { catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_plans');
+  const cards = buildPlanCards(catalog, state, actor.today);
+  return (
+    <>
+      <h1 className="mb-1 text-2xl font-bold">Plans{staff ? ` for ${state.name}` : ''}</h1>
+      <p className="muted mb-6 text-sm">All plans include unlimited local calling. Prices are per month; the change shown is for {staff ? 'this account' : 'you'}, add-ons included.</p>
+      <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="plans">
+        {cards.map((c) => (
+          <li key={c.code} className={`card flex flex-col ${c.current ? 'border-2 border-blue-700' : ''}`} data-testid={`plan-card-${c.code}`} aria-current={c.current ? 'true' : undefined}>
+            <h2 className="text-lg font-semibold">{c.name}</h2>
+            {c.current && (
+              <p className="text-sm font-semibold text-blue-800" data-testid="current-plan">
+                Your current plan{c.status === 'retired' ? ' (retired: no longer sold)' : ''}
+              </p>
+            )}
+            <p className="mt-2 text-2xl font-bold tabular-nums">{formatCents(c.monthlyCents)}</p>
+            <p className="text-sm">{c.ldMinutes === null ? 'Unlimited long distance' : `${c.ldMinutes} long-distance minutes`}</p>
+            <h3 className="mt-3 text-sm font-semibold">Included</h3>
+            {c.included.length === 0 ? (
+              <p className="muted text-sm">No calling features</p>
+            ) : (
+              <ul className="list-disc pl-5 text-sm">
+                {c.included.map((f) => (
+                  <li key={f.code}>{f.name}</li>
+                ))}
+              </ul>
+            )}
+            <div className="mt-auto pt-4">
+              {!c.current && c.monthlyChangeCents !== null && c.target && (
+                <>
+                  <p className="text-sm">
+                    Your monthly total:{' '}
+                    <span className="font-semibold tabular-nums" data-testid={`plan-change-${c.code}`}>
+                      {formatSignedCents(c.monthlyChangeCents)}
+                    </span>
+                  </p>
+                  <p className="muted text-xs">{c.timing === 'now' ? 'Takes effect today, prorated.' : 'Takes effect at the end of your billing period.'}</p>
+                  {c.removed.length > 0 && <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>}
+                  <Link href={changeHref(base, c.target)} className="btn-primary mt-2 w-full no-underline hover:no-underline" aria-label={`Review a change to ${c.name}`}>
+                    Review change
+                  </Link>
+                </>
+              )}
+              {!c.current && c.unavailable && <p className="muted text-sm">{c.unavailable}</p>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getActor } from '@/lib/server/actor';
+import { readClockState } from '@/lib/server/clock';
+import { getDb } from '@/lib/server/db';
+import { ClockForm } from '@/app/_components/clock-form';
+
+export const metadata: Metadata = { title: 'Test clock' };
+
+export default async function ClockPage() {
+  const actor = await getActor();
+  if (!actor) redirect('/login');
+  if (actor.role !== 'admin') redirect('/');
+  const clock = await readClockState(await getDb());
+  return (
+    <>
+      <h1 className="mb-2 text-2xl font-bold">Test clock</h1>
+      {!clock.enabled ? (
+        <p data-testid="clock-disabled">The test clock is off in production: the portal uses the real time.</p>
+      ) : (
+        <>
+          <p className="mb-1">
+            The portal&apos;s clock reads <strong data-testid="clock-now">{clock.now}</strong>
+            {clock.offsetMs !== 0 ? ` (${(clock.offsetMs / 86_400_000).toFixed(2)} days from real time)` : ' (real time)'}.
+          </p>
+          <p className="muted mb-4 text-sm">Every app instance reads the same clock. Moving it past a period end lets the next visit (or `npm run billing:rollover`) close the period.</p>
+          <ClockForm />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import 'server-only';
+import { z } from 'zod';
+import { AppError } from './errors';
+import { log } from './log';
+
+/** What every server action returns to `useActionState`. */
+export type ActionState<T = undefined> = {
+  status: 'idle' | 'success' | 'error';
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+  /** Error kind, for the UI to offer the right next step (e.g. a fresh preview). */
+  code?: string;
+  data?: T;
+};
+
+export const idle: ActionState = { status: 'idle', message: '' };
+
+/** Turns zod issues into field errors and one readable message. */
+export function invalid(error: z.ZodError): ActionState<never> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'form';
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  const first = error.issues[0];
+  return { status: 'error', code: 'invalid', message: `Please check the form: ${first ? `${first.path.join('.') || 'input'}: ${first.message}` : 'invalid input'}.`, fieldErrors };
+}
+
+/**
+ * Runs an action body: parses input with zod, maps the data layer's AppError to a message
+ * the user can act on, logs anything unexpected with context and shows no stack.
+ */
+export async function runAction<I, T>(
+  name: string,
+  schema: z.ZodType<I>,
+  raw: unknown,
+  body: (input: I) => Promise<{ message: string; data?: T }>,
+): Promise<ActionState<T>> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return invalid(parsed.error);
+  try {
+    const r = await body(parsed.data);
+    return { status: 'success', message: r.message, data: r.data };
+  } catch (e) {
+    if (e instanceof AppError) return { status: 'error', code: e.code, message: e.message, fieldErrors: e.fieldErrors };
+    // next/navigation's redirect and notFound are control flow: let them through.
+    if (e && typeof e === 'object' && 'digest' in e && typeof (e as { digest: unknown }).digest === 'string' && /^NEXT_/.test((e as { digest: string }).digest)) throw e;
+    log.error(`[action ${name}] failed`, e);
+    return { status: 'error', code: 'internal', message: 'Something went wrong on our side and nothing was changed. Please try again.' };
+  }
+}
+
+/** FormData → plain object (repeated keys become arrays). */
+export function formObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of form.entries()) {
+    if (typeof v !== 'string') continue;
+    if (k.startsWith('$ACTION')) continue;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import 'server-only';
+import { desc, eq, sql } from 'drizzle-orm';
+import * as s from '@/db/schema';
+import { configKey, findAddOn, findPlan } from '@/lib/domain/catalog';
+import type { Catalog, Configuration } from '@/lib/domain/types';
+import type { Actor } from './actor';
+import { loadSubscriberContext } from './context';
+
+export interface HistoryEntry {
+  orderId: number;
+  createdAt: string;
+  status: 'applied' | 'scheduled' | 'cancelled' | 'replaced';
+  effectiveDate: string;
+  description: string;
+  /** "You", or the agent's name. */
+  by: string;
+  byStaff: boolean;
+  reason: string | null;
+  prorationCents: number;
+  monthlyFromCents: number;
+  monthlyToCents: number;
+  lines: { description: string; amountCents: number }[];
+}
+
+function describe(catalog: Catalog, from: Configuration, to: Configuration): string {
+  const name = (c: string) => findAddOn(catalog, c)?.name ?? c;
+  const parts: string[] = [];
+  if (from.planCode !== to.planCode) parts.push(`${findPlan(catalog, from.planCode)?.name ?? from.planCode} → ${findPlan(catalog, to.planCode)?.name ?? to.planCode}`);
+  const added = to.addOns.filter((c) => !from.addOns.includes(c));
+  const removed = from.addOns.filter((c) => !to.addOns.includes(c));
+  if (added.length) parts.push(`added ${added.map(name).join(', ')}`);
+  if (removed.length) parts.push(`removed ${removed.map(name).join(', ')}`);
+  return parts.join('; ') || configKey(to);
+}
+
+function monthly(catalog: Catalog, c: Configuration): number {
+  return (findPlan(catalog, c.planCode)?.monthlyCents ?? 0) + c.addOns.reduce((sum, code) => sum + (findAddOn(catalog, code)?.monthlyCents ?? 0), 0);
+}
+
+/** Orders and scheduled changes, newest first, with who made each. */
+export async function getHistory(actor: Actor, subscriberId: number): Promise<HistoryEntry[]> {
+  const { db, catalog } = await loadSubscriberContext(actor, subscriberId, 'view_history');
+  const rows = await db
+    .select({
+      id: s.orders.id,
+      createdAt: s.orders.createdAt,
+      status: s.orders.status,
+      effectiveDate: s.orders.effectiveDate,
+      from: s.orders.fromConfig,
+      to: s.orders.toConfig,
+      reason: s.orders.reason,
+      total: s.orders.totalCents,
+      actorName: s.users.name,
+      actorRole: s.users.role,
+      actorId: s.users.id,
+      lines: sql<{ description: string; amount_cents: number }[] | null>`(select json_agg(json_build_object('description', l.description, 'amount_cents', l.amount_cents) order by l.id) from ledger_lines l where l.order_id = ${s.orders.id} and l.kind = 'proration')`,
+    })
+    .from(s.orders)
+    .leftJoin(s.users, eq(s.users.id, s.orders.actorUserId))
+    .where(eq(s.orders.subscriberId, subscriberId))
+    .orderBy(desc(s.orders.createdAt), desc(s.orders.id))
+    .limit(200);
+  return rows.map((r) => {
+    const byStaff = r.actorRole === 'agent' || r.actorRole === 'admin';
+    return {
+      orderId: r.id,
+      createdAt: r.createdAt.toISOString(),
+      status: r.status,
+      effectiveDate: r.effectiveDate,
+      description: describe(catalog, r.from, r.to),
+      by: byStaff ? `${r.actorName} (support)` : r.actorId === actor.userId ? 'You' : (r.actorName ?? 'System'),
+      byStaff,
+      reason: r.reason,
+      prorationCents: r.total,
+      monthlyFromCents: monthly(catalog, r.from),
+      monthlyToCents: monthly(catalog, r.to),
+      lines: (r.lines ?? []).map((l) => ({ description: l.description, amountCents: l.amount_cents })),
+    };
+  });
+}

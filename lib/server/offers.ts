@@ -1,0 +1,79 @@
+import 'server-only';
+import { computeOffers, usageProfile, type Offer, type OffersResult } from '@/lib/domain/offers';
+import type { Catalog, Day } from '@/lib/domain/types';
+import { completeUsage, type AccountState } from './account';
+import type { Actor } from './actor';
+import { loadSubscriberContext } from './context';
+import { AppError } from './errors';
+import { writeOfferEvents } from './offer-events';
+
+/** The offers for an account as it stands (suppressions included). */
+export function offersFor(catalog: Catalog, state: AccountState, today: Day, opts: { ignoreSuppression?: boolean } = {}): OffersResult {
+  return computeOffers({
+    catalog,
+    current: state.config,
+    usage: usageProfile(completeUsage(state)),
+    suppressed: opts.ignoreSuppression ? [] : state.suppressed,
+    today,
+  });
+}
+
+/** Impressions: once per offer per day (the unique index keeps repeats out). */
+export async function recordImpressions(db: Parameters<typeof writeOfferEvents>[0], actor: Actor, subscriberId: number, offers: Offer[]): Promise<void> {
+  // Staff looking at an account are not the subscriber seeing an offer.
+  if (actor.role !== 'subscriber') return;
+  await writeOfferEvents(
+    db,
+    offers.map((o) => ({
+      subscriberId,
+      actorUserId: actor.userId,
+      offerKey: o.key,
+      kind: o.kind,
+      target: o.target,
+      eventType: 'impression' as const,
+      today: actor.today,
+      monthlyPriceChangeCents: o.monthlyPriceChangeCents,
+      monthlySavingCents: o.monthlySavingCents,
+    })),
+  );
+}
+
+/** The offers of one subscriber, for the API and pages. */
+export async function getOffers(actor: Actor, subscriberId: number): Promise<OffersResult> {
+  const { db, catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_offers');
+  const result = offersFor(catalog, state, actor.today);
+  if (result.status === 'offers') await recordImpressions(db, actor, subscriberId, result.offers);
+  return result;
+}
+
+/** Finds an offer by key among those shown now or hidden by a suppression (a repeat click is harmless). */
+export function findOffer(catalog: Catalog, state: AccountState, today: Day, key: string): Offer | undefined {
+  for (const result of [offersFor(catalog, state, today), offersFor(catalog, state, today, { ignoreSuppression: true })]) {
+    const offer = result.status === 'offers' ? result.offers.find((o) => o.key === key) : undefined;
+    if (offer) return offer;
+  }
+  return undefined;
+}
+
+/** "Not for me" (90 days) or "Remind me later" (30 days) on an offer the subscriber has now. */
+export async function respondToOffer(actor: Actor, input: { subscriberId: number; offerKey: string; response: 'dismissed' | 'snoozed' }): Promise<{ message: string }> {
+  const { db, catalog, state } = await loadSubscriberContext(actor, input.subscriberId, 'respond_to_offer');
+  const offer = findOffer(catalog, state, actor.today, input.offerKey);
+  if (!offer) throw new AppError('not_found', 'That offer is no longer available.');
+  await writeOfferEvents(db, [
+    {
+      subscriberId: input.subscriberId,
+      actorUserId: actor.userId,
+      offerKey: offer.key,
+      kind: offer.kind,
+      target: offer.target,
+      eventType: input.response,
+      today: actor.today,
+      monthlyPriceChangeCents: offer.monthlyPriceChangeCents,
+      monthlySavingCents: offer.monthlySavingCents,
+    },
+  ]);
+  return {
+    message: input.response === 'dismissed' ? `Got it: we won't suggest "${offer.title}" again for 90 days.` : `We'll remind you about "${offer.title}" in 30 days.`,
+  };
+}

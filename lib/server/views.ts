@@ -1,0 +1,97 @@
+import 'server-only';
+import { addOnStatus, getAddOn, normalize } from '@/lib/domain/catalog';
+import { planChange } from '@/lib/domain/changes';
+import { monthlyRecurringCents } from '@/lib/domain/pricing';
+import type { Catalog, Configuration } from '@/lib/domain/types';
+import type { AccountState } from './account';
+
+export interface PlanCard {
+  code: string;
+  name: string;
+  tier: number;
+  monthlyCents: number;
+  ldMinutes: number | null;
+  included: { code: string; name: string }[];
+  status: 'active' | 'retired';
+  current: boolean;
+  /** What the subscriber would hold on this plan (add-ons reconciled). */
+  target: Configuration | null;
+  /** New monthly total − current monthly total, for this subscriber. */
+  monthlyChangeCents: number | null;
+  timing: 'now' | 'end_of_period' | null;
+  removed: { name: string; reason: string }[];
+  unavailable: string | null;
+}
+
+/** Active tiers side by side (plus the subscriber's own retired plan), priced for this subscriber. */
+export function buildPlanCards(catalog: Catalog, state: AccountState, today: string): PlanCard[] {
+  const currentMonthly = monthlyRecurringCents(catalog, state.config);
+  return catalog.plans
+    .filter((p) => p.status === 'active' || p.code === state.config.planCode)
+    .sort((a, b) => a.tier - b.tier || a.monthlyCents - b.monthlyCents)
+    .map((p) => {
+      const base = {
+        code: p.code,
+        name: p.name,
+        tier: p.tier,
+        monthlyCents: p.monthlyCents,
+        ldMinutes: p.ldMinutes,
+        included: p.includes.map((c) => ({ code: c, name: getAddOn(catalog, c).name })),
+        status: p.status,
+        current: p.code === state.config.planCode,
+      };
+      if (base.current) return { ...base, target: null, monthlyChangeCents: 0, timing: null, removed: [], unavailable: null };
+      const r = planChange({ catalog, current: state.config, requested: { planCode: p.code, addOns: state.config.addOns }, billingDay: state.billingDay, today, pending: state.pending });
+      if (!r.ok) return { ...base, target: null, monthlyChangeCents: null, timing: null, removed: [], unavailable: r.reasons.join(' ') };
+      return {
+        ...base,
+        target: r.plan.target,
+        monthlyChangeCents: r.plan.newMonthlyCents - currentMonthly,
+        timing: r.plan.timing,
+        removed: r.plan.removedAddOns.map((a) => ({ name: a.name, reason: a.explanation })),
+        unavailable: null,
+      };
+    });
+}
+
+export interface AddOnRow {
+  code: string;
+  name: string;
+  monthlyCents: number;
+  kind: 'feature' | 'usage';
+  status: 'held' | 'included' | 'available' | 'not_available' | 'needs' | 'excluded';
+  statusText: string;
+  /** The configuration to preview for the action on this row, if any. */
+  action: { label: string; target: Configuration } | null;
+}
+
+export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[] {
+  const config = state.config;
+  return catalog.addOns.map((a) => {
+    const st = addOnStatus(catalog, config, a.code);
+    const row = { code: a.code, name: a.name, monthlyCents: a.monthlyCents, kind: a.kind };
+    switch (st.status) {
+      case 'held':
+        return { ...row, status: st.status, statusText: 'On your line', action: { label: `Remove ${a.name}`, target: normalize({ planCode: config.planCode, addOns: config.addOns.filter((c) => c !== a.code) }) } };
+      case 'included':
+        return { ...row, status: st.status, statusText: 'Included in your plan', action: null };
+      case 'available':
+        return { ...row, status: st.status, statusText: 'Available', action: { label: `Add ${a.name}`, target: normalize({ planCode: config.planCode, addOns: [...config.addOns, a.code] }) } };
+      case 'not_available':
+        return { ...row, status: st.status, statusText: st.reason, action: null };
+      case 'needs':
+        return { ...row, status: st.status, statusText: st.reason, action: null };
+      case 'excluded': {
+        // Offer the swap (e.g. Long Distance 300 ↔ Unlimited) as one change.
+        const swapped = normalize({ planCode: config.planCode, addOns: [...config.addOns.filter((c) => !st.by.includes(c)), a.code] });
+        return { ...row, status: st.status, statusText: st.reason, action: { label: `Switch to ${a.name}`, target: swapped } };
+      }
+    }
+  });
+}
+
+/** "/change?plan=PREMIUM&addOns=ld_300" under a base path ("" or "/agent/subscribers/12"). */
+export function changeHref(base: string, target: Configuration, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ plan: target.planCode, addOns: target.addOns.join(','), ...extra });
+  return `${base}/change?${q.toString()}`;
+}
