@@ -22,6 +22,7 @@ const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Journeys share one server and database; files run in name order (01-, 02-, …), one worker.
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

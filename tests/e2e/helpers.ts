@@ -3,7 +3,17 @@ import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'switchboard-demo';
 
+/** Signs in and waits until the app has left the login page. */
 export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Submits the login form expecting a refusal (stays on the login page). */
+export async function failSignIn(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);

@@ -44,8 +44,8 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
                   </p>
                   <p className="muted text-xs">{c.timing === 'now' ? 'Takes effect today, prorated.' : 'Takes effect at the end of your billing period.'}</p>
                   {c.removed.length > 0 && <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>}
-                  <Link href={changeHref(base, c.target)} className="btn-primary mt-2 w-full no-underline hover:no-underline" aria-label={`Review a change to ${c.name}`}>
-                    Review change
+                  <Link href={changeHref(base, c.target)} className="btn-primary mt-2 w-full no-underline hover:no-underline">
+                    Review change<span className="sr-only"> to {c.name}</span>
                   </Link>
                 </>
               )}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations, signIn, signOut } from './helpers';
+import { expectNoAxeViolations, failSignIn, signIn, signOut } from './helpers';
 
 test('a signed-out visit to the dashboard lands on the login page', async ({ page }) => {
   await page.goto('/dashboard');
@@ -8,7 +8,7 @@ test('a signed-out visit to the dashboard lands on the login page', async ({ pag
 });
 
 test('a wrong password shows an error that does not say which field was wrong', async ({ page }) => {
-  await signIn(page, 'ada@example.com', 'not-the-password');
+  await failSignIn(page, 'ada@example.com', 'not-the-password');
   const error = page.getByTestId('login-error');
   await expect(error).toBeVisible();
   await expect(error).toHaveText(/email and password combination is not right/);

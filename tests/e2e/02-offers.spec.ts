@@ -1,0 +1,57 @@
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations, signIn, signOut } from './helpers';
+
+test('ada sees her top offer with its saving; a dismissed offer stays gone after reload and re-login', async ({ page }) => {
+  await signIn(page, 'ada@example.com');
+  await expect(page).toHaveURL(/\/dashboard/);
+  const offers = page.getByTestId('offer');
+  await expect(offers.first().getByTestId('offer-title')).toContainText('Long Distance 300');
+  await expect(offers.first().getByTestId('offer-saving')).toHaveText('16.00');
+  await expect(offers.first().getByTestId('offer-explanation')).toContainText('240 long-distance minutes cost 24.00');
+  await expectNoAxeViolations(page);
+
+  const count = await offers.count();
+  expect(count).toBeGreaterThanOrEqual(1);
+  expect(count).toBeLessThanOrEqual(3);
+  // The last one shown (her others may already be taken by another journey).
+  const second = offers.nth(count - 1);
+  const key = await second.getAttribute('data-offer-key');
+  const title = (await second.getByTestId('offer-title').textContent()) ?? '';
+  await second.getByRole('button', { name: `Not for me: ${title}` }).click();
+  await expect(page.locator(`[data-offer-key="${key}"]`)).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.getByTestId('offers')).toBeVisible();
+  await expect(page.locator(`[data-offer-key="${key}"]`)).toHaveCount(0);
+  await signOut(page);
+  await signIn(page, 'ada@example.com');
+  await expect(page.getByTestId('offers')).toBeVisible();
+  await expect(page.locator(`[data-offer-key="${key}"]`)).toHaveCount(0);
+});
+
+test('hana, with no complete period yet, is told offers come after the first one', async ({ page }) => {
+  await signIn(page, 'hana@example.com');
+  await expect(page.getByTestId('offers-no-usage')).toContainText('first full billing period');
+  await expect(page.getByTestId('offer')).toHaveCount(0);
+});
+
+test('the offers API answers the subscriber and hides other accounts', async ({ page }) => {
+  await signIn(page, 'gus@example.com');
+  await expect(page).toHaveURL(/\/dashboard/);
+  const own = await page.request.get('/api/v1/subscribers/7/offers');
+  expect(own.status()).toBe(200);
+  const body = await own.json();
+  expect(body.offers[0]).toMatchObject({ kind: 'cross_sell', target: { plan: 'BASIC', addOns: ['intl_saver'] }, monthlySavingCents: 1800, monthlyPriceChangeCents: 600 });
+  const other = await page.request.get('/api/v1/subscribers/1/offers');
+  expect(other.status()).toBe(404);
+  const missing = await page.request.get('/api/v1/subscribers/999999/offers');
+  expect(missing.status()).toBe(404);
+  expect(await other.json()).toEqual(await missing.json());
+  const junk = await page.request.get('/api/v1/subscribers/abc/offers');
+  expect(junk.status()).toBe(404);
+});
+
+test('the offers API refuses a signed-out caller', async ({ request }) => {
+  const r = await request.get('/api/v1/subscribers/1/offers');
+  expect(r.status()).toBe(401);
+});
