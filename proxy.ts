@@ -1,15 +1,55 @@
-import { withAuth } from 'next-auth/middleware';
+import { NextResponse, type NextRequest } from 'next/server';
+import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
 import { config as appConfig } from './lib/config';
 
 /**
- * Convenience only: signed-out visitors are sent to the login page. Every page, server
- * action and route handler checks the session, role and ownership itself.
+ * Two jobs, both conveniences on top of the server's own checks:
+ * 1. Signed-out visitors to portal pages are sent to the login page (every page, server
+ *    action and route handler checks session, role and ownership itself).
+ * 2. Security headers on every page, with a fresh nonce for Next.js's scripts (CSP).
  */
-export default withAuth({
+const PUBLIC_PAGES = ['/login', '/floor'];
+
+function isPublic(pathname: string): boolean {
+  // API routes answer 401/403 as JSON themselves rather than redirecting.
+  return pathname.startsWith('/api/') || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+export function contentSecurityPolicy(nonce: string, dev: boolean): string {
+  return [
+    `default-src 'self'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? ` 'unsafe-eval'` : ''}`,
+    `style-src 'self' 'unsafe-inline'`,
+    `img-src 'self' data: blob:`,
+    `font-src 'self'`,
+    `connect-src 'self'${dev ? ' ws:' : ''}`,
+    `object-src 'none'`,
+    `base-uri 'self'`,
+    `form-action 'self'`,
+    `frame-ancestors 'none'`,
+  ].join('; ');
+}
+
+function withSecurityHeaders(req: NextRequest): NextResponse {
+  const nonce = btoa(crypto.randomUUID());
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
+  const headers = new Headers(req.headers);
+  headers.set('x-nonce', nonce);
+  // Next.js reads the CSP from the request to put the nonce on its own scripts.
+  headers.set('content-security-policy', csp);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set('content-security-policy', csp);
+  return res;
+}
+
+export default withAuth((req: NextRequestWithAuth) => withSecurityHeaders(req), {
   pages: { signIn: '/login' },
   secret: appConfig().authSecret,
+  callbacks: {
+    authorized: ({ req, token }) => isPublic(req.nextUrl.pathname) || !!token,
+  },
 });
 
 export const config = {
-  matcher: ['/((?!login|api/|_next/|favicon.ico|robots.txt).*)'],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt).*)'],
 };

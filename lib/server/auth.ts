@@ -72,5 +72,6 @@ export const authOptions: NextAuthOptions = {
       return s;
     },
   },
-  useSecureCookies: config().env === 'production' && process.env.NEXTAUTH_URL?.startsWith('https://') === true,
+  // A real deployment only sends the session cookie over HTTPS (and gets __Secure- cookie names).
+  useSecureCookies: config().env === 'production',
 };

@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import { loadSubscriberContext } from '@/lib/server/context';
-import { resolvePageSubject } from '@/lib/server/pages';
+import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
 import { buildAddOnRows, changeHref } from '@/lib/server/views';
 import { formatCents } from '../format';
 
@@ -15,7 +14,7 @@ const BADGE: Record<string, string> = {
 
 export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_add_ons');
+  const { catalog, state } = await loadPageContext(actor, subscriberId, 'view_add_ons');
   const rows = buildAddOnRows(catalog, state);
   return (
     <>

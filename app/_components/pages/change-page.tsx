@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { previewChange, type Preview } from '@/lib/server/changes';
 import { AppError } from '@/lib/server/errors';
@@ -39,6 +40,7 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
     preview = await previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow });
   } catch (e) {
     if (e instanceof AppError && (e.code === 'invalid' || e.code === 'forbidden')) return <Problem title="That change can't be made" message={e.message} back={back} />;
+    if (e instanceof AppError && e.code === 'not_found') notFound();
     throw e;
   }
   const p = preview.plan;

@@ -1,3 +1,5 @@
+import { notFound } from 'next/navigation';
+import { AppError } from '@/lib/server/errors';
 import { getHistory } from '@/lib/server/history';
 import { resolvePageSubject } from '@/lib/server/pages';
 import { formatCents, formatDay, formatSignedCents } from '../format';
@@ -6,7 +8,10 @@ const STATUS: Record<string, string> = { applied: 'Done', scheduled: 'Scheduled'
 
 export async function HistoryPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, staff } = await resolvePageSubject(subscriberParam);
-  const entries = await getHistory(actor, subscriberId);
+  const entries = await getHistory(actor, subscriberId).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === 'not_found') notFound();
+    throw e;
+  });
   return (
     <>
       <h1 className="mb-6 text-2xl font-bold">{staff ? 'Change history' : 'Your change history'}</h1>

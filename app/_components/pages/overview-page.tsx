@@ -1,14 +1,13 @@
-import { loadSubscriberContext } from '@/lib/server/context';
 import { buildDashboard } from '@/lib/server/dashboard';
 import { offersFor, recordImpressions } from '@/lib/server/offers';
-import { resolvePageSubject } from '@/lib/server/pages';
+import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
 import { AccountOverview } from '../account-overview';
 import { OffersSection } from '../offers-section';
 import { PendingChange } from '../pending-change';
 
 export async function OverviewPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { db, catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_dashboard');
+  const { db, catalog, state } = await loadPageContext(actor, subscriberId, 'view_dashboard');
   const view = buildDashboard(catalog, state, actor.today, actor.userId);
   const offers = offersFor(catalog, state, actor.today);
   if (offers.status === 'offers') await recordImpressions(db, actor, subscriberId, offers.offers);

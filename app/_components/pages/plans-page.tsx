@@ -1,12 +1,11 @@
 import Link from 'next/link';
-import { loadSubscriberContext } from '@/lib/server/context';
-import { resolvePageSubject } from '@/lib/server/pages';
+import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
 import { buildPlanCards, changeHref } from '@/lib/server/views';
 import { formatCents, formatSignedCents } from '../format';
 
 export async function PlansPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_plans');
+  const { catalog, state } = await loadPageContext(actor, subscriberId, 'view_plans');
   const cards = buildPlanCards(catalog, state, actor.today);
   return (
     <>

@@ -1,0 +1,22 @@
+'use client';
+import Link from 'next/link';
+
+/** Anything unexpected: a plain message, never a stack (the server logged the details). */
+export default function ErrorPage({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return (
+    <div className="mx-auto max-w-lg">
+      <h1 className="mb-2 text-2xl font-bold">Something went wrong</h1>
+      <p className="mb-4" role="alert">
+        We couldn&apos;t show this page. Nothing was changed. Please try again in a moment.
+      </p>
+      <div className="flex gap-3">
+        <button type="button" className="btn-primary" onClick={reset}>
+          Try again
+        </button>
+        <Link href="/" className="btn-secondary no-underline hover:no-underline">
+          Go to the start page
+        </Link>
+      </div>
+    </div>
+  );
+}
