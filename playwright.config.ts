@@ -22,6 +22,8 @@ const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // One folder per run, so runs side by side don't delete each other's artifacts.
+  outputDir: `test-results/run-${process.env.E2E_PORT}`,
   // Journeys share one server and database; files run in name order (01-, 02-, …), one worker.
   timeout: 60_000,
   expect: { timeout: 10_000 },
