@@ -1,10 +1,11 @@
 import 'server-only';
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db, Queryable } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
 import type { Catalog, Day } from '@/lib/domain/types';
+import { log } from './log';
 
 /**
  * Closes every period of one subscription that has ended by `today`: applies the scheduled
@@ -69,9 +70,16 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
     }
     const final = plan.finalConfig;
     if (configKey(final) !== configKey(from)) {
-      await tx.delete(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
-      if (final.addOns.length) {
-        await tx.insert(s.subscriptionAddOns).values(final.addOns.map((code) => ({ subscriptionId, addOnCode: code, addedOn: plan.finalPeriod.start })));
+      // Only what the change removes or adds: an add-on kept through it keeps the day it was
+      // added, and a new one is held from the boundary at which the change took effect.
+      const changedAt = plan.steps.find((st) => st.appliedPending)?.period.start ?? plan.finalPeriod.start;
+      const removed = from.addOns.filter((c) => !final.addOns.includes(c));
+      const added = final.addOns.filter((c) => !from.addOns.includes(c));
+      if (removed.length) {
+        await tx.delete(s.subscriptionAddOns).where(and(eq(s.subscriptionAddOns.subscriptionId, subscriptionId), inArray(s.subscriptionAddOns.addOnCode, removed)));
+      }
+      if (added.length) {
+        await tx.insert(s.subscriptionAddOns).values(added.map((code) => ({ subscriptionId, addOnCode: code, addedOn: changedAt })));
       }
     }
     await tx
@@ -82,11 +90,17 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
   });
 }
 
-/** The rollover job: every subscription whose period has ended. Returns periods closed. */
-export async function rolloverDue(db: Db, catalog: Catalog, today: Day, batch = 500): Promise<{ subscriptions: number; periods: number }> {
+/**
+ * The rollover job: every subscription whose period has ended. Returns periods closed, and
+ * the subscriptions that could not be closed: one that fails (e.g. a scheduled change whose
+ * target is no longer in the catalog) is logged and left for the next run, and the job goes
+ * on with the others instead of leaving every later subscription unbilled.
+ */
+export async function rolloverDue(db: Db, catalog: Catalog, today: Day, batch = 500): Promise<{ subscriptions: number; periods: number; failed: number[] }> {
   let subscriptions = 0;
   let periods = 0;
   let lastId = 0;
+  const failed: number[] = [];
   for (;;) {
     const due = await db
       .select({ id: s.subscriptions.id })
@@ -96,13 +110,18 @@ export async function rolloverDue(db: Db, catalog: Catalog, today: Day, batch = 
       .limit(batch);
     if (due.length === 0) break;
     for (const { id } of due) {
-      const n = await rolloverSubscription(db, catalog, id, today);
-      if (n > 0) subscriptions++;
-      periods += n;
       lastId = id;
+      try {
+        const n = await rolloverSubscription(db, catalog, id, today);
+        if (n > 0) subscriptions++;
+        periods += n;
+      } catch (e) {
+        failed.push(id);
+        log.error(`[rollover] subscription ${id} could not be closed on ${today}; continuing with the others`, e);
+      }
     }
   }
-  return { subscriptions, periods };
+  return { subscriptions, periods, failed };
 }
 
 export type { Queryable };

@@ -2,12 +2,12 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
-import type { Tx } from '@/db/client';
+import type { Queryable, Tx } from '@/db/client';
 import { planChange, type ChangePlan } from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
 import type { Configuration } from '@/lib/domain/types';
 import { loadAccount } from './account';
-import { isStaff, type Actor } from './actor';
+import { isStaff, refuse, type Actor } from './actor';
 import { loadSubscriberContext } from './context';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
@@ -48,16 +48,17 @@ export interface ConfirmResult {
   replayed: boolean;
 }
 
-function assertApplyNowAllowed(actor: Actor, req: { applyNow?: boolean }) {
+/** A role check like any other: refused in the audit trail, then thrown. */
+async function assertApplyNowAllowed(db: Queryable, actor: Actor, req: { subscriberId: number; applyNow?: boolean }, action: string): Promise<void> {
   if (req.applyNow && !isStaff(actor)) {
-    throw new AppError('forbidden', 'Only a support agent can apply a lower-priced change before the end of the period.');
+    throw await refuse(db, actor, action, 'Only a support agent can apply a lower-priced change before the end of the period.', { subscriberId: req.subscriberId, applyNow: true });
   }
 }
 
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
-  const { catalog, state } = await loadSubscriberContext(actor, req.subscriberId, 'preview_change');
-  assertApplyNowAllowed(actor, req);
+  const { db, catalog, state } = await loadSubscriberContext(actor, req.subscriberId, 'preview_change');
+  await assertApplyNowAllowed(db, actor, req, 'preview_change');
   const result = planChange({
     catalog,
     current: state.config,
@@ -92,9 +93,9 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
   if (staff && !reason) {
     throw new AppError('invalid', 'Give a reason for this change: it goes in the audit trail.', { reason: ['A reason is required.'] });
   }
-  assertApplyNowAllowed(actor, input);
   // Authorizes, loads the catalog and closes an ended period before anything else.
   const { db, catalog, state: before } = await loadSubscriberContext(actor, input.subscriberId, 'confirm_change');
+  await assertApplyNowAllowed(db, actor, input, 'confirm_change');
 
   return db.transaction(async (tx) => {
     const locked = (

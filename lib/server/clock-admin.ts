@@ -25,7 +25,14 @@ export async function moveClock(actor: Actor | 'test-token', command: ClockComma
     const at = Date.parse(command.set);
     if (!Number.isFinite(at)) throw new AppError('invalid', 'Give the time as an ISO date, e.g. 2026-12-01T09:00:00Z.', { set: ['Not a date.'] });
     offset = at - Date.now();
-  } else offset = current.offsetMs + command.advanceDays * 86_400_000;
+  } else {
+    // Callers other than the form (API, scripts) may pass anything: NaN would be stored as
+    // null and silently reset the clock.
+    if (typeof command.advanceDays !== 'number' || !Number.isFinite(command.advanceDays)) {
+      throw new AppError('invalid', 'Give the number of days to advance the clock by.', { advanceDays: ['Not a number of days.'] });
+    }
+    offset = current.offsetMs + command.advanceDays * 86_400_000;
+  }
   if (Math.abs(offset) > MAX_OFFSET_MS) throw new AppError('invalid', 'The test clock can move at most 20 years from the real time.');
   await writeClockOffset(db, Math.round(offset));
   await db.insert(auditEvents).values({

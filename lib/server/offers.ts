@@ -1,5 +1,6 @@
 import 'server-only';
-import { computeOffers, usageProfile, type Offer, type OffersResult } from '@/lib/domain/offers';
+import { computeOffers, offerKey, usageProfile, type Offer, type OfferKind, type OffersResult, type OfferSuppression } from '@/lib/domain/offers';
+import { addDays } from '@/lib/domain/periods';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { completeUsage, type AccountState } from './account';
 import type { Actor } from './actor';
@@ -7,15 +8,34 @@ import { loadSubscriberContext } from './context';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 
-/** The offers for an account as it stands (suppressions included). */
+const OFFER_KINDS: OfferKind[] = ['cross_sell', 'up_sell', 'right_size'];
+
+/**
+ * The offers for an account as it stands (suppressions included).
+ *
+ * Decision: the change already scheduled is not offered again. Accepting a lower-priced offer
+ * schedules it; offering it once more would show an offer for what the subscriber already
+ * chose, count impressions for it, and its confirm would be refused as "already scheduled".
+ * Other offers are still shown (accepting one replaces the scheduled change, as the preview says).
+ */
 export function offersFor(catalog: Catalog, state: AccountState, today: Day, opts: { ignoreSuppression?: boolean } = {}): OffersResult {
-  return computeOffers({
+  const suppressed: OfferSuppression[] = opts.ignoreSuppression ? [] : [...state.suppressed];
+  const pending = opts.ignoreSuppression ? null : state.pending;
+  if (pending) {
+    const until = addDays(today, 1);
+    for (const kind of OFFER_KINDS) suppressed.push({ key: offerKey(kind, pending.target), until });
+  }
+  const result = computeOffers({
     catalog,
     current: state.config,
     usage: usageProfile(completeUsage(state)),
-    suppressed: opts.ignoreSuppression ? [] : state.suppressed,
+    suppressed,
     today,
   });
+  if (result.status === 'none' && pending) {
+    return { ...result, message: `Nothing else to suggest before your scheduled change takes effect on ${pending.effectiveDate}.` };
+  }
+  return result;
 }
 
 /** Impressions: once per offer per day (the unique index keeps repeats out). */
