@@ -156,6 +156,8 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         toConfig: plan.target,
         effectiveDate: plan.effectiveDate,
         totalCents: plan.prorationTotalCents,
+        // The business clock (the test clock outside production), like the effective date.
+        createdAt: actor.now,
       })
       .returning({ id: s.orders.id });
     const orderId = order!.id;

@@ -8,18 +8,18 @@ export const MAX_FAILURES = 5;
 export const WINDOW_MINUTES = 15;
 
 /**
- * The client address as the server saw it. Behind a proxy, set TRUST_PROXY=1 and the first
- * X-Forwarded-For entry is used; otherwise the header is ignored (a client could forge it).
+ * The client address for throttling. Next.js fills X-Forwarded-For with the socket's address
+ * when the request has none; each trusted reverse proxy appends the address it saw. So the
+ * entry TRUST_PROXY places from the end (default 1: the last) is the one no client can
+ * choose once a proxy sits in front. Without a proxy a client can send its own header, so
+ * the per-address limit is best effort there; the per-account limit holds regardless.
  */
 export function clientAddressFrom(headers: Record<string, unknown> | Headers): string {
-  const get = (k: string): string | undefined => {
-    if (headers instanceof Headers) return headers.get(k) ?? undefined;
-    const v = (headers as Record<string, unknown>)[k];
-    return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : undefined;
-  };
-  const trustProxy = process.env.TRUST_PROXY === '1';
-  const forwarded = trustProxy ? get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return (forwarded || get('x-real-ip') || 'local').slice(0, 64);
+  const raw = headers instanceof Headers ? headers.get('x-forwarded-for') : (headers as Record<string, unknown>)['x-forwarded-for'];
+  const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join(',') : '';
+  const entries = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const hops = Math.max(1, Math.min(10, Number(process.env.TRUST_PROXY ?? 1) || 1));
+  return (entries[Math.max(0, entries.length - hops)] ?? 'unknown').slice(0, 64);
 }
 
 /** True when this account or this address has had too many failures recently. */

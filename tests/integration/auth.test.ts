@@ -21,7 +21,7 @@ describe.each(drivers)('sign-in on %s', (driver) => {
     await t?.destroy();
   });
 
-  const req = (ip: string) => ({ headers: { 'x-real-ip': ip } });
+  const req = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
   const failures = async (email: string) =>
     (await t.db.select({ n: sql<number>`count(*)::int` }).from(s.auditEvents).where(and(eq(s.auditEvents.action, 'sign_in'), eq(s.auditEvents.outcome, 'refused'), sql`${s.auditEvents.detail}->>'email' = ${email}`)))[0]?.n;
 
@@ -84,11 +84,13 @@ describe.each(drivers)('sign-in on %s', (driver) => {
 });
 
 describe('client address', () => {
-  it('ignores X-Forwarded-For unless TRUST_PROXY=1 (a client could forge it)', () => {
-    expect(clientAddressFrom({ 'x-forwarded-for': '1.2.3.4', 'x-real-ip': '5.6.7.8' })).toBe('5.6.7.8');
-    process.env.TRUST_PROXY = '1';
+  it('takes the address the nearest trusted hop saw, not one a client put first', () => {
+    expect(clientAddressFrom({ 'x-forwarded-for': '6.6.6.6, 9.9.9.9' })).toBe('9.9.9.9');
+    expect(clientAddressFrom(new Headers({ 'x-forwarded-for': '9.9.9.9' }))).toBe('9.9.9.9');
+    expect(clientAddressFrom({})).toBe('unknown');
+    process.env.TRUST_PROXY = '2';
     try {
-      expect(clientAddressFrom({ 'x-forwarded-for': '1.2.3.4, 9.9.9.9' })).toBe('1.2.3.4');
+      expect(clientAddressFrom({ 'x-forwarded-for': '6.6.6.6, 1.2.3.4, 10.0.0.5' })).toBe('1.2.3.4');
     } finally {
       delete process.env.TRUST_PROXY;
     }
