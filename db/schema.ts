@@ -53,6 +53,13 @@ export const subscribers = pgTable(
     uniqueIndex('subscribers_email_key').on(t.email),
     index('subscribers_phone_digits_idx').on(t.phoneDigits),
     index('subscribers_lower_name_idx').on(sql`lower(${t.name})`),
+    // Agent search (lib/server/agents.ts). text_pattern_ops: LIKE 'prefix%' uses the index
+    // whatever the database collation. Email: exact or prefix, case-insensitive.
+    index('subscribers_lower_email_pattern_idx').using('btree', sql`lower(${t.email}) text_pattern_ops`),
+    // Phone: the typed digits are matched as a suffix of the stored digits (so "555 010 0002",
+    // "+1 555-010-0002" and "0002" all find +1 555-010-0002); a suffix is a prefix of the
+    // reversed string, which a btree can serve.
+    index('subscribers_phone_digits_reverse_idx').using('btree', sql`reverse(${t.phoneDigits}) text_pattern_ops`),
     check('subscribers_billing_day_range', sql`${t.billingDay} between 1 and 31`),
   ],
 );

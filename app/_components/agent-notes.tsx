@@ -1,0 +1,30 @@
+import type { AgentNote } from '@/lib/server/notes';
+
+function when(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Notes agents left on an account, newest first. */
+export function AgentNotesList({ notes, emptyText = 'No notes yet.' }: { notes: AgentNote[]; emptyText?: string }) {
+  if (notes.length === 0) {
+    return (
+      <p className="muted text-sm" data-testid="notes-empty">
+        {emptyText}
+      </p>
+    );
+  }
+  return (
+    <ol className="space-y-3" data-testid="notes">
+      {notes.map((n) => (
+        <li key={n.id} className="rounded-lg border border-slate-200 p-3" data-testid="note">
+          <p className="whitespace-pre-wrap text-sm" data-testid="note-body">
+            {n.body}
+          </p>
+          <p className="muted mt-1 text-xs">
+            <span data-testid="note-author">{n.author}</span> ({n.authorRole}) · <time dateTime={n.createdAt}>{when(n.createdAt)}</time>
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}

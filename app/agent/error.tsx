@@ -1,0 +1,22 @@
+'use client';
+import Link from 'next/link';
+
+/** Anything unexpected in the agent area: a plain message, never the error itself. */
+export default function AgentError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return (
+    <>
+      <h1 className="mb-3 text-2xl font-bold">Something went wrong</h1>
+      <p role="alert" className="mb-4 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
+        We couldn&apos;t show this page, and nothing was changed. Please try again.
+      </p>
+      <p className="flex flex-wrap gap-3">
+        <button type="button" className="btn-primary" onClick={() => reset()}>
+          Try again
+        </button>
+        <Link href="/agent" className="btn-secondary no-underline hover:no-underline">
+          Find a subscriber
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+CREATE INDEX "subscribers_lower_email_pattern_idx" ON "subscribers" USING btree (lower("email") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "subscribers_phone_digits_reverse_idx" ON "subscribers" USING btree (reverse("phone_digits") text_pattern_ops);
