@@ -51,7 +51,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       SWITCHBOARD_ENV: 'test',
       NEXTAUTH_URL: baseURL,
-      NEXTAUTH_SECRET: 'e2e-secret-' + port,
+      // npm test sets one for the build and the run, so the bundle check can look for it.
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? `e2e-secret-${port}-not-for-production`,
       DATA_DIR: process.env.E2E_DATA_DIR,
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },

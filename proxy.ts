@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { withAuth, type NextRequestWithAuth } from 'next-auth/middleware';
+import { getToken } from 'next-auth/jwt';
 import { config as appConfig } from './lib/config';
 
 /**
@@ -30,25 +30,30 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
   ].join('; ');
 }
 
-function withSecurityHeaders(req: NextRequest): NextResponse {
+function withSecurityHeaders(req: NextRequest, res?: NextResponse): NextResponse {
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
   const headers = new Headers(req.headers);
   headers.set('x-nonce', nonce);
   // Next.js reads the CSP from the request to put the nonce on its own scripts.
   headers.set('content-security-policy', csp);
-  const res = NextResponse.next({ request: { headers } });
-  res.headers.set('content-security-policy', csp);
-  return res;
+  const out = res ?? NextResponse.next({ request: { headers } });
+  out.headers.set('content-security-policy', csp);
+  return out;
 }
 
-export default withAuth((req: NextRequestWithAuth) => withSecurityHeaders(req), {
-  pages: { signIn: '/login' },
-  secret: appConfig().authSecret,
-  callbacks: {
-    authorized: ({ req, token }) => isPublic(req.nextUrl.pathname) || !!token,
-  },
-});
+export default async function proxy(req: NextRequest): Promise<NextResponse> {
+  const { pathname, search } = req.nextUrl;
+  if (!isPublic(pathname)) {
+    const token = await getToken({ req, secret: appConfig().authSecret, secureCookie: appConfig().env === 'production' });
+    if (!token) {
+      const login = new URL('/login', req.url);
+      login.searchParams.set('callbackUrl', `${pathname}${search}`);
+      return withSecurityHeaders(req, NextResponse.redirect(login));
+    }
+  }
+  return withSecurityHeaders(req);
+}
 
 export const config = {
   matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt).*)'],

@@ -4,6 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+# A secret for this run only: the build sees it too, and a browser test checks that no client
+# chunk contains it.
+export NEXTAUTH_SECRET="test-run-secret-$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')"
 out=$(mktemp -d)
 status=0
 

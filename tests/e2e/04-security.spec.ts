@@ -1,0 +1,75 @@
+import { expect, test, type APIResponse } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { signIn } from './helpers';
+
+function expectSecurityHeaders(res: APIResponse, where: string) {
+  const h = res.headers();
+  const csp = h['content-security-policy'] ?? '';
+  expect(csp, `CSP on ${where}`).toContain("frame-ancestors 'none'");
+  expect(csp, `CSP on ${where}`).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp, `CSP on ${where}`).toContain("object-src 'none'");
+  expect(h['x-content-type-options'], where).toBe('nosniff');
+  expect(h['referrer-policy'], where).toBe('strict-origin-when-cross-origin');
+  expect(h['x-frame-options'], where).toBe('DENY');
+  expect(h['x-powered-by'], where).toBeUndefined();
+}
+
+test('every page carries the security headers, with a fresh nonce each time', async ({ page }) => {
+  const login = await page.request.get('/login');
+  expectSecurityHeaders(login, '/login');
+  const again = await page.request.get('/login');
+  expect(again.headers()['content-security-policy']).not.toBe(login.headers()['content-security-policy']);
+
+  await signIn(page, 'gus@example.com');
+  for (const p of ['/dashboard', '/plans', '/add-ons', '/history', '/change?plan=PLUS', '/change?plan=NOPE']) {
+    const res = await page.request.get(p);
+    expect(res.status(), p).toBe(200);
+    expectSecurityHeaders(res, p);
+  }
+  // Next.js's scripts carry the nonce, so the page works under the policy.
+  const html = await (await page.request.get('/dashboard')).text();
+  expect(html).toMatch(/<script[^>]+nonce="[^"]+"/);
+});
+
+test('staff pages carry the security headers too', async ({ page }) => {
+  await signIn(page, 'admin@example.com');
+  for (const p of ['/agent', '/admin/clock', '/admin/analytics', '/agent/subscribers/1', '/agent/subscribers/1/history']) {
+    const res = await page.request.get(p);
+    expect(res.status(), p).toBe(200);
+    expectSecurityHeaders(res, p);
+  }
+});
+
+test('a request carrying x-middleware-subrequest does not skip the sign-in check', async ({ request }) => {
+  for (const value of ['proxy', 'middleware', 'proxy:proxy:proxy:proxy:proxy', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware']) {
+    const res = await request.get('/dashboard', { headers: { 'x-middleware-subrequest': value }, maxRedirects: 0 });
+    expect(res.status(), value).toBe(307);
+    expect(res.headers()['location'], value).toContain('/login');
+  }
+  // And the page itself checks the session even if the proxy were skipped.
+  const api = await request.get('/api/v1/subscribers/1/offers', { headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' } });
+  expect(api.status()).toBe(401);
+});
+
+test('no secret of this run reaches the client bundle', async () => {
+  const secrets = [process.env.NEXTAUTH_SECRET, process.env.E2E_DATABASE_URL, process.env.TEST_DATABASE_URL, 'switchboard-development-secret-not-for-production'].filter(
+    (x): x is string => typeof x === 'string' && x.length >= 8,
+  );
+  expect(secrets.length).toBeGreaterThanOrEqual(1);
+  const root = path.join(process.cwd(), '.next', 'static');
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|css|json|html|txt)$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(root);
+  expect(files.length).toBeGreaterThan(5);
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    for (const secret of secrets) expect(text.includes(secret), `${secret.slice(0, 6)}… in ${f}`).toBe(false);
+  }
+});
