@@ -9,6 +9,7 @@ import * as s from './schema';
 import { catalogData } from './catalog-data';
 import { allConfigurations } from '../lib/domain/catalog';
 import { addDays, periodContaining } from '../lib/domain/periods';
+import { recurringLines } from '../lib/domain/rollover';
 import type { BillingPeriod, Catalog, Configuration, Day } from '../lib/domain/types';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
@@ -71,18 +72,6 @@ function previousPeriods(billingDay: number, current: BillingPeriod, count: numb
     out.unshift(p);
   }
   return out;
-}
-
-function recurringLines(catalog: Catalog, subscriptionId: number, config: Configuration, period: BillingPeriod) {
-  const plan = catalog.plans.find((p) => p.code === config.planCode)!;
-  const lines = [
-    { itemType: 'plan', itemCode: plan.code, description: `${plan.name}, ${period.start} to ${addDays(period.end, -1)}`, amountCents: plan.monthlyCents },
-    ...config.addOns.map((code) => {
-      const a = catalog.addOns.find((x) => x.code === code)!;
-      return { itemType: 'addon', itemCode: a.code, description: `${a.name}, ${period.start} to ${addDays(period.end, -1)}`, amountCents: a.monthlyCents };
-    }),
-  ];
-  return lines.map((l) => ({ ...l, subscriptionId, kind: 'recurring' as const, billPeriodStart: period.start }));
 }
 
 export async function seedCatalog(db: Db, catalog: Catalog = catalogData): Promise<void> {
@@ -221,7 +210,17 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
           unansweredCalls: Math.round(u.unanswered * f),
           missedWhileBusy: Math.round(u.busy * f),
         });
-        ledgerRows.push(...recurringLines(catalog, subscriptionId, r.config, period));
+        ledgerRows.push(
+          ...recurringLines(catalog, r.config, period).map((l) => ({
+            subscriptionId,
+            kind: 'recurring' as const,
+            billPeriodStart: period.start,
+            itemType: l.itemType,
+            itemCode: l.code,
+            description: l.description,
+            amountCents: l.amountCents,
+          })),
+        );
       }
       if (addOnRows.length) await tx.insert(s.subscriptionAddOns).values(addOnRows);
       if (usageRows.length) await tx.insert(s.usagePeriods).values(usageRows);
