@@ -3,7 +3,7 @@ import { formatCents, formatDay } from './format';
 import { UsageMeter } from './usage-meter';
 
 /** The account overview shared by the subscriber dashboard and the agent's view of it. */
-export function AccountOverview({ view, pendingSlot }: { view: DashboardView; pendingSlot?: React.ReactNode }) {
+export function AccountOverview({ view }: { view: DashboardView }) {
   return (
     <div className="grid gap-5 md:grid-cols-2">
       <section aria-labelledby="plan-heading" className="card">
@@ -74,8 +74,6 @@ export function AccountOverview({ view, pendingSlot }: { view: DashboardView; pe
           </p>
         </div>
       </section>
-
-      {pendingSlot}
 
       <section aria-labelledby="bill-heading" className="card md:col-span-2">
         <h2 id="bill-heading" className="mb-1 text-lg font-semibold">

@@ -9,7 +9,7 @@ const KIND_LABEL = { cross_sell: 'Add-on', up_sell: 'Upgrade', right_size: 'Save
 /** "Recommended for you": value-first offers with their evidence and the exact price change. */
 export function OffersSection({ result, subscriberId, base, staff }: { result: OffersResult; subscriberId: number; base: string; staff: boolean }) {
   return (
-    <section aria-labelledby="offers-heading" className="card md:col-span-2" data-testid="offers">
+    <section aria-labelledby="offers-heading" className="card" data-testid="offers">
       <h2 id="offers-heading" className="mb-1 text-lg font-semibold">
         {staff ? 'Offers for this subscriber' : 'Recommended for you'}
       </h2>

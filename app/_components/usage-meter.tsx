@@ -6,7 +6,9 @@ export function UsageMeter({ id, label, used, allowance, unit }: { id: string; l
   const over = !unlimited && used > (allowance ?? 0);
   const text = unlimited
     ? `${used} ${unit} used, unlimited`
-    : `${used} of ${allowance} ${unit} used${over ? `, ${used - (allowance ?? 0)} over the allowance` : ''}`;
+    : allowance === 0
+      ? `${used} ${unit} used, none included in your plan (each one is charged)`
+      : `${used} of ${allowance} ${unit} used${over ? `, ${used - allowance} over the allowance` : ''}`;
   return (
     <div>
       <div className="mb-1 flex justify-between text-sm">
