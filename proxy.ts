@@ -42,8 +42,17 @@ function withSecurityHeaders(req: NextRequest, res?: NextResponse): NextResponse
   return out;
 }
 
+/**
+ * Next.js refuses a server-action body over 1 MB (its default bodySizeLimit) by throwing, which
+ * answers 500. Refused here first, with a clear 413, when the declared length says so.
+ */
+const ACTION_BODY_LIMIT = 1024 * 1024;
+
 export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
+  if (req.method === 'POST' && req.headers.has('next-action') && Number(req.headers.get('content-length') ?? 0) > ACTION_BODY_LIMIT) {
+    return withSecurityHeaders(req, NextResponse.json({ error: { code: 'too_large', message: 'The request is too large (at most 1 MB).' } }, { status: 413 }));
+  }
   if (!isPublic(pathname)) {
     const token = await getToken({ req, secret: appConfig().authSecret, secureCookie: appConfig().env === 'production' });
     if (!token) {

@@ -26,6 +26,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Against the production build (`next build` first): each file starts its own
+          // `next start` on a free port and a fresh database (tests/http/support/server.ts).
+          name: 'http',
+          include: ['tests/http/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

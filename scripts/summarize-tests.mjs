@@ -1,18 +1,45 @@
 // Adds up vitest's and Playwright's JSON reports into one closing line: "N passed, N failed".
+// Usage: node scripts/summarize-tests.mjs --vitest a.json [--vitest b.json …] --playwright p.json
+// (two bare paths are read as one vitest report and one Playwright report, as before).
+// A report that is missing or unreadable counts as one failure.
 import fs from 'node:fs';
 
+const args = process.argv.slice(2);
+const reports = [];
+if (args.some((a) => a.startsWith('--'))) {
+  for (let i = 0; i < args.length; i++) {
+    const kind = args[i]?.replace(/^--/, '');
+    const file = args[i + 1];
+    if ((kind === 'vitest' || kind === 'playwright') && file) {
+      reports.push({ kind, file });
+      i++;
+    } else {
+      console.error(`summarize-tests: unexpected argument ${args[i]}`);
+      process.exit(2);
+    }
+  }
+} else {
+  const [vitestFile, playwrightFile] = args;
+  if (vitestFile) reports.push({ kind: 'vitest', file: vitestFile });
+  if (playwrightFile) reports.push({ kind: 'playwright', file: playwrightFile });
+}
+
 let passed = 0, failed = 0, skipped = 0;
-const [vitestFile, playwrightFile] = process.argv.slice(2);
-try {
-  const v = JSON.parse(fs.readFileSync(vitestFile, 'utf8'));
-  passed += v.numPassedTests ?? 0;
-  failed += (v.numFailedTests ?? 0) + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);
-  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-} catch { failed += 1; console.log('vitest: no report'); }
-try {
-  const p = JSON.parse(fs.readFileSync(playwrightFile, 'utf8'));
-  passed += (p.stats?.expected ?? 0) + (p.stats?.flaky ?? 0);
-  failed += p.stats?.unexpected ?? 0;
-  skipped += p.stats?.skipped ?? 0;
-} catch { failed += 1; console.log('playwright: no report'); }
+for (const { kind, file } of reports) {
+  try {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (kind === 'vitest') {
+      passed += r.numPassedTests ?? 0;
+      failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
+      skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    } else {
+      passed += (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0);
+      failed += r.stats?.unexpected ?? 0;
+      skipped += r.stats?.skipped ?? 0;
+    }
+  } catch {
+    failed += 1;
+    console.log(`${kind}: no report (${file})`);
+  }
+}
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -8,7 +8,9 @@ export const addOnList = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : v === '' ? [] : v.split(',')))
   .pipe(z.array(code).max(20));
-export const reason = z.string().trim().max(500, 'at most 500 characters').optional();
+/** Stored free text: PostgreSQL text can't hold NUL, so it is refused as input rather than failing the insert. */
+const noNul = (s: string) => !s.includes('\u0000');
+export const reason = z.string().trim().max(500, 'at most 500 characters').refine(noNul, 'must not contain NUL characters').optional();
 export const bool = z
   .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('false'), z.literal('0'), z.literal(''), z.boolean()])
   .optional()

@@ -23,7 +23,9 @@ export function invalid(error: z.ZodError): ActionState<never> {
     (fieldErrors[key] ??= []).push(issue.message);
   }
   const first = error.issues[0];
-  return { status: 'error', code: 'invalid', message: `Please check the form: ${first ? `${first.path.join('.') || 'input'}: ${first.message}` : 'invalid input'}.`, fieldErrors };
+  // Messages that end a sentence themselves ("At most 2000 characters.") don't get a second period.
+  const detail = first ? `${first.path.join('.') || 'input'}: ${first.message.replace(/[.!?]+$/, '')}` : 'invalid input';
+  return { status: 'error', code: 'invalid', message: `Please check the form: ${detail}.`, fieldErrors };
 }
 
 /**
@@ -50,9 +52,15 @@ export async function runAction<I, T>(
   }
 }
 
-/** FormData → plain object (repeated keys become arrays). */
-export function formObject(form: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/**
+ * FormData → plain object (repeated keys become arrays). A server action is a public POST
+ * endpoint: a hand-made request can pass any argument in place of the form, and that is
+ * refused as invalid input (null fails every schema) rather than thrown as a TypeError (a 500).
+ * The object has no prototype, so field names like "__proto__" are plain keys.
+ */
+export function formObject(form: unknown): Record<string, unknown> | null {
+  if (!(form instanceof FormData)) return null;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of form.entries()) {
     if (typeof v !== 'string') continue;
     if (k.startsWith('$ACTION')) continue;

@@ -28,7 +28,9 @@ export const noteBodySchema = z
   .string()
   .trim()
   .min(1, 'Write the note first.')
-  .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters.`);
+  .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters.`)
+  // PostgreSQL text can't hold NUL: refused as input rather than failing the insert.
+  .refine((s) => !s.includes('\u0000'), 'The note contains a character that cannot be stored (NUL).');
 
 /** Newest first (the latest 200). */
 export async function listNotes(actor: Actor, subscriberId: number): Promise<AgentNote[]> {

@@ -47,6 +47,13 @@ export async function createTestDb(driver: Driver, opts: { today?: Day; seed?: b
     cleanup = async () => {
       const c2 = new pg.Client({ connectionString: admin });
       await c2.connect();
+      // pool.end() resolves before the server has closed every backend; wait for them (up to
+      // 2 s) so the forced drop doesn't kill live connections (noise on the pool's error handler).
+      for (let i = 0; i < 40; i++) {
+        const r = await c2.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if ((r.rows[0] as { n: number }).n === 0) break;
+        await new Promise((done) => setTimeout(done, 50));
+      }
       await c2.query(`drop database if exists ${name} with (force)`);
       await c2.end();
     };

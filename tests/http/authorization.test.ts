@@ -1,0 +1,402 @@
+/**
+ * The authorization matrix (spec section 5: "every server action and API route checks
+ * authentication, role and ownership itself"), against the production server, calling server
+ * actions directly as POST requests.
+ *
+ * Every action and route handler is enumerated from the code (the build's action manifest
+ * and a grep of 'use server' modules must agree; route.ts files and their exported methods
+ * must match the build), and each must have its cases below. Callers:
+ * - nobody: no cookie (the proxy sends them to sign-in), the same through a public page (Next.js
+ *   forwards the action to its page, where the proxy refuses it), and a validly signed session
+ *   of an account that does not exist (the proxy lets it through: only the action's or route's
+ *   own check refuses it);
+ * - a subscriber on another subscriber's data (ada on ben);
+ * - a subscriber on agent and admin functions;
+ * - an agent on admin functions.
+ * Every call is refused; nothing is written (a full dump of every table before and after,
+ * except login_attempts and audit_events); audit_events gains exactly one 'refused' row per
+ * role or ownership refusal (lib/server/actor.ts refuse), naming the actor and the action.
+ * A positive control per action and route (the owner or the right role succeeds) proves the
+ * calls are well-formed.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAction, confirmFormFields, ghostClient, HttpClient, pageUrl, readActionManifest, signedIn, type ActionEntry, type ActionResponse, type Fields } from './support/actions';
+import { auditRows, describeDiffs, diffDumps, dumpDatabase, type Dump } from './support/dump';
+import { builtRoutes, EXCLUDED_ROUTES, sourceActions, sourceRoutes } from './support/inventory';
+import { hasBuild, httpDrivers, ServerHarness, TEST_CLOCK_TOKEN, unexpectedErrors } from './support/server';
+
+const CONFIRM = 'app/_actions/changes.ts#confirmChangeAction';
+const CANCEL = 'app/_actions/changes.ts#cancelScheduledAction';
+const OFFER = 'app/_actions/offers.ts#respondToOfferAction';
+const NOTE = 'app/_actions/notes.ts#addNoteAction';
+const CLOCK = 'app/_actions/clock.ts#moveClockAction';
+const OFFERS_ROUTE = '/api/v1/subscribers/[id]/offers';
+const CLOCK_ROUTE = '/api/v1/test/clock';
+
+type Who = 'nobody' | 'ghost' | 'ada' | 'ben' | 'agent' | 'admin';
+const EMAILS = { ada: 'ada@example.com', ben: 'ben@example.com', agent: 'agent@example.com', admin: 'admin@example.com' } as const;
+
+/** What the world looks like before the matrix runs (read from the first dump). */
+interface World {
+  userId: Record<keyof typeof EMAILS, number>;
+  ada: number;
+  ben: number;
+  benVersion: number;
+  benScheduledChangeId: number;
+  benOfferKey: string;
+  missingSubscriber: number;
+}
+
+/** How a call must be refused. */
+type Refusal =
+  /** The proxy sends the caller to sign-in (307 to /login): the action never runs. */
+  | { kind: 'proxy' }
+  /** Posted to a public page: Next.js forwards it to the action's page, the proxy refuses the forwarded request, the answer carries no action result. */
+  | { kind: 'forwarded' }
+  /** The action's own answer. */
+  | { kind: 'action'; code: 'unauthenticated' | 'forbidden' | 'not_found' }
+  /** A route handler's JSON error. */
+  | { kind: 'http'; status: 401 | 403 | 404 };
+
+interface Case {
+  target: string;
+  who: Who;
+  threat: string;
+  refusal: Refusal;
+  /** The audited action name when the spec says the refusal is recorded (role and ownership). */
+  audit?: string;
+  run(c: HttpClient, w: World): Promise<ActionResponse | { httpStatus: number; body: unknown; location: string | null }>;
+}
+
+interface ActionSpec {
+  /** A page that carries the action (checked against the manifest). */
+  page(w: World, who: Who): string;
+  /** Well-formed input as its rightful caller would send it (used for the "nobody" calls). */
+  valid(w: World): Fields;
+  refusals: Array<{ who: Who; threat: string; fields(w: World): Fields; refusal: Refusal; audit?: string }>;
+  /** Positive control: the rightful caller succeeds. */
+  positive: { who: Who; run(c: HttpClient, w: World, entry: ActionEntry): Promise<ActionResponse> };
+}
+
+const notFound = { kind: 'action', code: 'not_found' } as const;
+const forbidden = { kind: 'action', code: 'forbidden' } as const;
+
+function confirmFields(subscriberId: number, extra: Record<string, string> = {}): Record<string, string> {
+  return { subscriberId: String(subscriberId), plan: 'PREMIUM', addOns: '', version: '1', idempotencyKey: randomUUID(), applyNow: 'false', ...extra };
+}
+
+const ACTIONS: Record<string, ActionSpec> = {
+  [CONFIRM]: {
+    page: () => '/change',
+    valid: (w) => confirmFields(w.ada),
+    refusals: [
+      { who: 'ada', threat: "subscriber confirms a change on another subscriber's account", fields: (w) => confirmFields(w.ben, { version: String(w.benVersion) }), refusal: notFound, audit: 'confirm_change' },
+      { who: 'ada', threat: 'subscriber applies a change now (an agent power)', fields: (w) => confirmFields(w.ada, { plan: 'PLUS', applyNow: 'true' }), refusal: forbidden, audit: 'confirm_change' },
+    ],
+    positive: {
+      who: 'ada',
+      async run(c, w, entry) {
+        const page = await c.getText('/change?plan=PLUS');
+        expect(page.status).toBe(200);
+        const fields = confirmFormFields(page.text);
+        expect(fields, 'the preview page has a confirm form').not.toBeNull();
+        expect(fields!.subscriberId).toBe(String(w.ada));
+        return callAction(c, { page: '/change', actionId: entry.id, fields: fields! });
+      },
+    },
+  },
+  [CANCEL]: {
+    page: () => '/dashboard',
+    valid: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) }),
+    refusals: [
+      { who: 'ada', threat: "subscriber cancels another subscriber's scheduled change", fields: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) }), refusal: notFound, audit: 'cancel_scheduled_change' },
+      // Through their own account with the other's change id: the row is looked up within the
+      // caller's subscription, so it is simply not found (nothing to audit: no one else's data was touched).
+      { who: 'ada', threat: "subscriber cancels another's scheduled change through their own account id", fields: (w) => ({ subscriberId: String(w.ada), scheduledChangeId: String(w.benScheduledChangeId) }), refusal: notFound },
+    ],
+    positive: {
+      who: 'ben',
+      run: (c, w, entry) => callAction(c, { page: '/dashboard', actionId: entry.id, fields: { subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) } }),
+    },
+  },
+  [OFFER]: {
+    page: () => '/dashboard',
+    valid: (w) => ({ subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'dismissed' }),
+    refusals: [
+      { who: 'ada', threat: "subscriber dismisses an offer on another subscriber's account", fields: (w) => ({ subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'dismissed' }), refusal: notFound, audit: 'respond_to_offer' },
+    ],
+    positive: {
+      who: 'ben',
+      run: (c, w, entry) => callAction(c, { page: '/dashboard', actionId: entry.id, fields: { subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'snoozed' } }),
+    },
+  },
+  [NOTE]: {
+    page: (w) => `/agent/subscribers/${w.ben}/audit`,
+    valid: (w) => ({ subscriberId: String(w.ben), body: 'Customer asked about the bill.' }),
+    refusals: [
+      { who: 'ada', threat: "subscriber adds an agent note on another subscriber's account", fields: (w) => ({ subscriberId: String(w.ben), body: 'Nothing to see here.' }), refusal: forbidden, audit: 'add_note' },
+      { who: 'ada', threat: 'subscriber adds an agent note on their own account (agent function)', fields: (w) => ({ subscriberId: String(w.ada), body: 'I am very important.' }), refusal: forbidden, audit: 'add_note' },
+    ],
+    positive: {
+      who: 'agent',
+      run: (c, w, entry) => callAction(c, { page: `/agent/subscribers/${w.ben}/audit`, actionId: entry.id, fields: { subscriberId: String(w.ben), body: 'Customer asked about the bill.' } }),
+    },
+  },
+  [CLOCK]: {
+    page: () => '/admin/clock',
+    valid: () => ({ op: 'advance', days: '40' }),
+    refusals: [
+      { who: 'ada', threat: 'subscriber moves the test clock (admin function)', fields: () => ({ op: 'advance', days: '40' }), refusal: forbidden, audit: 'move_test_clock' },
+      { who: 'agent', threat: 'agent moves the test clock (admin function)', fields: () => ({ op: 'set', at: '2030-01-01T00:00:00Z' }), refusal: forbidden, audit: 'move_test_clock' },
+    ],
+    positive: { who: 'admin', run: (c, _w, entry) => callAction(c, { page: '/admin/clock', actionId: entry.id, fields: { op: 'reset' } }) },
+  },
+};
+
+interface RouteSpec {
+  method: 'GET' | 'POST';
+  cases: Array<{ who: Who; threat: string; path(w: World): string; body?: unknown; headers?: Record<string, string>; refusal: Refusal; audit?: string }>;
+  positive: Array<{ who: Who; path(w: World): string; body?: unknown; headers?: Record<string, string>; check(body: unknown, w: World): void }>;
+}
+
+const http401 = { kind: 'http', status: 401 } as const;
+const http403 = { kind: 'http', status: 403 } as const;
+const http404 = { kind: 'http', status: 404 } as const;
+
+const ROUTES: Record<string, RouteSpec> = {
+  [`GET ${OFFERS_ROUTE}`]: {
+    method: 'GET',
+    cases: [
+      { who: 'nobody', threat: 'no session', path: (w) => `/api/v1/subscribers/${w.ada}/offers`, refusal: http401 },
+      { who: 'ghost', threat: 'signed session of an account that does not exist', path: (w) => `/api/v1/subscribers/${w.ada}/offers`, refusal: http401 },
+      { who: 'ada', threat: "subscriber reads another subscriber's offers", path: (w) => `/api/v1/subscribers/${w.ben}/offers`, refusal: http404, audit: 'view_offers' },
+      { who: 'ada', threat: 'subscriber probes an account id that does not exist', path: (w) => `/api/v1/subscribers/${w.missingSubscriber}/offers`, refusal: http404, audit: 'view_offers' },
+    ],
+    positive: [
+      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/offers`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ada }) },
+      { who: 'agent', path: (w) => `/api/v1/subscribers/${w.ben}/offers`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }) },
+    ],
+  },
+  [`GET ${CLOCK_ROUTE}`]: {
+    method: 'GET',
+    cases: [
+      { who: 'nobody', threat: 'no session', path: () => CLOCK_ROUTE, refusal: http401 },
+      { who: 'nobody', threat: 'a wrong test-clock token', path: () => CLOCK_ROUTE, headers: { 'x-test-clock-token': `${TEST_CLOCK_TOKEN}x` }, refusal: http401 },
+      { who: 'ghost', threat: 'signed session of an account that does not exist', path: () => CLOCK_ROUTE, refusal: http401 },
+      { who: 'ada', threat: 'subscriber reads the test clock (admin function)', path: () => CLOCK_ROUTE, refusal: http403, audit: 'read_test_clock' },
+      { who: 'agent', threat: 'agent reads the test clock (admin function)', path: () => CLOCK_ROUTE, refusal: http403, audit: 'read_test_clock' },
+    ],
+    positive: [
+      { who: 'admin', path: () => CLOCK_ROUTE, check: (b) => expect(b).toMatchObject({ enabled: true }) },
+      { who: 'nobody', path: () => CLOCK_ROUTE, headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN }, check: (b) => expect(b).toMatchObject({ enabled: true }) },
+    ],
+  },
+  [`POST ${CLOCK_ROUTE}`]: {
+    method: 'POST',
+    cases: [
+      { who: 'nobody', threat: 'no session', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, refusal: http401 },
+      { who: 'nobody', threat: 'a wrong test-clock token', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN.slice(0, -1) }, refusal: http401 },
+      { who: 'ghost', threat: 'signed session of an account that does not exist', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, refusal: http401 },
+      { who: 'ada', threat: 'subscriber moves the test clock (admin function)', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, refusal: http403, audit: 'move_test_clock' },
+      { who: 'agent', threat: 'agent moves the test clock (admin function)', path: () => CLOCK_ROUTE, body: { set: '2030-01-01T00:00:00Z' }, refusal: http403, audit: 'move_test_clock' },
+    ],
+    positive: [
+      { who: 'admin', path: () => CLOCK_ROUTE, body: { reset: true }, check: (b) => expect(b).toMatchObject({ enabled: true, offsetMs: 0 }) },
+      { who: 'nobody', path: () => CLOCK_ROUTE, body: { reset: true }, headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN }, check: (b) => expect(b).toMatchObject({ enabled: true, offsetMs: 0 }) },
+    ],
+  },
+};
+
+// ---------------------------------------------------------------- enumeration
+
+describe.skipIf(!hasBuild())('every server action and route handler has authorization cases', () => {
+  it('the build manifest and the source agree on the server actions, and each has cases here', () => {
+    const built = readActionManifest().map((e) => `${e.file}#${e.exportName}`).sort();
+    const { actions, inline } = sourceActions();
+    expect(inline, "inline 'use server' functions: move them to app/_actions so the matrix can name them").toEqual([]);
+    expect(built, 'server actions in .next/server/server-reference-manifest.json vs. exports of \'use server\' modules (rebuild if you just added one)').toEqual(actions.map((a) => a.key));
+    expect(built.length).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(ACTIONS).sort(), 'every server action needs its cases in tests/http/authorization.test.ts').toEqual(built);
+    for (const [key, spec] of Object.entries(ACTIONS)) expect(spec.refusals.length, `${key}: at least one signed-in refusal`).toBeGreaterThan(0);
+  });
+
+  it('the route handlers in the source match the build, and each method has cases here', () => {
+    const routes = sourceRoutes();
+    expect(routes.map((r) => r.pattern), 'app/**/route.ts vs. the build (rebuild if you just added one)').toEqual(builtRoutes());
+    const covered = routes.filter((r) => !(r.pattern in EXCLUDED_ROUTES)).flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`)).sort();
+    expect(covered.length).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(ROUTES).sort(), 'every route method needs its cases in tests/http/authorization.test.ts').toEqual(covered);
+    for (const [key, spec] of Object.entries(ROUTES)) {
+      expect(spec.cases.some((c) => c.who === 'nobody'), `${key}: a call without a session`).toBe(true);
+      expect(spec.cases.some((c) => c.who === 'ghost'), `${key}: a call with the session of a missing account`).toBe(true);
+      expect(spec.positive.length, `${key}: a positive control`).toBeGreaterThan(0);
+    }
+  });
+});
+
+// ---------------------------------------------------------------- the matrix
+
+function rowsOf<T>(d: Dump, table: string): T[] {
+  return (d[table] ?? []).map((j) => JSON.parse(j) as T);
+}
+
+function worldFrom(d: Dump, sessions: Record<'ada' | 'ben', number>, benOfferKey: string): World {
+  const users = rowsOf<{ id: number; email: string }>(d, 'users');
+  const userId = Object.fromEntries(Object.entries(EMAILS).map(([k, email]) => [k, users.find((u) => u.email === email)!.id])) as World['userId'];
+  const subscription = rowsOf<{ id: number; subscriber_id: number; version: number }>(d, 'subscriptions').find((s) => s.subscriber_id === sessions.ben)!;
+  const pending = rowsOf<{ id: number; subscription_id: number; status: string }>(d, 'scheduled_changes').filter((s) => s.subscription_id === subscription.id && s.status === 'pending');
+  expect(pending, "ben's scheduled change").toHaveLength(1);
+  const maxSubscriber = Math.max(...rowsOf<{ id: number }>(d, 'subscribers').map((s) => s.id));
+  return { userId, ada: sessions.ada, ben: sessions.ben, benVersion: subscription.version, benScheduledChangeId: pending[0]!.id, benOfferKey, missingSubscriber: maxSubscriber + 1000 };
+}
+
+function checkRefusal(label: string, r: { httpStatus: number; location: string | null; state?: ActionResponse['state']; body?: unknown }, refusal: Refusal): void {
+  switch (refusal.kind) {
+    case 'proxy':
+      expect(r.httpStatus, label).toBe(307);
+      expect(r.location ?? '', label).toMatch(/^\/login\?callbackUrl=/);
+      expect(r.state, label).toBeUndefined();
+      return;
+    case 'forwarded':
+      expect(r.httpStatus, label).toBeLessThan(500);
+      expect(r.state, `${label}: no action result`).toBeUndefined();
+      return;
+    case 'action':
+      expect(r.httpStatus, label).toBe(200);
+      expect(r.state, `${label}: an action result`).toBeDefined();
+      expect(r.state!.status, label).toBe('error');
+      expect(r.state!.code, `${label}: ${r.state!.message}`).toBe(refusal.code);
+      expect(r.state!.message.length, label).toBeGreaterThan(0);
+      return;
+    case 'http':
+      expect(r.httpStatus, `${label}: ${JSON.stringify(r.body)}`).toBe(refusal.status);
+      expect(r.body, label).toMatchObject({ error: { message: expect.any(String) } });
+      return;
+  }
+}
+
+describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `next start` on %s', (driver) => {
+  let h: ServerHarness;
+  const clients = {} as Record<Who, HttpClient>;
+  let manifest: Map<string, ActionEntry>;
+  let world: World;
+  let before: Dump;
+  let after: Dump;
+  const cases: Case[] = [];
+  const outcomes: string[] = [];
+
+  beforeAll(async () => {
+    manifest = new Map(readActionManifest().map((e) => [`${e.file}#${e.exportName}`, e]));
+    h = await ServerHarness.create(driver);
+    await h.start();
+    for (const who of Object.keys(EMAILS) as Array<keyof typeof EMAILS>) clients[who] = await signedIn(h.url, EMAILS[who]);
+    clients.nobody = new HttpClient(h.url, 'nobody');
+    clients.ghost = await ghostClient(h.url, h.secret);
+    const session = async (c: HttpClient) => ((await c.getJson('/api/auth/session')).body as { subscriberId: number }).subscriberId;
+    const sessions = { ada: await session(clients.ada), ben: await session(clients.ben) };
+
+    // Setup that writes (before the first dump): ben schedules a downgrade, and sees his offers.
+    const preview = await clients.ben.getText('/change?plan=BASIC');
+    const fields = confirmFormFields(preview.text);
+    expect(fields, "ben's downgrade preview").not.toBeNull();
+    const scheduled = await callAction(clients.ben, { page: '/change', actionId: manifest.get(CONFIRM)!.id, fields: fields! });
+    expect(scheduled.state, 'setup: ben schedules a downgrade').toMatchObject({ status: 'success', data: { status: 'scheduled' } });
+    const offers = await clients.ben.getJson(`/api/v1/subscribers/${sessions.ben}/offers`);
+    const benOfferKey = (offers.body as { offers: Array<{ key: string }> }).offers[0]?.key;
+    expect(benOfferKey, 'ben has an offer').toBeTruthy();
+
+    before = await h.direct(dumpDatabase);
+    world = worldFrom(before, sessions, benOfferKey!);
+    await h.start();
+
+    // Build the case list from the specs.
+    for (const [key, spec] of Object.entries(ACTIONS)) {
+      const entry = manifest.get(key)!;
+      const page = (w: World, who: Who) => {
+        const p = spec.page(w, who);
+        const fits = entry.workers.some((worker) => new RegExp(`^${pageUrl(worker, { id: '__ID__' }).replace(/[.*+?^${}()|\\]/g, '\\$&').replace('__ID__', '[0-9]+')}$`).test(p));
+        expect(fits, `${key}: ${p} carries the action (workers: ${entry.workers.join(', ')})`).toBe(true);
+        return p;
+      };
+      const call = (fields: (w: World) => Fields, who: Who, pagePath?: string) => (c: HttpClient, w: World) => callAction(c, { page: pagePath ?? page(w, who), actionId: entry.id, fields: fields(w) });
+      cases.push({ target: key, who: 'nobody', threat: 'no session', refusal: { kind: 'proxy' }, run: call(spec.valid, 'nobody') });
+      cases.push({ target: key, who: 'nobody', threat: 'no session, posted to a public page', refusal: { kind: 'forwarded' }, run: call(spec.valid, 'nobody', '/login') });
+      cases.push({ target: key, who: 'ghost', threat: 'signed session of an account that does not exist', refusal: { kind: 'action', code: 'unauthenticated' }, run: call(spec.valid, 'ghost') });
+      for (const r of spec.refusals) cases.push({ target: key, who: r.who, threat: r.threat, refusal: r.refusal, audit: r.audit, run: call(r.fields, r.who) });
+    }
+    for (const [key, spec] of Object.entries(ROUTES)) {
+      for (const r of spec.cases) {
+        cases.push({
+          target: key,
+          who: r.who,
+          threat: r.threat,
+          refusal: r.refusal,
+          audit: r.audit,
+          run: async (c, w) => {
+            const res = await c.getJson(r.path(w), {
+              method: spec.method,
+              headers: { ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(r.headers ?? {}) },
+              body: r.body !== undefined ? JSON.stringify(r.body) : undefined,
+            });
+            return { httpStatus: res.status, body: res.body, location: res.headers.get('location') };
+          },
+        });
+      }
+    }
+  });
+
+  afterAll(async () => {
+    if (outcomes.length) console.log(`[authorization on ${driver}] ${outcomes.length} refused calls:\n${outcomes.join('\n')}`);
+    await h?.destroy();
+  });
+
+  it('refuses every call, as each caller', async () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+    for (const c of cases) {
+      const r = await c.run(clients[c.who], world);
+      const label = `${c.target} as ${c.who}: ${c.threat}`;
+      checkRefusal(label, r as Parameters<typeof checkRefusal>[1], c.refusal);
+      const state = (r as ActionResponse).state;
+      outcomes.push(`  ${label} → ${r.httpStatus}${state ? ` ${state.status}/${state.code}` : ''}`);
+    }
+  });
+
+  it('wrote nothing, and audited each role and ownership refusal', async () => {
+    after = await h.direct(dumpDatabase);
+    const diffs = diffDumps(before, after, { exclude: ['login_attempts', 'audit_events'] });
+    expect(diffs, describeDiffs(diffs)).toEqual([]);
+
+    const known = new Set(auditRows(before).map((r) => r.id));
+    const added = auditRows(after).filter((r) => !known.has(r.id));
+    expect(added.filter((r) => r.outcome !== 'refused'), 'only refusals were audited').toEqual([]);
+    const key = (actor: number | null, action: string) => `${actor ?? 'none'} ${action}`;
+    const expected = cases.filter((c) => c.audit).map((c) => key(world.userId[c.who as keyof World['userId']], c.audit!)).sort();
+    expect(expected.length).toBeGreaterThanOrEqual(12);
+    expect(added.map((r) => key(r.actor_user_id, r.action)).sort(), 'one refused audit row per role or ownership refusal').toEqual(expected);
+  });
+
+  it('positive controls: the owner or the right role succeeds with the same kind of call', async () => {
+    await h.start();
+    for (const [key, spec] of Object.entries(ACTIONS)) {
+      const r = await spec.positive.run(clients[spec.positive.who], world, manifest.get(key)!);
+      expect(r.httpStatus, key).toBe(200);
+      expect(r.state, `${key}: ${r.body.slice(0, 300)}`).toMatchObject({ status: 'success' });
+    }
+    for (const [key, spec] of Object.entries(ROUTES)) {
+      for (const p of spec.positive) {
+        const res = await clients[p.who].getJson(p.path(world), {
+          method: spec.method,
+          headers: { ...(p.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(p.headers ?? {}) },
+          body: p.body !== undefined ? JSON.stringify(p.body) : undefined,
+        });
+        expect(res.status, `${key} as ${p.who}: ${res.text.slice(0, 300)}`).toBe(200);
+        p.check(res.body, world);
+      }
+    }
+  });
+
+  it('logged no unhandled error', () => {
+    expect(unexpectedErrors(h.stderr())).toEqual([]);
+  });
+});

@@ -1,0 +1,510 @@
+/**
+ * Input fuzzing against the production server: fast-check generates malformed, oversized and
+ * hostile inputs (wrong types, unknown plan and add-on codes, negative and huge numbers,
+ * unicode, injection strings, missing and repeated fields, prototype-pollution keys, argument
+ * lists that are not (state, form)) for every server action, as the owner or the right role so
+ * the validation itself is exercised, and for every JSON route (path, query, headers, body).
+ *
+ * For every input: never a 500, always a clear error (an ActionState with status 'error', a
+ * known code and a message; or a 4xx JSON body with error.message), and nothing written: a full
+ * dump of the database before and after is equal, except login_attempts and audit_events rows
+ * with outcome 'refused' (an input naming someone else's account is an audited refusal). The
+ * server's stderr must show no error. Inputs that could be valid (by the oracles in
+ * support/fuzz.ts) are not sent, since they would change the database; a positive control at
+ * the end proves each base input is valid, so each mutation is what made an input fail.
+ *
+ * Every action and route in the code must have a target here (the inventory of
+ * support/inventory.ts). Runs per target: FUZZ_RUNS (default 300) for actions, two thirds of it for
+ * routes; FUZZ_SEED to replay a run.
+ */
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAction, confirmFormFields, HttpClient, readActionManifest, signedIn, type ActionEntry, type ActionResponse } from './support/actions';
+import { describeDiffs, diffDumps, dumpDatabase, type Dump } from './support/dump';
+import {
+  ADD_ON_CODES,
+  anyText,
+  asObject,
+  boolValue,
+  formArb,
+  hostile,
+  hugeText,
+  intIn,
+  isId,
+  junkKeys,
+  MAX_INT,
+  maybeAddOns,
+  maybeClockBody,
+  maybeClockForm,
+  maybePlan,
+  numericText,
+  optionalReason,
+  smallText,
+  storableText,
+  UUID_SHAPE,
+  wellFormed,
+  type FormInput,
+} from './support/fuzz';
+import { EXCLUDED_ROUTES, sourceActions, sourceRoutes } from './support/inventory';
+import { hasBuild, httpDrivers, ServerHarness, unexpectedErrors } from './support/server';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const ROUTE_RUNS = Math.max(20, Math.round((RUNS * 2) / 3));
+const ARG_RUNS = Math.max(10, Math.round(RUNS / 6));
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
+
+const CONFIRM = 'app/_actions/changes.ts#confirmChangeAction';
+const CANCEL = 'app/_actions/changes.ts#cancelScheduledAction';
+const OFFER = 'app/_actions/offers.ts#respondToOfferAction';
+const NOTE = 'app/_actions/notes.ts#addNoteAction';
+const CLOCK = 'app/_actions/clock.ts#moveClockAction';
+
+interface World {
+  ada: number;
+  adaVersion: number;
+  adaOfferKeys: Set<string>;
+  ben: number;
+  benVersion: number;
+  benPendingId: number;
+  maxSubscriber: number;
+}
+
+type Who = 'ada' | 'ben' | 'agent' | 'admin';
+type O = Map<string, string | string[]>;
+
+interface ActionTarget {
+  action: string;
+  who: Who;
+  page(w: World): string;
+  base(w: World): Record<string, string>;
+  fields(w: World): Record<string, fc.Arbitrary<string>>;
+  /** Could the server accept this input (and so write)? Conservative: true when unsure. */
+  maybeValid(o: O, w: World): boolean;
+}
+
+const offerKeyOk = (v: string | string[] | undefined) => v === undefined || v === '' || (typeof v === 'string' && v.length <= 200 && /^[a-z_]+:[A-Za-z0-9_+]+$/.test(v));
+const idText = (w: World, own: number) => fc.oneof(numericText, anyText, fc.constantFrom(String(w.ben), String(w.ada), String(w.maxSubscriber + 50), '0', `-${own}`, `${own}.5`, `${own}e0`, `0x${own.toString(16)}`, ` ${own} `, `${own}abc`, String(MAX_INT + 1)));
+
+const BASE_KEYS = { confirmAda: randomUUID(), confirmAgent: randomUUID() };
+
+const ACTION_TARGETS: ActionTarget[] = [
+  {
+    action: CONFIRM,
+    who: 'ada',
+    page: () => '/change',
+    base: (w) => ({ subscriberId: String(w.ada), plan: 'PLUS', addOns: '', version: String(w.adaVersion), idempotencyKey: BASE_KEYS.confirmAda, applyNow: 'false' }),
+    fields: (w) => ({
+      subscriberId: idText(w, w.ada),
+      plan: fc.oneof(anyText, fc.constantFrom('LEGACY', 'plus', 'Plus', ' PLUS', 'PLUS\n', 'NOPE', 'PREMIUM_X', 'UNLIMITED;', 'PLUS,PREMIUM', 'ＰＬＵＳ', 'BASIC')),
+      addOns: fc.oneof(
+        anyText,
+        fc.constantFrom('ld_300,ld_unlimited', 'NOPE', 'voicemail,nope', 'x,'.repeat(25), ',', ',,', 'voicemail,', ' ,voicemail'),
+        fc.array(fc.constantFrom(...ADD_ON_CODES, 'nope', 'VOICEMAIL', 'ld_600', "ld_300'--"), { minLength: 1, maxLength: 30 }).map((a) => a.join(',')),
+      ),
+      version: fc.oneof(numericText, anyText, fc.constantFrom(String(w.adaVersion + 1), String(w.adaVersion - 1), '-1', String(2 ** 31), `${w.adaVersion}.5`)),
+      idempotencyKey: fc.oneof(anyText, fc.constantFrom(`${BASE_KEYS.confirmAda}x`, BASE_KEYS.confirmAda.slice(1), '00000000-0000-0000-0000-00000000000g', `{${BASE_KEYS.confirmAda}}`)),
+      applyNow: fc.oneof(smallText, fc.constantFrom('on', 'true', '1', 'yes', 'TRUE', 'false', '0', '')),
+      reason: anyText,
+      offerKey: fc.oneof(anyText, fc.constantFrom('fuzz_kind:PLUS', 'cross_sell:nope+x', 'UP_SELL:PLUS', 'up_sell:PLUS;drop', `a:${'b'.repeat(250)}`, 'up_sell:', ':PLUS')),
+    }),
+    maybeValid: (o, w) =>
+      isId(o.get('subscriberId'), w.ada) &&
+      maybePlan(o.get('plan')) &&
+      maybeAddOns(o.get('addOns')) &&
+      isId(o.get('version'), w.adaVersion) &&
+      typeof o.get('idempotencyKey') === 'string' &&
+      UUID_SHAPE.test((o.get('idempotencyKey') as string).trim()) &&
+      boolValue(o.get('applyNow')) === 'false' &&
+      optionalReason(o.get('reason')) &&
+      offerKeyOk(o.get('offerKey')),
+  },
+  {
+    action: CONFIRM,
+    who: 'agent',
+    page: (w) => `/agent/subscribers/${w.ben}/change`,
+    base: (w) => ({ subscriberId: String(w.ben), plan: 'PREMIUM', addOns: 'ld_300', version: String(w.benVersion), idempotencyKey: BASE_KEYS.confirmAgent, applyNow: 'false', reason: 'Customer asked by phone.' }),
+    fields: (w) => ({
+      subscriberId: idText(w, w.ben),
+      plan: fc.oneof(anyText, fc.constantFrom('LEGACY', 'NOPE', 'premium ', 'PREMIUM;--')),
+      addOns: fc.oneof(anyText, fc.constantFrom('ld_300,ld_unlimited', 'caller_id', 'nope', 'x,'.repeat(25))),
+      version: fc.oneof(numericText, anyText, fc.constantFrom(String(w.benVersion + 1), '-1')),
+      idempotencyKey: fc.oneof(anyText, fc.constant('not-a-uuid')),
+      applyNow: fc.oneof(smallText, fc.constantFrom('yes', 'TRUE', 'maybe')),
+      reason: fc.oneof(anyText, fc.constantFrom('', '   ', '\n', 'x'.repeat(501), ' '.repeat(600), 'r\u0000', "'; drop table orders; --")),
+    }),
+    maybeValid: (o, w) => {
+      const sub = o.get('subscriberId');
+      const other = intIn(sub, 1, w.maxSubscriber) && !isId(sub, w.ben);
+      const reason = o.get('reason');
+      return (
+        (isId(sub, w.ben) || other) &&
+        maybePlan(o.get('plan')) &&
+        maybeAddOns(o.get('addOns')) &&
+        (other ? intIn(o.get('version'), 0, MAX_INT) : isId(o.get('version'), w.benVersion)) &&
+        typeof o.get('idempotencyKey') === 'string' &&
+        UUID_SHAPE.test((o.get('idempotencyKey') as string).trim()) &&
+        boolValue(o.get('applyNow')) !== 'invalid' &&
+        typeof reason === 'string' &&
+        reason.trim().length >= 1 &&
+        reason.trim().length <= 500 &&
+        storableText(reason) &&
+        offerKeyOk(o.get('offerKey'))
+      );
+    },
+  },
+  {
+    action: CANCEL,
+    who: 'ben',
+    page: () => '/dashboard',
+    base: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benPendingId) }),
+    fields: (w) => ({
+      subscriberId: idText(w, w.ben),
+      scheduledChangeId: fc.oneof(numericText, anyText, fc.constantFrom(String(w.benPendingId + 1), String(w.benPendingId - 1), '0', `-${w.benPendingId}`, String(MAX_INT + 1))),
+      reason: fc.oneof(anyText, fc.constantFrom('x'.repeat(501), 'r\u0000')),
+    }),
+    maybeValid: (o, w) => isId(o.get('subscriberId'), w.ben) && isId(o.get('scheduledChangeId'), w.benPendingId) && optionalReason(o.get('reason')),
+  },
+  {
+    action: OFFER,
+    who: 'ada',
+    page: () => '/dashboard',
+    base: (w) => ({ subscriberId: String(w.ada), offerKey: [...w.adaOfferKeys][0]!, response: 'dismissed' }),
+    fields: (w) => {
+      const key = [...w.adaOfferKeys][0]!;
+      return {
+        subscriberId: idText(w, w.ada),
+        offerKey: fc.oneof(anyText, fc.constantFrom(`${key}x`, key.toUpperCase(), `${key} `, `fuzz_kind:${key.split(':')[1]}`, 'up_sell:NOPE', 'cross_sell:BASIC+nope', `${key}+ld_unlimited+ld_300`)),
+        response: fc.oneof(anyText, fc.constantFrom('accepted', 'impression', 'DISMISSED', 'snoozed ', 'dismissed\n', 'deleted')),
+      };
+    },
+    maybeValid: (o, w) => {
+      const key = o.get('offerKey');
+      const response = o.get('response');
+      return isId(o.get('subscriberId'), w.ada) && typeof key === 'string' && w.adaOfferKeys.has(key) && (response === 'dismissed' || response === 'snoozed');
+    },
+  },
+  {
+    action: NOTE,
+    who: 'agent',
+    page: (w) => `/agent/subscribers/${w.ben}/audit`,
+    base: (w) => ({ subscriberId: String(w.ben), body: 'Customer asked about the bill.' }),
+    fields: (w) => ({
+      subscriberId: idText(w, w.ben),
+      body: fc.oneof(anyText, fc.constantFrom('', '   ', '\n\t', 'x'.repeat(2001), `${' '.repeat(3000)}x`, '\u0000', 'note\u0000with nul', 'a'.repeat(20_001))),
+    }),
+    maybeValid: (o, w) => {
+      const body = o.get('body');
+      return intIn(o.get('subscriberId'), 1, w.maxSubscriber) && typeof body === 'string' && body.length <= 20_000 && body.trim().length >= 1 && body.trim().length <= 2000 && storableText(body);
+    },
+  },
+  {
+    action: CLOCK,
+    who: 'admin',
+    page: () => '/admin/clock',
+    base: () => ({ op: 'advance', days: '1' }),
+    fields: () => ({
+      op: fc.oneof(smallText, fc.constantFrom('set', 'advance', 'reset', 'RESET', 'reset ', 'Set', 'rewind')),
+      days: fc.oneof(numericText, anyText, fc.constantFrom('3651', '-3651', '1.5', '1e4', '', '7300', '-99999999')),
+      at: fc.oneof(anyText, fc.constantFrom('2026-13-45T00:00:00Z', 'not a date at all', '9999-12-31T23:59:59Z', '0000-01-01', '1970-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '2026-12-01T09:00:00Z'.repeat(3), '2099-01-01T00:00:00Z')),
+    }),
+    maybeValid: (o) => maybeClockForm(o),
+  },
+];
+
+const ERROR_CODES = ['invalid', 'forbidden', 'not_found', 'stale', 'conflict'];
+
+function expectClearActionError(r: ActionResponse, label: string): void {
+  if (r.httpStatus === 413) {
+    // Refused by the proxy before Next.js reads it (over 1 MB).
+    expect(JSON.parse(r.body), label).toMatchObject({ error: { message: expect.stringMatching(/too large/) } });
+    return;
+  }
+  expect(r.httpStatus, `${label}: ${r.body.slice(0, 300)}`).toBe(200);
+  expect(r.state, `${label}: an action result (${r.body.slice(0, 200)})`).toBeDefined();
+  expect(r.state!.status, label).toBe('error');
+  expect(ERROR_CODES, `${label}: code ${r.state!.code}: ${r.state!.message}`).toContain(r.state!.code);
+  expect(r.state!.message.trim().length, label).toBeGreaterThan(5);
+}
+
+function expectClearHttpError(res: { status: number; body: unknown; text: string; headers: Headers }, label: string): void {
+  expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+  expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+  expect(res.headers.get('content-type') ?? '', label).toContain('application/json');
+  expect(res.body, `${label}: ${res.text.slice(0, 300)}`).toMatchObject({ error: { message: expect.any(String) } });
+  expect(((res.body as { error: { message: string } }).error.message ?? '').length, label).toBeGreaterThan(5);
+}
+
+/** Excludes what the fuzz may legitimately add: login attempts, and refusals in the audit trail. */
+function comparable(d: Dump): Dump {
+  const out = { ...d };
+  delete out['login_attempts'];
+  out['audit_events'] = (d['audit_events'] ?? []).filter((j) => (JSON.parse(j) as { outcome: string }).outcome !== 'refused');
+  return out;
+}
+
+const pretty = (form: FormInput) => JSON.stringify(form.map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 40)}…(${v.length} chars)` : v]));
+
+describe.skipIf(!hasBuild())('every action and route has a fuzz target', () => {
+  it('covers each server action and route handler in the code', () => {
+    expect([...new Set(ACTION_TARGETS.map((t) => t.action))].sort()).toEqual(sourceActions().actions.map((a) => a.key));
+    const routes = sourceRoutes()
+      .filter((r) => !(r.pattern in EXCLUDED_ROUTES))
+      .flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`))
+      .sort();
+    expect(routes).toEqual(['GET /api/v1/subscribers/[id]/offers', 'GET /api/v1/test/clock', 'POST /api/v1/test/clock']);
+  });
+});
+
+describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON route on %s', (driver) => {
+  let h: ServerHarness;
+  const clients = {} as Record<Who | 'nobody', HttpClient>;
+  let manifest: Map<string, ActionEntry>;
+  let world: World;
+  let before: Dump;
+  const report: string[] = [];
+
+  const runs = async (label: string, numRuns: number, prop: (counter: { tried: number; skipped: number }) => fc.IAsyncPropertyWithHooks<[unknown]> | fc.IAsyncProperty<[unknown]>) => {
+    const counter = { tried: 0, skipped: 0 };
+    const t0 = Date.now();
+    await fc.assert(prop(counter) as fc.IAsyncProperty<[unknown]>, { numRuns, seed: SEED, endOnFailure: true });
+    report.push(`  ${label.padEnd(58)} ${String(counter.tried).padStart(4)} inputs sent (${counter.skipped} possibly-valid skipped) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(counter.tried, `${label}: most generated inputs are sent`).toBeGreaterThanOrEqual(Math.floor(numRuns * 0.6));
+  };
+
+  beforeAll(async () => {
+    console.log(`[fuzz on ${driver}] seed ${SEED} (FUZZ_SEED to replay), ${RUNS} runs per action target, ${ROUTE_RUNS} per route target`);
+    manifest = new Map(readActionManifest().map((e) => [`${e.file}#${e.exportName}`, e]));
+    h = await ServerHarness.create(driver);
+    await h.start();
+    clients.ada = await signedIn(h.url, 'ada@example.com');
+    clients.ben = await signedIn(h.url, 'ben@example.com');
+    clients.agent = await signedIn(h.url, 'agent@example.com');
+    clients.admin = await signedIn(h.url, 'admin@example.com');
+    clients.nobody = new HttpClient(h.url);
+    const session = async (c: HttpClient) => ((await c.getJson('/api/auth/session')).body as { subscriberId: number }).subscriberId;
+    const ada = await session(clients.ada);
+    const ben = await session(clients.ben);
+    // Setup that writes, before the first dump: ben schedules a downgrade (to fuzz cancelling
+    // it), ada sees her offers (to fuzz responding to them).
+    const preview = confirmFormFields((await clients.ben.getText('/change?plan=BASIC')).text);
+    const scheduled = await callAction(clients.ben, { page: '/change', actionId: manifest.get(CONFIRM)!.id, fields: preview! });
+    expect(scheduled.state).toMatchObject({ status: 'success', data: { status: 'scheduled' } });
+    const offers = (await clients.ada.getJson(`/api/v1/subscribers/${ada}/offers`)).body as { offers: Array<{ key: string }> };
+    expect(offers.offers.length).toBeGreaterThan(0);
+
+    before = await h.direct(dumpDatabase);
+    const rows = <T>(t: string) => (before[t] ?? []).map((j) => JSON.parse(j) as T);
+    const subs = rows<{ id: number; subscriber_id: number; version: number }>('subscriptions');
+    const benSub = subs.find((s) => s.subscriber_id === ben)!;
+    world = {
+      ada,
+      adaVersion: subs.find((s) => s.subscriber_id === ada)!.version,
+      adaOfferKeys: new Set(offers.offers.map((o) => o.key)),
+      ben,
+      benVersion: benSub.version,
+      benPendingId: rows<{ id: number; subscription_id: number; status: string }>('scheduled_changes').find((s) => s.subscription_id === benSub.id && s.status === 'pending')!.id,
+      maxSubscriber: Math.max(...rows<{ id: number }>('subscribers').map((s) => s.id)),
+    };
+    await h.start();
+  });
+
+  afterAll(async () => {
+    if (report.length) console.log(`[fuzz on ${driver}] seed ${SEED}\n${report.join('\n')}`);
+    await h?.destroy();
+  });
+
+  for (const target of ACTION_TARGETS) {
+    it(`${target.action} as ${target.who}: malformed and hostile forms are refused clearly`, async () => {
+      const entry = manifest.get(target.action)!;
+      await runs(`${target.action.split('#')[1]} as ${target.who} (forms)`, RUNS, (counter) =>
+        fc.asyncProperty(formArb(target.base(world), target.fields(world)) as fc.Arbitrary<unknown>, async (raw) => {
+          const form = raw as FormInput;
+          if (target.maybeValid(asObject(form), world)) {
+            counter.skipped++;
+            fc.pre(false);
+          }
+          counter.tried++;
+          const r = await callAction(clients[target.who], { page: target.page(world), actionId: entry.id, fields: form });
+          expectClearActionError(r, `${target.action} as ${target.who} with ${pretty(form)}`);
+        }),
+      );
+    });
+  }
+
+  it('every action: argument lists that are not (state, form) are refused clearly', async () => {
+    const anything = fc.anything({ maxDepth: 2, maxKeys: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: false, withBoxedValues: false, withSparseArray: false, withObjectString: false });
+    const argLists = fc.oneof(
+      fc.constant<unknown[]>([]),
+      anything.map((x) => [{ status: 'idle', message: '' }, x]),
+      anything.map((x) => [x]),
+      fc.array(anything, { minLength: 3, maxLength: 6 }),
+      fc.dictionary(junkKeys, smallText, { maxKeys: 4 }).map((o) => [{ status: 'idle', message: '' }, { subscriberId: '1', ...o }]),
+    );
+    for (const key of [CONFIRM, CANCEL, OFFER, NOTE, CLOCK]) {
+      const target = ACTION_TARGETS.find((t) => t.action === key)!;
+      const entry = manifest.get(key)!;
+      await runs(`${key.split('#')[1]} as ${target.who} (argument lists)`, ARG_RUNS, (counter) =>
+        fc.asyncProperty(argLists as fc.Arbitrary<unknown>, async (args) => {
+          counter.tried++;
+          const r = await callAction(clients[target.who], { page: target.page(world), actionId: entry.id, args: args as unknown[] });
+          expectClearActionError(r, `${key} with arguments ${String(JSON.stringify(args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))?.slice(0, 200)}`);
+          expect(r.state?.code ?? 'too_large').toMatch(/invalid|too_large/);
+        }),
+      );
+    }
+  });
+
+  it('GET /api/v1/subscribers/[id]/offers as a subscriber: hostile ids and query strings', async () => {
+    const idArb = fc
+      .oneof(smallText, numericText, fc.constantFrom(String(world.ben), String(world.maxSubscriber + 9), '0', '-1', `${world.ada}.0`, `0${world.ada}`, ` ${world.ada}`, `${world.ada}/`, '1e1', String(2 ** 31), '99999999999', `${world.ada};drop`))
+      .map(wellFormed)
+      .filter((s) => s !== '' && s !== '.' && s !== '..');
+    const query = fc.array(fc.tuple(junkKeys, smallText).map(([k, v]) => [wellFormed(k), wellFormed(v)] as [string, string]), { maxLength: 3 });
+    await runs('GET /api/v1/subscribers/[id]/offers (path, query)', ROUTE_RUNS, (counter) =>
+      fc.asyncProperty(fc.tuple(idArb, query) as fc.Arbitrary<unknown>, async (raw) => {
+        const [id, q] = raw as [string, Array<[string, string]>];
+        if (id === String(world.ada)) {
+          counter.skipped++;
+          fc.pre(false);
+        }
+        counter.tried++;
+        const qs = new URLSearchParams(q).toString();
+        const res = await clients.ada.getJson(`/api/v1/subscribers/${encodeURIComponent(id)}/offers${qs ? `?${qs}` : ''}`);
+        expectClearHttpError(res, `offers of ${JSON.stringify(id)}?${qs}`);
+      }),
+    );
+  });
+
+  it('GET /api/v1/test/clock without a session: hostile test-clock tokens', async () => {
+    const token = fc.oneof(smallText, hugeText.map((s) => s.slice(0, 4000)), fc.string({ minLength: 16, maxLength: 64 })).map((s) => s.replace(/[^\x20-\x7e]/g, '?').trim());
+    await runs('GET /api/v1/test/clock (x-test-clock-token header)', ROUTE_RUNS, (counter) =>
+      fc.asyncProperty(token as fc.Arbitrary<unknown>, async (raw) => {
+        counter.tried++;
+        const res = await clients.nobody.getJson('/api/v1/test/clock', { headers: { 'x-test-clock-token': raw as string } });
+        expectClearHttpError(res, `token ${JSON.stringify(raw).slice(0, 80)}`);
+        expect(res.status).toBe(401);
+      }),
+    );
+  });
+
+  it('POST /api/v1/test/clock as an admin: hostile bodies', async () => {
+    const value = fc.oneof(hostile, numericText.map(Number), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(true, false, null, 1.5, -1, 3651, -3651, 1e308, 'true', '2026-12-01', 'not a date but long', '2026-13-45T00:00:00Z'));
+    const key = fc.oneof(fc.constantFrom('set', 'advanceDays', 'reset', '__proto__', 'constructor', 'Set', 'advance_days'), junkKeys);
+    const body = fc.oneof(
+      { weight: 5, arbitrary: fc.array(fc.tuple(key, value), { minLength: 0, maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`) },
+      { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
+      { weight: 2, arbitrary: smallText },
+      { weight: 1, arbitrary: hugeText.map((s) => JSON.stringify({ set: s })) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '{"set": "2026-12-01T09:00:00Z", "x": 1}',
+          '{"advanceDays": 1.5}',
+          '{"advanceDays": "5"}',
+          '{"advanceDays": 1e400}',
+          '{"reset": "true"}',
+          '{"reset": 1}',
+          '[{"reset":true}]',
+          'null',
+          '{"__proto__": {"reset": true}}',
+          '{"constructor": {"prototype": {"reset": true}}}',
+          '{"advanceDays": 3651}',
+          '{"set":"not a date but long enough"}',
+          '{"set":"+275760-09-13T00:00:00.000Z"}',
+          '{"reset": true, "reset": false}',
+          `{"set": "${'9'.repeat(40)}"}`,
+          '{',
+          '\u0000',
+          `[${'['.repeat(3000)}${']'.repeat(3000)}]`,
+        ),
+      },
+    );
+    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '');
+    await runs('POST /api/v1/test/clock (body, content type)', ROUTE_RUNS, (counter) =>
+      fc.asyncProperty(fc.tuple(body, contentType) as fc.Arbitrary<unknown>, async (raw) => {
+        const [text, type] = raw as [string, string];
+        const sent = wellFormed(text);
+        if (maybeClockBody(sent)) {
+          counter.skipped++;
+          fc.pre(false);
+        }
+        counter.tried++;
+        const res = await clients.admin.getJson('/api/v1/test/clock', { method: 'POST', headers: type ? { 'content-type': type } : {}, body: sent });
+        expectClearHttpError(res, `body ${JSON.stringify(sent).slice(0, 120)}`);
+      }),
+    );
+  });
+
+  it('logged no error while fuzzing (server stderr)', () => {
+    expect(unexpectedErrors(h.stderr())).toEqual([]);
+  });
+
+  it('malformed React reply encodings and oversized requests: refused, nothing runs, no internals leak', async () => {
+    const mark = h.stderr().length;
+    const entry = manifest.get(NOTE)!;
+    const page = `/agent/subscribers/${world.ben}/audit`;
+    const multipart = (zero: string, extra: Array<[string, string]> = []) => {
+      const f = new FormData();
+      for (const [k, v] of extra) f.append(k, v);
+      f.append('0', zero);
+      return f;
+    };
+    const probes: Array<[string, FormData | string]> = [
+      ['bad JSON in the argument row', multipart('[garbage')],
+      ['a string body that is not an argument list', '"hello"'],
+      ['references to rows that do not exist', multipart('["$K1","$@5","$Q9"]')],
+      ['a deeply nested argument row', multipart(`${'['.repeat(20_000)}${']'.repeat(20_000)}`)],
+      ['2000 arguments', multipart(JSON.stringify(Array.from({ length: 2000 }, () => 'x')))],
+      ['a body over 1 MB', multipart('[{},"$K1"]', [['_1_subscriberId', String(world.ben)], ['_1_body', 'x'.repeat(1_200_000)]])],
+    ];
+    const statuses: string[] = [];
+    const ids: Record<string, string> = { 'an action id no build has': `7f${'ab'.repeat(20)}`, 'an action id of the wrong shape': "'; drop table users; --" };
+    for (const [what, actionId] of Object.entries(ids)) {
+      const r = await callAction(clients.agent, { page, actionId, fields: { subscriberId: String(world.ben), body: 'x' } });
+      statuses.push(`${what} → ${r.httpStatus}`);
+      expect([400, 404, 409], `${what}: ${r.body.slice(0, 200)}`).toContain(r.httpStatus);
+      expect(r.state).toBeUndefined();
+    }
+    for (const [what, body] of probes) {
+      const r = await callAction(clients.agent, { page, actionId: entry.id, rawBody: body });
+      statuses.push(`${what} → ${r.httpStatus}`);
+      expect([400, 413, 500], `${what}: ${r.body.slice(0, 200)}`).toContain(r.httpStatus);
+      expect(r.state, `${what}: the action did not run`).toBeUndefined();
+      // No message, stack or path reaches the client: at most an error digest.
+      expect(r.body, what).not.toMatch(/\bat \S+ \(|\.js:\d+|Error:|SyntaxError|TypeError|node_modules/);
+      if (what.includes('1 MB')) expect(r.httpStatus, 'the proxy refuses an oversized action with 413').toBe(413);
+    }
+    // The server is still up, and what it logged is Next.js's decoder refusing each probe.
+    expect((await clients.nobody.getText('/login')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    // (Stack frames of those messages point into Next.js's own chunks.)
+    const logged = unexpectedErrors(h.stderr().slice(mark)).filter((l) => !/^\s+at /.test(l));
+    const known =
+      /^(⨯ (SyntaxError: |TypeError: CreateListFromArrayLike called on non-object|Error: Invalid forward reference|RangeError: Maximum call stack size exceeded|Error: Server Action arguments list is too long)|Error: Failed to find Server Action|Error: The Server Reference ID did not match the expected format)/;
+    expect(logged.filter((l) => !known.test(l)), 'only the decoder errors of the probes').toEqual([]);
+    report.push(`  malformed encodings (Next.js decodes them before any app code): ${statuses.join('; ')}`);
+  });
+
+  it('wrote nothing (full dump before and after), and refusals only in the audit trail', async () => {
+    const after = await h.direct(dumpDatabase);
+    const diffs = diffDumps(comparable(before), comparable(after));
+    expect(diffs, describeDiffs(diffs)).toEqual([]);
+    const added = (after['audit_events'] ?? []).length - (before['audit_events'] ?? []).length;
+    report.push(`  audit_events: ${added} refusals recorded (other accounts' ids, apply-now by a subscriber)`);
+  });
+
+  it('positive controls: each base input is valid (so each mutation is what was refused)', async () => {
+    await h.start();
+    // In an order where one control doesn't spoil the next: cancelling ben's change bumps his
+    // version; ada's offer is answered before her plan changes; the clock moves last.
+    const order: Array<[string, Who]> = [[CANCEL, 'ben'], [OFFER, 'ada'], [NOTE, 'agent'], [CONFIRM, 'ada'], [CONFIRM, 'agent'], [CLOCK, 'admin']];
+    for (const [action, who] of order) {
+      const target = ACTION_TARGETS.find((t) => t.action === action && t.who === who)!;
+      const r = await callAction(clients[who], { page: target.page(world), actionId: manifest.get(action)!.id, fields: target.base(world) });
+      expect(r.state, `${action} as ${who}: ${r.body.slice(0, 300)}`).toMatchObject({ status: 'success' });
+      if (action === CANCEL) world.benVersion += 1;
+    }
+    expect(order.length).toBe(ACTION_TARGETS.length);
+  });
+});
