@@ -19,8 +19,26 @@ export async function jsonRoute(name: string, body: () => Promise<unknown>): Pro
 
 /** Reads a JSON body of at most `maxBytes`, or throws a clear 400. */
 export async function readJson(request: Request, maxBytes = 16_384): Promise<unknown> {
-  const text = await request.text();
-  if (text.length > maxBytes) throw new AppError('invalid', `The request body is too large (at most ${maxBytes} bytes).`);
+  const tooLarge = () => new AppError('invalid', `The request body is too large (at most ${maxBytes} bytes).`);
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) throw tooLarge();
+  // Read at most maxBytes (+1 to notice more), whatever the declared length said.
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);
