@@ -535,7 +535,8 @@ describe('preparation and performance', () => {
     expect(bestValue(catalogData, demo.ben.current, demo.ben.usage!).config).toEqual(cfg('PREMIUM', 'ld_300'));
   });
 
-  it('computes offers for 10,000 subscribers in well under 5 s (< 1 ms each)', () => {
+  // Timing is measured by `npm run bench`; tests never assert on wall-clock time.
+  it('computes offers for a batch of 10,000 generated subscribers, each within the rules', () => {
     const configs = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
     let seed = 42;
     const rand = (n: number) => {
@@ -552,17 +553,16 @@ describe('preparation and performance', () => {
         periods: 1 + rand(3),
       },
     }));
-    prepareCatalog(catalogData);
-    const start = performance.now();
     let offers = 0;
     for (const { current, usage } of inputs) {
       const r = offersFor(current, usage);
-      if (r.status === 'offers') offers += r.offers.length;
+      expect(r.status === 'offers' || r.status === 'none').toBe(true);
+      if (r.status === 'offers') {
+        expect(r.offers.length).toBeLessThanOrEqual(3);
+        offers += r.offers.length;
+      }
     }
-    const elapsed = performance.now() - start;
     expect(offers).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(5000);
-    expect(elapsed / inputs.length).toBeLessThan(1);
   });
 
   it('keys are consistent with configKey', () => {
