@@ -1,11 +1,14 @@
-import Link from 'next/link';
+import { NotFoundContent } from './_components/not-found-content';
 
+/**
+ * Unknown URLs. No site header here, on purpose: Next.js renders this element into every
+ * page's payload (the benchmark's floor included), so a header here would read the database
+ * on every request. notFound() in a portal page shows app/(portal)/not-found.tsx, with the header.
+ */
 export default function NotFound() {
   return (
-    <div className="mx-auto max-w-lg">
-      <h1 className="mb-2 text-2xl font-bold">Not found</h1>
-      <p className="mb-4">That page or account doesn&apos;t exist, or you don&apos;t have access to it.</p>
-      <Link href="/">Go to the start page</Link>
-    </div>
+    <main id="main" className="px-4 py-6 sm:py-8">
+      <NotFoundContent />
+    </main>
   );
 }

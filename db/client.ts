@@ -31,13 +31,25 @@ export interface OpenOptions {
   /** Who opens it, for the lock's message. */
   command?: string;
   poolMax?: number;
+  /** Print one marker line per query to stdout (QUERY_LOG_MARKER + the statement's start), for benchmarks. */
+  logQueries?: boolean;
 }
+
+/** Starts every line printed by the opt-in query log. */
+export const QUERY_LOG_MARKER = '[switchboard:query]';
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   let queries = 0;
-  const logger = { logQuery: () => void queries++ };
+  const logger = opts.logQueries
+    ? {
+        logQuery: (query: string) => {
+          queries++;
+          process.stdout.write(`${QUERY_LOG_MARKER} ${query.replace(/\s+/g, ' ').slice(0, 120)}\n`);
+        },
+      }
+    : { logQuery: () => void queries++ };
   if (opts.databaseUrl) {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');

@@ -28,6 +28,8 @@ const schema = z.object({
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** "1" prints one marker line per database query to stdout (the benchmark counts round trips). Off by default. */
+  SWITCHBOARD_LOG_QUERIES: z.enum(['0', '1']).optional(),
 });
 
 export type AppConfig = {
@@ -39,6 +41,8 @@ export type AppConfig = {
   pgPoolMax: number;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Print a marker line per database query (SWITCHBOARD_LOG_QUERIES=1). */
+  logQueries: boolean;
 };
 
 /** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
@@ -69,6 +73,7 @@ export function config(): AppConfig {
     pgPoolMax: e.PG_POOL_MAX,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logQueries: e.SWITCHBOARD_LOG_QUERIES === '1',
   };
   if (!building) cached = result;
   return result;

@@ -27,6 +27,8 @@ export interface AccountState {
   prorationThisPeriod: { description: string; amountCents: number }[];
   /** Offer keys hidden until a day (dismissed or snoozed). */
   suppressed: { key: string; until: Day }[];
+  /** Offer keys whose impression is already recorded today (not written again on every view). */
+  impressedToday: string[];
 }
 
 type Row = {
@@ -47,6 +49,7 @@ type Row = {
   usage: { period_start: string; ld_minutes: number; intl_minutes: number; unanswered_calls: number; missed_while_busy: number }[] | null;
   proration: { description: string; amount_cents: number }[] | null;
   suppressed: { key: string; until: string }[] | null;
+  impressed_today: string[] | null;
 };
 
 async function readAccount(db: Queryable, subscriberId: number, today: Day): Promise<AccountState | null> {
@@ -65,7 +68,9 @@ async function readAccount(db: Queryable, subscriberId: number, today: Day): Pro
       (select json_agg(json_build_object('description', l.description, 'amount_cents', l.amount_cents) order by l.id)
         from ledger_lines l where l.subscription_id = s.id and l.kind = 'proration' and l.bill_period_start = s.period_end) as proration,
       (select json_agg(json_build_object('key', e.offer_key, 'until', e.until::text))
-        from offer_events e where e.subscriber_id = sub.id and e.event_type in ('dismissed', 'snoozed') and e.until > ${today}::date) as suppressed
+        from offer_events e where e.subscriber_id = sub.id and e.event_type in ('dismissed', 'snoozed') and e.until > ${today}::date) as suppressed,
+      (select json_agg(e.offer_key)
+        from offer_events e where e.subscriber_id = sub.id and e.event_type = 'impression' and e.day = ${today}::date) as impressed_today
     from subscribers sub join subscriptions s on s.subscriber_id = sub.id
     where sub.id = ${subscriberId}
   `);
@@ -102,6 +107,7 @@ async function readAccount(db: Queryable, subscriberId: number, today: Day): Pro
     })),
     prorationThisPeriod: (r.proration ?? []).map((p) => ({ description: p.description, amountCents: p.amount_cents })),
     suppressed: r.suppressed ?? [],
+    impressedToday: r.impressed_today ?? [],
   };
 }
 

@@ -21,6 +21,7 @@ export function getDbHandle(): Promise<DbHandle> {
       databaseUrl: c.databaseUrl,
       dataDir: c.dataDir,
       poolMax: c.pgPoolMax,
+      logQueries: c.logQueries,
       command: 'switchboard server',
       today: dayOf(new Date()),
       log: (m) => log.info(m),

@@ -38,13 +38,25 @@ export function offersFor(catalog: Catalog, state: AccountState, today: Day, opt
   return result;
 }
 
-/** Impressions: once per offer per day (the unique index keeps repeats out). */
-export async function recordImpressions(db: Parameters<typeof writeOfferEvents>[0], actor: Actor, subscriberId: number, offers: Offer[]): Promise<void> {
+/**
+ * Impressions: once per offer per day (the unique index keeps repeats out). Offers already
+ * recorded today (`alreadyRecorded`, read with the account) are not sent again, so a repeat
+ * view of the dashboard writes nothing.
+ */
+export async function recordImpressions(
+  db: Parameters<typeof writeOfferEvents>[0],
+  actor: Actor,
+  subscriberId: number,
+  offers: Offer[],
+  alreadyRecorded: readonly string[] = [],
+): Promise<void> {
   // Staff looking at an account are not the subscriber seeing an offer.
   if (actor.role !== 'subscriber') return;
+  const fresh = alreadyRecorded.length > 0 ? offers.filter((o) => !alreadyRecorded.includes(o.key)) : offers;
+  if (fresh.length === 0) return;
   await writeOfferEvents(
     db,
-    offers.map((o) => ({
+    fresh.map((o) => ({
       subscriberId,
       actorUserId: actor.userId,
       offerKey: o.key,
@@ -62,7 +74,7 @@ export async function recordImpressions(db: Parameters<typeof writeOfferEvents>[
 export async function getOffers(actor: Actor, subscriberId: number): Promise<OffersResult> {
   const { db, catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_offers');
   const result = offersFor(catalog, state, actor.today);
-  if (result.status === 'offers') await recordImpressions(db, actor, subscriberId, result.offers);
+  if (result.status === 'offers') await recordImpressions(db, actor, subscriberId, result.offers, state.impressedToday);
   return result;
 }
 

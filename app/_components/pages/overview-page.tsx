@@ -10,7 +10,7 @@ export async function OverviewPage({ subscriberParam }: { subscriberParam?: stri
   const { db, catalog, state } = await loadPageContext(actor, subscriberId, 'view_dashboard');
   const view = buildDashboard(catalog, state, actor.today, actor.userId);
   const offers = offersFor(catalog, state, actor.today);
-  if (offers.status === 'offers') await recordImpressions(db, actor, subscriberId, offers.offers);
+  if (offers.status === 'offers') await recordImpressions(db, actor, subscriberId, offers.offers, state.impressedToday);
   return (
     <>
       <h1 className="mb-1 text-2xl font-bold">{staff ? view.name : `Hello, ${view.name.split(' ')[0]}`}</h1>

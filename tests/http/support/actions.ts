@@ -62,9 +62,9 @@ export function readActionManifest(): ActionEntry[] {
   return entries;
 }
 
-/** The URL of a worker page, with dynamic segments filled in ("[id]" → params.id). */
+/** The URL of a worker page, with dynamic segments filled in ("[id]" → params.id); route groups ("(portal)") are not in URLs. */
 export function pageUrl(worker: string, params: Record<string, string | number> = {}): string {
-  const route = worker.replace(/^app/, '').replace(/\/page$/, '') || '/';
+  const route = worker.replace(/^app/, '').replace(/\/\([^/)]+\)/g, '').replace(/\/page$/, '') || '/';
   return route.replace(/\[([^\]]+)\]/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined) throw new Error(`no value for [${name}] in ${worker}`);

@@ -1,0 +1,144 @@
+/** Targets of issue 8, evaluated from the measurements, and the markdown table. */
+import type { LighthouseResult } from './lighthouse';
+import type { ConfirmResultStats, LoadResult, PageJs } from './http';
+import type { OffersBench } from './offers';
+import type { ProcessMemory } from './server';
+
+export type Scenario = 'floor' | 'dashboard' | 'plans' | 'preview' | 'agentSearch' | 'confirm';
+
+export interface ScenarioResult extends LoadResult {
+  /** requests/s ÷ the floor's. */
+  rpsVsFloor: number | null;
+  /** p99 ÷ the floor's p99. */
+  p99VsFloor: number | null;
+}
+
+export interface RoundTrips {
+  /** Queries sent through the driver while serving one request (catalog cached: it is read once a minute per process). */
+  dashboard: number;
+  /** The dashboard's first view of the day for a subscriber (it records the offers' impressions). */
+  dashboardFirstView: number;
+  plans: number;
+  preview: number;
+  /** The very first page of a fresh process, which also reads the catalog. */
+  coldFirstRequest: number;
+  statements: Record<string, string[]>;
+}
+
+export interface DriverResult {
+  driver: 'pglite' | 'postgres';
+  label: string;
+  skipped?: string;
+  seedMs?: number;
+  roundTrips?: RoundTrips;
+  load?: Partial<Record<Scenario, ScenarioResult>>;
+  confirm?: ConfirmResultStats;
+  memory?: { afterLoad: ProcessMemory | null; processes: ProcessMemory[] };
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string; /** Other work on the machine skews absolute figures (ratios less so). */ loadAverage1m: { before: number; after: number } };
+  build: { id: string; reused: boolean; stale: boolean };
+  settings: { connections: number; durationS: number; warmupS: number; rounds: number; sessions: number; confirmClients: number };
+  drivers: DriverResult[];
+  offers: OffersBench;
+  javascript?: { dashboard: PageJs; floor: PageJs; ratio: number } | { skipped: string };
+  lighthouse?: LighthouseResult | { skipped: string };
+  targets: Target[];
+  totalSeconds: number;
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+
+export function withFloorRatios(load: Partial<Record<Scenario, LoadResult>>): Partial<Record<Scenario, ScenarioResult>> {
+  const floor = load.floor;
+  const out: Partial<Record<Scenario, ScenarioResult>> = {};
+  for (const [k, v] of Object.entries(load) as [Scenario, LoadResult][]) {
+    out[k] = {
+      ...v,
+      rpsVsFloor: floor && floor.rps > 0 ? Math.round((v.rps / floor.rps) * 100) / 100 : null,
+      p99VsFloor: floor && floor.p99Ms > 0 ? Math.round((v.p99Ms / floor.p99Ms) * 100) / 100 : null,
+    };
+  }
+  return out;
+}
+
+export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'>): Target[] {
+  const t: Target[] = [];
+  for (const d of r.drivers) {
+    if (d.skipped) continue;
+    const dash = d.load?.dashboard;
+    if (dash) {
+      t.push({ name: `Dashboard throughput vs floor (${d.label})`, target: '≥ 0.5×', measured: `${fmt(dash.rpsVsFloor, 2)}× (${fmt(dash.rps)} vs ${fmt(d.load?.floor?.rps)} req/s)`, pass: dash.rpsVsFloor !== null && dash.rpsVsFloor >= 0.5 });
+      t.push({ name: `Dashboard p99 vs floor p99 (${d.label})`, target: '≤ 3×', measured: `${fmt(dash.p99VsFloor, 2)}× (${fmt(dash.p99Ms)} vs ${fmt(d.load?.floor?.p99Ms)} ms)`, pass: dash.p99VsFloor !== null && dash.p99VsFloor <= 3 });
+    }
+    const errors = Object.values(d.load ?? {}).reduce((n, s) => n + s.errors, 0);
+    t.push({ name: `Errors under load (${d.label})`, target: '0', measured: String(errors), pass: errors === 0 });
+    if (d.roundTrips) {
+      t.push({ name: `Dashboard round trips (${d.label})`, target: '≤ 3', measured: `${d.roundTrips.dashboard} (first view of the day ${d.roundTrips.dashboardFirstView})`, pass: Math.max(d.roundTrips.dashboard, d.roundTrips.dashboardFirstView) <= 3 });
+      t.push({ name: `Plans round trips (${d.label})`, target: '≤ 2', measured: String(d.roundTrips.plans), pass: d.roundTrips.plans <= 2 });
+      t.push({ name: `Preview round trips (${d.label})`, target: '≤ 3', measured: String(d.roundTrips.preview), pass: d.roundTrips.preview <= 3 });
+    }
+  }
+  t.push({ name: 'Offers for one subscriber', target: '< 1 ms', measured: `p99 ${fmt(r.offers.perSubscriber.p99Ms, 3)} ms (mean ${fmt(r.offers.perSubscriber.meanMs, 3)})`, pass: r.offers.perSubscriber.p99Ms < 1 });
+  t.push({ name: 'Offers for 10,000 subscribers', target: '< 5 s', measured: `${fmt(r.offers.batch.totalMs / 1000, 2)} s`, pass: r.offers.batch.totalMs < 5000 });
+  if (r.javascript && 'ratio' in r.javascript) {
+    t.push({ name: 'Dashboard JavaScript vs floor (gzip)', target: '≤ 1.2×', measured: `${fmt(r.javascript.ratio, 2)}× (${fmt(r.javascript.dashboard.gzipBytes / 1024)} vs ${fmt(r.javascript.floor.gzipBytes / 1024)} KiB)`, pass: r.javascript.ratio <= 1.2 });
+  } else {
+    t.push({ name: 'Dashboard JavaScript vs floor (gzip)', target: '≤ 1.2×', measured: `not measured: ${r.javascript?.skipped ?? '?'}`, pass: null });
+  }
+  if (r.lighthouse && 'performance' in r.lighthouse) {
+    t.push({ name: 'Lighthouse performance (dashboard)', target: '≥ 95', measured: String(r.lighthouse.performance ?? '–'), pass: (r.lighthouse.performance ?? 0) >= 95 });
+    t.push({ name: 'Lighthouse accessibility (dashboard)', target: '100', measured: String(r.lighthouse.accessibility ?? '–'), pass: r.lighthouse.accessibility === 100 });
+  } else {
+    t.push({ name: 'Lighthouse (dashboard)', target: 'performance ≥ 95, accessibility 100', measured: `not measured: ${r.lighthouse?.skipped ?? '?'}`, pass: null });
+  }
+  return t;
+}
+
+const SCENARIO_LABEL: Record<Scenario, string> = {
+  floor: 'Floor (session only, no database)',
+  dashboard: 'Dashboard (offers included)',
+  plans: 'Plans',
+  preview: 'Change preview',
+  agentSearch: 'Agent search',
+  confirm: 'Confirm a plan change',
+};
+
+export function markdown(r: BenchResults): string {
+  const drivers = r.drivers.filter((d) => !d.skipped);
+  const out: string[] = [];
+  out.push(`Measured ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}; server and load generator on the same machine, loopback, ${r.settings.connections} connections, ${r.settings.durationS} s per page (in ${r.settings.rounds} turns) after a ${r.settings.warmupS} s warm-up, ${r.settings.sessions} signed-in subscribers rotated; load average ${r.machine.loadAverage1m.before.toFixed(1)} before, ${r.machine.loadAverage1m.after.toFixed(1)} after.`);
+  out.push('');
+  const head = ['Page', ...drivers.flatMap((d) => [`${d.label} req/s`, 'p50 ms', 'p99 ms', 'errors', '× floor (req/s, p99)', 'server CPU ms/req'])];
+  out.push(`| ${head.join(' | ')} |`);
+  out.push(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  const scenarios: Scenario[] = ['floor', 'dashboard', 'plans', 'preview', 'agentSearch', 'confirm'];
+  for (const s of scenarios) {
+    if (!drivers.some((d) => d.load?.[s])) continue;
+    const cells = drivers.flatMap((d) => {
+      const v = d.load?.[s];
+      if (!v) return ['–', '–', '–', '–', '–', '–'];
+      return [fmt(v.rps), fmt(v.p50Ms), fmt(v.p99Ms), String(v.errors), s === 'floor' ? '1 / 1' : `${fmt(v.rpsVsFloor, 2)} / ${fmt(v.p99VsFloor, 2)}`, fmt(v.serverCpuMsPerRequest, 2)];
+    });
+    const label = s === 'confirm' ? `${SCENARIO_LABEL[s]} (${r.settings.confirmClients} clients)` : SCENARIO_LABEL[s];
+    out.push(`| ${label} | ${cells.join(' | ')} |`);
+  }
+  for (const d of r.drivers.filter((x) => x.skipped)) out.push('', `${d.label}: skipped (${d.skipped}).`);
+  out.push('');
+  const mem = drivers.map((d) => `${d.label} ${fmt(d.memory?.afterLoad?.rssMB, 0)} MB`).join(', ');
+  out.push(`Server memory (RSS of next-server after the load): ${mem}.`);
+  out.push('');
+  out.push('| Target | Goal | Measured | Result |');
+  out.push('|---|---|---|---|');
+  for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? 'pass' : '**miss**'} |`);
+  return out.join('\n') + '\n';
+}

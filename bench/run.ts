@@ -1,0 +1,302 @@
+/**
+ * npm run bench — how fast the portal is, as ratios against the framework's own floor.
+ *
+ * 1. Builds the portal if there is no production build (or reuses it; --rebuild forces one).
+ * 2. Offer computation, in process (pure domain).
+ * 3. For each driver — PGlite (a fresh temporary data folder), then PostgreSQL (a throwaway
+ *    database on postgres://postgres@127.0.0.1:5432, dropped at the end; skipped when
+ *    unreachable) — the database is created, migrated and seeded, then:
+ *    - `next start` with SWITCHBOARD_LOG_QUERIES=1: sign in, count the queries one request
+ *      of the dashboard, plans and preview sends (round trips);
+ *    - `next start` again without the log: autocannon on loopback against the floor, the
+ *      dashboard (rotating sessions), plans, preview and agent search; on PostgreSQL the
+ *      confirm of plan changes through its server action; server RSS after the load;
+ *    - on PGlite: JavaScript per page (dashboard vs floor) and Lighthouse on the dashboard.
+ * 4. bench/results/latest.json and latest.md; the table is printed.
+ *
+ * Benchmarks print figures; tests never assert on time. Options: --rebuild, --duration=S,
+ * --warmup=S, --rounds=N, --connections=N, --skip-postgres, --skip-lighthouse. BENCH_PG_URL overrides
+ * the PostgreSQL server (a database on it is created and dropped).
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { DEMO_PASSWORD } from '../db/seed';
+import { prepareDatabase, type BenchSubscriber, type DbTarget, type PreparedData } from './lib/data';
+import { confirmLoad, getPage, loadInTurns, pageJavaScript, signIn, signInAll, type LoadOptions, type LoadResult, type LoadScenario } from './lib/http';
+import { chromiumPath, runLighthouse } from './lib/lighthouse';
+import { benchOffers } from './lib/offers';
+import { evaluateTargets, markdown, withFloorRatios, type BenchResults, type DriverResult, type RoundTrips, type Scenario } from './lib/report';
+import { serverCpuMs, serverMemory, startServer, waitForQuiet, type Server } from './lib/server';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  const v = a ? Number(a.split('=')[1]) : fallback;
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a number`);
+  return v;
+};
+
+const LOAD: LoadOptions = { connections: option('connections', 10), durationS: option('duration', 10), warmupS: option('warmup', 3), rounds: Math.max(1, Math.round(option('rounds', 2))) };
+const SESSIONS = 24;
+const CONFIRM_CLIENTS = 20;
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const AGENT_QUERIES = ['Nguyen', 'olivia', '0142', 'SB-100150', 'tanaka', '555-010-0123', 'Kim', 'smith.1'];
+
+const cleanups: (() => Promise<void>)[] = [];
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+
+function previewPath(s: BenchSubscriber): string {
+  return `/change?${new URLSearchParams({ plan: s.previewTarget.planCode, addOns: s.previewTarget.addOns.join(',') }).toString()}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Build
+// ---------------------------------------------------------------------------------------
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(tsx?|css)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return newest;
+}
+
+function ensureBuild(): BenchResults['build'] {
+  const buildIdFile = path.join(process.cwd(), '.next', 'BUILD_ID');
+  const reuse = fs.existsSync(buildIdFile) && !flag('rebuild');
+  if (!reuse) {
+    log('building the portal (`next build`)…');
+    const r = spawnSync(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (r.status !== 0) throw new Error('`next build` failed');
+  }
+  const id = fs.readFileSync(buildIdFile, 'utf8').trim();
+  const builtAt = fs.statSync(buildIdFile).mtimeMs;
+  const stale = ['app', 'lib', 'db'].some((d) => newestSource(path.join(process.cwd(), d)) > builtAt);
+  if (reuse) log(`reusing the production build ${id} (${new Date(builtAt).toISOString()})${stale ? ' — WARNING: sources changed since; run with --rebuild to measure them' : ''}`);
+  const routes = JSON.parse(fs.readFileSync(path.join(process.cwd(), '.next', 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>;
+  if (!Object.values(routes).includes('/floor')) throw new Error('The build has no /floor page (it predates the benchmark): run `npm run bench -- --rebuild`.');
+  return { id, reused: reuse, stale };
+}
+
+// ---------------------------------------------------------------------------------------
+// One driver
+// ---------------------------------------------------------------------------------------
+
+async function countRoundTrips(server: Server, subs: BenchSubscriber[], cookies: string[]): Promise<RoundTrips> {
+  const statements: Record<string, string[]> = {};
+  const count = async (label: string, pathname: string, cookie: string) => {
+    await waitForQuiet(server, 300);
+    const before = server.queries.length;
+    await getPage(server.base, pathname, cookie);
+    await waitForQuiet(server, 300);
+    statements[label] = server.queries.slice(before);
+    return statements[label].length;
+  };
+  // The first request of the process also reads the catalog (cached a minute per process).
+  const coldFirstRequest = await count('cold first request (dashboard)', '/dashboard', cookies[0]!);
+  await getPage(server.base, '/plans', cookies[0]!);
+  await getPage(server.base, previewPath(subs[0]!), cookies[0]!);
+  const dashboardFirstView = await count('dashboard, first view of the day', '/dashboard', cookies[1]!);
+  const dashboard = await count('dashboard', '/dashboard', cookies[1]!);
+  const plans = await count('plans', '/plans', cookies[2]!);
+  const preview = await count('preview', previewPath(subs[2]!), cookies[2]!);
+  return { dashboard, dashboardFirstView, plans, preview, coldFirstRequest, statements };
+}
+
+async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { javascriptAndLighthouse: boolean; confirm: boolean }, out: Partial<BenchResults>): Promise<DriverResult> {
+  const label = driver === 'pglite' ? 'PGlite' : 'PostgreSQL';
+  log(`${label}: creating, migrating and seeding the database…`);
+  const data: PreparedData = await prepareDatabase(db);
+  const subs = data.subscribers.slice(0, SESSIONS);
+  if (subs.length < SESSIONS) throw new Error(`Only ${subs.length} generated subscribers to sign in as`);
+  const secret = randomBytes(24).toString('hex');
+  const result: DriverResult = { driver, label, seedMs: Math.round(data.seedMs) };
+
+  // Pass 1: round trips, with the query log on.
+  let server = await startServer({ db, secret, logQueries: true });
+  cleanups.push(() => server.stop());
+  log(`${label}: signing in ${subs.length} subscribers and an agent…`);
+  const cookies = await signInAll(server.base, subs.map((s) => s.email), DEMO_PASSWORD);
+  const agentCookie = await signIn(server.base, 'agent@example.com', DEMO_PASSWORD);
+  result.roundTrips = await countRoundTrips(server, subs, cookies);
+  log(`${label}: round trips per request: dashboard ${result.roundTrips.dashboard} (first view of the day ${result.roundTrips.dashboardFirstView}), plans ${result.roundTrips.plans}, preview ${result.roundTrips.preview}; cold first request ${result.roundTrips.coldFirstRequest}`);
+  await server.stop();
+
+  // Pass 2: load, without the log (the sessions stay valid: same secret).
+  server = await startServer({ db, secret, logQueries: false });
+  cleanups.push(() => server.stop());
+  const rotate = (pathFor: (s: BenchSubscriber) => string) => subs.map((s, i) => ({ path: pathFor(s), cookie: cookies[i]! }));
+  const scenarios: LoadScenario[] = [
+    { name: 'floor', targets: rotate(() => '/floor') },
+    { name: 'dashboard', targets: rotate(() => '/dashboard') },
+    { name: 'plans', targets: rotate(() => '/plans') },
+    { name: 'preview', targets: rotate((s) => previewPath(s)) },
+    { name: 'agentSearch', targets: AGENT_QUERIES.map((q) => ({ path: `/agent?${new URLSearchParams({ q }).toString()}`, cookie: agentCookie })) },
+  ];
+  // Each target answers 200 before it is loaded (a redirect to /login would be an error).
+  for (const sc of scenarios) for (const t of sc.targets) await getPage(server.base, t.path, t.cookie);
+  log(`${label}: ${scenarios.map((x) => x.name).join(', ')}: ${LOAD.warmupS} s warm-up each, then ${LOAD.durationS} s each in ${LOAD.rounds} turns, ${LOAD.connections} connections…`);
+  const loads: Partial<Record<Scenario, LoadResult>> = await loadInTurns(server.base, scenarios, LOAD, {
+    onResult: (l) => log(`${label}: ${l.name}: ${l.rps} req/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, errors ${l.errors}, server CPU ${l.serverCpuMsPerRequest} ms/request`),
+    serverCpuMs: () => serverCpuMs(server),
+  });
+
+  if (extras.confirm) {
+    const candidates = data.subscribers.filter((s) => s.swapTarget && !subs.includes(s)).slice(0, CONFIRM_CLIENTS);
+    if (candidates.length < CONFIRM_CLIENTS) {
+      log(`${label}: confirm: only ${candidates.length} subscribers have a same-price configuration to swap to; measuring with those`);
+    }
+    log(`${label}: confirm: signing in ${candidates.length} subscribers; ${LOAD.warmupS} s warm-up + ${LOAD.durationS} s…`);
+    const confirmCookies = await signInAll(server.base, candidates.map((s) => s.email), DEMO_PASSWORD);
+    const confirm = await confirmLoad(
+      server.base,
+      candidates.map((s, i) => ({ subscriberId: s.id, cookie: confirmCookies[i]!, a: s.config, b: s.swapTarget! })),
+      LOAD,
+      () => serverCpuMs(server),
+    );
+    result.confirm = confirm;
+    loads.confirm = confirm;
+    log(`${label}: confirm: ${confirm.rps} confirms/s, p50 ${confirm.p50Ms} ms, p99 ${confirm.p99Ms} ms, errors ${confirm.errors}`);
+  }
+  const mem = serverMemory(server);
+  result.memory = { afterLoad: mem.server, processes: mem.processes };
+  result.load = withFloorRatios(loads);
+  log(`${label}: server RSS after the load: ${mem.server?.rssMB ?? '?'} MB`);
+
+  if (extras.javascriptAndLighthouse) {
+    const [dashboard, floor] = [await pageJavaScript(server.base, '/dashboard', cookies[0]!), await pageJavaScript(server.base, '/floor', cookies[0]!)];
+    out.javascript = { dashboard, floor, ratio: Math.round((dashboard.gzipBytes / floor.gzipBytes) * 100) / 100 };
+    log(`JavaScript (gzip): dashboard ${(dashboard.gzipBytes / 1024).toFixed(1)} KiB in ${dashboard.chunks} chunks, floor ${(floor.gzipBytes / 1024).toFixed(1)} KiB in ${floor.chunks}`);
+    const chromium = chromiumPath();
+    if (flag('skip-lighthouse')) out.lighthouse = { skipped: '--skip-lighthouse' };
+    else if (!chromium) out.lighthouse = { skipped: `no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} (set CHROMIUM_PATH)` };
+    else {
+      log('Lighthouse on the signed-in dashboard…');
+      out.lighthouse = await runLighthouse(`${server.base}/dashboard`, cookies[3]!, chromium);
+      log(`Lighthouse: performance ${out.lighthouse.performance}, accessibility ${out.lighthouse.accessibility}`);
+    }
+  }
+  await server.stop();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL: a throwaway database
+// ---------------------------------------------------------------------------------------
+
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> } | { skipped: string }> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    return { skipped: `PostgreSQL unreachable at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')}: ${(e as Error).message}` };
+  }
+  const name = `switchboard_bench_${process.pid}_${Date.now().toString(36)}`;
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main() {
+  const t0 = performance.now();
+  const loadBefore = os.loadavg()[0]!;
+  const build = ensureBuild();
+
+  log('offers: 10,000 generated subscribers in one batch, then one at a time…');
+  const offers = benchOffers();
+  log(`offers: ${offers.perSubscriber.meanMs} ms per subscriber (p99 ${offers.perSubscriber.p99Ms}), 10,000 in ${offers.batch.totalMs} ms`);
+
+  const partial: Partial<BenchResults> = {};
+  const drivers: DriverResult[] = [];
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
+  cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  drivers.push(await runDriver('pglite', { dataDir }, { javascriptAndLighthouse: true, confirm: false }, partial));
+
+  if (flag('skip-postgres')) drivers.push({ driver: 'postgres', label: 'PostgreSQL', skipped: '--skip-postgres' });
+  else {
+    const pgdb = await createPgDatabase();
+    if ('skipped' in pgdb) {
+      log(`PostgreSQL pass skipped: ${pgdb.skipped}`);
+      drivers.push({ driver: 'postgres', label: 'PostgreSQL', skipped: pgdb.skipped });
+    } else {
+      cleanups.push(pgdb.drop);
+      drivers.push(await runDriver('postgres', { databaseUrl: pgdb.url }, { javascriptAndLighthouse: false, confirm: true }, partial));
+    }
+  }
+
+  const cpus = os.cpus();
+  const loadAfter = os.loadavg()[0]!;
+  const base: Omit<BenchResults, 'targets' | 'totalSeconds'> = {
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? '?', memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage1m: { before: loadBefore, after: loadAfter } },
+    build,
+    settings: { connections: LOAD.connections, durationS: LOAD.durationS, warmupS: LOAD.warmupS, rounds: LOAD.rounds, sessions: SESSIONS, confirmClients: CONFIRM_CLIENTS },
+    drivers,
+    offers,
+    javascript: partial.javascript ?? { skipped: 'not measured' },
+    lighthouse: partial.lighthouse ?? { skipped: 'not measured' },
+  };
+  const results: BenchResults = { ...base, targets: evaluateTargets(base), totalSeconds: Math.round((performance.now() - t0) / 1000) };
+  const dir = path.join(process.cwd(), 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  const md = markdown(results);
+  fs.writeFileSync(path.join(dir, 'latest.md'), md);
+  console.log(`\n${md}`);
+  log(`done in ${results.totalSeconds} s; results in bench/results/latest.json and latest.md`);
+}
+
+async function cleanup() {
+  for (const c of cleanups.reverse()) {
+    try {
+      await c();
+    } catch (e) {
+      console.error(`[bench] cleanup: ${(e as Error).message}`);
+    }
+  }
+  cleanups.length = 0;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: stopping the servers and dropping the benchmark database…`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+main()
+  .then(cleanup)
+  .catch(async (e: unknown) => {
+    console.error(`[bench] failed: ${e instanceof Error ? e.message : String(e)}`);
+    await cleanup();
+    process.exit(1);
+  });
