@@ -33,6 +33,8 @@ export interface OpenOptions {
   poolMax?: number;
   /** Print one marker line per query to stdout (QUERY_LOG_MARKER + the statement's start), for benchmarks. */
   logQueries?: boolean;
+  /** Run PGlite on the calling thread instead of its own worker thread. */
+  pgliteInline?: boolean;
 }
 
 /** Starts every line printed by the opt-in query log. */
@@ -81,17 +83,20 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const lock: HeldLock = acquireLock(dataDir, opts.command ?? process.argv.slice(1).join(' '));
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await PGlite.create(folder);
-    const db = drizzle({ client, schema, logger }) as unknown as Db;
+    // Off the main thread by default (see pglite-thread.ts).
+    const client = opts.pgliteInline
+      ? await (await import('@electric-sql/pglite')).PGlite.create(folder)
+      : await (await import('./pglite-thread')).openPgliteThread(folder);
+    const asDriver = client as unknown as import('@electric-sql/pglite').PGlite;
+    const db = drizzle({ client: asDriver, schema, logger }) as unknown as Db;
     return {
       db,
       driver: 'pglite',
       queryCount: () => queries,
       migrate: async () => {
         const { migrate } = await import('drizzle-orm/pglite/migrator');
-        await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await migrate(drizzle({ client: asDriver, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
       },
       close: async () => {
         await client.close();
