@@ -39,8 +39,8 @@ export const staffUsers = [
   { email: 'admin@example.com', name: 'Morgan Lee', role: 'admin' as const },
 ];
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
+/** Deterministic PRNG (mulberry32), shared by the seed, the bench and tests. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -7,17 +7,8 @@ import { catalogData } from '../../db/catalog-data';
 import { allConfigurations } from '../../lib/domain/catalog';
 import { computeOffers, prepareCatalog, type OffersResult } from '../../lib/domain/offers';
 import type { Catalog, Configuration, UsageProfile } from '../../lib/domain/types';
+import { prng } from '../../db/seed';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   current: Configuration;

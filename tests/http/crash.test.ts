@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAction, confirmFormFields, readActionManifest, signedIn, type HttpClient } from './support/actions';
 import { dumpDatabase, type Dump } from './support/dump';
 import { hasBuild, httpDrivers, ServerHarness, unexpectedErrors } from './support/server';
+import { prng as rng } from '@/db/seed';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 4);
 const WORKERS = 16;
@@ -44,16 +45,6 @@ interface Stats {
   refused: string[];
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One subscriber changing plans in a loop until the server goes away. */
 async function worker(c: HttpClient, subscriberId: number, actionId: string, stats: Stats, random: () => number, stop: { now: boolean }): Promise<void> {
