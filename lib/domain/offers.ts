@@ -51,6 +51,7 @@
  * price, allowance, international rate and features. A call then scans a few hundred
  * precomputed rows with integer arithmetic. Catalog objects are treated as immutable.
  */
+import { addDays } from './periods';
 import { allConfigurations, configKey, features, getPlan, normalize } from './catalog';
 import {
   type CostBreakdown,
@@ -79,6 +80,13 @@ export const UNANSWERED_CALLS_FOR_VOICEMAIL = 5;
 export const MISSED_WHILE_BUSY_FOR_CALL_WAITING = 3;
 /** At most this many offers at once. */
 export const MAX_OFFERS = 3;
+/** "Not for me" hides an offer for 90 days, "Remind me later" for 30 (spec section 4). */
+export const SUPPRESSION_DAYS = { dismissed: 90, snoozed: 30 } as const;
+
+/** The first day an offer may show again after a response on `today`. */
+export function suppressedUntil(response: keyof typeof SUPPRESSION_DAYS, today: Day): Day {
+  return addDays(today, SUPPRESSION_DAYS[response]);
+}
 
 export const NO_USAGE_MESSAGE =
   "We'll suggest options that fit how you use your line once your first full billing period is complete.";

@@ -1,13 +1,11 @@
 import 'server-only';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
-import { addDays } from '@/lib/domain/periods';
+import { suppressedUntil } from '@/lib/domain/offers';
 import type { Configuration, Day } from '@/lib/domain/types';
 
 export type OfferEventType = 'impression' | 'accepted' | 'dismissed' | 'snoozed';
 
-/** "Not for me" hides an offer for 90 days, "Remind me later" for 30. */
-export const SUPPRESS_DAYS: Record<'dismissed' | 'snoozed', number> = { dismissed: 90, snoozed: 30 };
 
 export interface OfferEventInput {
   subscriberId: number;
@@ -37,7 +35,7 @@ export async function writeOfferEvents(db: Queryable, events: OfferEventInput[])
         day: e.today,
         monthlyPriceChangeCents: e.monthlyPriceChangeCents,
         monthlySavingCents: e.monthlySavingCents,
-        until: e.eventType === 'dismissed' || e.eventType === 'snoozed' ? addDays(e.today, SUPPRESS_DAYS[e.eventType]) : null,
+        until: e.eventType === 'dismissed' || e.eventType === 'snoozed' ? suppressedUntil(e.eventType, e.today) : null,
       })),
     )
     .onConflictDoNothing();

@@ -1,5 +1,5 @@
 import 'server-only';
-import { computeOffers, offerKey, usageProfile, type Offer, type OfferKind, type OffersResult, type OfferSuppression } from '@/lib/domain/offers';
+import { SUPPRESSION_DAYS, computeOffers, offerKey, usageProfile, type Offer, type OfferKind, type OffersResult, type OfferSuppression } from '@/lib/domain/offers';
 import { addDays } from '@/lib/domain/periods';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { completeUsage, type AccountState } from './account';
@@ -106,6 +106,8 @@ export async function respondToOffer(actor: Actor, input: { subscriberId: number
     },
   ]);
   return {
-    message: input.response === 'dismissed' ? `Got it: we won't suggest "${offer.title}" again for 90 days.` : `We'll remind you about "${offer.title}" in 30 days.`,
+    message: input.response === 'dismissed'
+        ? `Got it: we won't suggest "${offer.title}" again for ${SUPPRESSION_DAYS.dismissed} days.`
+        : `We'll remind you about "${offer.title}" in ${SUPPRESSION_DAYS.snoozed} days.`,
   };
 }
