@@ -10,6 +10,7 @@ import { catalogData } from './catalog-data';
 import { allConfigurations } from '../lib/domain/catalog';
 import { addDays, periodContaining } from '../lib/domain/periods';
 import { recurringLines } from '../lib/domain/rollover';
+import { recurringLedgerRows } from './ledger';
 import type { BillingPeriod, Catalog, Configuration, Day } from '../lib/domain/types';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
@@ -210,17 +211,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
           unansweredCalls: Math.round(u.unanswered * f),
           missedWhileBusy: Math.round(u.busy * f),
         });
-        ledgerRows.push(
-          ...recurringLines(catalog, r.config, period).map((l) => ({
-            subscriptionId,
-            kind: 'recurring' as const,
-            billPeriodStart: period.start,
-            itemType: l.itemType,
-            itemCode: l.code,
-            description: l.description,
-            amountCents: l.amountCents,
-          })),
-        );
+        ledgerRows.push(...recurringLedgerRows(recurringLines(catalog, r.config, period), subscriptionId, period.start));
       }
       if (addOnRows.length) await tx.insert(s.subscriptionAddOns).values(addOnRows);
       if (usageRows.length) await tx.insert(s.usagePeriods).values(usageRows);

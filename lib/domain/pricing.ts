@@ -67,6 +67,12 @@ export function roundHalfAwayFromZero(x: number): number {
   return Math.sign(x) * Math.floor(r + 0.5) || 0;
 }
 
+/** "+7.50" / "-10.00" / "0.00": a change or a ledger line. */
+export function formatSignedCents(cents: Cents): string {
+  const text = formatCents(Math.abs(cents));
+  return cents > 0 ? `+${text}` : cents < 0 ? `-${text}` : text;
+}
+
 /** "12.34" from 1234; "-12.34" from -1234. */
 export function formatCents(cents: Cents): string {
   const sign = cents < 0 ? '-' : '';

@@ -5,12 +5,13 @@ import { z } from 'zod';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { findAddOn, findPlan } from '@/lib/domain/catalog';
+import { formatSignedCents } from '@/lib/domain/pricing';
 import type { Catalog } from '@/lib/domain/types';
 import { getActor, refuse, requireRole, type Actor } from './actor';
 import type { Role } from './auth';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
-import { AppError } from './errors';
+import { AppError, invalidInput } from './errors';
 
 /**
  * Support agents and admins: finding a subscriber, and the audit trail of an account.
@@ -108,18 +109,12 @@ export const searchInputSchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
-function invalid(error: z.ZodError): AppError {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) (fieldErrors[issue.path.join('.') || 'form'] ??= []).push(issue.message);
-  return new AppError('invalid', error.issues[0]?.message ?? 'Invalid input.', fieldErrors);
-}
-
 /** Finds subscribers by name, phone number (any formatting), email or account number. Agents and admins only. */
 export async function searchSubscribers(actor: Actor, input: { q: string; page?: number }): Promise<SubscriberSearchResult> {
   const db = await getDb();
   await requireRole(db, actor, STAFF, 'search_subscribers');
   const parsed = searchInputSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidInput(parsed.error);
   const { q, page } = parsed.data;
   const terms = parseSearchQuery(q);
   const matchedOn = [terms.name && 'name', terms.email && 'email', terms.phoneDigits && 'phone number', terms.accountNumbers.length > 0 && 'account number'].filter(
@@ -301,12 +296,6 @@ export function describeAuditValue(catalog: Catalog, value: unknown): string | n
   return text.length > 500 ? `${text.slice(0, 497)}…` : text;
 }
 
-function signedCents(c: number): string {
-  const abs = Math.abs(c);
-  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-  return c > 0 ? `+${text}` : c < 0 ? `-${text}` : text;
-}
-
 /** The detail of an audit event in words, for the known keys; anything else as "key: value". */
 export function describeAuditDetail(detail: unknown): string | null {
   if (detail === null || detail === undefined || typeof detail !== 'object' || Array.isArray(detail)) return detail == null ? null : JSON.stringify(detail);
@@ -321,10 +310,10 @@ export function describeAuditDetail(detail: unknown): string | null {
         parts.push(`effective ${v}`);
         break;
       case 'prorationCents':
-        if (typeof v === 'number') parts.push(`prorated ${signedCents(v)} on the next bill`);
+        if (typeof v === 'number') parts.push(`prorated ${formatSignedCents(v)} on the next bill`);
         break;
       case 'monthlyChangeCents':
-        if (typeof v === 'number') parts.push(`monthly ${signedCents(v)}`);
+        if (typeof v === 'number') parts.push(`monthly ${formatSignedCents(v)}`);
         break;
       case 'applyNow':
         parts.push('applied now at the agent’s request');

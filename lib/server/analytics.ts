@@ -8,7 +8,7 @@ import type { Configuration, Day } from '@/lib/domain/types';
 import { requireRole, type Actor } from './actor';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
-import { AppError } from './errors';
+import { AppError, invalidInput } from './errors';
 
 /**
  * Offer analytics for admins (spec section 5): per offer kind and target, over a date range.
@@ -88,10 +88,8 @@ function daysBetween(from: Day, to: Day): number {
 export function resolveRange(today: Day, input: { from?: string; to?: string }): { from: Day; to: Day; days: number } {
   const parsed = rangeSchema.safeParse(input);
   if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fieldErrors[i.path.join('.') || 'form'] ??= []).push(i.message);
     const first = parsed.error.issues[0];
-    throw new AppError('invalid', `${first?.path.join('.') === 'to' ? 'To' : 'From'}: ${first?.message ?? 'not a date'}`, fieldErrors);
+    throw invalidInput(parsed.error, `${first?.path.join('.') === 'to' ? 'To' : 'From'}: ${first?.message ?? 'not a date'}`);
   }
   const to = parsed.data.to ?? (parsed.data.from ? addDays(parsed.data.from, DEFAULT_RANGE_DAYS - 1) : today);
   const from = parsed.data.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
+import { recurringLedgerRows } from '@/db/ledger';
 import type { Db, Queryable } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
@@ -55,16 +56,7 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
       await tx
         .insert(s.ledgerLines)
         .values(
-          step.recurringLines.map((l) => ({
-            orderId: step.appliedPending ? (pendingRow?.orderId ?? null) : null,
-            subscriptionId,
-            kind: 'recurring' as const,
-            billPeriodStart: step.period.start,
-            itemType: l.itemType,
-            itemCode: l.code,
-            description: l.description,
-            amountCents: l.amountCents,
-          })),
+          recurringLedgerRows(step.recurringLines, subscriptionId, step.period.start, step.appliedPending ? (pendingRow?.orderId ?? null) : null),
         )
         .onConflictDoNothing();
     }

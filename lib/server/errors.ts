@@ -24,6 +24,13 @@ export class AppError extends Error {
   }
 }
 
+/** A zod failure as the data layer's error: the first message, and every message by field. */
+export function invalidInput(error: { issues: { path: PropertyKey[]; message: string }[] }, message?: string): AppError {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) (fieldErrors[issue.path.map(String).join('.') || 'form'] ??= []).push(issue.message);
+  return new AppError('invalid', message ?? error.issues[0]?.message ?? 'Invalid input.', fieldErrors);
+}
+
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,

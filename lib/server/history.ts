@@ -2,6 +2,7 @@ import 'server-only';
 import { desc, eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { configKey, findAddOn, findPlan } from '@/lib/domain/catalog';
+import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { Actor } from './actor';
 import { loadSubscriberContext } from './context';
@@ -31,10 +32,6 @@ function describe(catalog: Catalog, from: Configuration, to: Configuration): str
   if (added.length) parts.push(`added ${added.map(name).join(', ')}`);
   if (removed.length) parts.push(`removed ${removed.map(name).join(', ')}`);
   return parts.join('; ') || configKey(to);
-}
-
-function monthly(catalog: Catalog, c: Configuration): number {
-  return (findPlan(catalog, c.planCode)?.monthlyCents ?? 0) + c.addOns.reduce((sum, code) => sum + (findAddOn(catalog, code)?.monthlyCents ?? 0), 0);
 }
 
 /** Orders and scheduled changes, newest first, with who made each. */
@@ -72,8 +69,8 @@ export async function getHistory(actor: Actor, subscriberId: number): Promise<Hi
       byStaff,
       reason: r.reason,
       prorationCents: r.total,
-      monthlyFromCents: monthly(catalog, r.from),
-      monthlyToCents: monthly(catalog, r.to),
+      monthlyFromCents: monthlyRecurringCents(catalog, r.from),
+      monthlyToCents: monthlyRecurringCents(catalog, r.to),
       lines: (r.lines ?? []).map((l) => ({ description: l.description, amountCents: l.amount_cents })),
     };
   });

@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openDatabase, type Db } from '@/db/client';
+import { createThrowawayPostgres } from '../../integration/support/db';
 
 export type Driver = 'pglite' | 'pg';
 
@@ -49,25 +49,8 @@ export async function createServerDatabase(driver: Driver): Promise<ServerDataba
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-http-'));
     return { driver, dataDir, destroy: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
-  const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `sb_http_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    driver,
-    databaseUrl: u.toString(),
-    destroy: async () => {
-      const c2 = new pg.Client({ connectionString: admin });
-      await c2.connect();
-      await c2.query(`drop database if exists ${name} with (force)`);
-      await c2.end();
-    },
-  };
+  const pgDb = await createThrowawayPostgres('sb_http');
+  return { driver, databaseUrl: pgDb.url, destroy: pgDb.drop };
 }
 
 export async function freePort(): Promise<number> {

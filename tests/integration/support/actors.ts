@@ -14,6 +14,7 @@ import { loadActor, type Actor } from '@/lib/server/actor';
 import { forgetCatalog } from '@/lib/server/catalog';
 import { useDbHandleForTests } from '@/lib/server/db';
 import type { TestDb } from './db';
+import { recurringLedgerRows } from '@/db/ledger';
 
 /** Points the data layer (getDb, the catalog cache) at this test database. */
 export function useTestDb(t: TestDb): void {
@@ -86,17 +87,7 @@ export async function createSubscriber(
     if (config.addOns.length) {
       await tx.insert(s.subscriptionAddOns).values(config.addOns.map((addOnCode) => ({ subscriptionId, addOnCode, addedOn: first.start })));
     }
-    await tx.insert(s.ledgerLines).values(
-      recurringLines(catalogData, config, period).map((l) => ({
-        subscriptionId,
-        kind: 'recurring' as const,
-        billPeriodStart: period.start,
-        itemType: l.itemType,
-        itemCode: l.code,
-        description: l.description,
-        amountCents: l.amountCents,
-      })),
-    );
+    await tx.insert(s.ledgerLines).values(recurringLedgerRows(recurringLines(catalogData, config, period), subscriptionId, period.start));
     if (opts.usage) await fillUsage(tx as unknown as Db, subscriberId, opts.billingDay, first.start, period.start, opts.usage);
     return { subscriberId, subscriptionId, email, userId: user!.id };
   });

@@ -27,28 +27,26 @@ export interface TestDb extends DbHandle {
   destroy(): Promise<void>;
 }
 
-/** A fresh, migrated database (seeded for `today` unless seed is false). */
-export async function createTestDb(driver: Driver, opts: { today?: Day; seed?: boolean; generated?: number; poolMax?: number } = {}): Promise<TestDb> {
-  let handle: DbHandle;
-  let cleanup: () => Promise<void>;
-  let url: string | undefined;
-  let dataDir: string | undefined;
-  if (driver === 'pg') {
-    const admin = process.env.TEST_DATABASE_URL!;
-    const name = `sb_it_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    handle = await openDatabase({ databaseUrl: url, poolMax: opts.poolMax ?? 10 });
-    cleanup = async () => {
+/**
+ * A throwaway PostgreSQL database on the TEST_DATABASE_URL server: its URL, and a drop that
+ * first waits (up to 2 s) for closed pools' backends to go, so the forced drop kills no live
+ * connection.
+ */
+export async function createThrowawayPostgres(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
       const c2 = new pg.Client({ connectionString: admin });
       await c2.connect();
-      // pool.end() resolves before the server has closed every backend; wait for them (up to
-      // 2 s) so the forced drop doesn't kill live connections (noise on the pool's error handler).
       for (let i = 0; i < 40; i++) {
         const r = await c2.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
         if ((r.rows[0] as { n: number }).n === 0) break;
@@ -56,7 +54,21 @@ export async function createTestDb(driver: Driver, opts: { today?: Day; seed?: b
       }
       await c2.query(`drop database if exists ${name} with (force)`);
       await c2.end();
-    };
+    },
+  };
+}
+
+/** A fresh, migrated database (seeded for `today` unless seed is false). */
+export async function createTestDb(driver: Driver, opts: { today?: Day; seed?: boolean; generated?: number; poolMax?: number } = {}): Promise<TestDb> {
+  let handle: DbHandle;
+  let cleanup: () => Promise<void>;
+  let url: string | undefined;
+  let dataDir: string | undefined;
+  if (driver === 'pg') {
+    const pgDb = await createThrowawayPostgres('sb_it');
+    url = pgDb.url;
+    handle = await openDatabase({ databaseUrl: url, poolMax: opts.poolMax ?? 10 });
+    cleanup = pgDb.drop;
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-it-'));
     handle = await openDatabase({ dataDir, command: 'vitest' });
