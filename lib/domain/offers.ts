@@ -179,6 +179,11 @@ export interface ComputeOffersInput {
   usage: UsageProfile | null;
   suppressed: OfferSuppression[];
   today: Day;
+  /**
+   * The change already scheduled, if any: it is not offered again (the subscriber already chose
+   * it; its confirm would be refused as "already scheduled"). Other offers still show.
+   */
+  scheduled?: { target: Configuration; effectiveDate: Day } | null;
 }
 
 /** A usage profile as built by `usageProfile`: also says whether every period was alike. */
@@ -584,7 +589,7 @@ function reconcile(prep: PreparedCatalog, held: readonly string[], plan: Plan): 
 }
 
 export function computeOffers(input: ComputeOffersInput): OffersResult {
-  const { catalog, current, usage, suppressed, today } = input;
+  const { catalog, current, usage, suppressed, today, scheduled } = input;
   if (!usage) return { status: 'no_usage', message: NO_USAGE_MESSAGE };
 
   const prep = prepareCatalog(catalog);
@@ -665,12 +670,20 @@ export function computeOffers(input: ComputeOffersInput): OffersResult {
   // Restraint, then suppression, then ranking and the cap.
   const shown = qualified.filter((c) => !qualified.some((o) => dominates(o, c)));
   const hidden = new Set(suppressed.filter((s) => s.until > today).map((s) => s.key));
-  const ranked = shown.filter((c) => !hidden.has(c.key)).sort(compareCandidates).slice(0, MAX_OFFERS);
+  const scheduledKey = scheduled ? configKey(scheduled.target) : null;
+  const ranked = shown
+    .filter((c) => !hidden.has(c.key) && c.pc.key !== scheduledKey)
+    .sort(compareCandidates)
+    .slice(0, MAX_OFFERS);
 
   if (ranked.length === 0) {
     return {
       status: 'none',
-      message: bestOffered ? NOTHING_NEW_MESSAGE : BEST_PLAN_MESSAGE,
+      message: scheduled
+        ? `Nothing else to suggest before your scheduled change takes effect on ${scheduled.effectiveDate}.`
+        : bestOffered
+          ? NOTHING_NEW_MESSAGE
+          : BEST_PLAN_MESSAGE,
       currentCostCents,
     };
   }

@@ -1,6 +1,5 @@
 import 'server-only';
-import { SUPPRESSION_DAYS, computeOffers, offerKey, usageProfile, type Offer, type OfferKind, type OffersResult, type OfferSuppression } from '@/lib/domain/offers';
-import { addDays } from '@/lib/domain/periods';
+import { SUPPRESSION_DAYS, computeOffers, usageProfile, type Offer, type OffersResult } from '@/lib/domain/offers';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { completeUsage, type AccountState } from './account';
 import type { Actor } from './actor';
@@ -8,34 +7,16 @@ import { loadSubscriberContext } from './context';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 
-const OFFER_KINDS: OfferKind[] = ['cross_sell', 'up_sell', 'right_size'];
-
-/**
- * The offers for an account as it stands (suppressions included).
- *
- * Decision: the change already scheduled is not offered again. Accepting a lower-priced offer
- * schedules it; offering it once more would show an offer for what the subscriber already
- * chose, count impressions for it, and its confirm would be refused as "already scheduled".
- * Other offers are still shown (accepting one replaces the scheduled change, as the preview says).
- */
+/** The offers for an account as it stands (suppressions and the scheduled change included). */
 export function offersFor(catalog: Catalog, state: AccountState, today: Day, opts: { ignoreSuppression?: boolean } = {}): OffersResult {
-  const suppressed: OfferSuppression[] = opts.ignoreSuppression ? [] : [...state.suppressed];
-  const pending = opts.ignoreSuppression ? null : state.pending;
-  if (pending) {
-    const until = addDays(today, 1);
-    for (const kind of OFFER_KINDS) suppressed.push({ key: offerKey(kind, pending.target), until });
-  }
-  const result = computeOffers({
+  return computeOffers({
     catalog,
     current: state.config,
     usage: usageProfile(completeUsage(state)),
-    suppressed,
+    suppressed: opts.ignoreSuppression ? [] : state.suppressed,
+    scheduled: opts.ignoreSuppression ? null : state.pending,
     today,
   });
-  if (result.status === 'none' && pending) {
-    return { ...result, message: `Nothing else to suggest before your scheduled change takes effect on ${pending.effectiveDate}.` };
-  }
-  return result;
 }
 
 /**

@@ -570,3 +570,21 @@ describe('preparation and performance', () => {
     expect(monthlyCost(catalogData, demo.ben.current, demo.ben.usage!).totalCents).toBe(6300);
   });
 });
+
+describe('the scheduled change', () => {
+  it('is not offered again; other offers still show, and the message says why nothing is left', () => {
+    const ben = demo.ben;
+    const first = offersOf(demoOffers('ben'))[0]!;
+    const withScheduled = computeOffers({ catalog: catalogData, current: ben.current, usage: ben.usage, suppressed: [], today: TODAY, scheduled: { target: first.target, effectiveDate: '2026-12-05' } });
+    expect(withScheduled.status).toBe('offers');
+    if (withScheduled.status === 'offers') expect(withScheduled.offers.map((o) => o.key)).not.toContain(first.key);
+
+    const carla = demo.carla;
+    const only = offersOf(demoOffers('carla'))[0]!;
+    expect(computeOffers({ catalog: catalogData, current: carla.current, usage: carla.usage, suppressed: [], today: TODAY, scheduled: { target: only.target, effectiveDate: '2026-12-10' } })).toEqual({
+      status: 'none',
+      message: 'Nothing else to suggest before your scheduled change takes effect on 2026-12-10.',
+      currentCostCents: 3500,
+    });
+  });
+});
