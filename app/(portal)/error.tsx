@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 
 /** Anything unexpected: a plain message, never a stack (the server logged the details). */
 export default function ErrorPage({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
@@ -13,9 +13,9 @@ export default function ErrorPage({ reset }: { error: Error & { digest?: string 
         <button type="button" className="btn-primary" onClick={reset}>
           Try again
         </button>
-        <Link href="/" className="btn-secondary no-underline hover:no-underline">
+        <AppLink href="/" className="btn-secondary no-underline hover:no-underline">
           Go to the start page
-        </Link>
+        </AppLink>
       </div>
     </div>
   );

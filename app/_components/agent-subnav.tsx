@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { usePathname } from 'next/navigation';
 
 /** The sub-navigation of an account opened by an agent; the current page is marked for screen readers too. */
@@ -19,13 +19,13 @@ export function AgentSubnav({ base, label }: { base: string; label: string }) {
           const current = pathname === i.href;
           return (
             <li key={i.href}>
-              <Link
+              <AppLink
                 href={i.href}
                 aria-current={current ? 'page' : undefined}
                 className={`inline-block border-b-2 px-3 py-2 font-medium no-underline hover:no-underline ${current ? 'border-blue-700 text-slate-900' : 'border-transparent text-blue-800 hover:border-slate-300'}`}
               >
                 {i.label}
-              </Link>
+              </AppLink>
             </li>
           );
         })}

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { useActionState } from 'react';
 import { confirmChangeAction } from '@/app/_actions/changes';
 import type { ActionState } from '@/lib/server/action';
@@ -55,9 +55,9 @@ export function ConfirmChange(props: {
       )}
       {done ? (
         <p>
-          <Link href={props.base || '/dashboard'} className="font-semibold">
+          <AppLink href={props.base || '/dashboard'} className="font-semibold">
             Back to the overview
-          </Link>
+          </AppLink>
         </p>
       ) : (
         <button type="submit" className="btn-primary" disabled={pending} aria-disabled={pending}>

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import type { OffersResult } from '@/lib/domain/offers';
 import { changeHref } from '@/lib/server/views';
 import { formatCents, formatSignedCents } from './format';
@@ -78,9 +78,9 @@ export function OffersSection({ result, subscriberId, base, staff }: { result: O
                   </div>
                 )}
                 <div className="mt-3 flex flex-wrap items-center gap-2">
-                  <Link href={changeHref(base, o.target, { offer: o.key })} className="btn-primary no-underline hover:no-underline" aria-label={`Review this change: ${o.title}`}>
+                  <AppLink href={changeHref(base, o.target, { offer: o.key })} className="btn-primary no-underline hover:no-underline" aria-label={`Review this change: ${o.title}`}>
                     Review this change
-                  </Link>
+                  </AppLink>
                   {!staff && <OfferButtons subscriberId={subscriberId} offerKey={o.key} title={o.title} />}
                 </div>
               </li>

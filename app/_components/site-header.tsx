@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { getActor } from '@/lib/server/actor';
 import { SignOutButton } from './sign-out-button';
 
@@ -21,15 +21,15 @@ export async function SiteHeader() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <Link href="/" className="text-lg font-bold text-slate-900 no-underline">
+        <AppLink href="/" className="text-lg font-bold text-slate-900 no-underline">
           Switchboard
-        </Link>
+        </AppLink>
         {actor && (
           <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
             {links.map((l) => (
-              <Link key={l.href} href={l.href} className="font-medium">
+              <AppLink key={l.href} href={l.href} className="font-medium">
                 {l.label}
-              </Link>
+              </AppLink>
             ))}
             <span className="muted" data-testid="signed-in-as">
               {actor.name}

@@ -7,13 +7,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export interface LighthouseResult {
+export interface LighthouseRun {
+  performance: number | null;
+  accessibility: number | null;
+  /** Lighthouse's estimate of the host's CPU speed (its table: 1000–1500 low-end desktop, 1500–2000 high-end). */
+  benchmarkIndex: number | null;
+  metrics: Record<string, number | null>;
+}
+
+export interface LighthouseResult extends LighthouseRun {
   url: string;
   formFactor: string;
   throttling: string;
-  performance: number | null;
-  accessibility: number | null;
-  metrics: Record<string, number | null>;
+  cpuSlowdownMultiplier: number;
+  /** All runs, in order; the top-level figures are the median run's (Lighthouse's computeMedianRun). */
+  runs: LighthouseRun[];
   failedAudits: { category: string; id: string; title: string; score: number | null }[];
 }
 
@@ -57,51 +65,73 @@ async function launchChromium(executable: string): Promise<{ port: number; stop:
   };
 }
 
-/** Lighthouse's default configuration (mobile, simulated throttling): performance and accessibility. */
-export async function runLighthouse(url: string, cookie: string, executable: string): Promise<LighthouseResult> {
+type Lhr = NonNullable<Awaited<ReturnType<typeof import('lighthouse').default>>>['lhr'];
+
+function summarizeRun(lhr: Lhr): LighthouseRun {
+  const score = (id: string) => {
+    const v = lhr.categories[id]?.score;
+    return typeof v === 'number' ? Math.round(v * 100) : null;
+  };
+  const metric = (id: string) => {
+    const v = lhr.audits[id]?.numericValue;
+    return typeof v === 'number' ? Math.round(v * 1000) / 1000 : null;
+  };
+  return {
+    performance: score('performance'),
+    accessibility: score('accessibility'),
+    benchmarkIndex: typeof lhr.environment?.benchmarkIndex === 'number' ? Math.round(lhr.environment.benchmarkIndex) : null,
+    metrics: {
+      firstContentfulPaintMs: metric('first-contentful-paint'),
+      largestContentfulPaintMs: metric('largest-contentful-paint'),
+      totalBlockingTimeMs: metric('total-blocking-time'),
+      cumulativeLayoutShift: metric('cumulative-layout-shift'),
+      speedIndexMs: metric('speed-index'),
+    },
+  };
+}
+
+/**
+ * Lighthouse's default configuration (mobile, simulated throttling, 4× CPU slowdown):
+ * performance and accessibility, `runs` times in one Chromium; the median run is reported
+ * (Lighthouse's own computeMedianRun), as Lighthouse's variability guide recommends: one
+ * run on a shared 2-core machine swings by ±5 points.
+ */
+export async function runLighthouse(url: string, cookie: string, executable: string, runs = 3): Promise<LighthouseResult> {
   const { default: lighthouse } = await import('lighthouse');
+  const { computeMedianRun } = (await import('lighthouse/core/lib/median-run.js' as string)) as { computeMedianRun: (lhrs: Lhr[]) => Lhr };
   const chrome = await launchChromium(executable);
   try {
-    const result = await lighthouse(url, {
-      port: chrome.port,
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: ['performance', 'accessibility'],
-      extraHeaders: { Cookie: cookie },
-    });
-    if (!result) throw new Error('Lighthouse returned no result');
-    const lhr = result.lhr;
-    if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
-    if (lhr.finalDisplayedUrl && new URL(lhr.finalDisplayedUrl).pathname.startsWith('/login')) throw new Error('Lighthouse was redirected to the login page: the session cookie was not accepted');
-    const score = (id: string) => {
-      const s = lhr.categories[id]?.score;
-      return typeof s === 'number' ? Math.round(s * 100) : null;
-    };
-    const metric = (id: string) => {
-      const v = lhr.audits[id]?.numericValue;
-      return typeof v === 'number' ? Math.round(v * 1000) / 1000 : null;
-    };
+    const lhrs: Lhr[] = [];
+    for (let i = 0; i < runs; i++) {
+      const result = await lighthouse(url, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility'],
+        extraHeaders: { Cookie: cookie },
+      });
+      if (!result) throw new Error('Lighthouse returned no result');
+      const lhr = result.lhr;
+      if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      if (lhr.finalDisplayedUrl && new URL(lhr.finalDisplayedUrl).pathname.startsWith('/login')) throw new Error('Lighthouse was redirected to the login page: the session cookie was not accepted');
+      lhrs.push(lhr);
+    }
+    const median = computeMedianRun(lhrs);
     const failedAudits: LighthouseResult['failedAudits'] = [];
     for (const cat of ['performance', 'accessibility']) {
-      for (const ref of lhr.categories[cat]?.auditRefs ?? []) {
-        const a = lhr.audits[ref.id];
+      for (const ref of median.categories[cat]?.auditRefs ?? []) {
+        const a = median.audits[ref.id];
         if (!a || ref.weight === 0 || a.score === null || a.score >= 0.9) continue;
         failedAudits.push({ category: cat, id: a.id, title: a.title, score: a.score });
       }
     }
     return {
-      url: lhr.finalDisplayedUrl ?? url,
-      formFactor: lhr.configSettings.formFactor,
-      throttling: lhr.configSettings.throttlingMethod,
-      performance: score('performance'),
-      accessibility: score('accessibility'),
-      metrics: {
-        firstContentfulPaintMs: metric('first-contentful-paint'),
-        largestContentfulPaintMs: metric('largest-contentful-paint'),
-        totalBlockingTimeMs: metric('total-blocking-time'),
-        cumulativeLayoutShift: metric('cumulative-layout-shift'),
-        speedIndexMs: metric('speed-index'),
-      },
+      url: median.finalDisplayedUrl ?? url,
+      formFactor: median.configSettings.formFactor,
+      throttling: median.configSettings.throttlingMethod,
+      cpuSlowdownMultiplier: median.configSettings.throttling.cpuSlowdownMultiplier,
+      ...summarizeRun(median),
+      runs: lhrs.map(summarizeRun),
       failedAudits,
     };
   } finally {

@@ -55,3 +55,22 @@ test('the offers API refuses a signed-out caller', async ({ request }) => {
   const r = await request.get('/api/v1/subscribers/1/offers');
   expect(r.status()).toBe(401);
 });
+
+test('pages prefetch nothing (each link would be a server render per view); links still navigate in the app', async ({ page }) => {
+  await signIn(page, 'carla@example.com');
+  const rscRequests: string[] = [];
+  page.on('request', (r) => {
+    if (r.headers()['rsc'] || r.url().includes('_rsc=')) rscRequests.push(r.url());
+  });
+  await page.goto('/dashboard');
+  await page.waitForLoadState('networkidle');
+  await page.goto('/plans');
+  await page.waitForLoadState('networkidle');
+  expect(rscRequests).toEqual([]);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+  await expect(page).toHaveURL(/\/history$/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(rscRequests).toHaveLength(1); // the click fetched the page, client-side
+  expect(rscRequests[0]).toContain('/history');
+});

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 
 /** Anything unexpected in the agent area: a plain message, never the error itself. */
 export default function AgentError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
@@ -13,9 +13,9 @@ export default function AgentError({ reset }: { error: Error & { digest?: string
         <button type="button" className="btn-primary" onClick={() => reset()}>
           Try again
         </button>
-        <Link href="/agent" className="btn-secondary no-underline hover:no-underline">
+        <AppLink href="/agent" className="btn-secondary no-underline hover:no-underline">
           Find a subscriber
-        </Link>
+        </AppLink>
       </p>
     </>
   );

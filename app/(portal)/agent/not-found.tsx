@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 
 export default function AgentNotFound() {
   return (
@@ -6,7 +6,7 @@ export default function AgentNotFound() {
       <h1 className="mb-3 text-2xl font-bold">Account not found</h1>
       <p className="mb-4">There is no subscriber account at this address. It may have been typed wrong.</p>
       <p>
-        <Link href="/agent">Find a subscriber</Link>
+        <AppLink href="/agent">Find a subscriber</AppLink>
       </p>
     </>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { z } from 'zod';
 import { requirePageRole, searchSubscribers, type SubscriberSearchResult } from '@/lib/server/agents';
 import { AppError } from '@/lib/server/errors';
@@ -95,7 +95,7 @@ function Results({ result }: { result: SubscriberSearchResult }) {
       </p>
       {rows.length === 0 ? (
         <p data-testid="search-page-empty">
-          There is no page {page}. <Link href={pageHref(query, Math.max(1, pageCount))}>Go to the last page</Link>.
+          There is no page {page}. <AppLink href={pageHref(query, Math.max(1, pageCount))}>Go to the last page</AppLink>.
         </p>
       ) : (
         <div className="card overflow-x-auto p-0" role="region" aria-label="Matching subscribers (scrolls sideways)" tabIndex={0}>
@@ -114,9 +114,9 @@ function Results({ result }: { result: SubscriberSearchResult }) {
               {rows.map((r) => (
                 <tr key={r.id} className="border-t border-slate-200" data-testid="search-result" data-subscriber-id={r.id} data-exact={r.exact ? 'true' : 'false'}>
                   <th scope="row" className="p-3 text-left font-medium">
-                    <Link href={`/agent/subscribers/${r.id}`} data-testid="search-result-link">
+                    <AppLink href={`/agent/subscribers/${r.id}`} data-testid="search-result-link">
                       {r.name}
-                    </Link>
+                    </AppLink>
                   </th>
                   <td className="p-3 whitespace-nowrap tabular-nums" data-testid="search-result-phone">{r.phone}</td>
                   <td className="p-3" data-testid="search-result-email">{r.email}</td>
@@ -131,9 +131,9 @@ function Results({ result }: { result: SubscriberSearchResult }) {
       {pageCount > 1 && (
         <nav aria-label="Search result pages" className="mt-4 flex flex-wrap items-center gap-4 text-sm" data-testid="search-pagination">
           {page > 1 ? (
-            <Link href={pageHref(query, Math.min(page - 1, pageCount))} rel="prev">
+            <AppLink href={pageHref(query, Math.min(page - 1, pageCount))} rel="prev">
               Previous page
-            </Link>
+            </AppLink>
           ) : (
             <span className="muted" aria-hidden="true">Previous page</span>
           )}
@@ -141,9 +141,9 @@ function Results({ result }: { result: SubscriberSearchResult }) {
             Page {page} of {pageCount}
           </span>
           {page < pageCount ? (
-            <Link href={pageHref(query, page + 1)} rel="next">
+            <AppLink href={pageHref(query, page + 1)} rel="next">
               Next page
-            </Link>
+            </AppLink>
           ) : (
             <span className="muted" aria-hidden="true">Next page</span>
           )}

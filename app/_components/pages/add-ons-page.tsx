@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
 import { buildAddOnRows, changeHref } from '@/lib/server/views';
 import { formatCents } from '../format';
@@ -43,9 +43,9 @@ export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string
                 </td>
                 <td className="p-3">
                   {r.action && (
-                    <Link href={changeHref(base, r.action.target)} className={r.status === 'held' ? 'btn-secondary no-underline hover:no-underline' : 'btn-primary no-underline hover:no-underline'}>
+                    <AppLink href={changeHref(base, r.action.target)} className={r.status === 'held' ? 'btn-secondary no-underline hover:no-underline' : 'btn-primary no-underline hover:no-underline'}>
                       {r.action.label}
-                    </Link>
+                    </AppLink>
                   )}
                 </td>
               </tr>

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { previewChange, type Preview } from '@/lib/server/changes';
@@ -151,9 +151,9 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
       </div>
       {staff && p.newMonthlyCents < p.currentMonthlyCents && (
         <p className="mt-4 text-sm">
-          <Link href={nowToggleHref} data-testid="apply-now-toggle">
+          <AppLink href={nowToggleHref} data-testid="apply-now-toggle">
             {applyNow ? 'Schedule it for the end of the period instead' : 'Apply now with a prorated credit (agent option)'}
-          </Link>
+          </AppLink>
         </p>
       )}
       <div className="card mt-5">
@@ -171,7 +171,7 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
           freshPreviewHref={selfHref}
         />
         <p className="mt-3 text-sm">
-          <Link href={back}>Back without changing anything</Link>
+          <AppLink href={back}>Back without changing anything</AppLink>
         </p>
       </div>
     </>
@@ -186,7 +186,7 @@ function Problem({ title, message, back }: { title: string; message: string; bac
         {message}
       </p>
       <p className="mt-4">
-        <Link href={back}>Back to plans</Link>
+        <AppLink href={back}>Back to plans</AppLink>
       </p>
     </>
   );

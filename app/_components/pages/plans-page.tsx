@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
 import { buildPlanCards, changeHref } from '@/lib/server/views';
 import { formatCents, formatSignedCents } from '../format';
@@ -43,9 +43,9 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
                   </p>
                   <p className="muted text-xs">{c.timing === 'now' ? 'Takes effect today, prorated.' : 'Takes effect at the end of your billing period.'}</p>
                   {c.removed.length > 0 && <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>}
-                  <Link href={changeHref(base, c.target)} className="btn-primary mt-2 w-full no-underline hover:no-underline">
+                  <AppLink href={changeHref(base, c.target)} className="btn-primary mt-2 w-full no-underline hover:no-underline">
                     Review change<span className="sr-only"> to {c.name}</span>
-                  </Link>
+                  </AppLink>
                 </>
               )}
               {!c.current && c.unavailable && <p className="muted text-sm">{c.unavailable}</p>}

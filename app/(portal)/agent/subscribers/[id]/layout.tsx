@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { AgentSubnav } from '@/app/_components/agent-subnav';
 import { agentSubject } from '../../_lib/subject';
 
@@ -9,7 +9,7 @@ export default async function AgentSubscriberLayout({ children, params }: { chil
   return (
     <>
       <p className="mb-3 text-sm">
-        <Link href="/agent">← Find another subscriber</Link>
+        <AppLink href="/agent">← Find another subscriber</AppLink>
       </p>
       <p className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm" data-testid="acting-for">
         Acting for <strong data-testid="acting-for-name">{subscriber.name}</strong> · {subscriber.accountNumber} · {subscriber.phone} · {subscriber.email}

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { AppLink } from '@/app/_components/app-link';
 import { AgentNotesList } from '@/app/_components/agent-notes';
 import { OverviewPage } from '@/app/_components/pages/overview-page';
 import { listNotes } from '@/lib/server/notes';
@@ -19,7 +19,7 @@ export default async function Page({ params }: IdParams) {
         </h2>
         <AgentNotesList notes={notes.slice(0, 3)} />
         <p className="mt-3 text-sm">
-          <Link href={`/agent/subscribers/${subscriber.id}/audit#notes-heading`}>{notes.length > 3 ? `All ${notes.length} notes, and add a note` : 'Add a note'}</Link>
+          <AppLink href={`/agent/subscribers/${subscriber.id}/audit#notes-heading`}>{notes.length > 3 ? `All ${notes.length} notes, and add a note` : 'Add a note'}</AppLink>
         </p>
       </section>
     </>
