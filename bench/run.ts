@@ -41,7 +41,7 @@ const option = (name: string, fallback: number) => {
   return v;
 };
 
-const LOAD: LoadOptions = { connections: option('connections', 10), durationS: option('duration', 10), warmupS: option('warmup', 3), rounds: Math.max(1, Math.round(option('rounds', 2))) };
+const LOAD: LoadOptions = { connections: option('connections', 10), durationS: option('duration', 12), warmupS: option('warmup', 3), rounds: Math.max(1, Math.round(option('rounds', 4))) };
 const SESSIONS = 24;
 const LIGHTHOUSE_RUNS = Math.max(1, Math.round(option('lighthouse-runs', 3)));
 const CONFIRM_CLIENTS = 20;

@@ -57,6 +57,10 @@ export interface Target {
   pass: boolean | null;
 }
 
+/** Server CPU per request relative to the floor's: steadier than throughput when the host's speed drifts. */
+const cpuRatio = (v: { serverCpuMsPerRequest?: number }, floor: { serverCpuMsPerRequest?: number } | undefined) =>
+  v.serverCpuMsPerRequest && floor?.serverCpuMsPerRequest ? (v.serverCpuMsPerRequest / floor.serverCpuMsPerRequest).toFixed(2) : '–';
+
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 
 export function withFloorRatios(load: Partial<Record<Scenario, LoadResult>>): Partial<Record<Scenario, ScenarioResult>> {
@@ -78,7 +82,7 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
     if (d.skipped) continue;
     const dash = d.load?.dashboard;
     if (dash) {
-      t.push({ name: `Dashboard throughput vs floor (${d.label})`, target: '≥ 0.5×', measured: `${fmt(dash.rpsVsFloor, 2)}× (${fmt(dash.rps)} vs ${fmt(d.load?.floor?.rps)} req/s)`, pass: dash.rpsVsFloor !== null && dash.rpsVsFloor >= 0.5 });
+      t.push({ name: `Dashboard throughput vs floor (${d.label})`, target: '≥ 0.5×', measured: `${fmt(dash.rpsVsFloor, 2)}× (${fmt(dash.rps)} vs ${fmt(d.load?.floor?.rps)} req/s; server CPU per request ${cpuRatio(dash, d.load?.floor)}× the floor's)`, pass: dash.rpsVsFloor !== null && dash.rpsVsFloor >= 0.5 });
       t.push({ name: `Dashboard p99 vs floor p99 (${d.label})`, target: '≤ 3×', measured: `${fmt(dash.p99VsFloor, 2)}× (${fmt(dash.p99Ms)} vs ${fmt(d.load?.floor?.p99Ms)} ms)`, pass: dash.p99VsFloor !== null && dash.p99VsFloor <= 3 });
     }
     const errors = Object.values(d.load ?? {}).reduce((n, s) => n + s.errors, 0);
