@@ -20,6 +20,8 @@ import { Worker } from 'node:worker_threads';
  * only bind and execute it, so PostgreSQL plans it once (generic plan after five custom ones,
  * its plan_cache_mode=auto rule) instead of on every request. In WebAssembly, planning the
  * account query costs more than running it (≈1.9 ms unprepared vs ≈0.55 ms prepared).
+ * Uses PGlite internals (_runExclusiveQuery, the protocol serializer), hence the exact version
+ * pin in package.json; tests/integration/pglite-thread.test.ts checks the behaviour.
  * Other statements (BEGIN, DDL, SET…) take PGlite's unnamed path; DDL forgets the prepared
  * set (DEALLOCATE ALL), and a statement whose result type changed under it is prepared again.
  */
