@@ -43,7 +43,7 @@ const option = (name: string, fallback: number) => {
 
 const LOAD: LoadOptions = { connections: option('connections', 10), durationS: option('duration', 12), warmupS: option('warmup', 3), rounds: Math.max(1, Math.round(option('rounds', 4))) };
 const SESSIONS = 24;
-const LIGHTHOUSE_RUNS = Math.max(1, Math.round(option('lighthouse-runs', 3)));
+const LIGHTHOUSE_RUNS = Math.max(1, Math.round(option('lighthouse-runs', 5)));
 const CONFIRM_CLIENTS = 20;
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AGENT_QUERIES = ['Nguyen', 'olivia', '0142', 'SB-100150', 'tanaka', '555-010-0123', 'Kim', 'smith.1'];
