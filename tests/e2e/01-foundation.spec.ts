@@ -43,3 +43,21 @@ test('staff land on the agent home', async ({ page }) => {
   await expect(page).toHaveURL(/\/agent/);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 });
+
+test('the login page and the dashboard load without a console error or a failed request (the icon included)', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto('/login');
+  await page.waitForLoadState('networkidle');
+  const icon = await page.request.get('/icon.svg');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  await signIn(page, 'ada@example.com');
+  await page.waitForLoadState('networkidle');
+  expect(problems).toEqual([]);
+});
