@@ -41,7 +41,7 @@ const { parentPort, workerData } = require('node:worker_threads');
     parentPort.postMessage({ id: 0, ok: false, error: { message: String(e && e.message || e) } });
     return;
   }
-  const CACHEABLE = /^\\s*(select|insert|update|delete|with)\\b/i;
+  const CACHEABLE = new RegExp(workerData.dataStatement, 'i');
   const DDL = /^\\s*(create|alter|drop|truncate|comment|do|grant|revoke|reindex|cluster|vacuum)\\b/i;
   const MAX_STATEMENTS = workerData.maxStatements;
   const statements = new Map(); // SQL text → { name, paramTypes }
@@ -162,13 +162,16 @@ export interface ThreadedClient {
   close(): Promise<void>;
 }
 
+/** The statements worth preparing once and reusing: data statements, not BEGIN, SET or DDL. */
+export const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
+
 /** Statements kept prepared at most; past that, new texts take the unprepared path. */
 export const MAX_PREPARED_STATEMENTS = 1000;
 
 export async function openPgliteThread(folder: string, maxStatements = MAX_PREPARED_STATEMENTS): Promise<ThreadedClient> {
   const req = createRequire(path.join(process.cwd(), 'package.json'));
   const pgliteUrl = pathToFileURL(req.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { folder, pgliteUrl, maxStatements } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { folder, pgliteUrl, maxStatements, dataStatement: DATA_STATEMENT.source } });
   const pending = new Map<number, { resolve: (v: Result) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;
