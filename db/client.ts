@@ -62,7 +62,6 @@ export function statementName(text: string): string {
  */
 function namingClient(Base: typeof import('pg').Client): typeof import('pg').Client {
   return class NamingClient extends Base {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     override query(...args: any[]): any {
       const [config, values] = args as [unknown, unknown];
       // Plain query configs only: a Submittable (a cursor, a stream) is passed through untouched.
