@@ -97,12 +97,23 @@ export function sourceRoutes(): SourceRoute[] {
   return routes.sort((a, b) => a.pattern.localeCompare(b.pattern));
 }
 
-/** The route handlers the build knows (app-paths-manifest: "/api/…/route"). */
+/** Metadata files (app/icon.svg…) the build serves as routes of its own: static files, no code of ours. */
+const METADATA_FILE = /^\/(?:.*\/)?(?:icon|apple-icon|favicon|opengraph-image|twitter-image)\d*\.(?:svg|png|ico|jpg|jpeg|gif)$|^\/(?:robots\.txt|sitemap\.xml|manifest\.(?:json|webmanifest))$/;
+
+/**
+ * The route handlers the build knows (app-paths-manifest: "/api/…/route"), without the routes
+ * of metadata files — each of those must be a file in app/, so no handler hides among them.
+ */
 export function builtRoutes(): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, '.next', 'server', 'app-paths-manifest.json'), 'utf8')) as Record<string, string>;
   return Object.keys(manifest)
     .filter((k) => k.endsWith('/route'))
     .map((k) => k.replace(/\/route$/, '').replace(/\/\([^)]+\)/g, ''))
+    .filter((route) => {
+      if (!METADATA_FILE.test(route)) return true;
+      if (!fs.existsSync(path.join(ROOT, 'app', route))) throw new Error(`${route} is built as a metadata route but app${route} is not a file`);
+      return false;
+    })
     .sort();
 }
 
