@@ -23,8 +23,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { DEMO_PASSWORD } from '../db/seed';
+import { createThrowawayPostgres, type ThrowawayDatabase } from '../db/throwaway';
 import { prepareDatabase, type BenchSubscriber, type DbTarget, type PreparedData } from './lib/data';
 import { confirmLoad, getPage, loadInTurns, pageJavaScript, signIn, signInAll, type LoadOptions, type LoadResult, type LoadScenario } from './lib/http';
 import { chromiumPath, runLighthouse, type LighthouseResult } from './lib/lighthouse';
@@ -201,33 +201,12 @@ async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { 
 // PostgreSQL: a throwaway database
 // ---------------------------------------------------------------------------------------
 
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> } | { skipped: string }> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+async function createPgDatabase(): Promise<ThrowawayDatabase | { skipped: string }> {
   try {
-    await admin.connect();
+    return await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_bench');
   } catch (e) {
-    return { skipped: `PostgreSQL unreachable at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')}: ${(e as Error).message}` };
+    return { skipped: `no throwaway database on PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')}: ${(e as Error).message}` };
   }
-  const name = `switchboard_bench_${process.pid}_${Date.now().toString(36)}`;
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { hash } from '@node-rs/argon2';
 import { openDatabase, type DbHandle } from '@/db/client';
 import { seedDatabase, DEMO_PASSWORD } from '@/db/seed';
+import { createThrowawayPostgres as createThrowawayDatabase, type ThrowawayDatabase } from '@/db/throwaway';
 import type { Day } from '@/lib/domain/types';
 
 export type Driver = 'pglite' | 'pg';
@@ -27,35 +27,11 @@ export interface TestDb extends DbHandle {
   destroy(): Promise<void>;
 }
 
-/**
- * A throwaway PostgreSQL database on the TEST_DATABASE_URL server: its URL, and a drop that
- * first waits (up to 2 s) for closed pools' backends to go, so the forced drop kills no live
- * connection.
- */
-export async function createThrowawayPostgres(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A throwaway PostgreSQL database on the TEST_DATABASE_URL server (db/throwaway.ts). */
+export async function createThrowawayPostgres(prefix: string): Promise<ThrowawayDatabase> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c2 = new pg.Client({ connectionString: admin });
-      await c2.connect();
-      for (let i = 0; i < 40; i++) {
-        const r = await c2.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-        if ((r.rows[0] as { n: number }).n === 0) break;
-        await new Promise((done) => setTimeout(done, 50));
-      }
-      await c2.query(`drop database if exists ${name} with (force)`);
-      await c2.end();
-    },
-  };
+  return createThrowawayDatabase(admin, prefix);
 }
 
 /** A fresh, migrated database (seeded for `today` unless seed is false). */
