@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from '@/lib/server/errors';
 
 /** Shared zod pieces for action inputs. */
 export const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_]+$/, 'not a valid code');
@@ -8,9 +9,7 @@ export const addOnList = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : v === '' ? [] : v.split(',')))
   .pipe(z.array(code).max(20));
-/** Stored free text: PostgreSQL text can't hold NUL, so it is refused as input rather than failing the insert. */
-const noNul = (s: string) => !s.includes('\u0000');
-export const reason = z.string().trim().max(500, 'at most 500 characters').refine(noNul, 'must not contain NUL characters').optional();
+export const reason = z.string().trim().max(500, 'at most 500 characters').refine(storableText, 'must not contain NUL characters').optional();
 export const bool = z
   .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('false'), z.literal('0'), z.literal(''), z.boolean()])
   .optional()

@@ -31,6 +31,11 @@ export function invalidInput(error: { issues: { path: PropertyKey[]; message: st
   return new AppError('invalid', message ?? error.issues[0]?.message ?? 'Invalid input.', fieldErrors);
 }
 
+/** PostgreSQL text can't hold NUL: free text is checked with this and refused as input, rather than failing its insert. */
+export function storableText(text: string): boolean {
+  return !text.includes('\u0000');
+}
+
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,

@@ -5,7 +5,7 @@ import * as s from '@/db/schema';
 import type { Actor } from './actor';
 import { requireStaffOn } from './agents';
 import { getDb } from './db';
-import { AppError } from './errors';
+import { AppError, storableText } from './errors';
 
 /**
  * Notes agents leave on an account. Staff only (a refusal is audited). A note is kept as
@@ -29,8 +29,7 @@ export const noteBodySchema = z
   .trim()
   .min(1, 'Write the note first.')
   .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters.`)
-  // PostgreSQL text can't hold NUL: refused as input rather than failing the insert.
-  .refine((s) => !s.includes('\u0000'), 'The note contains a character that cannot be stored (NUL).');
+  .refine(storableText, 'The note contains a character that cannot be stored (NUL).');
 
 /** Newest first (the latest 200). */
 export async function listNotes(actor: Actor, subscriberId: number): Promise<AgentNote[]> {
