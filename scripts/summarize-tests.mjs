@@ -1,27 +1,18 @@
 // Adds up vitest's and Playwright's JSON reports into one closing line: "N passed, N failed".
 // Usage: node scripts/summarize-tests.mjs --vitest a.json [--vitest b.json …] --playwright p.json
-// (two bare paths are read as one vitest report and one Playwright report, as before).
 // A report that is missing or unreadable counts as one failure.
 import fs from 'node:fs';
 
 const args = process.argv.slice(2);
 const reports = [];
-if (args.some((a) => a.startsWith('--'))) {
-  for (let i = 0; i < args.length; i++) {
-    const kind = args[i]?.replace(/^--/, '');
-    const file = args[i + 1];
-    if ((kind === 'vitest' || kind === 'playwright') && file) {
-      reports.push({ kind, file });
-      i++;
-    } else {
-      console.error(`summarize-tests: unexpected argument ${args[i]}`);
-      process.exit(2);
-    }
+for (let i = 0; i < args.length; i += 2) {
+  const kind = args[i]?.replace(/^--/, '');
+  const file = args[i + 1];
+  if (!args[i]?.startsWith('--') || (kind !== 'vitest' && kind !== 'playwright') || !file) {
+    console.error(`summarize-tests: unexpected argument ${args[i]}`);
+    process.exit(2);
   }
-} else {
-  const [vitestFile, playwrightFile] = args;
-  if (vitestFile) reports.push({ kind: 'vitest', file: vitestFile });
-  if (playwrightFile) reports.push({ kind: 'playwright', file: playwrightFile });
+  reports.push({ kind, file });
 }
 
 let passed = 0, failed = 0, skipped = 0;

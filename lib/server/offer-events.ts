@@ -6,7 +6,6 @@ import type { Configuration, Day } from '@/lib/domain/types';
 
 export type OfferEventType = 'impression' | 'accepted' | 'dismissed' | 'snoozed';
 
-
 export interface OfferEventInput {
   subscriberId: number;
   actorUserId: number;

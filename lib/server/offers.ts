@@ -87,7 +87,8 @@ export async function respondToOffer(actor: Actor, input: { subscriberId: number
     },
   ]);
   return {
-    message: input.response === 'dismissed'
+    message:
+      input.response === 'dismissed'
         ? `Got it: we won't suggest "${offer.title}" again for ${SUPPRESSION_DAYS.dismissed} days.`
         : `We'll remind you about "${offer.title}" in ${SUPPRESSION_DAYS.snoozed} days.`,
   };
