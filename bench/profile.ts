@@ -1,6 +1,8 @@
 /**
  * npm run bench:profile -- [--page=dashboard|plans|preview|floor] [--seconds=10] [--postgres]
  *
+ * --postgres: a throwaway database on BENCH_PG_URL's server (as `npm run bench`), dropped after.
+ *
  * A CPU profile of the production server under the benchmark's load on one page: the server
  * is started with the inspector on loopback, the load runs (10 connections, 24 rotated
  * sessions), and the V8 sampling profiler of the server's main thread is read over the
@@ -14,9 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { DEMO_PASSWORD } from '../db/seed';
-import { prepareDatabase, type DbTarget } from './lib/data';
+import { createThrowawayPostgres, type ThrowawayDatabase } from '../db/throwaway';
+import { PG_ADMIN_URL, prepareDatabase, previewPath, type DbTarget } from './lib/data';
 import { loadInTurns, signInAll } from './lib/http';
-import { freePort, startServer } from './lib/server';
+import { freePort, startServer, type Server } from './lib/server';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -103,18 +106,20 @@ function summarize(profile: Profile) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-profile-'));
-  const target: DbTarget = args.includes('--postgres') ? { databaseUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' } : { dataDir: path.join(tmp, 'data') };
-  const data = await prepareDatabase(target);
-  const inspectPort = await freePort();
-  const server = await startServer({ db: target, secret: randomBytes(32).toString('hex'), logQueries: false, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+  const pgDb: ThrowawayDatabase | null = args.includes('--postgres') ? await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_profile') : null;
+  const target: DbTarget = pgDb ? { databaseUrl: pgDb.url } : { dataDir: path.join(tmp, 'data') };
+  let server: Server | null = null;
   try {
+    const data = await prepareDatabase(target);
+    const inspectPort = await freePort();
+    server = await startServer({ db: target, secret: randomBytes(32).toString('hex'), logQueries: false, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
     const subs = data.subscribers.slice(0, 24);
     const cookies = await signInAll(server.base, subs.map((s) => s.email), DEMO_PASSWORD);
     const paths: Record<string, (i: number) => string> = {
       dashboard: () => '/dashboard',
       floor: () => '/floor',
       plans: () => '/plans',
-      preview: (i) => `/change?${new URLSearchParams({ plan: subs[i]!.previewTarget.planCode, addOns: subs[i]!.previewTarget.addOns.join(',') })}`,
+      preview: (i) => previewPath(subs[i]!),
     };
     if (!paths[page]) throw new Error(`--page must be one of ${Object.keys(paths).join(', ')}`);
     const scenario = { name: page, targets: cookies.map((cookie, i) => ({ path: paths[page]!(i), cookie })) };
@@ -132,7 +137,8 @@ async function main() {
     console.log(`profile written to ${out}`);
     summarize(profile);
   } finally {
-    await server.stop();
+    await server?.stop();
+    await pgDb?.drop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

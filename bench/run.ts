@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD } from '../db/seed';
 import { createThrowawayPostgres, type ThrowawayDatabase } from '../db/throwaway';
-import { prepareDatabase, type BenchSubscriber, type DbTarget, type PreparedData } from './lib/data';
+import { PG_ADMIN_URL, prepareDatabase, previewPath, type BenchSubscriber, type DbTarget, type PreparedData } from './lib/data';
 import { confirmLoad, getPage, loadInTurns, pageJavaScript, signIn, signInAll, type LoadOptions, type LoadResult, type LoadScenario } from './lib/http';
 import { chromiumPath, runLighthouse, type LighthouseResult } from './lib/lighthouse';
 import { benchOffers } from './lib/offers';
@@ -45,15 +45,11 @@ const LOAD: LoadOptions = { connections: option('connections', 10), durationS: o
 const SESSIONS = 24;
 const LIGHTHOUSE_RUNS = Math.max(1, Math.round(option('lighthouse-runs', 5)));
 const CONFIRM_CLIENTS = 20;
-const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 const AGENT_QUERIES = ['Nguyen', 'olivia', '0142', 'SB-100150', 'tanaka', '555-010-0123', 'Kim', 'smith.1'];
 
 const cleanups: (() => Promise<void>)[] = [];
 const log = (msg: string) => console.log(`[bench] ${msg}`);
-
-function previewPath(s: BenchSubscriber): string {
-  return `/change?${new URLSearchParams({ plan: s.previewTarget.planCode, addOns: s.previewTarget.addOns.join(',') }).toString()}`;
-}
 
 // ---------------------------------------------------------------------------------------
 // Build

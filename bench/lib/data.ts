@@ -13,6 +13,9 @@ import { dayOf } from '../../lib/domain/periods';
 import { monthlyRecurringCents } from '../../lib/domain/pricing';
 import type { Configuration, Day } from '../../lib/domain/types';
 
+/** The PostgreSQL server the benchmark and the profiler create their throwaway database on. */
+export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 export interface DbTarget {
   dataDir?: string;
   databaseUrl?: string;
@@ -33,6 +36,11 @@ export interface PreparedData {
   seedMs: number;
   today: Day;
   subscribers: BenchSubscriber[];
+}
+
+/** The change preview page for a subscriber's preview target. */
+export function previewPath(s: BenchSubscriber): string {
+  return `/change?${new URLSearchParams({ plan: s.previewTarget.planCode, addOns: s.previewTarget.addOns.join(',') }).toString()}`;
 }
 
 function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {

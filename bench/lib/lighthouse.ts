@@ -96,7 +96,7 @@ function summarizeRun(lhr: Lhr): LighthouseRun {
  * (Lighthouse's own computeMedianRun), as Lighthouse's variability guide recommends: one
  * run on a shared 2-core machine swings by ±5 points.
  */
-export async function runLighthouse(url: string, cookie: string, executable: string, runs = 3): Promise<LighthouseResult> {
+export async function runLighthouse(url: string, cookie: string, executable: string, runs: number): Promise<LighthouseResult> {
   const { default: lighthouse } = await import('lighthouse');
   const { computeMedianRun } = (await import('lighthouse/core/lib/median-run.js' as string)) as { computeMedianRun: (lhrs: Lhr[]) => Lhr };
   const chrome = await launchChromium(executable);
