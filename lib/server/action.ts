@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppError } from './errors';
+import { AppError, fieldErrorsOf } from './errors';
 import { log } from './log';
 
 /** What every server action returns to `useActionState`. */
@@ -17,15 +17,10 @@ export const idle: ActionState = { status: 'idle', message: '' };
 
 /** Turns zod issues into field errors and one readable message. */
 export function invalid(error: z.ZodError): ActionState<never> {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join('.') || 'form';
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
   const first = error.issues[0];
   // Messages that end a sentence themselves ("At most 2000 characters.") don't get a second period.
   const detail = first ? `${first.path.join('.') || 'input'}: ${first.message.replace(/[.!?]+$/, '')}` : 'invalid input';
-  return { status: 'error', code: 'invalid', message: `Please check the form: ${detail}.`, fieldErrors };
+  return { status: 'error', code: 'invalid', message: `Please check the form: ${detail}.`, fieldErrors: fieldErrorsOf(error) };
 }
 
 /**

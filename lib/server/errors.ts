@@ -24,11 +24,18 @@ export class AppError extends Error {
   }
 }
 
-/** A zod failure as the data layer's error: the first message, and every message by field. */
-export function invalidInput(error: { issues: { path: PropertyKey[]; message: string }[] }, message?: string): AppError {
+type ZodIssues = { issues: { path: PropertyKey[]; message: string }[] };
+
+/** A zod failure's messages by field ("form" for the input as a whole). */
+export function fieldErrorsOf(error: ZodIssues): Record<string, string[]> {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) (fieldErrors[issue.path.map(String).join('.') || 'form'] ??= []).push(issue.message);
-  return new AppError('invalid', message ?? error.issues[0]?.message ?? 'Invalid input.', fieldErrors);
+  return fieldErrors;
+}
+
+/** A zod failure as the data layer's error: the first message, and every message by field. */
+export function invalidInput(error: ZodIssues, message?: string): AppError {
+  return new AppError('invalid', message ?? error.issues[0]?.message ?? 'Invalid input.', fieldErrorsOf(error));
 }
 
 /** PostgreSQL text can't hold NUL: free text is checked with this and refused as input, rather than failing its insert. */
