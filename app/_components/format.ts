@@ -1,5 +1,5 @@
 /** Display helpers shared by pages (pure, safe on client and server). */
-export { formatCents, formatSignedCents } from '@/lib/domain/pricing';
+export { formatCents, formatSignedCents } from '@/lib/domain/text';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

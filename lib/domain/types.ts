@@ -78,6 +78,12 @@ export interface PeriodUsage {
   missedWhileBusy: number;
 }
 
+/** A catalog item by code, with its display name (the code itself when the catalog lacks it). */
+export interface CodeName {
+  code: string;
+  name: string;
+}
+
 export interface BillingPeriod {
   start: Day;
   /** Exclusive: the next period's start. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { findAddOn, findPlan } from '@/lib/domain/catalog';
-import { formatSignedCents } from '@/lib/domain/pricing';
+import { formatSignedCents } from '@/lib/domain/text';
 import type { Catalog } from '@/lib/domain/types';
 import { getActor, refuse, requireRole, type Actor } from './actor';
 import type { Role } from './auth';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { addOnStatus, getAddOn, normalize } from '@/lib/domain/catalog';
+import { addOnStatus, addOnStatusReason, getAddOn, normalize } from '@/lib/domain/catalog';
 import { planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
@@ -78,13 +78,13 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
       case 'available':
         return { ...row, status: st.status, statusText: 'Available', action: { label: `Add ${a.name}`, target: normalize({ planCode: config.planCode, addOns: [...config.addOns, a.code] }) } };
       case 'not_available':
-        return { ...row, status: st.status, statusText: st.reason, action: null };
+        return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
       case 'needs':
-        return { ...row, status: st.status, statusText: st.reason, action: null };
+        return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
       case 'excluded': {
         // Offer the swap (e.g. Long Distance 300 ↔ Unlimited) as one change.
         const swapped = normalize({ planCode: config.planCode, addOns: [...config.addOns.filter((c) => !st.by.includes(c)), a.code] });
-        return { ...row, status: st.status, statusText: st.reason, action: { label: `Switch to ${a.name}`, target: swapped } };
+        return { ...row, status: st.status, statusText: addOnStatusReason(st), action: { label: `Switch to ${a.name}`, target: swapped } };
       }
     }
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { allConfigurations, configKey, sameConfiguration } from '@/lib/domain/catalog';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
-import { prorationLines } from '@/lib/domain/proration';
+import { prorationLines } from '@/lib/domain/changes';
 import { recurringLines } from '@/lib/domain/rollover';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import { loadAccount } from '@/lib/server/account';

@@ -1,6 +1,8 @@
 /**
  * lib/domain is pure TypeScript: no I/O, no framework, no database, and no hidden clock
- * (the current day is always passed in). This test reads every file under lib/domain.
+ * (the current day is always passed in). It is made of folder modules, each with one job and
+ * an index.ts that is its public API: a module reaches into another only through that index.
+ * This test reads every file under lib/domain.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,6 +10,9 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 const DOMAIN = path.resolve(import.meta.dirname, '../../lib/domain');
+/** The folder modules; `types.ts` beside them is the shared vocabulary (no root barrel). */
+const MODULES = ['catalog', 'changes', 'offers', 'periods', 'pricing', 'rollover', 'text'];
+const MAX_LINES = 300;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -43,11 +48,18 @@ function forbiddenImport(spec: string, file: string): string | null {
   if (/^(next|react|react-dom|drizzle-orm|drizzle-kit|pg|next-auth|server-only)(\/|$)/.test(spec)) return 'a framework or database package';
   if (spec.startsWith('@electric-sql/')) return 'a database package';
   if (/(^|\/)(db|server)(\/|$)/.test(spec) || spec.includes('lib/server')) return 'the database or server layer';
+  let target: string | null = null;
   if (spec.startsWith('.')) {
-    const target = path.resolve(path.dirname(file), spec);
+    target = path.resolve(path.dirname(file), spec);
     if (!target.startsWith(DOMAIN + path.sep)) return 'a module outside lib/domain';
-  } else if (spec.startsWith('@/') && !spec.startsWith('@/lib/domain/')) {
-    return 'a module outside lib/domain';
+  } else if (spec.startsWith('@/')) {
+    if (!spec.startsWith('@/lib/domain/')) return 'a module outside lib/domain';
+    target = path.join(DOMAIN, spec.slice('@/lib/domain/'.length));
+  }
+  if (target !== null) {
+    const [from] = path.relative(DOMAIN, file).split(path.sep);
+    const [to, ...inside] = path.relative(DOMAIN, target).split(path.sep);
+    if (to !== from && inside.length > 0) return `inside another module (import "${to}" through its index)`;
   }
   return null;
 }
@@ -75,11 +87,18 @@ function problems(file: string, raw: string): string[] {
 describe('domain purity', () => {
   const files = filesUnder(DOMAIN).filter((f) => /\.(ts|tsx|js|mjs|cjs)$/.test(f));
 
-  it('finds the domain files', () => {
-    const names = files.map((f) => path.basename(f));
-    for (const expected of ['types.ts', 'catalog.ts', 'pricing.ts', 'periods.ts', 'proration.ts', 'changes.ts', 'rollover.ts', 'index.ts']) {
-      expect(names).toContain(expected);
+  it('finds the domain modules, each a folder with an index, and nothing else at the top', () => {
+    const top = readdirSync(DOMAIN).sort();
+    expect(top).toEqual([...MODULES, 'types.ts'].sort());
+    for (const m of MODULES) {
+      expect(statSync(path.join(DOMAIN, m)).isDirectory(), m).toBe(true);
+      expect(files, m).toContain(path.join(DOMAIN, m, 'index.ts'));
     }
+    expect(files.length).toBeGreaterThan(MODULES.length * 2);
+  });
+
+  it.each(files.map((f) => [path.relative(DOMAIN, f), f]))(`%s is at most ${MAX_LINES} lines`, (_name, file) => {
+    expect(readFileSync(file, 'utf8').split('\n').length).toBeLessThanOrEqual(MAX_LINES);
   });
 
   it.each(files.map((f) => [path.relative(DOMAIN, f), f]))(
@@ -90,7 +109,7 @@ describe('domain purity', () => {
   );
 
   it('the checker itself catches what it must', () => {
-    const f = path.join(DOMAIN, 'example.ts');
+    const f = path.join(DOMAIN, 'offers', 'example.ts');
     const bad = [
       "import { db } from '../../db/client';",
       "import { headers } from 'next/headers';",
@@ -105,7 +124,9 @@ describe('domain purity', () => {
       "import type { Z } from '@/db/schema';",
       "const m = await import('node:crypto');",
       "const p = require('path');",
-      "export * from '../other';",
+      "export * from '../../other';",
+      "import { reconcile } from '../changes/reconcile';",
+      "import type { Removal } from '@/lib/domain/changes/reconcile';",
       'const now = new Date();',
       'const now = new Date;',
       'const t = Date.now();',
@@ -115,6 +136,9 @@ describe('domain purity', () => {
       "import { getPlan } from './catalog';",
       "import type { Day } from '@/lib/domain/types';",
       "export * from './offers';",
+      "import { reconcile } from '../changes';",
+      "import type { Day } from '../types';",
+      "import { selectOffers } from './select';",
       'const d = new Date(Date.UTC(2026, 10, 1));',
       'const d = new Date(ms);',
       '// never call Date.now() here',

@@ -4,7 +4,7 @@ import { catalogData } from '@/db/catalog-data';
 import { allConfigurations } from '@/lib/domain/catalog';
 import { addDays, daysBetween, periodContaining } from '@/lib/domain/periods';
 import { monthlyRecurringCents, roundHalfAwayFromZero } from '@/lib/domain/pricing';
-import { proratedCents, prorationLines, prorationTotal } from '@/lib/domain/proration';
+import { proratedCents, prorationLines, prorationTotal } from '@/lib/domain/changes';
 import type { BillingPeriod } from '@/lib/domain/types';
 
 const NOV: BillingPeriod = { start: '2026-11-01', end: '2026-12-01', days: 30 };

@@ -8,10 +8,11 @@
  * finalPeriod, pendingRemaining) yields no steps. Uniqueness of the bookings themselves
  * (one recurring booking per subscription per period start) is the database's job.
  */
-import { getAddOn, getPlan, normalize } from './catalog';
-import { addDays, assertBillingDay, assertDay, daysBetween, nextPeriod } from './periods';
-import type { BillingPeriod, Catalog, Cents, Configuration, Day } from './types';
-import type { PendingChange } from './changes';
+import { normalize } from '../catalog';
+import { assertBillingDay, assertDay, daysBetween, nextPeriod } from '../periods';
+import type { BillingPeriod, Catalog, Configuration, Day } from '../types';
+import type { PendingChange } from '../changes';
+import { recurringLines, type RecurringLine } from './recurring';
 
 export interface RolloverInput {
   catalog: Catalog;
@@ -21,15 +22,6 @@ export interface RolloverInput {
   period: BillingPeriod;
   pending: PendingChange | null;
   today: Day;
-}
-
-export interface RecurringLine {
-  itemType: 'plan' | 'addon';
-  code: string;
-  name: string;
-  amountCents: Cents;
-  /** "Premium, 2026-12-01 to 2026-12-31". */
-  description: string;
 }
 
 export interface RolloverStep {
@@ -48,26 +40,6 @@ export interface RolloverPlan {
   finalConfig: Configuration;
   finalPeriod: BillingPeriod;
   pendingRemaining: PendingChange | null;
-}
-
-/** The recurring charges of a configuration for one period. */
-export function recurringLines(catalog: Catalog, config: Configuration, period: BillingPeriod): RecurringLine[] {
-  const span = `${period.start} to ${addDays(period.end, -1)}`;
-  const plan = getPlan(catalog, config.planCode);
-  const lines: RecurringLine[] = [
-    { itemType: 'plan', code: plan.code, name: plan.name, amountCents: plan.monthlyCents, description: `${plan.name}, ${span}` },
-  ];
-  for (const code of normalize(config).addOns) {
-    const addOn = getAddOn(catalog, code);
-    lines.push({
-      itemType: 'addon',
-      code: addOn.code,
-      name: addOn.name,
-      amountCents: addOn.monthlyCents,
-      description: `${addOn.name}, ${span}`,
-    });
-  }
-  return lines;
 }
 
 /** Every rollover due by `today`; no steps when the stored period has not ended yet. */

@@ -1,5 +1,6 @@
-import { findAddOn, getAddOn, getPlan, effectiveAddOns } from './catalog';
-import type { Catalog, Cents, Configuration, UsageProfile } from './types';
+import { effectiveAddOns, findAddOn, getAddOn, getPlan } from '../catalog';
+import { roundHalfAwayFromZero } from './rounding';
+import type { Catalog, Cents, Configuration, UsageProfile } from '../types';
 
 /** Monthly recurring price: plan + held add-ons. */
 export function monthlyRecurringCents(catalog: Catalog, config: Configuration): Cents {
@@ -58,24 +59,4 @@ export function monthlyCost(catalog: Catalog, config: Configuration, usage: Usag
     intlCents,
     totalCents: recurringCents + ldOverageCents + intlCents,
   };
-}
-
-/** Round to an integer, half away from zero (1.5 → 2, −1.5 → −2). */
-export function roundHalfAwayFromZero(x: number): number {
-  // Guard against binary noise such as 166.66666666666666 vs 166.5 exactly.
-  const r = Math.round(Math.abs(x) * 1e6) / 1e6;
-  return Math.sign(x) * Math.floor(r + 0.5) || 0;
-}
-
-/** "+7.50" / "-10.00" / "0.00": a change or a ledger line. */
-export function formatSignedCents(cents: Cents): string {
-  const text = formatCents(Math.abs(cents));
-  return cents > 0 ? `+${text}` : cents < 0 ? `-${text}` : text;
-}
-
-/** "12.34" from 1234; "-12.34" from -1234. */
-export function formatCents(cents: Cents): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }

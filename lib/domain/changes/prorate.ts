@@ -6,9 +6,9 @@
  * effectiveDay (the effective day counts). Each line is rounded to the cent, half away
  * from zero, using exact integer arithmetic. Stopping lines are credits (negative).
  */
-import { getAddOn, getPlan, normalize } from './catalog';
-import { addDays, assertDay, daysBetween } from './periods';
-import type { BillingPeriod, Catalog, Cents, Configuration, Day } from './types';
+import { getAddOn, getPlan, normalize } from '../catalog';
+import { addDays, assertDay, daysBetween } from '../periods';
+import type { BillingPeriod, Catalog, Cents, Configuration, Day } from '../types';
 
 export interface ProrationLine {
   itemType: 'plan' | 'addon';

@@ -1,0 +1,21 @@
+/** The catalog: lookups, configurations, the rules of holding add-ons, selectable plans, and their words. */
+export { UnknownCodeError, addOnName, findAddOn, findPlan, getAddOn, getPlan, planName } from './lookup';
+export {
+  allConfigurations,
+  configKey,
+  effectiveAddOns,
+  features,
+  isValidConfiguration,
+  normalize,
+  sameConfiguration,
+} from './configurations';
+export { addOnStatus, checkAddOn, checkConfiguration, type AddOnStatus, type CatalogProblem } from './rules';
+export { isSelectable, planSelectable, selectablePlans } from './selectable';
+export {
+  addOnProblems,
+  addOnStatusReason,
+  configurationLabel,
+  configurationProblems,
+  problemText,
+  problemTexts,
+} from './copy';

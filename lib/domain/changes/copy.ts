@@ -1,0 +1,90 @@
+/**
+ * The words of a change: refusals, why each add-on goes, the one-sentence summary, how to
+ * undo it, and the short description a history entry shows. Rendered from the facts that
+ * changes/plan.ts decides; a copy edit here never touches a rule.
+ */
+import { addOnName, configKey, planName, problemText } from '../catalog';
+import { andList, capitalize, formatCents } from '../text';
+import type { Catalog, Configuration } from '../types';
+import type { Removal } from './reconcile';
+import type { ChangeRefusal, PlannedChange } from './types';
+
+export function refusalText(r: ChangeRefusal): string {
+  switch (r.type) {
+    case 'plan_not_selectable':
+      return `${r.plan.name} is no longer offered; only subscribers who already have it can keep it.`;
+    case 'no_change':
+      return r.pending
+        ? `That is already your plan. You have a change scheduled for ${r.pending.effectiveDate}; to drop the scheduled change, cancel it.`
+        : 'That is already your plan.';
+    case 'already_scheduled':
+      return `That change is already scheduled for ${r.effectiveDate}.`;
+    default:
+      return problemText(r);
+  }
+}
+
+/** Why an add-on goes, in a sentence. */
+export function removalText(r: Removal): string {
+  switch (r.reason) {
+    case 'redundant':
+      return `${r.plan.name} already includes ${r.addOn.name}, so you no longer pay for it separately.`;
+    case 'not_offered': {
+      const because = r.replacedBy.length > 0 ? ` ${r.plan.name} includes ${andList(r.replacedBy.map((a) => a.name))} instead.` : '';
+      return `${r.addOn.name} is not available on ${r.plan.name}.${because}`;
+    }
+    case 'requested':
+      return `You asked to remove ${r.addOn.name}.`;
+    case 'requirement_lost':
+      return `${r.addOn.name} needs ${andList(r.missing.map((a) => a.name))}, which you will no longer have.`;
+  }
+}
+
+/** How to undo the change. */
+export function undoText(c: PlannedChange): string {
+  let undo: string;
+  if (c.timing === 'end_of_period') {
+    undo = `You can cancel this scheduled change until ${c.effectiveDate}.`;
+  } else if (c.newMonthlyCents > c.currentMonthlyCents) {
+    undo =
+      `To undo, make another change; a change back to a lower price takes effect at the end of ` +
+      `the billing period, on ${c.period.end}.`;
+  } else {
+    undo = 'To undo, make another change; a change back takes effect immediately and is prorated.';
+  }
+  if (c.leavesRetiredPlan) undo += ` ${c.fromPlan.name} is retired, so you can't switch back to it.`;
+  return undo;
+}
+
+/** "Switch from Basic to Plus and add Voicemail today (2026-11-16): 7.50 on your next bill, then 30.00 a month." */
+export function summaryText(c: PlannedChange): string {
+  const actions: string[] = [];
+  if (c.planChanged) actions.push(`switch from ${c.fromPlan.name} to ${c.toPlan.name}`);
+  if (c.addedAddOns.length > 0) actions.push(`add ${andList(c.addedAddOns.map((a) => a.name))}`);
+  if (c.removals.length > 0) actions.push(`remove ${andList(c.removals.map((r) => r.addOn.name))}`);
+  const what = capitalize(andList(actions));
+  const monthly = `${formatCents(c.newMonthlyCents)} a month`;
+  if (c.timing === 'now') {
+    const bill =
+      c.prorationTotalCents < 0
+        ? `a credit of ${formatCents(-c.prorationTotalCents)} on your next bill`
+        : `${formatCents(c.prorationTotalCents)} on your next bill`;
+    return `${what} today (${c.effectiveDate}): ${bill}, then ${monthly}.`;
+  }
+  return `${what} on ${c.effectiveDate}, at the end of your billing period: ${monthly} from then.`;
+}
+
+/**
+ * A change from one configuration to another in a few words, for a history entry:
+ * "Basic → Plus; added Voicemail; removed Caller ID, Call Waiting" (the target's key when
+ * nothing differs).
+ */
+export function changeDescription(catalog: Catalog, from: Configuration, to: Configuration): string {
+  const parts: string[] = [];
+  if (from.planCode !== to.planCode) parts.push(`${planName(catalog, from.planCode).name} → ${planName(catalog, to.planCode).name}`);
+  const added = to.addOns.filter((c) => !from.addOns.includes(c));
+  const removed = from.addOns.filter((c) => !to.addOns.includes(c));
+  if (added.length) parts.push(`added ${added.map((c) => addOnName(catalog, c).name).join(', ')}`);
+  if (removed.length) parts.push(`removed ${removed.map((c) => addOnName(catalog, c).name).join(', ')}`);
+  return parts.join('; ') || configKey(to);
+}
