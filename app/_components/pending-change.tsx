@@ -5,11 +5,10 @@ import { formatCents, formatDay } from './format';
 export function PendingChange({ view, staff }: { view: DashboardView; staff: boolean }) {
   const p = view.pending;
   if (!p) return null;
-  const what = [p.planName, ...p.addOnNames].join(' + ');
   return (
     <ScheduledChangeCard subscriberId={view.subscriberId} scheduledChangeId={p.id} staff={staff}>
       <p className="mt-1" data-testid="scheduled-change-text">
-        On {formatDay(p.effectiveDate)} you move to {what} ({formatCents(p.monthlyCents)} a month).
+        On {formatDay(p.effectiveDate)} you move to {p.label} ({formatCents(p.monthlyCents)} a month).
         {p.byName ? ` Arranged by ${p.byName}.` : ''}
       </p>
       <p className="muted text-sm">You keep what you have until then, and you can cancel until then.</p>

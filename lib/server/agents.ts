@@ -4,7 +4,7 @@ import { desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
-import { findAddOn, findPlan } from '@/lib/domain/catalog';
+import { configurationLabel } from '@/lib/domain/catalog';
 import { formatSignedCents } from '@/lib/domain/text';
 import type { Catalog } from '@/lib/domain/types';
 import { getActor, refuse, requireRole, type Actor } from './actor';
@@ -287,9 +287,7 @@ export function describeAuditValue(catalog: Catalog, value: unknown): string | n
   if (typeof value === 'object' && value !== null && 'planCode' in value && 'addOns' in value) {
     const v = value as { planCode: unknown; addOns: unknown };
     if (typeof v.planCode === 'string' && Array.isArray(v.addOns)) {
-      const plan = findPlan(catalog, v.planCode)?.name ?? v.planCode;
-      const addOns = v.addOns.map((c) => (typeof c === 'string' ? (findAddOn(catalog, c)?.name ?? c) : String(c)));
-      return [plan, ...addOns].join(' + ');
+      return configurationLabel(catalog, { planCode: v.planCode, addOns: v.addOns.map(String) });
     }
   }
   const text = JSON.stringify(value);

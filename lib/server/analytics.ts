@@ -2,8 +2,8 @@ import 'server-only';
 import { asc, between, sql, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '@/db/schema';
-import { findAddOn, findPlan } from '@/lib/domain/catalog';
-import { addDays } from '@/lib/domain/periods';
+import { configurationLabel } from '@/lib/domain/catalog';
+import { addDays, daysBetween } from '@/lib/domain/periods';
 import type { Configuration, Day } from '@/lib/domain/types';
 import { requireRole, type Actor } from './actor';
 import { getCatalog } from './catalog';
@@ -80,10 +80,6 @@ export const rangeSchema = z.object({
   to: day.optional().or(z.literal('').transform(() => undefined)),
 });
 
-function daysBetween(from: Day, to: Day): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 /** The range asked for, defaults filled from the clock, validated (from ≤ to, at most 366 days). */
 export function resolveRange(today: Day, input: { from?: string; to?: string }): { from: Day; to: Day; days: number } {
   const parsed = rangeSchema.safeParse(input);
@@ -139,7 +135,6 @@ export async function offerAnalytics(actor: Actor, input: { from?: string; to?: 
       .orderBy(asc(e.kind), asc(e.offerKey)),
   ]);
 
-  const label = (t: Configuration) => [findPlan(catalog, t.planCode)?.name ?? t.planCode, ...t.addOns.map((c) => findAddOn(catalog, c)?.name ?? c)].join(' + ');
   const kindRank = (k: string) => {
     const i = (KIND_ORDER as readonly string[]).indexOf(k);
     return i < 0 ? KIND_ORDER.length : i;
@@ -150,7 +145,7 @@ export async function offerAnalytics(actor: Actor, input: { from?: string; to?: 
       kindLabel: KIND_LABEL[r.kind] ?? r.kind,
       offerKey: r.offerKey,
       target: r.target,
-      targetLabel: label(r.target),
+      targetLabel: configurationLabel(catalog, r.target),
       ...withRates({
         impressions: r.impressions,
         acceptances: r.acceptances,

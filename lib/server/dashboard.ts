@@ -1,5 +1,5 @@
 import 'server-only';
-import { getAddOn, getPlan, features } from '@/lib/domain/catalog';
+import { configurationLabel, getAddOn, getPlan, features } from '@/lib/domain/catalog';
 import { ldAllowance, monthlyRecurringCents } from '@/lib/domain/pricing';
 import { daysRemaining, lastDayOf, nextPeriod } from '@/lib/domain/periods';
 import { recurringLines } from '@/lib/domain/rollover';
@@ -24,7 +24,8 @@ export interface DashboardView {
     unansweredCalls: number;
     missedWhileBusy: number;
   };
-  pending: { id: number; effectiveDate: string; planName: string; addOnNames: string[]; monthlyCents: number; byName: string | null } | null;
+  /** `label`: what the change moves to, e.g. "Plus + Voicemail". */
+  pending: { id: number; effectiveDate: string; label: string; monthlyCents: number; byName: string | null } | null;
   nextBill: {
     periodStart: string;
     lines: { description: string; amountCents: number; kind: 'recurring' | 'proration' }[];
@@ -79,8 +80,7 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
         ? {
             id: state.pending.id,
             effectiveDate: state.pending.effectiveDate,
-            planName: pendingPlan.name,
-            addOnNames: state.pending.target.addOns.map((c) => getAddOn(catalog, c).name),
+            label: configurationLabel(catalog, state.pending.target),
             monthlyCents: monthlyRecurringCents(catalog, state.pending.target),
             byName: state.pending.createdBy && state.pending.createdBy !== viewerUserId ? state.pending.createdByName : null,
           }

@@ -1,9 +1,8 @@
 import 'server-only';
 import { desc, eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
-import { configKey, findAddOn, findPlan } from '@/lib/domain/catalog';
+import { changeDescription } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
-import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { Actor } from './actor';
 import { loadSubscriberContext } from './context';
 
@@ -21,17 +20,6 @@ export interface HistoryEntry {
   monthlyFromCents: number;
   monthlyToCents: number;
   lines: { description: string; amountCents: number }[];
-}
-
-function describe(catalog: Catalog, from: Configuration, to: Configuration): string {
-  const name = (c: string) => findAddOn(catalog, c)?.name ?? c;
-  const parts: string[] = [];
-  if (from.planCode !== to.planCode) parts.push(`${findPlan(catalog, from.planCode)?.name ?? from.planCode} → ${findPlan(catalog, to.planCode)?.name ?? to.planCode}`);
-  const added = to.addOns.filter((c) => !from.addOns.includes(c));
-  const removed = from.addOns.filter((c) => !to.addOns.includes(c));
-  if (added.length) parts.push(`added ${added.map(name).join(', ')}`);
-  if (removed.length) parts.push(`removed ${removed.map(name).join(', ')}`);
-  return parts.join('; ') || configKey(to);
 }
 
 /** Orders and scheduled changes, newest first, with who made each. */
@@ -64,7 +52,7 @@ export async function getHistory(actor: Actor, subscriberId: number): Promise<Hi
       createdAt: r.createdAt.toISOString(),
       status: r.status,
       effectiveDate: r.effectiveDate,
-      description: describe(catalog, r.from, r.to),
+      description: changeDescription(catalog, r.from, r.to),
       by: byStaff ? `${r.actorName} (support)` : r.actorId === actor.userId ? 'You' : (r.actorName ?? 'System'),
       byStaff,
       reason: r.reason,

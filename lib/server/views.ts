@@ -1,5 +1,5 @@
 import 'server-only';
-import { addOnStatus, addOnStatusReason, getAddOn, normalize } from '@/lib/domain/catalog';
+import { addOnStatus, addOnStatusReason, getAddOn, normalize, selectablePlans } from '@/lib/domain/catalog';
 import { planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
@@ -26,8 +26,7 @@ export interface PlanCard {
 /** Active tiers side by side (plus the subscriber's own retired plan), priced for this subscriber. */
 export function buildPlanCards(catalog: Catalog, state: AccountState, today: string): PlanCard[] {
   const currentMonthly = monthlyRecurringCents(catalog, state.config);
-  return catalog.plans
-    .filter((p) => p.status === 'active' || p.code === state.config.planCode)
+  return selectablePlans(catalog, state.config.planCode)
     .sort((a, b) => a.tier - b.tier || a.monthlyCents - b.monthlyCents)
     .map((p) => {
       const base = {
