@@ -206,7 +206,11 @@ export const orders = pgTable(
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
     subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
-    /** change | rollover | cancel_scheduled */
+    /**
+     * Only 'change' is written: a plan or add-on change asked for by a subscriber or an agent.
+     * A rollover applying a scheduled change and a cancellation update the order's status
+     * (applied, cancelled); they add no order of their own.
+     */
     kind: text('kind').notNull(),
     status: orderStatusEnum('status').notNull(),
     idempotencyKey: text('idempotency_key'),

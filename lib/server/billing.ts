@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { recurringLedgerRows } from '@/db/ledger';
-import type { Db, Queryable } from '@/db/client';
+import type { Db } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
 import type { Catalog, Day } from '@/lib/domain/types';
@@ -115,5 +115,3 @@ export async function rolloverDue(db: Db, catalog: Catalog, today: Day, batch = 
   }
   return { subscriptions, periods, failed };
 }
-
-export type { Queryable };
