@@ -1,5 +1,5 @@
 /**
- * Planning a plan/add-on change (spec section 3): validation, add-on reconciliation, timing
+ * Planning a plan/add-on change (docs/changes.md): validation, add-on reconciliation, timing
  * and proration. Returns facts or typed refusals; changes/copy.ts words them.
  *
  * Pure: the day ("today") and the billing day are passed in; nothing is written.

@@ -1,5 +1,5 @@
 /**
- * Proration of a change that takes effect during a billing period (spec section 2).
+ * Proration of a change that takes effect during a billing period (docs/billing.md).
  *
  * For each recurring line (the plan, each held add-on) that stops or starts on the
  * effective day: amount = monthly × remaining ÷ periodDays, remaining = period.end −

@@ -1,5 +1,5 @@
 /**
- * Add-on reconciliation (spec section 3): which held add-ons survive a move to a plan, and
+ * Add-on reconciliation (docs/changes.md): which held add-ons survive a move to a plan, and
  * why each of the others goes. The one home of this rule: change planning, offers and the
  * plan cards all reconcile through it.
  */

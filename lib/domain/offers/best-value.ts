@@ -1,5 +1,5 @@
 /**
- * Best value (spec section 4): the cheapest selectable configuration that keeps every feature
+ * Best value (docs/offers.md): the cheapest selectable configuration that keeps every feature
  * the subscriber has, for their usage profile, found in one pass over the candidate space.
  */
 import { isSelectable } from '../catalog';

@@ -1,5 +1,5 @@
 /**
- * Offers (spec section 4): the usage profile, the candidate space, best value, kinds, the
+ * Offers (docs/offers.md): the usage profile, the candidate space, best value, kinds, the
  * choice and ranking of offers, and their words. Pure: today is passed in; money in cents.
  */
 export { computeOffers } from './compute';

@@ -1,4 +1,4 @@
-/** Offer thresholds and the usage signals (spec section 4). The words for them are in offers/copy.ts. */
+/** Offer thresholds and the usage signals (docs/offers.md). The words for them are in offers/copy.ts. */
 import { addDays } from '../periods';
 import type { Day } from '../types';
 
@@ -14,7 +14,7 @@ export const UNANSWERED_CALLS_FOR_VOICEMAIL = 5;
 export const MISSED_WHILE_BUSY_FOR_CALL_WAITING = 3;
 /** At most this many offers at once. */
 export const MAX_OFFERS = 3;
-/** "Not for me" hides an offer for 90 days, "Remind me later" for 30 (spec section 4). */
+/** "Not for me" hides an offer for 90 days, "Remind me later" for 30 (docs/offers.md). */
 export const SUPPRESSION_DAYS = { dismissed: 90, snoozed: 30 } as const;
 
 /** The first day an offer may show again after a response on `today`. */

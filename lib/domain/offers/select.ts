@@ -1,5 +1,5 @@
 /**
- * Choosing offers (spec section 4): candidates (cross-sells, up-sells, right-sizes, best
+ * Choosing offers (docs/offers.md): candidates (cross-sells, up-sells, right-sizes, best
  * value), their evidence, restraint, suppression, ranking and the cap. Returns the chosen
  * candidates as facts; offers/wording.ts words them.
  *
@@ -9,7 +9,7 @@
  *    (1.00) a month, the same bar the spec sets for best value: a few cents is not worth
  *    a subscriber's attention. Signal offers (voicemail for unanswered calls, call waiting
  *    for calls missed while busy) may cost more; their price change is stated.
- * 2. Usage add-ons on an up-sell. Held add-ons are reconciled as in spec section 3 (those
+ * 2. Usage add-ons on an up-sell. Held add-ons are reconciled as for a change (those
  *    the new plan includes, doesn't offer, or whose requirement is lost are dropped). The
  *    held *feature* add-ons that survive are kept; the *usage* add-ons (long distance,
  *    international) are then chosen to make the new plan cheapest for the usage profile,
@@ -106,8 +106,6 @@ function dominates(a: Candidate, b: Candidate): boolean {
   const strictly = a.saving > b.saving || a.signals !== b.signals || a.size < b.size;
   return strictly || compareCandidates(a, b) < 0;
 }
-
-/** Held add-ons kept on a move to `plan` (spec section 3). */
 
 /** Why a candidate is offered: the saving, or else its strongest usage signal. */
 export function offerEvidence(c: Candidate, usage: UsageProfile): OfferEvidence {

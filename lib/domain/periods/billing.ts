@@ -1,5 +1,5 @@
 /**
- * Billing periods (spec section 2): a period runs from the billing day of one month to the
+ * Billing periods (docs/billing.md): a period runs from the billing day of one month to the
  * billing day of the next. `end` is exclusive (the next period's start).
  */
 import { addDays, assertDay, daysBetween, daysInMonth, format, parts } from './days';

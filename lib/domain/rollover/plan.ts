@@ -1,5 +1,5 @@
 /**
- * Period rollover (spec section 3): at each period boundary that has been reached, apply the
+ * Period rollover (docs/changes.md): at each period boundary that has been reached, apply the
  * scheduled change due by then and list the new period's recurring charges (billed in
  * advance, full monthly price).
  *
