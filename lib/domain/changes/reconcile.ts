@@ -38,35 +38,49 @@ export interface ReconcileRequest {
  * is 'requirement_lost' (a removal can cost another add-on its requirement).
  */
 export function reconcile(catalog: Catalog, held: readonly string[], plan: Plan, request: ReconcileRequest = {}): Reconciliation {
-  const keep = new Set(request.keep ?? held);
+  const n = held.length;
+  if (n === 0) return { kept: [], removed: [] };
+  const keep = request.keep ?? held;
   const adding = request.adding ?? [];
-  const removed = new Map<string, Removal>();
-  const target = { code: plan.code, name: plan.name };
-  for (const code of held) {
-    const addOn = getAddOn(catalog, code);
-    const self = { code, name: addOn.name };
-    if (plan.includes.includes(code)) {
-      removed.set(code, { reason: 'redundant', addOn: self, plan: target });
+  const addOns = held.map((code) => getAddOn(catalog, code));
+  // One slot per held add-on: why it goes, or undefined while it stays.
+  const removed = new Array<Removal | undefined>(n);
+  for (let i = 0; i < n; i++) {
+    const addOn = addOns[i]!;
+    if (plan.includes.includes(addOn.code)) {
+      removed[i] = { reason: 'redundant', addOn: { code: addOn.code, name: addOn.name }, plan: { code: plan.code, name: plan.name } };
     } else if (!addOn.availableOn.includes(plan.code)) {
       const replacedBy = plan.includes.filter((inc) => addOn.excludes.includes(inc)).map((c) => addOnName(catalog, c));
-      removed.set(code, { reason: 'not_offered', addOn: self, plan: target, replacedBy });
-    } else if (!keep.has(code)) {
-      removed.set(code, { reason: 'requested', addOn: self });
+      removed[i] = { reason: 'not_offered', addOn: { code: addOn.code, name: addOn.name }, plan: { code: plan.code, name: plan.name }, replacedBy };
+    } else if (!keep.includes(addOn.code)) {
+      removed[i] = { reason: 'requested', addOn: { code: addOn.code, name: addOn.name } };
     }
   }
-  let kept = held.filter((c) => !removed.has(c));
+  // Requirements lost, to a fixed point; each pass judges against what was there at its start.
+  const stays = new Array<boolean>(n);
+  const has = (code: string): boolean => {
+    if (plan.includes.includes(code) || adding.includes(code)) return true;
+    for (let j = 0; j < n; j++) if (stays[j] && held[j] === code) return true;
+    return false;
+  };
   for (let changed = true; changed; ) {
     changed = false;
-    const have = new Set([...plan.includes, ...kept, ...adding]);
-    for (const code of kept) {
-      const addOn = getAddOn(catalog, code);
-      const missing = addOn.requires.filter((r) => !have.has(r));
-      if (missing.length > 0) {
-        removed.set(code, { reason: 'requirement_lost', addOn: { code, name: addOn.name }, missing: missing.map((c) => addOnName(catalog, c)) });
-        changed = true;
-      }
+    for (let i = 0; i < n; i++) stays[i] = removed[i] === undefined;
+    for (let i = 0; i < n; i++) {
+      const addOn = addOns[i]!;
+      if (!stays[i] || addOn.requires.length === 0) continue;
+      const missing = addOn.requires.filter((r) => !has(r));
+      if (missing.length === 0) continue;
+      removed[i] = { reason: 'requirement_lost', addOn: { code: addOn.code, name: addOn.name }, missing: missing.map((c) => addOnName(catalog, c)) };
+      changed = true;
     }
-    kept = kept.filter((c) => !removed.has(c));
   }
-  return { kept, removed: held.flatMap((c) => removed.get(c) ?? []) };
+  const kept: string[] = [];
+  const gone: Removal[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = removed[i];
+    if (r === undefined) kept.push(held[i]!);
+    else gone.push(r);
+  }
+  return { kept, removed: gone };
 }

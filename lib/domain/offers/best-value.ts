@@ -2,7 +2,7 @@
  * Best value (docs/offers.md): the cheapest selectable configuration that keeps every feature
  * the subscriber has, for their usage profile, found in one pass over the candidate space.
  */
-import { isSelectable } from '../catalog';
+import { selectablePlans } from '../catalog';
 import { roundHalfAwayFromZero } from '../pricing';
 import type { Catalog, Configuration, UsageProfile } from '../types';
 import { entryFor, maskSubset, prepareCatalog, type PreparedCatalog, type PreparedConfig } from './space';
@@ -73,8 +73,9 @@ export interface Scan {
 export function scanSpace(prep: PreparedCatalog, current: PreparedConfig, usage: UsageProfile): Scan {
   let best: Scored | undefined;
   const perPlan = new Map<string, Scored>();
+  const allowed = new Set(selectablePlans(prep.catalog, current.plan.code).map((p) => p.code));
   for (const pc of prep.configs) {
-    if (!isSelectable(pc.plan, current.plan.code)) continue;
+    if (!allowed.has(pc.plan.code)) continue;
     if (!maskSubset(current.featureMask, pc.featureMask)) continue;
     const s: Scored = { pc, cost: costOf(prep, pc, usage), size: changeSize(current, pc) };
     if (!best || compareScored(s, best) < 0) best = s;

@@ -38,7 +38,7 @@
  * 9. When every offer is suppressed but a cheaper configuration exists, there is nothing
  *    new to suggest (not "you're on the best plan", which would be untrue).
  */
-import { configKey, isSelectable, selectablePlans } from '../catalog';
+import { configKey, selectablePlans } from '../catalog';
 import { reconcile } from '../changes';
 import { monthlyCost } from '../pricing';
 import type { Day, UsageProfile } from '../types';
@@ -144,9 +144,11 @@ export function selectOffers(input: ComputeOffersInput): OfferSelection {
   const currentCostCents = monthlyCost(catalog, current, usage).totalCents;
   const scan = scanSpace(prep, cur, usage);
 
+  const plans = selectablePlans(catalog, cur.plan.code);
+  const allowed = new Set(plans.map((p) => p.code));
   const candidates = new Map<string, Candidate>();
   const consider = (pc: PreparedConfig, isBestValue: boolean): void => {
-    if (pc.key === cur.key || !isSelectable(pc.plan, cur.plan.code) || !maskSubset(cur.featureMask, pc.featureMask)) return;
+    if (pc.key === cur.key || !allowed.has(pc.plan.code) || !maskSubset(cur.featureMask, pc.featureMask)) return;
     const existing = candidates.get(pc.key);
     if (existing) {
       existing.bestValue ||= isBestValue;
@@ -187,7 +189,7 @@ export function selectOffers(input: ComputeOffersInput): OfferSelection {
   }
 
   // Up-sells: each higher-tier active plan, add-ons reconciled, usage add-ons at their cheapest.
-  for (const plan of selectablePlans(catalog, cur.plan.code)) {
+  for (const plan of plans) {
     if (plan.tier <= cur.plan.tier) continue;
     const { kept } = reconcile(catalog, cur.config.addOns, plan);
     const featureKey = kept.filter((c) => prep.addOnByCode.get(c)?.kind === 'feature').join('+');
