@@ -39,11 +39,14 @@ export const subscribers = pgTable(
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     accountNumber: text('account_number').notNull(),
     name: text('name').notNull(),
-    email: text('email').notNull(),
-    /** Display form, e.g. "+1 555-010-0001". */
-    phone: text('phone').notNull(),
+    /** null: none on file (a customer opened through the TMF629 API without contact details). */
+    email: text('email'),
+    /** Display form, e.g. "+1 555-010-0001"; null: none on file. */
+    phone: text('phone'),
     /** Digits only, for search in any formatting. */
-    phoneDigits: text('phone_digits').notNull(),
+    phoneDigits: text('phone_digits'),
+    /** The party behind the account as the API client named it (TMF629 engagedParty); null: the subscriber themself. */
+    engagedParty: jsonb('engaged_party').$type<{ id: string; name?: string; '@referredType': string }>(),
     billingDay: smallint('billing_day').notNull(),
     joinedOn: date('joined_on', { mode: 'string' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -311,6 +314,8 @@ export const auditEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     actorUserId: integer('actor_user_id').references(() => users.id),
     actorRole: text('actor_role'),
+    /** The API client that acted (TMF Open APIs); null for people. */
+    actorClientId: text('actor_client_id').references(() => apiClients.id),
     /** The subscriber acted on (on behalf of, or themself). */
     subscriberId: integer('subscriber_id').references(() => subscribers.id),
     action: text('action').notNull(),
@@ -333,6 +338,68 @@ export const agentNotes = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('agent_notes_subscriber_idx').on(t.subscriberId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------- API clients (TMF Open APIs)
+
+/** A system that calls the TMF APIs (OAuth 2.0 client credentials). The secret is stored hashed. */
+export const apiClients = pgTable('api_clients', {
+  /** The OAuth client_id, public ("sbc_…"). */
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** SHA-256 (hex) of the 256-bit random secret. */
+  secretHash: text('secret_hash').notNull(),
+  scopes: text('scopes').array().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdByUserId: integer('created_by_user_id').references(() => users.id),
+  rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/** Bearer tokens issued to API clients, stored hashed; valid until expires_at while the client isn't revoked. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    clientId: text('client_id').notNull().references(() => apiClients.id),
+    scopes: text('scopes').array().notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('api_tokens_client_idx').on(t.clientId), index('api_tokens_expires_idx').on(t.expiresAt)],
+);
+
+/** Requests per client per fixed one-minute window: the rate limit, shared by every app instance. */
+export const apiRateWindows = pgTable(
+  'api_rate_windows',
+  {
+    clientId: text('client_id').notNull().references(() => apiClients.id),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    requests: integer('requests').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.windowStart] })],
+);
+
+/**
+ * TMF620 catalog entries written through the API: drafts ("In design"), kept apart from the
+ * plans and add-ons that subscribers see. A draft may be incomplete (a name is enough), which a
+ * plan or add-on row can't be; the admin catalog launches a draft into the catalog tables.
+ */
+export const catalogDrafts = pgTable(
+  'catalog_drafts',
+  {
+    id: text('id').primaryKey(),
+    /** productOffering | productOfferingPrice | productSpecification | catalog | category */
+    resource: text('resource').notNull(),
+    name: text('name').notNull(),
+    lifecycleStatus: text('lifecycle_status').notNull().default('In design'),
+    /** The TMF document as written (without id, href, lastUpdate, lifecycleStatus). */
+    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+    createdByClientId: text('created_by_client_id').references(() => apiClients.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUpdate: timestamp('last_update', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('catalog_drafts_resource_idx').on(t.resource, t.createdAt)],
 );
 
 /** Failed and successful sign-ins, for throttling across instances. */

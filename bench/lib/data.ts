@@ -86,7 +86,7 @@ export async function prepareDatabase(target: DbTarget): Promise<PreparedData> {
     for (const a of addOns) addOnsBySubscription.set(a.subscriptionId, [...(addOnsBySubscription.get(a.subscriptionId) ?? []), a.code]);
     const subscribers = subs.flatMap((row): BenchSubscriber[] => {
       const sub = planBySubscriber.get(row.id);
-      if (!sub) return [];
+      if (!sub || !row.email) return [];
       const config = normalize({ planCode: sub.planCode, addOns: addOnsBySubscription.get(sub.id) ?? [] });
       return [
         {

@@ -12,8 +12,8 @@ export interface AccountState {
   subscriberId: number;
   subscriptionId: number;
   name: string;
-  email: string;
-  phone: string;
+  email: string | null;
+  phone: string | null;
   accountNumber: string;
   billingDay: number;
   joinedOn: Day;
@@ -35,8 +35,8 @@ type Row = {
   subscriber_id: number;
   subscription_id: number;
   name: string;
-  email: string;
-  phone: string;
+  email: string | null;
+  phone: string | null;
   account_number: string;
   billing_day: number;
   joined_on: string;

@@ -83,8 +83,8 @@ function likeLiteral(text: string): string {
 export interface SubscriberSearchRow {
   id: number;
   name: string;
-  email: string;
-  phone: string;
+  email: string | null;
+  phone: string | null;
   accountNumber: string;
   planCode: string | null;
   planName: string | null;
@@ -208,8 +208,8 @@ export interface SubscriberSummary {
   id: number;
   name: string;
   accountNumber: string;
-  phone: string;
-  email: string;
+  phone: string | null;
+  email: string | null;
 }
 
 async function findSubscriber(db: Queryable, subscriberId: number): Promise<SubscriberSummary | null> {

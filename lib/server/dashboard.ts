@@ -10,7 +10,7 @@ export interface DashboardView {
   subscriberId: number;
   name: string;
   accountNumber: string;
-  phone: string;
+  phone: string | null;
   plan: { code: string; name: string; tier: number; monthlyCents: number; retired: boolean };
   addOns: { code: string; name: string; monthlyCents: number }[];
   includedFeatures: { code: string; name: string }[];

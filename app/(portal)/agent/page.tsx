@@ -118,8 +118,8 @@ function Results({ result }: { result: SubscriberSearchResult }) {
                       {r.name}
                     </AppLink>
                   </th>
-                  <td className="p-3 whitespace-nowrap tabular-nums" data-testid="search-result-phone">{r.phone}</td>
-                  <td className="p-3" data-testid="search-result-email">{r.email}</td>
+                  <td className="p-3 whitespace-nowrap tabular-nums" data-testid="search-result-phone">{r.phone ?? '—'}</td>
+                  <td className="p-3" data-testid="search-result-email">{r.email ?? '—'}</td>
                   <td className="p-3 whitespace-nowrap" data-testid="search-result-account">{r.accountNumber}</td>
                   <td className="p-3" data-testid="search-result-plan">{r.planName ?? '—'}</td>
                 </tr>

@@ -12,7 +12,7 @@ export default async function AgentSubscriberLayout({ children, params }: { chil
         <AppLink href="/agent">← Find another subscriber</AppLink>
       </p>
       <p className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm" data-testid="acting-for">
-        Acting for <strong data-testid="acting-for-name">{subscriber.name}</strong> · {subscriber.accountNumber} · {subscriber.phone} · {subscriber.email}
+        Acting for <strong data-testid="acting-for-name">{subscriber.name}</strong> · {subscriber.accountNumber} · {subscriber.phone ?? 'no phone number on file'} · {subscriber.email ?? 'no email on file'}
       </p>
       <AgentSubnav base={base} label={`Account of ${subscriber.name}`} />
       {children}
