@@ -100,6 +100,8 @@ export const plans = pgTable('plans', {
   ldMinutes: integer('ld_minutes'),
   status: planStatusEnum('status').notNull(),
   sortOrder: smallint('sort_order').notNull().default(0),
+  /** When the row last changed (TMF620 lastUpdate). */
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const addOns = pgTable('add_ons', {
@@ -111,6 +113,8 @@ export const addOns = pgTable('add_ons', {
   ldUnlimited: boolean('ld_unlimited').notNull().default(false),
   intlRateCents: integer('intl_rate_cents'),
   sortOrder: smallint('sort_order').notNull().default(0),
+  /** When the row last changed (TMF620 lastUpdate). */
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const planIncludes = pgTable(
@@ -153,6 +157,8 @@ export const addOnExcludes = pgTable(
 export const usageRates = pgTable('usage_rates', {
   code: text('code').primaryKey(),
   centsPerMinute: integer('cents_per_minute').notNull(),
+  /** When the row last changed (TMF620 lastUpdate). */
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 // ---------------------------------------------------------------- subscriptions

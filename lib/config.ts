@@ -30,6 +30,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** "1" prints one marker line per database query to stdout (the benchmark counts round trips). Off by default. */
   SWITCHBOARD_LOG_QUERIES: z.enum(['0', '1']).optional(),
+  /** Requests a minute each API client may make to /tmf-api (shared by every instance through the database). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type AppConfig = {
@@ -43,6 +45,8 @@ export type AppConfig = {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Print a marker line per database query (SWITCHBOARD_LOG_QUERIES=1). */
   logQueries: boolean;
+  /** Requests a minute per API client (API_RATE_LIMIT_PER_MINUTE). */
+  apiRateLimitPerMinute: number;
 };
 
 /** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
@@ -74,6 +78,7 @@ export function config(): AppConfig {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     logQueries: e.SWITCHBOARD_LOG_QUERIES === '1',
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
   };
   if (!building) cached = result;
   return result;

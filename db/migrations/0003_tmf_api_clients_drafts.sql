@@ -38,8 +38,11 @@ CREATE TABLE "catalog_drafts" (
 ALTER TABLE "subscribers" ALTER COLUMN "email" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "subscribers" ALTER COLUMN "phone" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "subscribers" ALTER COLUMN "phone_digits" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "add_ons" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD COLUMN "actor_client_id" text;--> statement-breakpoint
+ALTER TABLE "plans" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "subscribers" ADD COLUMN "engaged_party" jsonb;--> statement-breakpoint
+ALTER TABLE "usage_rates" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "api_clients" ADD CONSTRAINT "api_clients_created_by_user_id_users_id_fk" FOREIGN KEY ("created_by_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_rate_windows" ADD CONSTRAINT "api_rate_windows_client_id_api_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."api_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_client_id_api_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."api_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
