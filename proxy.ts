@@ -12,8 +12,8 @@ import { config as appConfig } from './lib/config';
 const PUBLIC_PAGES = ['/login'];
 
 function isPublic(pathname: string): boolean {
-  // API routes answer 401/403 as JSON themselves rather than redirecting.
-  return pathname.startsWith('/api/') || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  // API routes (the portal's JSON, OAuth, the TMF Open APIs) answer 401/403 themselves rather than redirecting.
+  return pathname.startsWith('/api/') || pathname.startsWith('/tmf-api/') || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {

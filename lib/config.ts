@@ -47,6 +47,8 @@ export type AppConfig = {
   logQueries: boolean;
   /** Requests a minute per API client (API_RATE_LIMIT_PER_MINUTE). */
   apiRateLimitPerMinute: number;
+  /** The portal's public address (NEXTAUTH_URL), for absolute links such as TMF href; unset: each request's own origin. */
+  publicUrl: string | undefined;
 };
 
 /** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
@@ -79,6 +81,7 @@ export function config(): AppConfig {
     logLevel: e.LOG_LEVEL,
     logQueries: e.SWITCHBOARD_LOG_QUERIES === '1',
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    publicUrl: e.NEXTAUTH_URL,
   };
   if (!building) cached = result;
   return result;

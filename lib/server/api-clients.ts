@@ -6,8 +6,8 @@ import type { Db, Queryable } from '@/db/client';
 import { isApiScope, type ApiScope } from '@/lib/api-scopes';
 import { dayOf } from '@/lib/domain/periods';
 import type { Day } from '@/lib/domain/types';
+// Types only from ./actor: it loads next-auth, which the command line doesn't have.
 import type { Actor } from './actor';
-import { requireRole } from './actor';
 import { clockFromSetting, clockSettingSql } from './clock';
 import { AppError } from './errors';
 
@@ -83,9 +83,14 @@ function checkScopes(scopes: readonly string[]): ApiScope[] {
   return out;
 }
 
+/** Admins manage API clients (and the command line, run by whoever runs the server). Refusals are audited like actor.ts's. */
 async function authorizeManager(db: Queryable, who: ClientManager, action: string): Promise<void> {
   if ('kind' in who && who.kind === 'command-line') return;
-  await requireRole(db, who as Actor, ['admin'], action);
+  const actor = who as Actor;
+  if (actor.role === 'admin') return;
+  const message = 'You do not have permission to do that.';
+  await db.insert(auditEvents).values({ actorUserId: actor.userId, actorRole: actor.role, action, outcome: 'refused', reason: message, detail: { required: ['admin'] } });
+  throw new AppError('forbidden', message);
 }
 
 function managerAudit(who: ClientManager) {
