@@ -15,7 +15,7 @@ export async function SiteHeader() {
       : actor
         ? [
             { href: '/agent', label: 'Find a subscriber' },
-            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/clock', label: 'Test clock' }] : []),
+            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/api-clients', label: 'API clients' }, { href: '/admin/clock', label: 'Test clock' }] : []),
           ]
         : [];
   return (

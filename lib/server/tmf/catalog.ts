@@ -386,7 +386,7 @@ async function checkRefs(db: Queryable, resource: CatalogResource, body: Doc, ba
     const list = (r.many ? raw : [raw]) as { id?: string; href?: string }[];
     for (const [i, item] of list.entries()) {
       if (!item || typeof item.id !== 'string') continue;
-      const local = item.href === undefined || item.href.includes(CATALOG_BASE);
+      const local = item.href === undefined || item.href.startsWith(`${base}/`);
       if (!local) continue;
       const all = await allOf(db, r.resource, base);
       if (!all.some((d) => d.id === item.id)) {

@@ -67,8 +67,9 @@ async function rows(db: Queryable, ids: number[] | null): Promise<Row[]> {
       phone: s.subscribers.phone,
       joinedOn: s.subscribers.joinedOn,
       engagedParty: s.subscribers.engagedParty,
-      onlineAccess: sql<boolean>`exists (select 1 from ${s.users} u where u.subscriber_id = ${s.subscribers.id} and not u.disabled)`,
-      hasPlan: sql<boolean>`exists (select 1 from ${s.subscriptions} x where x.subscriber_id = ${s.subscribers.id})`,
+      // Qualified by hand: drizzle writes a one-table select's columns unqualified, which the subquery would read as its own.
+      onlineAccess: sql<boolean>`exists (select 1 from users u where u.subscriber_id = subscribers.id and not u.disabled)`,
+      hasPlan: sql<boolean>`exists (select 1 from subscriptions x where x.subscriber_id = subscribers.id)`,
     })
     .from(s.subscribers);
   const filtered = ids ? q.where(ids.length ? inArray(s.subscribers.id, ids) : sql`false`) : q;
