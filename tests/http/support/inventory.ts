@@ -124,4 +124,7 @@ export function builtRoutes(): string[] {
  */
 export const EXCLUDED_ROUTES: Record<string, string> = {
   '/api/auth/[...nextauth]': "next-auth's own endpoints (csrf, credentials callback, session, sign-out): public by design; sign-in abuse is covered by tests/integration/auth.test.ts",
+  '/tmf-api/productCatalogManagement/v4/openapi.json': 'the published TMF620 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/customerManagement/v4/openapi.json': 'the published TMF629 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/productInventory/v4/openapi.json': 'the published TMF637 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
 };
