@@ -340,7 +340,11 @@ async function drafts(db: Queryable, resource: CatalogResource, base: string): P
   return rows.map((r) => draftDoc(r, base));
 }
 
+/** Draft ids are UUIDs; anything PostgreSQL text can't hold (NUL) or absurdly long is simply not one. */
+const plausibleId = (id: string) => id.length <= 200 && !/[\u0000-\u001f]/.test(id);
+
 async function draftById(db: Queryable, resource: CatalogResource, id: string) {
+  if (!plausibleId(id)) return undefined;
   const rows = await db
     .select()
     .from(s.catalogDrafts)
