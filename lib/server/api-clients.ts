@@ -268,7 +268,7 @@ export async function authenticateBearer(db: Queryable, authorization: string | 
   return { kind: 'api-client', clientId: row.client_id, name: row.name, scopes: row.scopes.filter(isApiScope), now, today: dayOf(now) };
 }
 
-/** The scope check: 403 with the missing scope named. */
-export function requireScope(client: ApiClientActor, scope: ApiScope): void {
-  if (!client.scopes.includes(scope)) throw new AppError('forbidden', `This client lacks the scope "${scope}".`);
+/** The policy for API clients: an operation needs its scope (the seam a shared policy module can take over). */
+export function clientHoldsScope(client: ApiClientActor, scope: ApiScope): boolean {
+  return client.scopes.includes(scope);
 }

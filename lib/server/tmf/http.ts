@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import { auditEvents } from '@/db/schema';
 import type { ApiScope } from '@/lib/api-scopes';
 import { config } from '@/lib/config';
-import { authenticateBearer, BearerError, type ApiClientActor } from '../api-clients';
+import { authenticateBearer, BearerError, clientHoldsScope, type ApiClientActor } from '../api-clients';
 import { getDb } from '../db';
 import { AppError, HTTP_STATUS } from '../errors';
 import { log } from '../log';
@@ -96,7 +96,7 @@ export async function tmfOperation(
       }
       throw e;
     }
-    if (!client.scopes.includes(op.scope)) {
+    if (!clientHoldsScope(client, op.scope)) {
       await db.insert(auditEvents).values({ actorClientId: client.clientId, actorRole: 'api-client', action: `${op.api}.${op.operation}`, outcome: 'refused', reason: `missing scope ${op.scope}` });
       throw new TmfError(403, 'insufficient_scope', 'Forbidden', `This client lacks the scope "${op.scope}".`, undefined, {
         'www-authenticate': `Bearer realm="switchboard", error="insufficient_scope", scope="${op.scope}"`,
@@ -111,9 +111,18 @@ export async function tmfOperation(
       const field = e.fieldErrors ? Object.keys(e.fieldErrors)[0] : undefined;
       return tmfErrorResponse(new TmfError(status, e.code, REASONS[status] ?? 'Error', e.message, field));
     }
+    if (uniqueViolation(e)) return tmfErrorResponse(new TmfError(409, 'conflict', 'Conflict', 'That conflicts with an existing entry (written meanwhile): nothing was changed.'));
     log.error(`[tmf ${op.api} ${op.operation}] failed`, { client: client?.clientId, url: request.url, error: e instanceof Error ? e.stack : String(e) });
     return tmfErrorResponse(new TmfError(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing was changed.'));
   }
+}
+
+/** A unique-index violation (PostgreSQL 23505), as pg or PGlite report it, possibly wrapped by drizzle. */
+function uniqueViolation(e: unknown): boolean {
+  for (let x = e, i = 0; x && typeof x === 'object' && i < 4; x = (x as { cause?: unknown }).cause, i++) {
+    if ((x as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------- bodies
