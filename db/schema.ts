@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -25,7 +26,9 @@ export const planStatusEnum = pgEnum('plan_status', ['active', 'retired']);
 export const addOnKindEnum = pgEnum('add_on_kind', ['feature', 'usage']);
 export const orderStatusEnum = pgEnum('order_status', ['applied', 'scheduled', 'cancelled', 'replaced']);
 export const scheduledStatusEnum = pgEnum('scheduled_status', ['pending', 'applied', 'cancelled', 'replaced']);
-export const ledgerKindEnum = pgEnum('ledger_kind', ['recurring', 'proration']);
+// Bills (issue 16) added usage, adjustment (late usage, issue 19) and credit (carried forward).
+export const ledgerKindEnum = pgEnum('ledger_kind', ['recurring', 'proration', 'usage', 'adjustment', 'credit']);
+export const billStateEnum = pgEnum('bill_state', ['issued', 'sent', 'on_hold', 'settled']);
 export const offerEventEnum = pgEnum('offer_event_type', ['impression', 'accepted', 'dismissed', 'snoozed']);
 
 /** A stored configuration: plan plus sorted add-on codes. */
@@ -253,10 +256,13 @@ export const ledgerLines = pgTable(
     itemCode: text('item_code').notNull(),
     description: text('description').notNull(),
     amountCents: integer('amount_cents').notNull(),
+    /** The bill it is on: set when that bill is issued, then never changed (migration 0004). */
+    billId: bigint('bill_id', { mode: 'number' }).references((): AnyPgColumn => bills.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('ledger_lines_bill_idx').on(t.subscriptionId, t.billPeriodStart),
+    index('ledger_lines_bill_id_idx').on(t.billId),
     // A period's recurring charges are booked once, whoever (job or reader) books them.
     uniqueIndex('ledger_lines_recurring_once')
       .on(t.subscriptionId, t.billPeriodStart, t.itemType, t.itemCode)
@@ -284,6 +290,51 @@ export const scheduledChanges = pgTable(
       .where(sql`${t.status} = 'pending'`),
   ],
 );
+
+// ---------------------------------------------------------------- bills (issue 16)
+
+/**
+ * One bill per subscription and boundary (spec section 7). Its lines are the ledger lines
+ * that carry its id. Immutable once issued except for `state` and `state_changed_at`
+ * (trigger in migration 0004).
+ */
+export const bills = pgTable(
+  'bills',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Unique per operator, increasing, without gaps: allocated from bill_number_counter in the issuing transaction. */
+    number: bigint('number', { mode: 'number' }).notNull(),
+    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    /** The boundary: the day the new period starts (for the opening bill, the first period's start). */
+    billDate: date('bill_date', { mode: 'string' }).notNull(),
+    /** The period that closed at bill_date (its usage is on the bill); null on an opening bill. */
+    closedPeriodStart: date('closed_period_start', { mode: 'string' }),
+    /** The period billed in advance: [bill_date, next_period_end). */
+    nextPeriodEnd: date('next_period_end', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    totalCents: integer('total_cents').notNull(),
+    /** Credit carried to the next bill (a negative sum of lines). */
+    creditForwardCents: integer('credit_forward_cents').notNull().default(0),
+    state: billStateEnum('state').notNull().default('issued'),
+    stateChangedAt: timestamp('state_changed_at', { withTimezone: true }),
+    /** The issuing transaction: lines may be attached to the bill in it only (migration 0004). */
+    issuedXact: bigint('issued_xact', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('bills_number_key').on(t.number),
+    uniqueIndex('bills_subscription_bill_date_key').on(t.subscriptionId, t.billDate),
+    index('bills_subscriber_idx').on(t.subscriberId, t.billDate),
+    check('bills_total_not_negative', sql`${t.totalCents} >= 0 and ${t.creditForwardCents} >= 0`),
+  ],
+);
+
+/** The operator's bill-number counter: one row, updated under its row lock by each issuance. */
+export const billNumberCounter = pgTable('bill_number_counter', {
+  id: smallint('id').primaryKey(),
+  lastNumber: bigint('last_number', { mode: 'number' }).notNull(),
+});
 
 // ---------------------------------------------------------------- offers, audit, notes
 
