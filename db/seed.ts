@@ -11,6 +11,7 @@ import { allConfigurations } from '../lib/domain/catalog';
 import { addDays, periodContaining } from '../lib/domain/periods';
 import { recurringLines } from '../lib/domain/rollover';
 import { recurringLedgerRows } from './ledger';
+import { issueBill, type IssueBillInput } from './bill-issuance';
 import type { BillingPeriod, Catalog, Configuration, Day } from '../lib/domain/types';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
@@ -148,6 +149,8 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
     });
   }
 
+  // Bills (issue 16): every boundary since each subscriber joined, issued below in date order.
+  const billsToIssue: IssueBillInput[] = [];
   await db.transaction(async (tx) => {
     await seedCatalog(tx as unknown as Db, catalog);
     for (let start = 0; start < rows.length; start += 100) {
@@ -211,13 +214,22 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
           unansweredCalls: Math.round(u.unanswered * f),
           missedWhileBusy: Math.round(u.busy * f),
         });
-        ledgerRows.push(...recurringLedgerRows(recurringLines(catalog, r.config, period), subscriptionId, period.start));
+        // Bills (issue 16): each period since joining is booked in advance and billed at its start
+        // (the opening bill, then one per boundary with the closed period's usage), as the rollover does.
+        const history = [...previousPeriods(r.billingDay, period, 3).filter((p) => p.start >= joinedOn), period];
+        history.forEach((p, i) => {
+          ledgerRows.push(...recurringLedgerRows(recurringLines(catalog, r.config, p), subscriptionId, p.start));
+          billsToIssue.push({ subscriptionId, subscriberId, billDate: p.start, closedPeriod: i === 0 ? null : history[i - 1]!, nextPeriodEnd: p.end, config: r.config });
+        });
       }
       if (addOnRows.length) await tx.insert(s.subscriptionAddOns).values(addOnRows);
       if (usageRows.length) await tx.insert(s.usagePeriods).values(usageRows);
       if (ledgerRows.length) await tx.insert(s.ledgerLines).values(ledgerRows);
     }
     await tx.insert(s.users).values(staffUsers.map((u) => ({ ...u, passwordHash })));
+    // Numbers increase with the bill date, as if the rollover had run on each day.
+    billsToIssue.sort((a, b) => (a.billDate < b.billDate ? -1 : a.billDate > b.billDate ? 1 : a.subscriptionId - b.subscriptionId));
+    for (const b of billsToIssue) await issueBill(tx, catalog, b);
   });
   return { subscribers: rows.length };
 }

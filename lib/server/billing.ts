@@ -2,15 +2,18 @@ import 'server-only';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { recurringLedgerRows } from '@/db/ledger';
+import { issueBill } from '@/db/bill-issuance';
 import type { Db } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
-import type { Catalog, Day } from '@/lib/domain/types';
+import { daysBetween } from '@/lib/domain/periods';
+import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
 import { log } from './log';
 
 /**
  * Closes every period of one subscription that has ended by `today`: applies the scheduled
- * change due at the boundary and books the next period's recurring lines. Runs under a row
+ * change due at the boundary, books the next period's recurring lines and issues the bill of
+ * the boundary (the closed period's usage rated, db/bill-issuance.ts). Runs under a row
  * lock, re-reads what it decides on, and books through a unique index, so any number of
  * concurrent runs (job, readers, confirms) book each period once.
  */
@@ -38,7 +41,11 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
     });
     if (plan.steps.length === 0) return 0;
     let config = from;
+    // Bills (issue 16): the period that closes at each step's boundary.
+    let closed: BillingPeriod = { start: sub.periodStart, end: sub.periodEnd, days: daysBetween(sub.periodStart, sub.periodEnd) };
     for (const step of plan.steps) {
+      // Usage is rated on the configuration held at the closed period's end: before the change due at the boundary.
+      const closedConfig = config;
       if (step.appliedPending && pendingRow) {
         await tx.update(s.scheduledChanges).set({ status: 'applied', closedAt: sql`now()` }).where(eq(s.scheduledChanges.id, pendingRow.id));
         if (pendingRow.orderId) await tx.update(s.orders).set({ status: 'applied' }).where(eq(s.orders.id, pendingRow.orderId));
@@ -59,6 +66,16 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
           recurringLedgerRows(step.recurringLines, subscriptionId, step.period.start, step.appliedPending ? (pendingRow?.orderId ?? null) : null),
         )
         .onConflictDoNothing();
+      // Bills (issue 16): one bill per boundary, in this transaction, after the bookings it carries.
+      await issueBill(tx, catalog, {
+        subscriptionId,
+        subscriberId: sub.subscriberId,
+        billDate: step.period.start,
+        closedPeriod: closed,
+        nextPeriodEnd: step.period.end,
+        config: closedConfig,
+      });
+      closed = step.period;
     }
     const final = plan.finalConfig;
     if (configKey(final) !== configKey(from)) {
