@@ -10,7 +10,8 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite loads its WebAssembly and data files relative to its own module URL; bundling breaks that.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg'],
+  // pdfkit reads its standard fonts' metrics from files beside its own module, like PGlite.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg', 'pdfkit'],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

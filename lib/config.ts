@@ -32,6 +32,8 @@ const schema = z.object({
   SWITCHBOARD_LOG_QUERIES: z.enum(['0', '1']).optional(),
   /** Requests a minute each API client may make to /tmf-api (shared by every instance through the database). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** The operator's name on bills and their PDFs. */
+  OPERATOR_NAME: z.string().trim().min(1).max(120).default('Switchboard Telecom'),
 });
 
 export type AppConfig = {
@@ -49,6 +51,8 @@ export type AppConfig = {
   apiRateLimitPerMinute: number;
   /** The portal's public address (NEXTAUTH_URL), for absolute links such as TMF href; unset: each request's own origin. */
   publicUrl: string | undefined;
+  /** The operator's name on bills (OPERATOR_NAME). */
+  operatorName: string;
 };
 
 /** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
@@ -82,6 +86,7 @@ export function config(): AppConfig {
     logQueries: e.SWITCHBOARD_LOG_QUERIES === '1',
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     publicUrl: e.NEXTAUTH_URL,
+    operatorName: e.OPERATOR_NAME,
   };
   if (!building) cached = result;
   return result;

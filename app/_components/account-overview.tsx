@@ -33,7 +33,7 @@ export function AccountOverview({ view }: { view: DashboardView }) {
             </div>
           ))}
           <div className="flex justify-between border-t border-slate-200 pt-2 font-semibold">
-            <dt>Monthly total</dt>
+            <dt>Monthly total (plan and add-ons, before usage)</dt>
             <dd data-testid="monthly-total">{formatCents(view.monthlyTotalCents)}</dd>
           </div>
         </dl>
@@ -79,7 +79,10 @@ export function AccountOverview({ view }: { view: DashboardView }) {
         <h2 id="bill-heading" className="mb-1 text-lg font-semibold">
           Next bill estimate
         </h2>
-        <p className="muted mb-3 text-sm">Billed in advance on {formatDay(view.nextBill.periodStart)}: next period&apos;s charges plus any changes made this period.</p>
+        <p className="muted mb-3 text-sm">
+          Your bill of {formatDay(view.nextBill.periodStart)}: next period&apos;s plan and add-ons in advance, the changes made this period, and this
+          period&apos;s usage so far (the bill rates the whole period&apos;s usage when it closes).
+        </p>
         <table className="w-full text-sm" data-testid="next-bill">
           <caption className="sr-only">Next bill lines</caption>
           <thead>

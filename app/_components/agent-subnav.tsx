@@ -10,6 +10,7 @@ export function AgentSubnav({ base, label }: { base: string; label: string }) {
     { href: `${base}/plans`, label: 'Plans' },
     { href: `${base}/add-ons`, label: 'Add-ons' },
     { href: `${base}/history`, label: 'History' },
+    { href: `${base}/bills`, label: 'Bills' },
     { href: `${base}/audit`, label: 'Audit trail & notes' },
   ];
   return (

@@ -11,6 +11,7 @@ export async function SiteHeader() {
           { href: '/plans', label: 'Plans' },
           { href: '/add-ons', label: 'Add-ons' },
           { href: '/history', label: 'History' },
+          { href: '/bills', label: 'Bills' },
         ]
       : actor
         ? [

@@ -3,6 +3,7 @@ import { configurationLabel, getAddOn, getPlan, features } from '@/lib/domain/ca
 import { ldAllowance, monthlyRecurringCents } from '@/lib/domain/pricing';
 import { daysRemaining, lastDayOf, nextPeriod } from '@/lib/domain/periods';
 import { recurringLines } from '@/lib/domain/rollover';
+import { rateUsage } from '@/lib/domain/bills';
 import type { Catalog } from '@/lib/domain/types';
 import { currentUsage, type AccountState } from './account';
 
@@ -28,8 +29,10 @@ export interface DashboardView {
   pending: { id: number; effectiveDate: string; label: string; monthlyCents: number; byName: string | null } | null;
   nextBill: {
     periodStart: string;
-    lines: { description: string; amountCents: number; kind: 'recurring' | 'proration' }[];
+    lines: { description: string; amountCents: number; kind: 'recurring' | 'proration' | 'usage' }[];
     totalCents: number;
+    /** Usage charges so far this period (rated as the bill will rate them, on the usage to date). */
+    usageCents: number;
   };
   version: number;
 }
@@ -46,7 +49,13 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
     kind: 'recurring' as const,
   }));
   const proration = state.prorationThisPeriod.map((p) => ({ ...p, kind: 'proration' as const }));
-  const lines = [...recurring, ...proration];
+  // Bills (issue 16): this period's usage so far, rated as its bill will rate it (on the configuration held now).
+  const usageSoFar = rateUsage(catalog, state.config, { ldMinutes: usage?.ldMinutes ?? 0, intlMinutes: usage?.intlMinutes ?? 0 }).lines.map((l) => ({
+    description: `${l.description} (so far this period)`,
+    amountCents: l.amountCents,
+    kind: 'usage' as const,
+  }));
+  const lines = [...recurring, ...proration, ...usageSoFar];
   const pendingPlan = state.pending ? getPlan(catalog, state.pending.target.planCode) : null;
   return {
     subscriberId: state.subscriberId,
@@ -85,7 +94,7 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
             byName: state.pending.createdBy && state.pending.createdBy !== viewerUserId ? state.pending.createdByName : null,
           }
         : null,
-    nextBill: { periodStart: next.start, lines, totalCents: lines.reduce((s, l) => s + l.amountCents, 0) },
+    nextBill: { periodStart: next.start, lines, totalCents: lines.reduce((s, l) => s + l.amountCents, 0), usageCents: usageSoFar.reduce((s, l) => s + l.amountCents, 0) },
     version: state.version,
   };
 }

@@ -17,6 +17,24 @@ export async function jsonRoute(name: string, body: () => Promise<unknown>): Pro
   }
 }
 
+/** A file download (a bill's PDF): errors answer as jsonRoute's do. */
+export async function fileRoute(name: string, body: () => Promise<{ body: Buffer; contentType: string; filename: string }>): Promise<Response> {
+  let file: { body: Buffer; contentType: string; filename: string };
+  try {
+    file = await body();
+  } catch (e) {
+    return jsonRoute(name, () => Promise.reject(e));
+  }
+  return new Response(new Uint8Array(file.body), {
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.filename}"`,
+      'content-length': String(file.body.byteLength),
+      'cache-control': 'private, no-store',
+    },
+  });
+}
+
 /** Reads a JSON body of at most `maxBytes`, or throws a clear 400. */
 export async function readJson(request: Request, maxBytes = 16_384): Promise<unknown> {
   const tooLarge = () => new AppError('invalid', `The request body is too large (at most ${maxBytes} bytes).`);
