@@ -63,6 +63,9 @@ interface World {
   tmfLimitedToken: string;
   /** A TMF620 draft made before the matrix runs. */
   draftId: string;
+  /** The number of Ada's latest bill, and of Ben's. */
+  adaBill: number;
+  benBill: number;
 }
 
 /** How a call must be refused. */
@@ -249,7 +252,54 @@ const http401 = { kind: 'http', status: 401 } as const;
 const http403 = { kind: 'http', status: 403 } as const;
 const http404 = { kind: 'http', status: 404 } as const;
 
+const BILLS_ROUTE = '/api/v1/subscribers/[id]/bills';
+const BILL_ROUTE = '/api/v1/subscribers/[id]/bills/[number]';
+const BILL_PDF_ROUTE = '/api/v1/subscribers/[id]/bills/[number]/pdf';
+
+/** The same refusals for the three bill routes (owner, agent, admin; others 404 as the offers route). */
+function billCases(suffix: (w: World, own: 'ada' | 'ben') => string, audit: string): RouteSpec['cases'] {
+  return [
+    { who: 'nobody', threat: 'no session', path: (w) => `/api/v1/subscribers/${w.ada}/bills${suffix(w, 'ada')}`, refusal: http401 },
+    { who: 'ghost', threat: 'signed session of an account that does not exist', path: (w) => `/api/v1/subscribers/${w.ada}/bills${suffix(w, 'ada')}`, refusal: http401 },
+    { who: 'ada', threat: "subscriber reads another subscriber's bills", path: (w) => `/api/v1/subscribers/${w.ben}/bills${suffix(w, 'ben')}`, refusal: http404, audit },
+    { who: 'ada', threat: 'subscriber probes an account id that does not exist', path: (w) => `/api/v1/subscribers/${w.missingSubscriber}/bills${suffix(w, 'ada')}`, refusal: http404, audit },
+  ];
+}
+
 const ROUTES: Record<string, RouteSpec> = {
+  [`GET ${BILLS_ROUTE}`]: {
+    method: 'GET',
+    cases: billCases(() => '', 'view_bills'),
+    positive: [
+      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/bills`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ada, bills: expect.arrayContaining([expect.objectContaining({ number: w.adaBill })]) }) },
+      { who: 'agent', path: (w) => `/api/v1/subscribers/${w.ben}/bills`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }) },
+      { who: 'admin', path: (w) => `/api/v1/subscribers/${w.ben}/bills`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }) },
+    ],
+  },
+  [`GET ${BILL_ROUTE}`]: {
+    method: 'GET',
+    cases: [
+      ...billCases((w, own) => `/${own === 'ada' ? w.adaBill : w.benBill}`, 'view_bill'),
+      // Numbers are per operator: Ben's bill number under Ada's own id is not hers.
+      { who: 'ada', threat: "subscriber asks for another subscriber's bill number under their own id", path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.benBill}`, refusal: http404 },
+    ],
+    positive: [
+      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.adaBill}`, check: (b, w) => expect(b).toMatchObject({ number: w.adaBill, totalCents: 4400 }) },
+      { who: 'agent', path: (w) => `/api/v1/subscribers/${w.ben}/bills/${w.benBill}`, check: (b, w) => expect(b).toMatchObject({ number: w.benBill }) },
+    ],
+  },
+  [`GET ${BILL_PDF_ROUTE}`]: {
+    method: 'GET',
+    cases: [
+      ...billCases((w, own) => `/${own === 'ada' ? w.adaBill : w.benBill}/pdf`, 'view_bill'),
+      { who: 'ada', threat: "subscriber downloads another subscriber's bill under their own id", path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.benBill}/pdf`, refusal: http404 },
+    ],
+    // Not JSON: the body is a PDF (getJson leaves it undefined); tests/e2e/05-bills.spec.ts reads its text.
+    positive: [
+      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.adaBill}/pdf`, check: (b) => expect(b).toBeUndefined() },
+      { who: 'admin', path: (w) => `/api/v1/subscribers/${w.ben}/bills/${w.benBill}/pdf`, check: (b) => expect(b).toBeUndefined() },
+    ],
+  },
   [`GET ${OFFERS_ROUTE}`]: {
     method: 'GET',
     cases: [
@@ -379,7 +429,20 @@ function worldFrom(d: Dump, sessions: Record<'ada' | 'ben', number>, benOfferKey
   const pending = rowsOf<{ id: number; subscription_id: number; status: string }>(d, 'scheduled_changes').filter((s) => s.subscription_id === subscription.id && s.status === 'pending');
   expect(pending, "ben's scheduled change").toHaveLength(1);
   const maxSubscriber = Math.max(...rowsOf<{ id: number }>(d, 'subscribers').map((s) => s.id));
-  return { userId, ada: sessions.ada, ben: sessions.ben, benVersion: subscription.version, benScheduledChangeId: pending[0]!.id, benOfferKey, missingSubscriber: maxSubscriber + 1000, ...tmf };
+  const latestBill = (subscriberId: number) =>
+    Math.max(...rowsOf<{ number: number; subscriber_id: number }>(d, 'bills').filter((b) => b.subscriber_id === subscriberId).map((b) => Number(b.number)));
+  return {
+    userId,
+    ada: sessions.ada,
+    ben: sessions.ben,
+    benVersion: subscription.version,
+    benScheduledChangeId: pending[0]!.id,
+    benOfferKey,
+    missingSubscriber: maxSubscriber + 1000,
+    adaBill: latestBill(sessions.ada),
+    benBill: latestBill(sessions.ben),
+    ...tmf,
+  };
 }
 
 function checkRefusal(label: string, r: { httpStatus: number; location: string | null; state?: ActionResponse['state']; body?: unknown }, refusal: Refusal): void {

@@ -347,6 +347,9 @@ describe.skipIf(!hasBuild())('every action and route has a fuzz target', () => {
       .flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`))
       .sort();
     expect(routes).toEqual([
+      'GET /api/v1/subscribers/[id]/bills',
+      'GET /api/v1/subscribers/[id]/bills/[number]',
+      'GET /api/v1/subscribers/[id]/bills/[number]/pdf',
       'GET /api/v1/subscribers/[id]/offers',
       'GET /api/v1/test/clock',
       'POST /api/v1/test/clock',
@@ -487,6 +490,27 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
         const qs = new URLSearchParams(q).toString();
         const res = await clients.ada.getJson(`/api/v1/subscribers/${encodeURIComponent(id)}/offers${qs ? `?${qs}` : ''}`);
         expectClearHttpError(res, `offers of ${JSON.stringify(id)}?${qs}`);
+      }),
+    );
+  });
+
+  it('GET /api/v1/subscribers/[id]/bills, …/bills/[number] and …/[number]/pdf as a subscriber: hostile ids and numbers', async () => {
+    const text = fc.oneof(smallText, numericText, fc.constantFrom('0', '-1', '1.0', '01', ' 1', '1e3', String(2 ** 53), '9'.repeat(30), '1;drop', '%00'));
+    const idArb = fc.oneof(text, fc.constantFrom(String(world.ben), String(world.maxSubscriber + 9), String(world.ada))).map(wellFormed).filter((s) => s !== '' && s !== '.' && s !== '..');
+    const numberArb = text.map(wellFormed).filter((s) => s !== '' && s !== '.' && s !== '..');
+    const kind = fc.constantFrom('list', 'bill', 'pdf');
+    await runs('GET /api/v1/subscribers/[id]/bills… (id, number)', ROUTE_RUNS, (counter) =>
+      fc.asyncProperty(fc.tuple(idArb, numberArb, kind) as fc.Arbitrary<unknown>, async (raw) => {
+        const [id, number, k] = raw as [string, string, string];
+        // Ada's own id with her list, or with a number that may be one of her bills, can succeed.
+        if (id === String(world.ada) && (k === 'list' || /^[1-9][0-9]{0,14}$/.test(number))) {
+          counter.skipped++;
+          fc.pre(false);
+        }
+        counter.tried++;
+        const tail = k === 'list' ? '' : `/${encodeURIComponent(number)}${k === 'pdf' ? '/pdf' : ''}`;
+        const res = await clients.ada.getJson(`/api/v1/subscribers/${encodeURIComponent(id)}/bills${tail}`);
+        expectClearHttpError(res, `bills ${k} of ${JSON.stringify(id)} ${JSON.stringify(number)}`);
       }),
     );
   });
