@@ -12,7 +12,10 @@
  *      dashboard (rotating sessions), plans, preview and agent search; on PostgreSQL the
  *      confirm of plan changes through its server action; server RSS after the load;
  *    - on PGlite: JavaScript per page (dashboard vs floor) and Lighthouse on the dashboard.
- * 4. bench/results/latest.json and latest.md; the table is printed.
+ * 4. On PostgreSQL, bills issued per second by the rollover for 10,000 subscriptions
+ *    (bench/bills.ts, in its own process; --only-bills runs just that, --bills-subscriptions=N,
+ *    --bills-workers=W).
+ * 5. bench/results/latest.json and latest.md; the table is printed.
  *
  * Benchmarks print figures; tests never assert on time. Options: --rebuild, --duration=S,
  * --warmup=S, --rounds=N, --connections=N, --skip-postgres, --skip-lighthouse, --lighthouse-runs=N. BENCH_PG_URL overrides
@@ -29,7 +32,7 @@ import { PG_ADMIN_URL, prepareDatabase, previewPath, type BenchSubscriber, type 
 import { confirmLoad, getPage, loadInTurns, pageJavaScript, signIn, signInAll, type LoadOptions, type LoadResult, type LoadScenario } from './lib/http';
 import { chromiumPath, runLighthouse, type LighthouseResult } from './lib/lighthouse';
 import { benchOffers } from './lib/offers';
-import { evaluateTargets, markdown, withFloorRatios, type BenchResults, type DriverResult, type RoundTrips, type Scenario } from './lib/report';
+import { billsMarkdown, evaluateTargets, markdown, withFloorRatios, type BenchResults, type BillsBenchResult, type DriverResult, type RoundTrips, type Scenario } from './lib/report';
 import { serverCpuMs, serverMemory, startServer, waitForQuiet, type Server } from './lib/server';
 
 const args = process.argv.slice(2);
@@ -207,8 +210,28 @@ async function createPgDatabase(): Promise<ThrowawayDatabase | { skipped: string
 
 // ---------------------------------------------------------------------------------------
 
+/** bench/bills.ts in its own process (it runs lib/server, which needs the react-server condition). */
+function benchBills(): BillsBenchResult | { skipped: string } {
+  const passOn = args.filter((a) => a.startsWith('--bills-'));
+  log(`bills: the rollover issuing bills on PostgreSQL (${passOn.join(' ') || '10,000 subscriptions, 8 workers'})…`);
+  const r = spawnSync(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/bills.ts', ...passOn], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 });
+  const out = (r.stdout ?? '').trim().split('\n');
+  for (const line of out.slice(0, -1)) console.log(line);
+  if (r.status !== 0) return { skipped: `bench/bills.ts failed (exit ${r.status ?? r.signal})` };
+  return JSON.parse(out.at(-1)!) as BillsBenchResult;
+}
+
 async function main() {
   const t0 = performance.now();
+  if (flag('only-bills')) {
+    const bills = benchBills();
+    const dir = path.join(process.cwd(), 'bench', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'bills.json'), JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage1m: os.loadavg()[0], bills }, null, 2) + '\n');
+    console.log(`\n${billsMarkdown(bills).join('\n')}`);
+    log('results in bench/results/bills.json');
+    return;
+  }
   const loadBefore = os.loadavg()[0]!;
   const build = ensureBuild();
 
@@ -232,6 +255,7 @@ async function main() {
     } else {
       cleanups.push(pgdb.drop);
       drivers.push(await runDriver('postgres', { databaseUrl: pgdb.url }, { javascriptAndLighthouse: false, confirm: true }, partial));
+      partial.bills = benchBills();
     }
   }
 
@@ -244,6 +268,7 @@ async function main() {
     settings: { connections: LOAD.connections, durationS: LOAD.durationS, warmupS: LOAD.warmupS, rounds: LOAD.rounds, sessions: SESSIONS, confirmClients: CONFIRM_CLIENTS },
     drivers,
     offers,
+    bills: partial.bills ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
     javascript: partial.javascript ?? { skipped: 'not measured' },
     lighthouse: partial.lighthouse ?? { skipped: 'not measured' },
   };

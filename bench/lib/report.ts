@@ -43,11 +43,31 @@ export interface BenchResults {
   settings: { connections: number; durationS: number; warmupS: number; rounds: number; sessions: number; confirmClients: number };
   drivers: DriverResult[];
   offers: OffersBench;
+  /** Bills issued per second on PostgreSQL (bench/bills.ts). */
+  bills?: BillsBenchResult | { skipped: string };
   javascript?: { dashboard: PageJs; floor: PageJs; ratio: number } | { skipped: string };
   /** The dashboard and, as the control, the floor page: same host, same settings. */
   lighthouse?: { dashboard: LighthouseResult; floor: LighthouseResult } | { skipped: string };
   targets: Target[];
   totalSeconds: number;
+}
+
+/** What bench/bills.ts prints (its last line). */
+export interface BillsBenchResult {
+  subscriptions: number;
+  job: { bills: number; seconds: number; billsPerSecond: number };
+  workers: { workers: number; bills: number; seconds: number; billsPerSecond: number };
+  check: { bills: number; gapless: boolean; linesMatchTotals: boolean; usageLines: number };
+  setupSeconds: number;
+}
+
+/** The bills lines of the report (also printed alone by --only-bills). */
+export function billsMarkdown(b: BillsBenchResult | { skipped: string } | undefined): string[] {
+  if (!b) return [];
+  if ('skipped' in b) return [`Bills on PostgreSQL: skipped (${b.skipped}).`];
+  return [
+    `Bills on PostgreSQL (${b.subscriptions.toLocaleString('en')} subscriptions closing a period, each issued its bill by the real rollover): the job one after another ${fmt(b.job.billsPerSecond)} bills/s (${b.job.bills.toLocaleString('en')} in ${fmt(b.job.seconds)} s); ${b.workers.workers} workers at once ${fmt(b.workers.billsPerSecond)} bills/s (${b.workers.bills.toLocaleString('en')} in ${fmt(b.workers.seconds)} s). Checked: ${b.check.bills.toLocaleString('en')} bills, numbers ${b.check.gapless ? 'without a gap' : 'WITH GAPS'}, ${b.check.linesMatchTotals ? 'each total equal to its lines' : 'TOTALS DISAGREE WITH LINES'}.`,
+  ];
 }
 
 export interface Target {
@@ -146,6 +166,8 @@ export function markdown(r: BenchResults): string {
   const mem = drivers.map((d) => `${d.label} ${fmt(d.memory?.afterLoad?.rssMB, 0)} MB`).join(', ');
   out.push(`Server memory (RSS of next-server after the load): ${mem}.`);
   out.push('');
+  const billsLines = billsMarkdown(r.bills);
+  if (billsLines.length) out.push(...billsLines, '');
   out.push('| Target | Goal | Measured | Result |');
   out.push('|---|---|---|---|');
   for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? 'pass' : '**miss**'} |`);

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { recurringLedgerRows } from '@/db/ledger';
-import { issueBill } from '@/db/bill-issuance';
+import { issueBill, type IssueBillInput } from '@/db/bill-issuance';
 import type { Db } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
@@ -42,6 +42,7 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
     if (plan.steps.length === 0) return 0;
     let config = from;
     // Bills (issue 16): the period that closes at each step's boundary.
+    const bills: IssueBillInput[] = [];
     let closed: BillingPeriod = { start: sub.periodStart, end: sub.periodEnd, days: daysBetween(sub.periodStart, sub.periodEnd) };
     for (const step of plan.steps) {
       // Usage is rated on the configuration held at the closed period's end: before the change due at the boundary.
@@ -66,15 +67,8 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
           recurringLedgerRows(step.recurringLines, subscriptionId, step.period.start, step.appliedPending ? (pendingRow?.orderId ?? null) : null),
         )
         .onConflictDoNothing();
-      // Bills (issue 16): one bill per boundary, in this transaction, after the bookings it carries.
-      await issueBill(tx, catalog, {
-        subscriptionId,
-        subscriberId: sub.subscriberId,
-        billDate: step.period.start,
-        closedPeriod: closed,
-        nextPeriodEnd: step.period.end,
-        config: closedConfig,
-      });
+      // Bills (issue 16): one bill per boundary, issued below in this transaction.
+      bills.push({ subscriptionId, subscriberId: sub.subscriberId, billDate: step.period.start, closedPeriod: closed, nextPeriodEnd: step.period.end, config: closedConfig });
       closed = step.period;
     }
     const final = plan.finalConfig;
@@ -95,6 +89,9 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
       .update(s.subscriptions)
       .set({ planCode: final.planCode, periodStart: plan.finalPeriod.start, periodEnd: plan.finalPeriod.end, version: sql`${s.subscriptions.version} + 1`, updatedAt: sql`now()` })
       .where(eq(s.subscriptions.id, subscriptionId));
+    // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
+    // held to commit, so the less there is after it the more issues commit per second.
+    for (const b of bills) await issueBill(tx, catalog, b);
     return plan.steps.length;
   });
 }

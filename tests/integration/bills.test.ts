@@ -314,9 +314,11 @@ describe.skipIf(!pg)('bill numbers under concurrency on PostgreSQL (skipped with
     const runs = await Promise.all([
       ...Array.from({ length: 6 }, () => rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-01')),
       ...Array.from({ length: 4 }, () => loadAccount(t.db, catalog, f.subscriberId, '2026-12-01').then(() => 0)),
-      rolloverDue(t.db, catalog, '2026-12-01').then((r) => r.periods),
+      // The job closes the other due subscriptions too: only this one's periods count here.
+      rolloverDue(t.db, catalog, '2026-12-01').then(() => 0),
     ]);
-    expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(runs.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+    expect((await subscriptionOf(t.db, f.subscriberId)).periodStart).toBe('2026-12-01');
     const bills = await readBills(t.db, f.subscriberId);
     expect(bills.filter((b) => b.billDate === '2026-12-01')).toHaveLength(1);
     expect(bills[0]!.lines.find((l) => l.kind === 'usage')?.amountCents).toBe(300);
