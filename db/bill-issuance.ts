@@ -1,5 +1,5 @@
 /**
- * Issuing one bill (spec section 7), in the caller's transaction: the rollover
+ * Issuing one bill (docs/bills.md), in the caller's transaction: the rollover
  * (lib/server/billing.ts) issues one at every boundary it closes, and the seed produces the
  * demo history with the same function (like db/ledger.ts, it is shared by both and has no
  * `server-only`, so the seed scripts can run it).

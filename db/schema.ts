@@ -294,7 +294,7 @@ export const scheduledChanges = pgTable(
 // ---------------------------------------------------------------- bills (issue 16)
 
 /**
- * One bill per subscription and boundary (spec section 7). Its lines are the ledger lines
+ * One bill per subscription and boundary (docs/bills.md). Its lines are the ledger lines
  * that carry its id. Immutable once issued except for `state` and `state_changed_at`
  * (trigger in migration 0004).
  */

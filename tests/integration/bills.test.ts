@@ -1,5 +1,5 @@
 /**
- * Bills on real databases (spec section 7): the seeded history, one bill per subscription and
+ * Bills on real databases (docs/bills.md): the seeded history, one bill per subscription and
  * period issued by the rollover in its transaction, nothing issued twice (again, or
  * concurrently), gapless numbers under concurrency on PostgreSQL, immutability enforced by the
  * database, credit carried forward, and bills adding up to the ledger over random histories.

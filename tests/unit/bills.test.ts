@@ -1,5 +1,5 @@
 /**
- * Rating at period close and bill assembly (spec section 7): tables and fast-check properties.
+ * Rating at period close and bill assembly (docs/bills.md): tables and fast-check properties.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';

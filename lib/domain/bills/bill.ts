@@ -1,5 +1,5 @@
 /**
- * A bill (spec section 7): at each period boundary a subscription gets one bill with the new
+ * A bill (docs/bills.md): at each period boundary a subscription gets one bill with the new
  * period's recurring charges (in advance), the proration lines booked during the closed
  * period, the closed period's usage charges and any adjustments, each of them a line of the
  * ledger. Its total is never negative: a negative sum is carried forward as a credit, by a

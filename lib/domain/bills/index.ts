@@ -1,3 +1,3 @@
-/** Bills (spec section 7): usage rating at period close and bill assembly. */
+/** Bills (docs/bills.md): usage rating at period close and bill assembly. */
 export * from './rating';
 export * from './bill';

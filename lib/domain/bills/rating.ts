@@ -1,5 +1,5 @@
 /**
- * Rating a closed period's usage (spec section 7): usage is billed in arrears, against the
+ * Rating a closed period's usage (docs/bills.md): usage is billed in arrears, against the
  * allowance of the configuration held at the period's END, with the catalog's rates.
  *
  * - An upgrade made during the period is already in the stored configuration at its end, so
