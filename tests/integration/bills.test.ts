@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { issueBill } from '@/db/bill-issuance';
@@ -18,6 +19,7 @@ import { readBillById } from '@/lib/server/bills';
 import { renderBillPdfById } from '@/lib/server/bill-pdf';
 import { getCatalog } from '@/lib/server/catalog';
 import { confirmChange, previewChange } from '@/lib/server/changes';
+import { buildDashboard } from '@/lib/server/dashboard';
 import { AppError } from '@/lib/server/errors';
 import { createTestDb, drivers, type TestDb } from './support/db';
 import { actorFor, createSubscriber, fillUsage, on, rejection, subscriberIdOf, subscriptionOf, useTestDb, type FreshSubscriber } from './support/actors';
@@ -250,11 +252,38 @@ describe.each(drivers)('bills on %s', (driver) => {
     expect(jan.lines.map((l) => [l.kind, l.description, l.amountCents])).toContainEqual(['adjustment', 'Late usage adjustment', 10]);
   });
 
-  it('renders a bill PDF by id for the jobs (a real PDF)', async () => {
-    const id = Number(rows<{ id: string | number }>(await t.db.execute(sql`select id from bills order by id limit 1`))[0]!.id);
+  it("the dashboard's next-bill estimate includes the usage so far, rated as the bill then rates the whole period", async () => {
+    const f = await createSubscriber(t.db, { billingDay: 1, config: cfg('PLUS'), today: '2026-11-20' });
+    await openingBill(t.db, catalog, f);
+    await fillUsage(t.db, f.subscriberId, 1, '2026-11-01', '2026-12-01', { ld: 163 + 100, intl: 4 });
+    const state = (await loadAccount(t.db, catalog, f.subscriberId, '2026-11-20'))!;
+    const view = buildDashboard(catalog, state, '2026-11-20', f.userId);
+    expect(view.nextBill.lines.map((l) => [l.kind, l.description, l.amountCents])).toEqual([
+      ['recurring', 'Plus, 2026-12-01 to 2026-12-31', 2500],
+      ['usage', 'Long-distance minutes beyond the allowance: 163 × 0.10 = 16.30 (so far this period)', 1630],
+      ['usage', 'International minutes: 4 × 0.25 = 1.00 (so far this period)', 100],
+    ]);
+    expect(view.nextBill).toMatchObject({ totalCents: 2500 + 1630 + 100, usageCents: 1730 });
+    expect(view.monthlyTotalCents).toBe(2500);
+    await rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-01');
+    const bill = (await readBills(t.db, f.subscriberId))[0]!;
+    expect(bill.totalCents).toBe(view.nextBill.totalCents);
+    expect(bill.lines.filter((l) => l.kind === 'usage').map((l) => `${l.description} (so far this period)`)).toEqual(
+      view.nextBill.lines.filter((l) => l.kind === 'usage').map((l) => l.description),
+    );
+  });
+
+  it('renders a bill PDF by id for the jobs: a real PDF whose text has the bill', async () => {
+    const benId = await subscriberIdOf(t.db, 'ben@example.com');
+    const id = Number(rows<{ id: string | number }>(await t.db.execute(sql`select id from bills where subscriber_id = ${benId} order by bill_date desc limit 1`))[0]!.id);
     const r = await renderBillPdfById(t.db, id);
     expect(r!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(r!.filename).toMatch(/^bill-\d+\.pdf$/);
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(r!.pdf)), { mergePages: true });
+    const number = r!.filename.match(/\d+/)![0];
+    for (const fact of ['Switchboard Telecom', 'Ben Okafor', 'SB-100002', `Bill ${number}`, 'Plus, 2026-11-05 to 2026-12-04', '250 × 0.10 = 25.00', '63.00', '19 Nov 2026', '5 Nov 2026 to 4 Dec 2026']) {
+      expect(text, fact).toContain(fact);
+    }
     expect(await renderBillPdfById(t.db, 999_999)).toBeNull();
   });
 
