@@ -48,7 +48,7 @@ export interface IssuedBill {
 
 type ReadRow = {
   existing: number | null;
-  lines: { kind: LineKind; item_type: string; item_code: string; description: string; amount_cents: number }[] | null;
+  lines: { kind: LineKind; item_type: string; item_code: string; description: string; amount_cents: number; quantity: number | null }[] | null;
   usage: { ld_minutes: number; intl_minutes: number } | null;
   prev: { number: number; credit: number } | null;
 };
@@ -69,7 +69,7 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
       select
         (select b.id from bills b where b.subscription_id = ${subscriptionId} and b.bill_date = ${billDate}::date) as existing,
         (select json_agg(json_build_object('kind', l.kind, 'item_type', l.item_type, 'item_code', l.item_code,
-            'description', l.description, 'amount_cents', l.amount_cents) order by l.id)
+            'description', l.description, 'amount_cents', l.amount_cents, 'quantity', l.quantity) order by l.id)
           from ledger_lines l
           where l.subscription_id = ${subscriptionId} and l.bill_id is null and l.bill_period_start <= ${billDate}::date) as lines,
         (select json_build_object('ld_minutes', u.ld_minutes, 'intl_minutes', u.intl_minutes)
@@ -81,7 +81,7 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
   )[0]!;
   if (read.existing !== null) return null;
 
-  const booked: BillLine[] = (read.lines ?? []).map((l) => ({ kind: l.kind, itemType: l.item_type, itemCode: l.item_code, description: l.description, amountCents: l.amount_cents }));
+  const booked: BillLine[] = (read.lines ?? []).map((l) => ({ kind: l.kind, itemType: l.item_type, itemCode: l.item_code, description: l.description, amountCents: l.amount_cents, quantity: l.quantity }));
   const usage = input.closedPeriod && read.usage ? rateUsage(catalog, input.config, { ldMinutes: read.usage.ld_minutes, intlMinutes: read.usage.intl_minutes }).lines : [];
   const bill = assembleBill({
     billDate,
@@ -93,10 +93,10 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
 
   if (bill.newLines.length > 0) {
     const values = bill.newLines.map(
-      (l) => sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents})`,
+      (l) => sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents}, ${l.quantity ?? null}::integer)`,
     );
     await tx.execute(sql`
-      insert into ledger_lines (subscription_id, kind, bill_period_start, item_type, item_code, description, amount_cents)
+      insert into ledger_lines (subscription_id, kind, bill_period_start, item_type, item_code, description, amount_cents, quantity)
       values ${sql.join(values, sql`, `)}
     `);
   }

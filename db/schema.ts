@@ -256,6 +256,8 @@ export const ledgerLines = pgTable(
     itemCode: text('item_code').notNull(),
     description: text('description').notNull(),
     amountCents: integer('amount_cents').notNull(),
+    /** Usage lines: the quantity rated (minutes beyond the allowance, international minutes); null otherwise. */
+    quantity: integer('quantity'),
     /** The bill it is on: set when that bill is issued, then never changed (migration 0004). */
     billId: bigint('bill_id', { mode: 'number' }).references((): AnyPgColumn => bills.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

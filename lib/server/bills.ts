@@ -14,6 +14,8 @@ export interface BillLineView {
   itemCode: string;
   description: string;
   amountCents: number;
+  /** Usage lines: the quantity rated (minutes); null otherwise. */
+  quantity: number | null;
 }
 
 /** An issued bill, as the Bills page, the PDF and the JSON API show it. */
@@ -48,7 +50,7 @@ type BillRow = {
   total_cents: number;
   credit_forward_cents: number;
   state: BillState;
-  lines: { kind: LineKind; item_type: string; item_code: string; description: string; amount_cents: number }[] | null;
+  lines: { kind: LineKind; item_type: string; item_code: string; description: string; amount_cents: number; quantity: number | null }[] | null;
 };
 
 function toView(r: BillRow): BillView {
@@ -62,7 +64,7 @@ function toView(r: BillRow): BillView {
     creditForwardCents: r.credit_forward_cents,
     state: r.state,
     lines: sortBillLines(
-      (r.lines ?? []).map((l) => ({ kind: l.kind, itemType: l.item_type, itemCode: l.item_code, description: l.description, amountCents: l.amount_cents })),
+      (r.lines ?? []).map((l) => ({ kind: l.kind, itemType: l.item_type, itemCode: l.item_code, description: l.description, amountCents: l.amount_cents, quantity: l.quantity })),
     ),
   };
 }
@@ -74,7 +76,7 @@ export async function readBills(db: Queryable, subscriberId: number, number?: nu
       b.closed_period_start::text as closed_period_start, b.next_period_end::text as next_period_end,
       b.total_cents, b.credit_forward_cents, b.state,
       (select json_agg(json_build_object('kind', l.kind, 'item_type', l.item_type, 'item_code', l.item_code,
-          'description', l.description, 'amount_cents', l.amount_cents) order by l.id)
+          'description', l.description, 'amount_cents', l.amount_cents, 'quantity', l.quantity) order by l.id)
         from ledger_lines l where l.bill_id = b.id) as lines
     from bills b
     where b.subscriber_id = ${subscriberId} ${number === undefined ? sql`` : sql`and b.number = ${number}`}

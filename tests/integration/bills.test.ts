@@ -105,6 +105,7 @@ describe.each(drivers)('bills on %s', (driver) => {
       ['Long-distance minutes beyond the allowance: 250 × 0.10 = 25.00', 2500],
     ]);
     expect(latest.totalCents).toBe(6300);
+    expect(latest.lines.at(-1)).toMatchObject({ kind: 'usage', itemCode: 'ld_overage', quantity: 250 });
   });
 
   it('seeded numbers are 1…N without gaps and increase with the bill date; every seeded ledger line is on a bill', async () => {

@@ -27,6 +27,8 @@ export interface BillLine {
   itemCode: string;
   description: string;
   amountCents: Cents;
+  /** Usage lines: the quantity rated; null otherwise. */
+  quantity?: number | null;
 }
 
 export type BillState = 'issued' | 'sent' | 'on_hold' | 'settled';
@@ -100,7 +102,7 @@ export function assembleBill(input: BillInput): AssembledBill {
   for (const l of [...input.booked, ...input.usage]) {
     if (!Number.isSafeInteger(l.amountCents)) throw new RangeError(`Invalid amount ${String(l.amountCents)} on "${l.description}".`);
   }
-  const newLines: BillLine[] = input.usage.map((u) => ({ kind: 'usage', itemType: u.itemType, itemCode: u.code, description: u.description, amountCents: u.amountCents }));
+  const newLines: BillLine[] = input.usage.map((u) => ({ kind: 'usage', itemType: u.itemType, itemCode: u.code, description: u.description, amountCents: u.amountCents, quantity: u.quantity }));
   const brought = input.creditBrought;
   if (brought && brought.cents < 0) throw new RangeError('A credit brought forward is a positive amount.');
   if (brought && brought.cents > 0) {
