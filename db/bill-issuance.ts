@@ -91,17 +91,8 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
     creditBrought: read.prev && read.prev.credit > 0 ? { cents: read.prev.credit, fromNumber: read.prev.number } : null,
   });
 
-  if (bill.newLines.length > 0) {
-    const values = bill.newLines.map(
-      (l) => sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents}, ${l.quantity ?? null}::integer)`,
-    );
-    await tx.execute(sql`
-      insert into ledger_lines (subscription_id, kind, bill_period_start, item_type, item_code, description, amount_cents, quantity)
-      values ${sql.join(values, sql`, `)}
-    `);
-  }
-
-  // Last: the number (row lock on the counter until commit), the bill, its lines.
+  // Last: the number (row lock on the counter until commit), the bill, then its lines in one
+  // statement: the new ones (usage, credits) inserted on it, the booked ones attached to it.
   const created = rowsOf<{ id: number | string; number: number | string }>(
     await tx.execute(sql`
       with n as (update bill_number_counter set last_number = last_number + 1 where id = 1 returning last_number)
@@ -114,17 +105,30 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
   )[0];
   if (!created) throw new Error('The bill-number counter row is missing (migration 0004 creates it).');
   const id = Number(created.id);
-  const attached = rowsOf<{ amount_cents: number }>(
+  const values = bill.newLines.map(
+    (l) => sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents}, ${l.quantity ?? null}::integer, ${id}::bigint)`,
+  );
+  const inserted =
+    values.length > 0
+      ? sql`insert into ledger_lines (subscription_id, kind, bill_period_start, item_type, item_code, description, amount_cents, quantity, bill_id)
+          values ${sql.join(values, sql`, `)} returning amount_cents`
+      : sql`select 0 as amount_cents where false`;
+  const [attached] = rowsOf<{ n: number | string; sum: number | string }>(
     await tx.execute(sql`
-      update ledger_lines set bill_id = ${id}
-      where subscription_id = ${subscriptionId} and bill_id is null and bill_period_start <= ${billDate}::date
-      returning amount_cents
+      with booked as (
+        update ledger_lines set bill_id = ${id}
+        where subscription_id = ${subscriptionId} and bill_id is null and bill_period_start <= ${billDate}::date
+        returning amount_cents
+      ), added as (${inserted}),
+      every_line as (select amount_cents from booked union all select amount_cents from added)
+      select count(*) as n, coalesce(sum(amount_cents), 0) as sum from every_line
     `),
   );
-  const sum = attached.reduce((s, r) => s + r.amount_cents, 0);
-  if (attached.length !== bill.lines.length || sum !== bill.totalCents) {
+  const n = Number(attached!.n);
+  const sum = Number(attached!.sum);
+  if (n !== bill.lines.length || sum !== bill.totalCents) {
     // Something booked a line outside the subscription's lock: refuse rather than issue a wrong bill.
-    throw new Error(`Bill for subscription ${subscriptionId} on ${billDate}: ${attached.length} lines summing to ${sum}, expected ${bill.lines.length} summing to ${bill.totalCents}.`);
+    throw new Error(`Bill for subscription ${subscriptionId} on ${billDate}: ${n} lines summing to ${sum}, expected ${bill.lines.length} summing to ${bill.totalCents}.`);
   }
   return { id, number: Number(created.number), bill };
 }
