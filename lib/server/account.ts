@@ -29,6 +29,8 @@ export interface AccountState {
   suppressed: { key: string; until: Day }[];
   /** Offer keys whose impression is already recorded today (not written again on every view). */
   impressedToday: string[];
+  /** Bills (issue 16): the latest bill that closed a period, its plan, add-on and usage lines (the offers' "cost last month"). */
+  lastBill: { number: number; closedPeriodStart: Day; lines: { kind: 'recurring' | 'usage'; itemCode: string; amountCents: number; quantity: number | null }[] } | null;
 }
 
 type Row = {
@@ -50,6 +52,7 @@ type Row = {
   proration: { description: string; amount_cents: number }[] | null;
   suppressed: { key: string; until: string }[] | null;
   impressed_today: string[] | null;
+  last_bill: { number: number | string; closed_period_start: string; lines: { kind: 'recurring' | 'usage'; item_code: string; amount_cents: number; quantity: number | null }[] | null } | null;
 };
 
 async function readAccount(db: Queryable, subscriberId: number, today: Day): Promise<AccountState | null> {
@@ -70,7 +73,12 @@ async function readAccount(db: Queryable, subscriberId: number, today: Day): Pro
       (select json_agg(json_build_object('key', e.offer_key, 'until', e.until::text))
         from offer_events e where e.subscriber_id = sub.id and e.event_type in ('dismissed', 'snoozed') and e.until > ${today}::date) as suppressed,
       (select json_agg(e.offer_key)
-        from offer_events e where e.subscriber_id = sub.id and e.event_type = 'impression' and e.day = ${today}::date) as impressed_today
+        from offer_events e where e.subscriber_id = sub.id and e.event_type = 'impression' and e.day = ${today}::date) as impressed_today,
+      (select json_build_object('number', b.number, 'closed_period_start', b.closed_period_start::text,
+          'lines', (select json_agg(json_build_object('kind', l.kind, 'item_code', l.item_code, 'amount_cents', l.amount_cents, 'quantity', l.quantity) order by l.id)
+            from ledger_lines l where l.bill_id = b.id and l.kind in ('recurring', 'usage')))
+        from bills b where b.subscription_id = s.id and b.closed_period_start is not null
+        order by b.bill_date desc limit 1) as last_bill
     from subscribers sub join subscriptions s on s.subscriber_id = sub.id
     where sub.id = ${subscriberId}
   `);
@@ -108,6 +116,13 @@ async function readAccount(db: Queryable, subscriberId: number, today: Day): Pro
     prorationThisPeriod: (r.proration ?? []).map((p) => ({ description: p.description, amountCents: p.amount_cents })),
     suppressed: r.suppressed ?? [],
     impressedToday: r.impressed_today ?? [],
+    lastBill: r.last_bill
+      ? {
+          number: Number(r.last_bill.number),
+          closedPeriodStart: r.last_bill.closed_period_start,
+          lines: (r.last_bill.lines ?? []).map((l) => ({ kind: l.kind, itemCode: l.item_code, amountCents: l.amount_cents, quantity: l.quantity })),
+        }
+      : null,
   };
 }
 

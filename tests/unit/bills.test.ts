@@ -7,7 +7,7 @@ import { catalogData } from '@/db/catalog-data';
 import { allConfigurations } from '@/lib/domain/catalog';
 import { planChange } from '@/lib/domain/changes';
 import { ldAllowance, monthlyCost } from '@/lib/domain/pricing';
-import { assembleBill, canChangeBillState, dueDateOf, rateUsage, sortBillLines, type BillLine, type BillState } from '@/lib/domain/bills';
+import { assembleBill, canChangeBillState, dueDateOf, lastBilledMonth, rateUsage, sortBillLines, type BillLine, type BillState } from '@/lib/domain/bills';
 import type { Configuration } from '@/lib/domain/types';
 
 const catalog = catalogData;
@@ -220,5 +220,13 @@ describe('bill dates and states', () => {
     for (const [a, b] of ok) expect(canChangeBillState(a, b)).toBe(true);
     const no: [BillState, BillState][] = [['settled', 'issued'], ['settled', 'sent'], ['sent', 'issued'], ['on_hold', 'issued']];
     for (const [a, b] of no) expect(canChangeBillState(a, b)).toBe(false);
+  });
+});
+
+describe('lastBilledMonth: what the last bill charged for plan, add-ons and usage', () => {
+  it("Ada's bill: 20.00 + 24.00 = 44.00; proration and credits are not part of it", () => {
+    const b = assembleBill({ billDate: '2026-12-01', closedPeriod: NOV, booked: [rec(2000), pro(-300)], usage: rate(cfg('BASIC'), 240, 3).lines, creditBrought: { cents: 100, fromNumber: 2 } });
+    const m = lastBilledMonth({ number: 9, closedPeriodStart: NOV.start, lines: b.lines.map((l) => ({ kind: l.kind, itemCode: l.itemCode, amountCents: l.amountCents, quantity: l.quantity ?? null })) });
+    expect(m).toEqual({ billNumber: 9, closedPeriodStart: '2026-11-01', costCents: 2000 + 2400 + 75, recurringCents: 2000, ldOverage: { minutes: 240, cents: 2400 }, intl: { minutes: 3, cents: 75 } });
   });
 });
