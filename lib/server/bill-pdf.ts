@@ -2,7 +2,7 @@ import 'server-only';
 import PDFDocument from 'pdfkit';
 import { config } from '@/lib/config';
 import { BILL_STATE_LABELS } from '@/lib/domain/bills';
-import { formatCents } from '@/lib/domain/pricing';
+import { formatCents } from '@/lib/domain/text';
 import type { Queryable } from '@/db/client';
 import type { Actor } from './actor';
 import { getBill, readBillById, type BillView } from './bills';

@@ -1,5 +1,6 @@
 import 'server-only';
 import { SUPPRESSION_DAYS, computeOffers, usageProfile, type Offer, type OffersResult } from '@/lib/domain/offers';
+import { lastBilledMonth } from '@/lib/domain/bills';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { completeUsage, type AccountState } from './account';
 import type { Actor } from './actor';
@@ -9,10 +10,14 @@ import { writeOfferEvents } from './offer-events';
 
 /** The offers for an account as it stands (suppressions and the scheduled change included). */
 export function offersFor(catalog: Catalog, state: AccountState, today: Day, opts: { ignoreSuppression?: boolean } = {}): OffersResult {
+  const complete = completeUsage(state);
+  // Bills (issue 16): "cost last month" is what the bill of the latest complete period charged.
+  const lastMonth = state.lastBill && state.lastBill.closedPeriodStart === complete[0]?.periodStart ? lastBilledMonth(state.lastBill) : null;
   return computeOffers({
+    lastMonth,
     catalog,
     current: state.config,
-    usage: usageProfile(completeUsage(state)),
+    usage: usageProfile(complete),
     suppressed: opts.ignoreSuppression ? [] : state.suppressed,
     scheduled: opts.ignoreSuppression ? null : state.pending,
     today,

@@ -18,6 +18,7 @@ import { changeBillState, getBill, getBills, readBills } from '@/lib/server/bill
 import { readBillById } from '@/lib/server/bills';
 import { renderBillPdfById } from '@/lib/server/bill-pdf';
 import { getCatalog } from '@/lib/server/catalog';
+import { getOffers } from '@/lib/server/offers';
 import { confirmChange, previewChange } from '@/lib/server/changes';
 import { buildDashboard } from '@/lib/server/dashboard';
 import { AppError } from '@/lib/server/errors';
@@ -115,6 +116,34 @@ describe.each(drivers)('bills on %s', (driver) => {
     expect(order).toEqual([...order].sort());
     expect(rows(await t.db.execute(sql`select id from ledger_lines where bill_id is null`))).toEqual([]);
     await expectLedgerMatchesBills(t.db);
+  });
+
+  it('the offers quote "cost last month" from the last bill: its plan, add-ons and usage', async () => {
+    const ada = await actorFor(t.db, 'ada@example.com', '2026-12-01');
+    const latest = (await getBills(ada, ada.subscriberId!)).bills[0]!;
+    const r = await getOffers(ada, ada.subscriberId!);
+    expect(r.status).toBe('offers');
+    const quoted = r.status === 'offers' ? r.offers.map((o) => o.explanation).filter((e) => /cost \d+\.\d{2} last month/.test(e)) : [];
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const e of quoted) expect(e).toMatch(/(Your line cost 44\.00 last month, including 24\.00 for 240 long-distance minutes|Your 240 long-distance minutes cost 24\.00 last month)/);
+    expect(latest.totalCents).toBe(4400);
+
+    // After a change this period, last month is still what the bill charged (not the new configuration's cost).
+    const f = await createSubscriber(t.db, { billingDay: 1, config: cfg('PLUS', 'ld_300', 'voicemail'), today: '2026-11-10', usage: { ld: 650 } });
+    await openingBill(t.db, catalog, f);
+    await fillUsage(t.db, f.subscriberId, 1, '2026-11-01', '2026-12-01', { ld: 650 });
+    await rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-01');
+    expect((await readBills(t.db, f.subscriberId))[0]!.totalCents).toBe(6300);
+    const me = on(await actorFor(t.db, f.email), '2026-12-02');
+    const p = await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS', 'ld_300', 'three_way', 'voicemail') });
+    await confirmChange(me, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    const after = await getOffers(me, f.subscriberId);
+    const headlines = after.status === 'offers' ? after.offers.map((o) => o.explanation).filter((e) => e.startsWith('Your line cost')) : [];
+    expect(headlines.length).toBeGreaterThan(0);
+    // Bill of 2026-12-01: Plus 25.00, Long Distance 300 8.00, Voicemail 5.00, 250 × 0.10 = 25.00; with Three-Way now it would say 66.50.
+    for (const e of headlines) expect(e).toMatch(/^Your line cost 63\.00 last month, including 25\.00 for 250 long-distance minutes beyond the 400 included;/);
+    // The saving stays cost(current) − cost(target) for the usage profile.
+    if (after.status === 'offers') for (const o of after.offers) expect(o.monthlySavingCents).toBe(o.currentCostCents - o.targetCostCents);
   });
 
   it('a bill is seen by its subscriber, an agent and an admin only; another subscriber gets "not found"', async () => {

@@ -9,7 +9,7 @@
  * Pure: the caller passes what is booked, the rated usage and the credit brought forward.
  */
 import { addDays, assertDay } from '../periods';
-import { formatCents } from '../pricing';
+import { formatCents } from '../text';
 import type { BillingPeriod, Cents, Day } from '../types';
 import type { UsageLine } from './rating';
 

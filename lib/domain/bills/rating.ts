@@ -9,7 +9,8 @@
  *
  * Pure: the caller passes the catalog of the day, the configuration and the period's totals.
  */
-import { ldAllowance, intlRateCents, formatCents, roundHalfAwayFromZero } from '../pricing';
+import { ldAllowance, intlRateCents, roundHalfAwayFromZero } from '../pricing';
+import { formatCents } from '../text';
 import { findAddOn, effectiveAddOns } from '../catalog';
 import type { Catalog, Cents, Configuration } from '../types';
 

@@ -1,5 +1,6 @@
 import type { Catalog, Configuration, Day, UsageProfile } from '../types';
 import type { UsageSignal } from './rules';
+import type { LastBilledMonth } from '../bills/last-month';
 
 export type OfferKind = 'cross_sell' | 'up_sell' | 'right_size';
 
@@ -53,6 +54,13 @@ export interface ComputeOffersInput {
    * it; its confirm would be refused as "already scheduled"). Other offers still show.
    */
   scheduled?: { target: Configuration; effectiveDate: Day } | null;
+  /**
+   * Bills (issue 16): what the last bill charged for the plan, add-ons and usage of the latest
+   * complete period (bills/lastBilledMonth). When the wording speaks of "last month", its
+   * figures are these, so they agree with the bill; savings stay cost(current) − cost(target)
+   * for the usage profile.
+   */
+  lastMonth?: LastBilledMonth | null;
 }
 
 /** A usage profile as built by `usageProfile`: also says whether every period was alike. */

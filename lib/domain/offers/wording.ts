@@ -18,20 +18,36 @@ import { SIGNAL_RULES } from './rules';
 import { offerEvidence, type Candidate } from './select';
 import type { PreparedCatalog, PreparedConfig } from './space';
 import type { AveragedUsageProfile, Offer } from './types';
+import type { LastBilledMonth } from '../bills/last-month';
 
 class Wording {
   private readonly when: string;
   private readonly currentCost: CostBreakdown;
+  /** The current cost as stated: last month's bill when the words say "last month" and there is one (issue 16). */
+  private readonly stated: CostBreakdown;
 
   constructor(
     private readonly prep: PreparedCatalog,
     private readonly cur: PreparedConfig,
     private readonly usage: UsageProfile,
     private readonly currentCostCents: number,
+    lastMonth: LastBilledMonth | null,
   ) {
     const same = (usage as Partial<AveragedUsageProfile>).sameEachPeriod === true;
     this.when = usage.periods <= 1 || same ? 'last month' : 'a month on average';
     this.currentCost = monthlyCost(prep.catalog, cur.config, usage);
+    this.stated =
+      this.when === 'last month' && lastMonth
+        ? {
+            ...this.currentCost,
+            ldOverageMinutes: lastMonth.ldOverage?.minutes ?? 0,
+            ldOverageCents: lastMonth.ldOverage?.cents ?? 0,
+            // The allowance that left those minutes beyond it (the bill rated them on the configuration held then).
+            ldAllowance: lastMonth.ldOverage ? usage.ldMinutes - lastMonth.ldOverage.minutes : this.currentCost.ldAllowance,
+            intlCents: lastMonth.intl?.cents ?? 0,
+            totalCents: lastMonth.costCents,
+          }
+        : { ...this.currentCost, totalCents: currentCostCents };
   }
 
   private name(code: string): string {
@@ -86,9 +102,9 @@ class Wording {
   ): string | null {
     if (c.pc.plan.code !== this.cur.plan.code || added.length === 0) return null;
     if (![...added, ...removed].every((code) => this.prep.addOnByCode.get(code)?.kind === 'usage')) return null;
-    const now = this.currentCost;
-    const ld = now.ldOverageCents !== tgt.ldOverageCents && now.ldOverageCents > 0;
-    const intl = now.intlCents !== tgt.intlCents && now.intlCents > 0;
+    const now = this.stated;
+    const ld = this.currentCost.ldOverageCents !== tgt.ldOverageCents && now.ldOverageCents > 0;
+    const intl = this.currentCost.intlCents !== tgt.intlCents && now.intlCents > 0;
     if (!ld && !intl) return null;
     const parts: string[] = [];
     if (ld) {
@@ -145,11 +161,11 @@ class Wording {
 
     let explanation: string;
     if (c.savingEvidence) {
-      const curCharges = this.charges(this.currentCost);
+      const curCharges = this.charges(this.stated);
       const tgtCharges = this.charges(tgt);
       explanation =
         this.usageSentence(c, tgt, added, removed) ??
-        `Your line cost ${formatCents(this.currentCostCents)} ${this.when}` +
+        `Your line cost ${formatCents(this.stated.totalCents)} ${this.when}` +
           (curCharges.length > 0 ? `, including ${andList(curCharges)}` : '') +
           `; ${this.label(c.pc)} would cost ${formatCents(c.cost)} for the same use` +
           (tgtCharges.length > 0 ? `, including ${andList(tgtCharges)}` : '') +
@@ -228,7 +244,8 @@ export function wordOffers(
   usage: UsageProfile,
   currentCostCents: number,
   candidates: readonly Candidate[],
+  lastMonth: LastBilledMonth | null = null,
 ): Offer[] {
-  const words = new Wording(prep, current, usage, currentCostCents);
+  const words = new Wording(prep, current, usage, currentCostCents, lastMonth);
   return candidates.map((c) => words.offer(c));
 }
