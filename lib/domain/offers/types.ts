@@ -1,6 +1,6 @@
 import type { Catalog, Configuration, Day, UsageProfile } from '../types';
 import type { UsageSignal } from './rules';
-import type { LastBilledMonth } from '../bills/last-month';
+import type { LastBilledMonth } from '../bills';
 
 export type OfferKind = 'cross_sell' | 'up_sell' | 'right_size';
 

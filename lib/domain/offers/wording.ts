@@ -18,7 +18,7 @@ import { SIGNAL_RULES } from './rules';
 import { offerEvidence, type Candidate } from './select';
 import type { PreparedCatalog, PreparedConfig } from './space';
 import type { AveragedUsageProfile, Offer } from './types';
-import type { LastBilledMonth } from '../bills/last-month';
+import type { LastBilledMonth } from '../bills';
 
 class Wording {
   private readonly when: string;
