@@ -103,7 +103,7 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
       returning id, number
     `),
   )[0];
-  if (!created) throw new Error('The bill-number counter row is missing (migration 0004 creates it).');
+  if (!created) throw new Error('The bill-number counter row is missing (migration 0005 creates it).');
   const id = Number(created.id);
   const values = bill.newLines.map(
     (l) => sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents}, ${l.quantity ?? null}::integer, ${id}::bigint)`,

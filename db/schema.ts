@@ -258,7 +258,7 @@ export const ledgerLines = pgTable(
     amountCents: integer('amount_cents').notNull(),
     /** Usage lines: the quantity rated (minutes beyond the allowance, international minutes); null otherwise. */
     quantity: integer('quantity'),
-    /** The bill it is on: set when that bill is issued, then never changed (migration 0004). */
+    /** The bill it is on: set when that bill is issued, then never changed (migration 0005). */
     billId: bigint('bill_id', { mode: 'number' }).references((): AnyPgColumn => bills.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -298,7 +298,7 @@ export const scheduledChanges = pgTable(
 /**
  * One bill per subscription and boundary (docs/bills.md). Its lines are the ledger lines
  * that carry its id. Immutable once issued except for `state` and `state_changed_at`
- * (trigger in migration 0004).
+ * (trigger in migration 0005).
  */
 export const bills = pgTable(
   'bills',
@@ -320,7 +320,7 @@ export const bills = pgTable(
     creditForwardCents: integer('credit_forward_cents').notNull().default(0),
     state: billStateEnum('state').notNull().default('issued'),
     stateChangedAt: timestamp('state_changed_at', { withTimezone: true }),
-    /** The issuing transaction: lines may be attached to the bill in it only (migration 0004). */
+    /** The issuing transaction: lines may be attached to the bill in it only (migration 0005). */
     issuedXact: bigint('issued_xact', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
