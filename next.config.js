@@ -11,7 +11,7 @@ const securityHeaders = [
 const nextConfig = {
   // PGlite loads its WebAssembly and data files relative to its own module URL; bundling breaks that.
   // pdfkit reads its standard fonts' metrics from files beside its own module, like PGlite.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg', 'pdfkit'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg', 'pdfkit', 'graphile-worker', 'nodemailer'],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

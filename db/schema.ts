@@ -483,3 +483,80 @@ export const appSettings = pgTable('app_settings', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------- outbox and deliveries (SPEC §9)
+
+export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'sending', 'delivered', 'dead']);
+export const deliveryChannelEnum = pgEnum('delivery_channel', ['email', 'webhook']);
+
+/**
+ * The transactional outbox: every change, scheduled change, cancellation (and bill, price
+ * change) writes its event here in the same transaction as the change itself.
+ */
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Stable id sent with every delivery (the receiver's de-duplication key). */
+    eventKey: text('event_key').notNull(),
+    type: text('type').notNull(),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('outbox_events_event_key').on(t.eventKey), index('outbox_events_subscriber_idx').on(t.subscriberId, t.id)],
+);
+
+/** Listeners registered for webhooks (the TM Forum hubs register them). */
+export const webhookListeners = pgTable('webhook_listeners', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  callbackUrl: text('callback_url').notNull(),
+  /** HMAC-SHA256 key for the signature header. */
+  secret: text('secret').notNull(),
+  /** Event types wanted; null: every type. */
+  eventTypes: jsonb('event_types').$type<string[]>(),
+  enabled: boolean('enabled').notNull().default(true),
+  /** The first failure of the current run of failures (null while it succeeds). */
+  failingSince: timestamp('failing_since', { withTimezone: true }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One delivery of one event to one recipient (an email address or a webhook listener).
+ * Deliveries of one stream (a subscriber's email; a subscriber's events to one listener) go
+ * out in id order: only the oldest unfinished one of a stream is attempted.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull().references(() => outboxEvents.id),
+    channel: deliveryChannelEnum('channel').notNull(),
+    stream: text('stream').notNull(),
+    /** The email address, or the listener's callback URL, when the event was written. */
+    recipient: text('recipient').notNull(),
+    listenerId: integer('listener_id').references(() => webhookListeners.id),
+    status: deliveryStatusEnum('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('deliveries_open_stream_idx').on(t.stream, t.id).where(sql`${t.status} in ('pending', 'sending')`),
+    index('deliveries_status_idx').on(t.status, t.id),
+    index('deliveries_event_idx').on(t.eventId),
+  ],
+);
+
+/** What a subscriber agreed to be sent beyond service messages (which always go). */
+export const notificationPreferences = pgTable('notification_preferences', {
+  subscriberId: integer('subscriber_id')
+    .primaryKey()
+    .references(() => subscribers.id),
+  offerEmails: boolean('offer_emails').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

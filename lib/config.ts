@@ -96,3 +96,83 @@ export function config(): AppConfig {
 export function resetConfigForTests(): void {
   cached = undefined;
 }
+
+// ---------------------------------------------------------------- jobs, outbox, mail, webhooks
+
+const ms = (dflt: number, min = 1) => z.coerce.number().int().min(min).max(7 * 86_400_000).default(dflt);
+
+const jobsSchema = z.object({
+  /** "off": this instance runs no background jobs (tests and benchmarks; another instance may). */
+  JOBS: z.enum(['on', 'off']).default('on'),
+  /** Embedded database: how often the in-process timer runs the delivery job (the daily jobs run when the day changes). */
+  JOBS_TICK_MS: ms(2_000, 100),
+  /** smtp:// or smtps:// URL of the mail relay. Unset: mail is kept in files under DATA_DIR/mail. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), 'must be an smtp:// or smtps:// URL'),
+  MAIL_FROM: z.string().trim().min(3).max(200).default('Switchboard <no-reply@switchboard.example>'),
+  /** Retry backoff of a failed delivery: base × 2^(attempt − 1), at most the cap. */
+  OUTBOX_BACKOFF_BASE_MS: ms(30_000),
+  OUTBOX_BACKOFF_MAX_MS: ms(3_600_000),
+  /** An email that failed this many times is held as dead for an admin (Admin → Deliveries). */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  WEBHOOK_TIMEOUT_MS: ms(5_000, 100),
+  /** A listener that has failed for this long is disabled and its undelivered events held as dead. */
+  WEBHOOK_DISABLE_AFTER_MS: ms(86_400_000),
+  NEXTAUTH_URL: z.string().url().optional(),
+});
+
+export interface JobsConfig {
+  jobs: boolean;
+  tickMs: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** The operator's name in every email (OPERATOR_NAME, as on bills). */
+  operatorName: string;
+  /** Links in emails point here (NEXTAUTH_URL). */
+  portalUrl: string;
+  /** Where mail is kept when there is no SMTP_URL. */
+  mailDir: string;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxAttempts: number;
+  webhookTimeoutMs: number;
+  webhookDisableAfterMs: number;
+}
+
+let cachedJobs: JobsConfig | undefined;
+
+export function jobsConfig(): JobsConfig {
+  if (cachedJobs) return cachedJobs;
+  const parsed = jobsSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const base = config();
+  const result: JobsConfig = {
+    jobs: e.JOBS === 'on',
+    tickMs: e.JOBS_TICK_MS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    operatorName: base.operatorName,
+    portalUrl: (e.NEXTAUTH_URL ?? `http://localhost:${base.port}`).replace(/\/+$/, ''),
+    mailDir: path.join(base.dataDir, 'mail'),
+    backoffBaseMs: e.OUTBOX_BACKOFF_BASE_MS,
+    backoffMaxMs: Math.max(e.OUTBOX_BACKOFF_MAX_MS, e.OUTBOX_BACKOFF_BASE_MS),
+    maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookDisableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+  };
+  cachedJobs = result;
+  return result;
+}
+
+/** For tests that change the environment. */
+export function resetJobsConfigForTests(): void {
+  cachedJobs = undefined;
+}

@@ -9,6 +9,7 @@ import { configKey } from '@/lib/domain/catalog';
 import { daysBetween } from '@/lib/domain/periods';
 import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
 import { log } from './log';
+import { appliedEvent, recordEvent } from './outbox';
 
 /**
  * Closes every period of one subscription that has ended by `today`: applies the scheduled
@@ -59,6 +60,7 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
           after: step.config,
           detail: { scheduledChangeId: pendingRow.id, orderId: pendingRow.orderId },
         });
+        await recordEvent(tx, appliedEvent(catalog, sub.subscriberId, pendingRow));
       }
       config = step.config;
       await tx

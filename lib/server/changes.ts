@@ -12,6 +12,7 @@ import { loadSubscriberContext } from './context';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 import { findOffer } from './offers';
+import { cancelledEvent, changeEvent, recordEvent } from './outbox';
 
 export interface ChangeRequest {
   subscriberId: number;
@@ -208,6 +209,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         onBehalfOf: staff ? state.subscriberId : null,
       },
     });
+    await recordEvent(tx, changeEvent(state.subscriberId, orderId, plan));
     // Accepting an offer: recorded when the confirmed target is that offer's target.
     const offer = input.offerKey ? findOffer(catalog, state, actor.today, input.offerKey) : undefined;
     if (offer && configKey(offer.target) === configKey(plan.target)) {
@@ -285,6 +287,7 @@ export async function cancelScheduledChange(actor: Actor, input: { subscriberId:
       after: state.config,
       detail: { scheduledChangeId: row.id, orderId: row.orderId, effectiveDate: row.effectiveDate },
     });
+    await recordEvent(tx, cancelledEvent(state.subscriberId, row));
     return { message: `Cancelled. You keep your current plan; nothing changes on ${row.effectiveDate}.` };
   });
 }

@@ -5,6 +5,7 @@ import { requireRole, type Actor } from './actor';
 import { readClockState, writeClockOffset, type ClockState } from './clock';
 import { getDb } from './db';
 import { AppError } from './errors';
+import { queueDailyRun } from './jobs/runner';
 
 export type ClockCommand = { set: string } | { advanceDays: number } | { reset: true };
 
@@ -43,6 +44,7 @@ export async function moveClock(actor: Actor | 'test-token', command: ClockComma
     before: { offsetMs: current.offsetMs },
     after: { offsetMs: Math.round(offset) },
   });
+  await queueDailyRun(db);
   return readClockState(db);
 }
 

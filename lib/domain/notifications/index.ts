@@ -1,0 +1,2 @@
+/** Notifications: which messages need consent, retries and giving up, the 3-day reminder. */
+export * from './rules';

@@ -1,0 +1,61 @@
+/**
+ * Rules of notifications (SPEC §9): which events are service messages, when a failed delivery
+ * is tried again, when a scheduled change is reminded, when a webhook listener is given up on.
+ * Pure: the time is always passed in.
+ */
+import type { Day } from '../types';
+import { addDays } from '../periods';
+
+/** Event types written to the outbox. */
+export const EVENT_TYPES = [
+  'change_applied',
+  'change_scheduled',
+  'scheduled_change_cancelled',
+  'scheduled_change_applied',
+  'scheduled_change_reminder',
+  'bill_issued',
+  'offer_suggested',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Service messages always go; offer emails only with the subscriber's consent. */
+export function isServiceMessage(type: EventType): boolean {
+  return type !== 'offer_suggested';
+}
+
+/** Delay before attempt `attempt + 1`, after `attempt` failed ones (≥ 1): base × 2^(attempt − 1), capped. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
+  const n = Math.max(1, Math.floor(attempt));
+  // 2^30 already exceeds any cap this is used with; keeps the arithmetic finite.
+  return Math.min(maxMs, baseMs * 2 ** Math.min(n - 1, 30));
+}
+
+/** What to do with a delivery that just failed. */
+export type FailureOutcome = { kind: 'retry'; delayMs: number } | { kind: 'dead'; reason: string };
+
+export function emailFailure(attempts: number, maxAttempts: number, baseMs: number, maxMs: number): FailureOutcome {
+  if (attempts >= maxAttempts) return { kind: 'dead', reason: `gave up after ${attempts} attempts` };
+  return { kind: 'retry', delayMs: backoffMs(attempts, baseMs, maxMs) };
+}
+
+/**
+ * A webhook is retried with the same backoff until its listener has been failing for
+ * `disableAfterMs` (a day by default): then the listener is disabled and what it had not
+ * received is held as dead.
+ */
+export function webhookFailure(failingSinceMs: number, nowMs: number, attempts: number, disableAfterMs: number, baseMs: number, maxMs: number): FailureOutcome {
+  if (nowMs - failingSinceMs >= disableAfterMs) return { kind: 'dead', reason: 'listener disabled after failing for a day' };
+  return { kind: 'retry', delayMs: backoffMs(attempts, baseMs, maxMs) };
+}
+
+/** Days before the effective date on which the scheduled-change reminder goes. */
+export const REMINDER_DAYS = 3;
+
+/**
+ * The reminder is due from 3 days before the effective date until the change takes effect,
+ * for a change scheduled before that window opened (one confirmed inside it was just told).
+ */
+export function reminderDue(effectiveDate: Day, scheduledOn: Day, today: Day): boolean {
+  const opens = addDays(effectiveDate, -REMINDER_DAYS);
+  return today >= opens && today < effectiveDate && scheduledOn < opens;
+}

@@ -1,0 +1,292 @@
+/**
+ * The transactional outbox and its transports on real databases (SPEC §9), with a real SMTP
+ * server (smtp-server on a loopback port) and a real HTTP listener: a change writes its event
+ * in its own transaction; delivery sends it once with the event id; a relay that refuses is
+ * retried with backoff and then delivered; one that never accepts is held as dead until an
+ * admin retries; one subscriber's messages arrive in order; webhooks are signed, time out,
+ * and a listener failing for the configured time is disabled; offer emails need consent;
+ * the 3-day reminder is written once.
+ */
+import http from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import * as s from '@/db/schema';
+import type { Db } from '@/db/client';
+import { resetJobsConfigForTests } from '@/lib/config';
+import { addDays } from '@/lib/domain/periods';
+import { confirmChange, previewChange } from '@/lib/server/changes';
+import { getCatalog } from '@/lib/server/catalog';
+import { deliverOutbox, recordEvent, requeueDeliveries, type Transports } from '@/lib/server/outbox';
+import { outboxTransports, queueReminders } from '@/lib/server/jobs/tasks';
+import { registerListener, verifySignature } from '@/lib/server/webhooks';
+import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp';
+import { createTestDb, drivers, type TestDb } from './support/db';
+import { actorFor, createSubscriber, useTestDb } from './support/actors';
+
+const TODAY = '2026-11-16';
+const ENV_KEYS = ['SMTP_URL', 'OUTBOX_BACKOFF_BASE_MS', 'OUTBOX_BACKOFF_MAX_MS', 'OUTBOX_MAX_ATTEMPTS', 'WEBHOOK_TIMEOUT_MS', 'WEBHOOK_DISABLE_AFTER_MS', 'NEXTAUTH_URL', 'OPERATOR_NAME'];
+
+function setEnv(values: Record<string, string>): void {
+  for (const k of ENV_KEYS) delete process.env[k];
+  Object.assign(process.env, values);
+  resetJobsConfigForTests();
+}
+
+/** One caller: no other pass can run at the same time. */
+const alone = <T,>(fn: () => Promise<T>) => fn();
+
+/** Runs delivery passes (waiting for each retry to come due) until nothing is pending, or `passes` runs out. */
+async function drain(db: Db, transports: Transports, passes = 20): Promise<number> {
+  let n = 0;
+  for (; n < passes; n++) {
+    const r = await deliverOutbox(db, transports, { exclusive: alone });
+    if (!r.nextDueAt) break;
+    const wait = r.nextDueAt.getTime() - Date.now();
+    if (wait > 0) await new Promise((res) => setTimeout(res, Math.min(wait + 5, 2_000)));
+  }
+  return n + 1;
+}
+
+async function deliveriesOf(db: Db, eventId: number) {
+  return db.select().from(s.deliveries).where(eq(s.deliveries.eventId, eventId));
+}
+
+describe.each(drivers)('outbox on %s', (driver) => {
+  let t: TestDb;
+  let smtp: SmtpCatcher;
+  let refusing = false;
+  beforeAll(async () => {
+    t = await createTestDb(driver, { today: TODAY });
+    useTestDb(t);
+    smtp = await startSmtpCatcher({ refuse: () => refusing });
+  });
+  beforeEach(async () => {
+    useTestDb(t);
+    refusing = false;
+    smtp.messages.length = 0;
+    setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '20', OUTBOX_BACKOFF_MAX_MS: '200', NEXTAUTH_URL: 'http://portal.test', OPERATOR_NAME: 'Northwind Telephone' });
+    // Every test starts with nothing left to deliver from the one before.
+    await t.db.update(s.deliveries).set({ status: 'delivered' }).where(eq(s.deliveries.status, 'pending'));
+  });
+  afterEach(() => setEnv({}));
+  afterAll(async () => {
+    await smtp?.close();
+    await t?.destroy();
+  });
+
+  it('Ada adds Voicemail: the change and its event commit together, and one email with "+5.00" and the event id reaches ada@example.com', async () => {
+    const ada = await actorFor(t.db, 'ada@example.com', TODAY);
+    const p = await previewChange(ada, { subscriberId: ada.subscriberId!, target: { planCode: 'BASIC', addOns: ['voicemail'] } });
+    expect(p.plan.monthlyChangeCents).toBe(500);
+    await confirmChange(ada, { subscriberId: p.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    const events = await t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.subscriberId, ada.subscriberId!));
+    expect(events.map((e) => e.type)).toEqual(['change_applied']);
+    const [d] = await deliveriesOf(t.db, events[0]!.id);
+    expect(d).toMatchObject({ channel: 'email', recipient: 'ada@example.com', status: 'pending' });
+
+    await drain(t.db, outboxTransports(t.db));
+    const mine = smtp.messages.filter((m) => m.to.includes('ada@example.com'));
+    expect(mine).toHaveLength(1);
+    const mail = mine[0]!;
+    expect(mail.eventId).toBe(events[0]!.eventKey);
+    expect(mail.messageId).toBe(`<${events[0]!.eventKey}@switchboard.events>`);
+    expect(mail.text).toContain('+5.00');
+    expect(mail.html).toContain('+5.00');
+    expect(mail.text).toContain('Northwind Telephone');
+    expect(mail.text).toContain('http://portal.test/dashboard');
+    expect(mail.text).toContain('Voicemail');
+    expect((await deliveriesOf(t.db, events[0]!.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+
+    // A confirm that fails writes no event: the outbox is in the change's transaction.
+    const before = (await t.db.select().from(s.outboxEvents)).length;
+    await expect(confirmChange(ada, { subscriberId: p.subscriberId, target: { planCode: 'PLUS', addOns: [] }, version: p.version, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'stale' });
+    expect((await t.db.select().from(s.outboxEvents)).length).toBe(before);
+  });
+
+  it('a relay that refuses is retried with backoff, then the message is delivered once', async () => {
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+    const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: { effectiveDate: '2026-12-01' } })))!;
+    refusing = true;
+    const transports = outboxTransports(t.db);
+    // Three passes against a refusing relay: each one fails and schedules the next attempt later.
+    for (let i = 0; i < 3; i++) await drain(t.db, transports, 1);
+    let [d] = await deliveriesOf(t.db, id);
+    expect(d).toMatchObject({ status: 'pending', attempts: 3 });
+    expect(d!.lastError).toMatch(/451|Try again later/);
+    expect(d!.nextAttemptAt.getTime()).toBeGreaterThan(d!.updatedAt.getTime());
+    expect(smtp.messages.filter((m) => m.to.includes(sub.email))).toHaveLength(0);
+    refusing = false;
+    await drain(t.db, transports);
+    [d] = await deliveriesOf(t.db, id);
+    expect(d).toMatchObject({ status: 'delivered', attempts: 4, lastError: null });
+    expect(smtp.messages.filter((m) => m.to.includes(sub.email))).toHaveLength(1);
+  });
+
+  it('an email that keeps failing is held as dead; an admin retry sends it', async () => {
+    setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '1', OUTBOX_BACKOFF_MAX_MS: '5', OUTBOX_MAX_ATTEMPTS: '3' });
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+    const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: { effectiveDate: '2026-12-01' } })))!;
+    refusing = true;
+    await drain(t.db, outboxTransports(t.db), 10);
+    const [d] = await deliveriesOf(t.db, id);
+    expect(d).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(d!.lastError).toContain('gave up after 3 attempts');
+    refusing = false;
+    expect(await requeueDeliveries(t.db, [d!.id])).toBe(1);
+    expect(await requeueDeliveries(t.db, [d!.id]), 'only dead deliveries are put back').toBe(0);
+    await drain(t.db, outboxTransports(t.db));
+    expect((await deliveriesOf(t.db, id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(smtp.messages.filter((m) => m.to.includes(sub.email))).toHaveLength(1);
+  });
+
+  it("one subscriber's messages arrive in the order they were written, even when the first is retried", async () => {
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+    const keys: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const key = `order-test-${sub.subscriberId}-${i}`;
+      keys.push(key);
+      await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, eventKey: key, payload: { effectiveDate: `2026-12-0${i + 1}` } }));
+    }
+    let first = true;
+    const email = outboxTransports(t.db).email;
+    const transports: Transports = {
+      ...outboxTransports(t.db),
+      email: async (d) => {
+        if (first && d.event.key === keys[0]) {
+          first = false;
+          throw new Error('relay hiccup');
+        }
+        await email(d);
+      },
+    };
+    await drain(t.db, transports);
+    expect(smtp.messages.filter((m) => m.to.includes(sub.email)).map((m) => m.eventId)).toEqual(keys);
+  });
+
+  it('an event key is written once (a repeat of the same event writes nothing)', async () => {
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+    const ev = { type: 'scheduled_change_cancelled' as const, subscriberId: sub.subscriberId, eventKey: `once-${sub.subscriberId}`, payload: {} };
+    expect(await t.db.transaction((tx) => recordEvent(tx, ev))).not.toBeNull();
+    expect(await t.db.transaction((tx) => recordEvent(tx, ev))).toBeNull();
+    expect(await t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.eventKey, ev.eventKey))).toHaveLength(1);
+  });
+
+  it('offer emails go only with consent; service messages always', async () => {
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+    const offer = await t.db.transaction((tx) => recordEvent(tx, { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } }));
+    expect((await deliveriesOf(t.db, offer!)).filter((d) => d.channel === 'email')).toHaveLength(0);
+    await t.db.insert(s.notificationPreferences).values({ subscriberId: sub.subscriberId, offerEmails: true });
+    const offer2 = await t.db.transaction((tx) => recordEvent(tx, { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } }));
+    expect((await deliveriesOf(t.db, offer2!)).filter((d) => d.channel === 'email')).toHaveLength(1);
+    await t.db.update(s.notificationPreferences).set({ offerEmails: false }).where(eq(s.notificationPreferences.subscriberId, sub.subscriberId));
+    const service = await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: {} }));
+    expect((await deliveriesOf(t.db, service!)).filter((d) => d.channel === 'email')).toHaveLength(1);
+  });
+
+  it('the 3-day reminder of a scheduled change is written once, from 3 days before it takes effect', async () => {
+    const catalog = await getCatalog(t.db);
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'PREMIUM', addOns: [] }, today: TODAY });
+    const actor = await actorFor(t.db, sub.email, TODAY);
+    const p = await previewChange(actor, { subscriberId: sub.subscriberId, target: { planCode: 'BASIC', addOns: [] } });
+    expect(p.plan.timing).toBe('end_of_period');
+    await confirmChange(actor, { subscriberId: sub.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    const effective = p.plan.effectiveDate;
+    const reminders = () => t.db.select().from(s.outboxEvents).where(and(eq(s.outboxEvents.subscriberId, sub.subscriberId), eq(s.outboxEvents.type, 'scheduled_change_reminder')));
+    await queueReminders(t.db, catalog, addDays(effective, -4));
+    expect(await reminders()).toHaveLength(0);
+    await queueReminders(t.db, catalog, addDays(effective, -3));
+    await queueReminders(t.db, catalog, addDays(effective, -2));
+    const r = await reminders();
+    expect(r).toHaveLength(1);
+    expect(r[0]!.payload).toMatchObject({ effectiveDate: effective, targetDescription: "Basic Line" });
+    await drain(t.db, outboxTransports(t.db));
+    const mail = smtp.messages.filter((m) => m.to.includes(sub.email));
+    expect(mail.map((m) => m.subject)).toEqual([expect.stringContaining('scheduled'), expect.stringContaining('In 3 days')]);
+  });
+
+  describe('webhooks', () => {
+    let server: http.Server;
+    let url = '';
+    let mode: 'ok' | 'fail' | 'hang' = 'ok';
+    const received: { body: string; signature: string | undefined; eventId: string | undefined }[] = [];
+    beforeAll(async () => {
+      server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        req.on('end', () => {
+          if (mode === 'hang') return; // never answers
+          received.push({ body, signature: req.headers['x-switchboard-signature'] as string | undefined, eventId: req.headers['x-switchboard-event-id'] as string | undefined });
+          res.statusCode = mode === 'ok' ? 204 : 503;
+          res.end();
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const a = server.address();
+      url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hook`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    afterEach(async () => {
+      await t.db.update(s.webhookListeners).set({ enabled: false });
+      mode = 'ok';
+      received.length = 0;
+    });
+
+    it('POSTs JSON signed with HMAC-SHA256 of the body under the listener secret, with the event id', async () => {
+      const secret = 'listener-secret-0123456789';
+      await registerListener(t.db, { callbackUrl: url, secret, eventTypes: ['scheduled_change_cancelled'] });
+      const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+      const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, eventKey: `wh-${sub.subscriberId}`, payload: { effectiveDate: '2026-12-01' } })))!;
+      const other = (await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: sub.subscriberId, payload: {} })))!;
+      expect((await deliveriesOf(t.db, other)).filter((d) => d.channel === 'webhook'), 'a type the listener did not ask for').toHaveLength(0);
+      await drain(t.db, outboxTransports(t.db));
+      expect(received).toHaveLength(1);
+      const got = received[0]!;
+      expect(verifySignature(secret, got.body, got.signature)).toBe(true);
+      expect(verifySignature('another-secret-0123456789', got.body, got.signature)).toBe(false);
+      expect(verifySignature(secret, got.body.replace('2026-12-01', '2026-12-02'), got.signature)).toBe(false);
+      expect(got.eventId).toBe(`wh-${sub.subscriberId}`);
+      expect(JSON.parse(got.body)).toMatchObject({ eventId: `wh-${sub.subscriberId}`, eventType: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, event: { effectiveDate: '2026-12-01' } });
+      expect((await deliveriesOf(t.db, id)).find((d) => d.channel === 'webhook')).toMatchObject({ status: 'delivered' });
+    });
+
+    it('a listener that does not answer in time fails the attempt and is retried', async () => {
+      setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '20', OUTBOX_BACKOFF_MAX_MS: '50', WEBHOOK_TIMEOUT_MS: '300' });
+      const listener = await registerListener(t.db, { callbackUrl: url, secret: 'listener-secret-0123456789' });
+      const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: {} })))!;
+      mode = 'hang';
+      await drain(t.db, outboxTransports(t.db), 1);
+      let [d] = (await deliveriesOf(t.db, id)).filter((x) => x.listenerId === listener);
+      expect(d).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(d!.lastError).toContain('no answer within 300 ms');
+      mode = 'ok';
+      await drain(t.db, outboxTransports(t.db));
+      [d] = (await deliveriesOf(t.db, id)).filter((x) => x.listenerId === listener);
+      expect(d).toMatchObject({ status: 'delivered', attempts: 2 });
+    });
+
+    it('a listener failing for longer than the limit is disabled and its undelivered events are held as dead', async () => {
+      setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '10', OUTBOX_BACKOFF_MAX_MS: '20', WEBHOOK_DISABLE_AFTER_MS: '150' });
+      const listener = await registerListener(t.db, { callbackUrl: url, secret: 'listener-secret-0123456789' });
+      const ids = [];
+      for (let i = 0; i < 2; i++) ids.push((await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: { i } })))!);
+      mode = 'fail';
+      await drain(t.db, outboxTransports(t.db), 1);
+      const l1 = (await t.db.select().from(s.webhookListeners).where(eq(s.webhookListeners.id, listener)))[0]!;
+      expect(l1.enabled).toBe(true);
+      expect(l1.failingSince).not.toBeNull();
+      // Past the limit (150 ms here, a day by default), the next failure disables it.
+      await new Promise((r) => setTimeout(r, 200));
+      await drain(t.db, outboxTransports(t.db), 5);
+      const l2 = (await t.db.select().from(s.webhookListeners).where(eq(s.webhookListeners.id, listener)))[0]!;
+      expect(l2.enabled).toBe(false);
+      const ds = (await t.db.select().from(s.deliveries).where(eq(s.deliveries.listenerId, listener))).map((d) => d.status);
+      expect(ds).toEqual(['dead', 'dead']);
+      // No new deliveries for a disabled listener.
+      const later = (await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: {} })))!;
+      expect((await deliveriesOf(t.db, later)).filter((d) => d.listenerId === listener)).toHaveLength(0);
+    });
+  });
+});
