@@ -12,11 +12,12 @@ export async function SiteHeader() {
           { href: '/add-ons', label: 'Add-ons' },
           { href: '/history', label: 'History' },
           { href: '/bills', label: 'Bills' },
+          { href: '/account/profile', label: 'Profile' },
         ]
       : actor
         ? [
             { href: '/agent', label: 'Find a subscriber' },
-            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/api-clients', label: 'API clients' }, { href: '/admin/clock', label: 'Test clock' }] : []),
+            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/api-clients', label: 'API clients' }, { href: '/admin/clock', label: 'Test clock' }, { href: '/admin/deliveries', label: 'Deliveries' }, { href: '/admin/mail', label: 'Mail' }] : []),
           ]
         : [];
   return (

@@ -39,7 +39,7 @@ function toCaught(m: ParsedMail): CaughtMail {
   };
 }
 
-export async function startSmtpCatcher(opts: { port?: number; refuse?: () => boolean; onMessage?: (m: CaughtMail) => void } = {}): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(opts: { port?: number; refuse?: () => boolean; onMessage?: (m: CaughtMail) => void; /** Holds each message this long before accepting it (a slow relay). */ delayMs?: number } = {}): Promise<SmtpCatcher> {
   const catcher: SmtpCatcher = { port: 0, url: '', messages: [], refusals: 0, close: async () => {} };
   const server = new SMTPServer({
     authOptional: true,
@@ -59,9 +59,13 @@ export async function startSmtpCatcher(opts: { port?: number; refuse?: () => boo
       simpleParser(stream)
         .then((m) => {
           const c = toCaught(m);
-          catcher.messages.push(c);
-          opts.onMessage?.(c);
-          cb();
+          const accept = () => {
+            catcher.messages.push(c);
+            opts.onMessage?.(c);
+            cb();
+          };
+          if (opts.delayMs) setTimeout(accept, opts.delayMs);
+          else accept();
         })
         .catch((e: Error) => cb(e));
     },
