@@ -123,10 +123,10 @@ describe.skipIf(!hasBuild() || !process.env.TEST_DATABASE_URL)('two app instance
     await smtp?.close();
   });
 
-  /** Periods closed by each instance's daily runs, read from what it logged. */
+  /** Subscriptions each instance's daily runs closed periods on, read from what it logged. */
   function periodsClosed(srv: RunningServer): number {
     let n = 0;
-    for (const m of srv.stdout().matchAll(/\[jobs\] daily run for \S+: (\d+) period\(s\) closed/g)) n += Number(m[1]);
+    for (const m of srv.stdout().matchAll(/\[jobs\] daily run for \S+: \d+ period\(s\) closed on (\d+) subscription/g)) n += Number(m[1]);
     return n;
   }
 
@@ -180,8 +180,8 @@ describe.skipIf(!hasBuild() || !process.env.TEST_DATABASE_URL)('two app instance
       const emailEvents = await q.select({ key: s.outboxEvents.eventKey }).from(s.outboxEvents).innerJoin(s.deliveries, and(eq(s.deliveries.eventId, s.outboxEvents.id), eq(s.deliveries.channel, 'email')));
       const counts = byEvent(smtp.messages);
       const applied = (await q.select({ id: s.auditEvents.id, d: s.auditEvents.detail }).from(s.auditEvents).where(eq(s.auditEvents.action, 'scheduled_change_applied'))).map((r) => (r.d as { scheduledChangeId: number }).scheduledChangeId);
-      figures.push(`run ${run}: ${changes} changes, ${due} subscriptions due; periods closed by instance A ${closed[0]}, B ${closed[1]}; ${emailEvents.length} email events so far, ${smtp.messages.length} messages at the relay, ${[...counts.values()].filter((n) => n > 1).length} duplicates`);
-      // Each period once: the two instances together closed exactly the periods that were due.
+      figures.push(`run ${run}: ${changes} changes, ${due} subscriptions due; subscriptions rolled over by instance A ${closed[0]}, by B ${closed[1]}; ${emailEvents.length} email events so far, ${smtp.messages.length} messages at the relay, ${[...counts.values()].filter((n) => n > 1).length} duplicates`);
+      // Each rollover once: the two instances together rolled over exactly the subscriptions that were due.
       expect(closed[0]! + closed[1]!).toBe(due);
       expect(new Set(applied).size, 'each scheduled change applied once').toBe(applied.length);
       expect(smtp.messages.length).toBe(emailEvents.length);
