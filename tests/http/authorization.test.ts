@@ -20,6 +20,7 @@
  * calls are well-formed.
  */
 import { randomUUID } from 'node:crypto';
+import { deliveries } from '@/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAction, confirmFormFields, ghostClient, HttpClient, pageUrl, readActionManifest, signedIn, type ActionEntry, type ActionResponse, type Fields } from './support/actions';
 import { auditRows, describeDiffs, diffDumps, dumpDatabase, type Dump } from './support/dump';
@@ -33,6 +34,8 @@ const CANCEL = 'app/_actions/changes.ts#cancelScheduledAction';
 const OFFER = 'app/_actions/offers.ts#respondToOfferAction';
 const NOTE = 'app/_actions/notes.ts#addNoteAction';
 const CLOCK = 'app/_actions/clock.ts#moveClockAction';
+const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
+const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
 const OFFERS_ROUTE = '/api/v1/subscribers/[id]/offers';
 const CLOCK_ROUTE = '/api/v1/test/clock';
 const CREATE_CLIENT = 'app/_actions/api-clients.ts#createApiClientAction';
@@ -66,6 +69,8 @@ interface World {
   /** The number of Ada's latest bill, and of Ben's. */
   adaBill: number;
   benBill: number;
+  /** A delivery held as dead (ben's scheduled-change email), for the retry action. */
+  deadDeliveryId: number;
 }
 
 /** How a call must be refused. */
@@ -202,6 +207,24 @@ const ACTIONS: Record<string, ActionSpec> = {
       { who: 'agent', threat: 'agent revokes an API client (admin function)', fields: (w) => ({ clientId: w.managedClientId }), refusal: forbidden, audit: 'api_client.revoke' },
     ],
     positive: { who: 'admin', run: (c, w, entry) => callAction(c, { page: '/admin/api-clients', actionId: entry.id, fields: { clientId: w.managedClientId } }) },
+  },
+  [RETRY]: {
+    page: () => '/admin/deliveries',
+    valid: (w) => ({ deliveryId: String(w.deadDeliveryId) }),
+    refusals: [
+      { who: 'ada', threat: 'subscriber retries a dead delivery (admin function)', fields: (w) => ({ deliveryId: String(w.deadDeliveryId) }), refusal: forbidden, audit: 'retry_delivery' },
+      { who: 'agent', threat: 'agent retries a dead delivery (admin function)', fields: (w) => ({ deliveryId: String(w.deadDeliveryId) }), refusal: forbidden, audit: 'retry_delivery' },
+    ],
+    positive: { who: 'admin', run: (c, w, entry) => callAction(c, { page: '/admin/deliveries', actionId: entry.id, fields: { deliveryId: String(w.deadDeliveryId) } }) },
+  },
+  [CONSENT]: {
+    page: () => '/account/profile',
+    valid: () => ({ offerEmails: 'on' }),
+    refusals: [
+      { who: 'agent', threat: "agent gives offer-email consent (only the subscriber can, for themself)", fields: () => ({ offerEmails: 'on' }), refusal: forbidden, audit: 'set_offer_email_consent' },
+      { who: 'admin', threat: "admin gives offer-email consent (only the subscriber can, for themself)", fields: () => ({ offerEmails: 'on' }), refusal: forbidden, audit: 'set_offer_email_consent' },
+    ],
+    positive: { who: 'ada', run: (c, _w, entry) => callAction(c, { page: '/account/profile', actionId: entry.id, fields: { offerEmails: 'on' } }) },
   },
 };
 
@@ -429,6 +452,8 @@ function worldFrom(d: Dump, sessions: Record<'ada' | 'ben', number>, benOfferKey
   const pending = rowsOf<{ id: number; subscription_id: number; status: string }>(d, 'scheduled_changes').filter((s) => s.subscription_id === subscription.id && s.status === 'pending');
   expect(pending, "ben's scheduled change").toHaveLength(1);
   const maxSubscriber = Math.max(...rowsOf<{ id: number }>(d, 'subscribers').map((s) => s.id));
+  const dead = rowsOf<{ id: number; status: string }>(d, 'deliveries').filter((x) => x.status === 'dead');
+  expect(dead, 'one dead delivery').toHaveLength(1);
   const latestBill = (subscriberId: number) =>
     Math.max(...rowsOf<{ number: number; subscriber_id: number }>(d, 'bills').filter((b) => b.subscriber_id === subscriberId).map((b) => Number(b.number)));
   return {
@@ -442,6 +467,7 @@ function worldFrom(d: Dump, sessions: Record<'ada' | 'ben', number>, benOfferKey
     adaBill: latestBill(sessions.ada),
     benBill: latestBill(sessions.ben),
     ...tmf,
+    deadDeliveryId: dead[0]!.id,
   };
 }
 
@@ -527,7 +553,11 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
     expect(draft.status, draft.text).toBe(201);
     const tmf = { managedClientId: made.managed.clientId, tmfCredentials: { clientId: made.full.clientId, clientSecret: made.full.clientSecret }, tmfToken, tmfLimitedToken, draftId: (draft.body as { id: string }).id };
 
-    before = await h.direct(dumpDatabase);
+    // Ben's scheduled-change email, held as dead (as after a relay refused it every time).
+    before = await h.direct(async (db) => {
+      await db.update(deliveries).set({ status: 'dead', attempts: 12, lastError: 'gave up after 12 attempts' });
+      return dumpDatabase(db);
+    });
     world = worldFrom(before, sessions, benOfferKey!, tmf);
     await h.start();
 
