@@ -17,6 +17,8 @@ if (!fs.existsSync(chromium)) {
 }
 process.env.E2E_PORT ??= String(3300 + (process.pid % 600));
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+process.env.E2E_SMTP_PORT ??= String(Number(process.env.E2E_PORT) + 20_000);
+process.env.E2E_MAIL_PORT ??= String(Number(process.env.E2E_PORT) + 21_000);
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://localhost:${port}`;
 
@@ -40,7 +42,17 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
+  webServer: [
+  {
+    // The SMTP server the portal sends its email to (tests read it at E2E_MAIL_PORT).
+    command: 'node_modules/.bin/tsx tests/e2e/support/mail-catcher.ts',
+    url: `http://127.0.0.1:${process.env.E2E_MAIL_PORT}/messages`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+  {
     command: `node_modules/.bin/next start -p ${port}`,
     url: `${baseURL}/login`,
     timeout: 120_000,
@@ -55,6 +67,11 @@ export default defineConfig({
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? `e2e-secret-${port}-not-for-production`,
       DATA_DIR: process.env.E2E_DATA_DIR,
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+      // Jobs on, as `npm start` runs them: email goes to the mail catcher above.
+      JOBS: 'on',
+      JOBS_TICK_MS: '500',
+      SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
     },
   },
+  ],
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations, signIn } from './helpers';
+import { caughtMail, expectNoAxeViolations, signIn } from './helpers';
 
 test('ben accepts his best-value offer and ends on Premium + Long Distance 300, voicemail removed as included', async ({ page }) => {
   await signIn(page, 'ben@example.com');
@@ -67,6 +67,13 @@ test('ada adds voicemail from the add-ons page', async ({ page }) => {
   await expect(page.getByTestId('add-on-status-visual_voicemail')).toHaveText('Available');
   await page.goto('/history');
   await expect(page.getByTestId('history-entry').first().getByTestId('history-description')).toContainText('added Voicemail');
+  // The change confirmed by email (the outbox, delivered by the server's jobs to the SMTP server).
+  await expect.poll(async () => (await caughtMail('ada@example.com')).length, { timeout: 20_000 }).toBe(1);
+  const [mail] = await caughtMail('ada@example.com');
+  expect(mail!.subject).toContain('Your change is done');
+  expect(mail!.text).toContain('Monthly change: +5.00');
+  expect(mail!.html).toContain('+5.00');
+  expect(mail!.eventId).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 test('carla schedules a downgrade, sees it on the dashboard and cancels it', async ({ page }) => {

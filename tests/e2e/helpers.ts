@@ -31,3 +31,19 @@ export async function expectNoAxeViolations(page: Page) {
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary).toEqual([]);
 }
+
+/** A message the portal sent, as the suite's SMTP server caught it (tests/e2e/support/mail-catcher.ts). */
+export interface CaughtMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  eventId?: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+}
+
+export async function caughtMail(to?: string): Promise<CaughtMail[]> {
+  const res = await fetch(`http://127.0.0.1:${process.env.E2E_MAIL_PORT}/messages`);
+  const all = (await res.json()) as CaughtMail[];
+  return to ? all.filter((m) => m.to.includes(to)) : all;
+}
