@@ -44,6 +44,8 @@ export async function startServer(opts: { db: DbTarget; secret: string; logQueri
   Object.assign(env, {
     NEXT_TELEMETRY_DISABLED: '1',
     SWITCHBOARD_ENV: 'test',
+    // Pages are measured without the background jobs (their queries would count as round trips).
+    JOBS: 'off',
     NEXTAUTH_URL: base,
     NEXTAUTH_SECRET: opts.secret,
     ...(opts.db.databaseUrl ? { DATABASE_URL: opts.db.databaseUrl } : { DATA_DIR: opts.db.dataDir }),
