@@ -149,6 +149,8 @@ export interface DeliverResult {
   dead: number;
   /** When the earliest pending retry is due (null: nothing pending). */
   nextDueAt: Date | null;
+  /** How long until then by the database's clock (≤ 0: due now). */
+  nextDueInMs: number | null;
 }
 
 type OpenRow = {
@@ -180,7 +182,7 @@ export async function deliverOutbox(db: Db, transports: Transports, opts: Delive
     const cfg = jobsConfig();
     const concurrency = opts.concurrency ?? 8;
     const batch = opts.batch ?? 100;
-    const result: DeliverResult = { delivered: 0, failed: 0, dead: 0, nextDueAt: null };
+    const result: DeliverResult = { delivered: 0, failed: 0, dead: 0, nextDueAt: null, nextDueInMs: null };
     const orphans = await db.update(s.deliveries).set({ status: 'pending', updatedAt: sql`now()` }).where(eq(s.deliveries.status, 'sending')).returning({ id: s.deliveries.id });
     if (orphans.length > 0) log.warn(`[outbox] ${orphans.length} delivery(ies) were being sent when a previous run stopped; sending them again`);
     for (let round = 0; opts.maxRounds === undefined || round < opts.maxRounds; round++) {
@@ -214,8 +216,11 @@ export async function deliverOutbox(db: Db, transports: Transports, opts: Delive
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
     }
-    const due = rowsOf<{ at: string | Date | null }>(await db.execute(sql`select min(next_attempt_at) as at from deliveries where status = 'pending'`))[0]?.at;
-    result.nextDueAt = due ? new Date(due) : null;
+    const due = rowsOf<{ at: string | Date | null; in_ms: number | string | null }>(
+      await db.execute(sql`select min(next_attempt_at) as at, extract(epoch from (min(next_attempt_at) - now())) * 1000 as in_ms from deliveries where status = 'pending'`),
+    )[0];
+    result.nextDueAt = due?.at ? new Date(due.at) : null;
+    result.nextDueInMs = due?.in_ms == null ? null : Number(due.in_ms);
     return result;
   });
 }
