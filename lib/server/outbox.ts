@@ -250,18 +250,19 @@ async function deliverOne(db: Db, transports: Transports, row: OpenRow, cfg: Ret
     result.failed++;
     let outcome: FailureOutcome;
     if (d.channel === 'webhook' && d.listenerId !== null) {
-      // The failing-since mark is set once per run of failures (the first failure after a success).
-      const marked = await db
-        .update(s.webhookListeners)
-        .set({ failingSince: sql`coalesce(${s.webhookListeners.failingSince}, now())` })
-        .where(eq(s.webhookListeners.id, d.listenerId))
-        .returning({ failingSince: s.webhookListeners.failingSince });
-      const since = marked[0]?.failingSince ?? new Date();
-      outcome = webhookFailure(new Date(since).getTime(), Date.now(), d.attempt, cfg.webhookDisableAfterMs, cfg.backoffBaseMs, cfg.backoffMaxMs);
+      // The failing-since mark is set once per run of failures (the first failure after a
+      // success); how long it has been failing is measured by the database's clock.
+      const marked = rowsOf<{ since: string | Date; failing_ms: number | string }>(
+        await db.execute(sql`
+          update webhook_listeners set failing_since = coalesce(failing_since, now()) where id = ${d.listenerId}
+          returning failing_since as since, extract(epoch from (now() - failing_since)) * 1000 as failing_ms`),
+      )[0];
+      const since = marked ? new Date(marked.since) : new Date();
+      outcome = webhookFailure(marked ? Number(marked.failing_ms) : 0, d.attempt, cfg.webhookDisableAfterMs, cfg.backoffBaseMs, cfg.backoffMaxMs);
       if (outcome.kind === 'dead') {
         await disableListener(db, d.listenerId, outcome.reason);
         result.dead++;
-        log.warn(`[outbox] webhook listener ${d.listenerId} disabled: failing since ${new Date(since).toISOString()}`);
+        log.warn(`[outbox] webhook listener ${d.listenerId} disabled: failing since ${since.toISOString()}`);
         return;
       }
     } else {
