@@ -56,9 +56,10 @@ export async function stopJobs(): Promise<void> {
 /** Asks for a daily run now (after the test clock moved). PostgreSQL: queued for whichever instance; PGlite: the timer sees the new day. */
 export async function queueDailyRun(db: Queryable): Promise<void> {
   if (!config().databaseUrl) return;
-  await db.execute(sql`
-    select graphile_worker.add_job(${DAILY_TASK}, '{}'::json, job_key := ${`${DAILY_TASK}_now`})
-    where exists (select 1 from pg_namespace where nspname = 'graphile_worker')`);
+  // The queue's schema exists once an instance has run the jobs (JOBS=off everywhere: nothing to queue).
+  const found = (await db.execute(sql`select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'graphile_worker' and p.proname = 'add_job') as ok`)) as unknown as { rows: { ok: boolean }[] };
+  if (!found.rows[0]?.ok) return;
+  await db.execute(sql`select graphile_worker.add_job(${DAILY_TASK}, '{}'::json, job_key := ${`${DAILY_TASK}_now`})`);
 }
 
 // ---------------------------------------------------------------- embedded database: a timer
