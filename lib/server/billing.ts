@@ -9,7 +9,7 @@ import { configKey } from '@/lib/domain/catalog';
 import { daysBetween } from '@/lib/domain/periods';
 import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
 import { log } from './log';
-import { appliedEvent, recordEvent } from './outbox';
+import { appliedEvent, billIssuedEvent, recordEvent } from './outbox';
 
 /**
  * Closes every period of one subscription that has ended by `today`: applies the scheduled
@@ -93,7 +93,7 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
       .where(eq(s.subscriptions.id, subscriptionId));
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
-    for (const b of bills) await issueBill(tx, catalog, b);
+    for (const b of bills) await recordEvent(tx, billIssuedEvent(b.subscriberId, await issueBill(tx, catalog, b)));
     return plan.steps.length;
   });
 }

@@ -30,7 +30,8 @@ export interface NewEvent {
 }
 
 /** Writes the event and its deliveries; returns the event id, or null when the key was already written. */
-export async function recordEvent(tx: Queryable, event: NewEvent): Promise<number | null> {
+export async function recordEvent(tx: Queryable, event: NewEvent | null): Promise<number | null> {
+  if (!event) return null;
   const key = event.eventKey ?? randomUUID();
   const who =
     event.subscriberId === null
@@ -96,6 +97,20 @@ export function cancelledEvent(subscriberId: number, row: { id: number; orderId:
     type: 'scheduled_change_cancelled',
     subscriberId,
     payload: { scheduledChangeId: row.id, orderId: row.orderId, effectiveDate: row.effectiveDate, target: row.targetConfig },
+  };
+}
+
+/** The event of a bill the rollover issued (null when the bill already existed: nothing to tell). */
+export function billIssuedEvent(
+  subscriberId: number,
+  issued: { id: number; number: number; bill: { billDate: string; dueDate: string; totalCents: number; creditForwardCents: number } } | null,
+): NewEvent | null {
+  if (!issued) return null;
+  return {
+    type: 'bill_issued',
+    subscriberId,
+    eventKey: `bill_issued:${issued.id}`,
+    payload: { billId: issued.id, billNumber: issued.number, billDate: issued.bill.billDate, dueDate: issued.bill.dueDate, totalCents: issued.bill.totalCents, creditForwardCents: issued.bill.creditForwardCents },
   };
 }
 

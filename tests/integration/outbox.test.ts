@@ -12,9 +12,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { and, eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db } from '@/db/client';
-import { resetJobsConfigForTests } from '@/lib/config';
+import { resetConfigForTests, resetJobsConfigForTests } from '@/lib/config';
 import { addDays } from '@/lib/domain/periods';
 import { confirmChange, previewChange } from '@/lib/server/changes';
+import { rolloverSubscription } from '@/lib/server/billing';
 import { getCatalog } from '@/lib/server/catalog';
 import { deliverOutbox, recordEvent, requeueDeliveries, type Transports } from '@/lib/server/outbox';
 import { outboxTransports, queueReminders } from '@/lib/server/jobs/tasks';
@@ -29,6 +30,7 @@ const ENV_KEYS = ['SMTP_URL', 'OUTBOX_BACKOFF_BASE_MS', 'OUTBOX_BACKOFF_MAX_MS',
 function setEnv(values: Record<string, string>): void {
   for (const k of ENV_KEYS) delete process.env[k];
   Object.assign(process.env, values);
+  resetConfigForTests();
   resetJobsConfigForTests();
 }
 
@@ -172,6 +174,26 @@ describe.each(drivers)('outbox on %s', (driver) => {
     };
     await drain(t.db, transports);
     expect(smtp.messages.filter((m) => m.to.includes(sub.email)).map((m) => m.eventId)).toEqual(keys);
+  });
+
+  it('a rollover issues the bill and its email goes out once, with the bill PDF attached', async () => {
+    const catalog = await getCatalog(t.db);
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'PLUS', addOns: [] }, today: TODAY });
+    const periodEnd = (await t.db.select({ end: s.subscriptions.periodEnd }).from(s.subscriptions).where(eq(s.subscriptions.id, sub.subscriptionId)))[0]!.end;
+    expect(await rolloverSubscription(t.db, catalog, sub.subscriptionId, periodEnd)).toBe(1);
+    // Again on the same day: nothing more to close, no second event.
+    expect(await rolloverSubscription(t.db, catalog, sub.subscriptionId, periodEnd)).toBe(0);
+    const events = await t.db.select().from(s.outboxEvents).where(and(eq(s.outboxEvents.subscriberId, sub.subscriberId), eq(s.outboxEvents.type, 'bill_issued')));
+    expect(events).toHaveLength(1);
+    const bill = (await t.db.select().from(s.bills).where(eq(s.bills.id, Number(events[0]!.payload.billId))))[0]!;
+    expect(events[0]!.payload).toMatchObject({ billNumber: Number(bill.number), billDate: periodEnd });
+    await drain(t.db, outboxTransports(t.db));
+    const mail = smtp.messages.filter((m) => m.to.includes(sub.email));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).toContain(`Your bill ${bill.number}`);
+    expect(mail[0]!.attachments).toHaveLength(1);
+    expect(mail[0]!.attachments[0]).toMatchObject({ filename: `bill-${bill.number}.pdf`, contentType: 'application/pdf' });
+    expect(mail[0]!.attachments[0]!.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('an event key is written once (a repeat of the same event writes nothing)', async () => {

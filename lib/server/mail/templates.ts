@@ -126,7 +126,7 @@ export function renderEventMail(type: EventType, payload: Record<string, unknown
       );
     case 'bill_issued':
       return compose(
-        { subject: `Your bill ${str(p.billNumber)} of ${day(p.billDate)}: ${formatCents(cents(p.totalCents))}`.trim(), greeting: greeting(p), paragraphs: [`Your bill for the period starting ${day(p.billDate)} is ready; it is due on ${day(p.dueDate)}. The PDF is attached.`], rows: [['Total', formatCents(cents(p.totalCents))]], linkText: 'See your bills', linkPath: '/bills' },
+        { subject: `Your bill ${String(p.billNumber ?? "")} of ${day(p.billDate)}: ${formatCents(cents(p.totalCents))}`.trim(), greeting: greeting(p), paragraphs: [`Your bill for the period starting ${day(p.billDate)} is ready; it is due on ${day(p.dueDate)}. The PDF is attached.`], rows: [['Total', formatCents(cents(p.totalCents))]], linkText: 'See your bills', linkPath: '/bills' },
         ctx,
       );
     case 'offer_suggested':

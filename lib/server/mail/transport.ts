@@ -6,6 +6,8 @@ import type Mail from 'nodemailer/lib/mailer';
 import { jobsConfig } from '@/lib/config';
 import type { OutgoingDelivery } from '../outbox';
 import { renderEventMail } from './templates';
+import { renderBillPdfById } from '../bill-pdf';
+import { getDb } from '../db';
 
 /**
  * Email out of the outbox. With SMTP_URL: nodemailer over SMTP (a pooled connection). Without
@@ -17,17 +19,18 @@ import { renderEventMail } from './templates';
  */
 export const EVENT_ID_HEADER = 'X-Switchboard-Event-Id';
 
-/** Extra parts for an event (the bill's PDF), looked up when the message is built. */
-export type AttachmentSource = (d: OutgoingDelivery) => Promise<Mail.Attachment[]>;
-const attachmentSources: AttachmentSource[] = [];
-export function addAttachmentSource(source: AttachmentSource): void {
-  attachmentSources.push(source);
+/** The bill's PDF for a "bill issued" email (bills are immutable, so a retry attaches the same file). */
+async function attachmentsFor(d: OutgoingDelivery): Promise<Mail.Attachment[]> {
+  if (d.event.type !== 'bill_issued') return [];
+  const pdf = await renderBillPdfById(await getDb(), Number(d.event.payload.billId));
+  if (!pdf) throw new Error(`bill ${String(d.event.payload.billId)} not found`);
+  return [{ filename: pdf.filename, content: pdf.pdf, contentType: 'application/pdf' }];
 }
 
 export async function buildMessage(d: OutgoingDelivery): Promise<Mail.Options> {
   const cfg = jobsConfig();
   const mail = renderEventMail(d.event.type, d.event.payload, { operatorName: cfg.operatorName, portalUrl: cfg.portalUrl });
-  const attachments = (await Promise.all(attachmentSources.map((src) => src(d)))).flat();
+  const attachments = await attachmentsFor(d);
   return {
     from: cfg.mailFrom,
     to: d.recipient,
