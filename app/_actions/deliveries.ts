@@ -5,7 +5,12 @@ import { requireActor } from '@/lib/server/actor';
 import { formObject, runAction, type ActionState } from '@/lib/server/action';
 import { retryDelivery, setOfferEmailConsent } from '@/lib/server/deliveries';
 
-const retrySchema = z.object({ deliveryId: z.string().trim().regex(/^[1-9][0-9]{0,15}$/, 'Not a delivery.') });
+const retrySchema = z.object({
+  deliveryId: z
+    .string()
+    .trim()
+    .regex(/^[1-9][0-9]{0,15}$/, 'Not a delivery.'),
+});
 
 export async function retryDeliveryAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('retryDelivery', retrySchema, formObject(form), async (input) => {

@@ -11,7 +11,12 @@ export function RetryDeliveryButton({ deliveryId }: { deliveryId: number }) {
   return (
     <form action={action} className="flex flex-col gap-1">
       <input type="hidden" name="deliveryId" value={deliveryId} />
-      <button type="submit" className="btn-secondary" disabled={pending || state.status === 'success'} aria-label={`Retry delivery ${deliveryId}`}>
+      <button
+        type="submit"
+        className="btn-secondary"
+        disabled={pending || state.status === 'success'}
+        aria-label={`Retry delivery ${deliveryId}`}
+      >
         Retry
       </button>
       <StatusMessage state={state} testId={`retry-message-${deliveryId}`} />

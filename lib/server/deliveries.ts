@@ -41,7 +41,10 @@ export async function listDeliveries(actor: Actor, query: { status?: unknown }):
   await requireRole(db, actor, ['admin'], 'view_deliveries');
   const status = statusSchema.parse(query.status);
   const [countRows, rows] = await Promise.all([
-    db.select({ status: s.deliveries.status, n: sql<number>`count(*)::int` }).from(s.deliveries).groupBy(s.deliveries.status),
+    db
+      .select({ status: s.deliveries.status, n: sql<number>`count(*)::int` })
+      .from(s.deliveries)
+      .groupBy(s.deliveries.status),
     db
       .select({
         id: s.deliveries.id,
@@ -87,11 +90,31 @@ export async function retryDelivery(actor: Actor, input: unknown): Promise<{ mes
   if (!parsed.success) throw invalidInput(parsed.error, 'That delivery could not be read.');
   const { deliveryId } = parsed.data;
   return db.transaction(async (tx) => {
-    const row = (await tx.select({ status: s.deliveries.status, eventId: s.deliveries.eventId }).from(s.deliveries).where(eq(s.deliveries.id, deliveryId)).for('update'))[0];
+    const row = (
+      await tx
+        .select({ status: s.deliveries.status, eventId: s.deliveries.eventId })
+        .from(s.deliveries)
+        .where(eq(s.deliveries.id, deliveryId))
+        .for('update')
+    )[0];
     if (!row) throw new AppError('not_found', 'That delivery was not found.');
-    if (row.status !== 'dead') throw new AppError('conflict', row.status === 'delivered' ? 'That delivery has already gone out.' : 'That delivery is already waiting to be sent.');
+    if (row.status !== 'dead')
+      throw new AppError(
+        'conflict',
+        row.status === 'delivered'
+          ? 'That delivery has already gone out.'
+          : 'That delivery is already waiting to be sent.',
+      );
     await requeueDeliveries(tx, [deliveryId]);
-    await tx.insert(s.auditEvents).values({ actorUserId: actor.userId, actorRole: actor.role, action: 'retry_delivery', outcome: 'ok', detail: { deliveryId, eventId: row.eventId } });
+    await tx
+      .insert(s.auditEvents)
+      .values({
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        action: 'retry_delivery',
+        outcome: 'ok',
+        detail: { deliveryId, eventId: row.eventId },
+      });
     return { message: `Delivery ${deliveryId} is queued again and will be sent shortly.` };
   });
 }
@@ -112,9 +135,15 @@ export async function listMailFolder(actor: Actor): Promise<MailFolderView> {
 // ---------------------------------------------------------------- the subscriber's consent
 
 export async function getOfferEmailConsent(actor: Actor): Promise<boolean> {
-  if (actor.role !== 'subscriber' || actor.subscriberId === null) throw new AppError('forbidden', 'Only a subscriber has offer-email preferences.');
+  if (actor.role !== 'subscriber' || actor.subscriberId === null)
+    throw new AppError('forbidden', 'Only a subscriber has offer-email preferences.');
   const db = await getDb();
-  const row = (await db.select({ v: s.notificationPreferences.offerEmails }).from(s.notificationPreferences).where(eq(s.notificationPreferences.subscriberId, actor.subscriberId)))[0];
+  const row = (
+    await db
+      .select({ v: s.notificationPreferences.offerEmails })
+      .from(s.notificationPreferences)
+      .where(eq(s.notificationPreferences.subscriberId, actor.subscriberId))
+  )[0];
   return row?.v ?? false;
 }
 
@@ -128,9 +157,24 @@ export async function setOfferEmailConsent(actor: Actor, offerEmails: boolean): 
     await tx
       .insert(s.notificationPreferences)
       .values({ subscriberId, offerEmails })
-      .onConflictDoUpdate({ target: s.notificationPreferences.subscriberId, set: { offerEmails, updatedAt: sql`now()` } });
-    await tx.insert(s.auditEvents).values({ actorUserId: actor.userId, actorRole: actor.role, subscriberId, action: 'set_offer_email_consent', outcome: 'ok', after: { offerEmails } });
+      .onConflictDoUpdate({
+        target: s.notificationPreferences.subscriberId,
+        set: { offerEmails, updatedAt: sql`now()` },
+      });
+    await tx
+      .insert(s.auditEvents)
+      .values({
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        subscriberId,
+        action: 'set_offer_email_consent',
+        outcome: 'ok',
+        after: { offerEmails },
+      });
   });
-  return { message: offerEmails ? 'Done: we may send you offer emails. You can turn them off here at any time.' : 'Done: no offer emails. Messages about your account and bills still come.' };
+  return {
+    message: offerEmails
+      ? 'Done: we may send you offer emails. You can turn them off here at any time.'
+      : 'Done: no offer emails. Messages about your account and bills still come.',
+  };
 }
-

@@ -4,7 +4,13 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db, Queryable } from '@/db/client';
 import type { ChangePlan } from '@/lib/domain/changes';
-import { emailFailure, isServiceMessage, webhookFailure, type EventType, type FailureOutcome } from '@/lib/domain/notifications';
+import {
+  emailFailure,
+  isServiceMessage,
+  webhookFailure,
+  type EventType,
+  type FailureOutcome,
+} from '@/lib/domain/notifications';
 import { findAddOn, findPlan } from '@/lib/domain/catalog';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import { jobsConfig } from '@/lib/config';
@@ -38,7 +44,11 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
       ? undefined
       : (
           await tx
-            .select({ name: s.subscribers.name, email: s.subscribers.email, offerEmails: s.notificationPreferences.offerEmails })
+            .select({
+              name: s.subscribers.name,
+              email: s.subscribers.email,
+              offerEmails: s.notificationPreferences.offerEmails,
+            })
             .from(s.subscribers)
             .leftJoin(s.notificationPreferences, eq(s.notificationPreferences.subscriberId, s.subscribers.id))
             .where(eq(s.subscribers.id, event.subscriberId))
@@ -56,10 +66,19 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
   if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
     rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
   }
-  const listeners = await tx.select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes }).from(s.webhookListeners).where(eq(s.webhookListeners.enabled, true));
+  const listeners = await tx
+    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
+    .from(s.webhookListeners)
+    .where(eq(s.webhookListeners.enabled, true));
   for (const l of listeners) {
     if (l.types && !l.types.includes(event.type)) continue;
-    rows.push({ eventId, channel: 'webhook', stream: `webhook:${l.id}:${event.subscriberId ?? 'all'}`, recipient: l.url, listenerId: l.id });
+    rows.push({
+      eventId,
+      channel: 'webhook',
+      stream: `webhook:${l.id}:${event.subscriberId ?? 'all'}`,
+      recipient: l.url,
+      listenerId: l.id,
+    });
   }
   if (rows.length > 0) await tx.insert(s.deliveries).values(rows);
   return eventId;
@@ -92,25 +111,44 @@ export function changeEvent(subscriberId: number, orderId: number, plan: ChangeP
 }
 
 /** The event of a cancelled scheduled change. */
-export function cancelledEvent(subscriberId: number, row: { id: number; orderId: number | null; effectiveDate: string; targetConfig: Configuration }): NewEvent {
+export function cancelledEvent(
+  subscriberId: number,
+  row: { id: number; orderId: number | null; effectiveDate: string; targetConfig: Configuration },
+): NewEvent {
   return {
     type: 'scheduled_change_cancelled',
     subscriberId,
-    payload: { scheduledChangeId: row.id, orderId: row.orderId, effectiveDate: row.effectiveDate, target: row.targetConfig },
+    payload: {
+      scheduledChangeId: row.id,
+      orderId: row.orderId,
+      effectiveDate: row.effectiveDate,
+      target: row.targetConfig,
+    },
   };
 }
 
 /** The event of a bill the rollover issued (null when the bill already existed: nothing to tell). */
 export function billIssuedEvent(
   subscriberId: number,
-  issued: { id: number; number: number; bill: { billDate: string; dueDate: string; totalCents: number; creditForwardCents: number } } | null,
+  issued: {
+    id: number;
+    number: number;
+    bill: { billDate: string; dueDate: string; totalCents: number; creditForwardCents: number };
+  } | null,
 ): NewEvent | null {
   if (!issued) return null;
   return {
     type: 'bill_issued',
     subscriberId,
     eventKey: `bill_issued:${issued.id}`,
-    payload: { billId: issued.id, billNumber: issued.number, billDate: issued.bill.billDate, dueDate: issued.bill.dueDate, totalCents: issued.bill.totalCents, creditForwardCents: issued.bill.creditForwardCents },
+    payload: {
+      billId: issued.id,
+      billNumber: issued.number,
+      billDate: issued.bill.billDate,
+      dueDate: issued.bill.dueDate,
+      totalCents: issued.bill.totalCents,
+      creditForwardCents: issued.bill.creditForwardCents,
+    },
   };
 }
 
@@ -122,11 +160,21 @@ export function describeConfig(catalog: Catalog, config: Configuration): string 
 }
 
 /** The event of a scheduled change the rollover applied at its period boundary. */
-export function appliedEvent(catalog: Catalog, subscriberId: number, row: { id: number; orderId: number | null; effectiveDate: string; targetConfig: Configuration }): NewEvent {
+export function appliedEvent(
+  catalog: Catalog,
+  subscriberId: number,
+  row: { id: number; orderId: number | null; effectiveDate: string; targetConfig: Configuration },
+): NewEvent {
   return {
     type: 'scheduled_change_applied',
     subscriberId,
-    payload: { scheduledChangeId: row.id, orderId: row.orderId, effectiveDate: row.effectiveDate, target: row.targetConfig, targetDescription: describeConfig(catalog, row.targetConfig) },
+    payload: {
+      scheduledChangeId: row.id,
+      orderId: row.orderId,
+      effectiveDate: row.effectiveDate,
+      target: row.targetConfig,
+      targetDescription: describeConfig(catalog, row.targetConfig),
+    },
   };
 }
 
@@ -139,7 +187,14 @@ export interface OutgoingDelivery {
   channel: 'email' | 'webhook';
   recipient: string;
   listenerId: number | null;
-  event: { id: number; key: string; type: EventType; subscriberId: number | null; payload: Record<string, unknown>; createdAt: Date };
+  event: {
+    id: number;
+    key: string;
+    type: EventType;
+    subscriberId: number | null;
+    payload: Record<string, unknown>;
+    createdAt: Date;
+  };
 }
 
 /** Sends one delivery; throws to fail it (the message is kept as the delivery's last error). */
@@ -198,8 +253,15 @@ export async function deliverOutbox(db: Db, transports: Transports, opts: Delive
     const concurrency = opts.concurrency ?? 8;
     const batch = opts.batch ?? 100;
     const result: DeliverResult = { delivered: 0, failed: 0, dead: 0, nextDueAt: null, nextDueInMs: null };
-    const orphans = await db.update(s.deliveries).set({ status: 'pending', updatedAt: sql`now()` }).where(eq(s.deliveries.status, 'sending')).returning({ id: s.deliveries.id });
-    if (orphans.length > 0) log.warn(`[outbox] ${orphans.length} delivery(ies) were being sent when a previous run stopped; sending them again`);
+    const orphans = await db
+      .update(s.deliveries)
+      .set({ status: 'pending', updatedAt: sql`now()` })
+      .where(eq(s.deliveries.status, 'sending'))
+      .returning({ id: s.deliveries.id });
+    if (orphans.length > 0)
+      log.warn(
+        `[outbox] ${orphans.length} delivery(ies) were being sent when a previous run stopped; sending them again`,
+      );
     for (let round = 0; opts.maxRounds === undefined || round < opts.maxRounds; round++) {
       // The head of each stream (its oldest unfinished delivery), when it is due.
       const claimed = rowsOf<OpenRow>(
@@ -232,7 +294,9 @@ export async function deliverOutbox(db: Db, transports: Transports, opts: Delive
       await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
     }
     const due = rowsOf<{ at: string | Date | null; in_ms: number | string | null }>(
-      await db.execute(sql`select min(next_attempt_at) as at, extract(epoch from (min(next_attempt_at) - now())) * 1000 as in_ms from deliveries where status = 'pending'`),
+      await db.execute(
+        sql`select min(next_attempt_at) as at, extract(epoch from (min(next_attempt_at) - now())) * 1000 as in_ms from deliveries where status = 'pending'`,
+      ),
     )[0];
     result.nextDueAt = due?.at ? new Date(due.at) : null;
     result.nextDueInMs = due?.in_ms == null ? null : Number(due.in_ms);
@@ -240,18 +304,36 @@ export async function deliverOutbox(db: Db, transports: Transports, opts: Delive
   });
 }
 
-async function deliverOne(db: Db, transports: Transports, row: OpenRow, cfg: ReturnType<typeof jobsConfig>, result: DeliverResult): Promise<void> {
+async function deliverOne(
+  db: Db,
+  transports: Transports,
+  row: OpenRow,
+  cfg: ReturnType<typeof jobsConfig>,
+  result: DeliverResult,
+): Promise<void> {
   const d: OutgoingDelivery = {
     deliveryId: Number(row.id),
     attempt: row.attempts,
     channel: row.channel,
     recipient: row.recipient,
     listenerId: row.listener_id,
-    event: { id: Number(row.event_id), key: row.event_key, type: row.type, subscriberId: row.subscriber_id, payload: row.payload, createdAt: new Date(row.created_at) },
+    event: {
+      id: Number(row.event_id),
+      key: row.event_key,
+      type: row.type,
+      subscriberId: row.subscriber_id,
+      payload: row.payload,
+      createdAt: new Date(row.created_at),
+    },
   };
   let listener: { enabled: boolean; failingSince: Date | null } | undefined;
   if (d.channel === 'webhook' && d.listenerId !== null) {
-    listener = (await db.select({ enabled: s.webhookListeners.enabled, failingSince: s.webhookListeners.failingSince }).from(s.webhookListeners).where(eq(s.webhookListeners.id, d.listenerId)))[0];
+    listener = (
+      await db
+        .select({ enabled: s.webhookListeners.enabled, failingSince: s.webhookListeners.failingSince })
+        .from(s.webhookListeners)
+        .where(eq(s.webhookListeners.id, d.listenerId))
+    )[0];
     if (!listener?.enabled) {
       await markDead(db, d.deliveryId, 'the listener is disabled');
       result.dead++;
@@ -273,7 +355,13 @@ async function deliverOne(db: Db, transports: Transports, row: OpenRow, cfg: Ret
           returning failing_since as since, extract(epoch from (now() - failing_since)) * 1000 as failing_ms`),
       )[0];
       const since = marked ? new Date(marked.since) : new Date();
-      outcome = webhookFailure(marked ? Number(marked.failing_ms) : 0, d.attempt, cfg.webhookDisableAfterMs, cfg.backoffBaseMs, cfg.backoffMaxMs);
+      outcome = webhookFailure(
+        marked ? Number(marked.failing_ms) : 0,
+        d.attempt,
+        cfg.webhookDisableAfterMs,
+        cfg.backoffBaseMs,
+        cfg.backoffMaxMs,
+      );
       if (outcome.kind === 'dead') {
         await disableListener(db, d.listenerId, outcome.reason);
         result.dead++;
@@ -286,17 +374,29 @@ async function deliverOne(db: Db, transports: Transports, row: OpenRow, cfg: Ret
     if (outcome.kind === 'dead') {
       await markDead(db, d.deliveryId, `${message} (${outcome.reason})`);
       result.dead++;
-      log.error(`[outbox] ${d.channel} delivery ${d.deliveryId} of event ${d.event.key} (${d.event.type}) held as dead after ${d.attempt} attempts: ${message}`);
+      log.error(
+        `[outbox] ${d.channel} delivery ${d.deliveryId} of event ${d.event.key} (${d.event.type}) held as dead after ${d.attempt} attempts: ${message}`,
+      );
     } else {
       await db
         .update(s.deliveries)
-        .set({ status: 'pending', lastError: message, nextAttemptAt: sql`now() + make_interval(secs => ${outcome.delayMs / 1000})`, updatedAt: sql`now()` })
+        .set({
+          status: 'pending',
+          lastError: message,
+          nextAttemptAt: sql`now() + make_interval(secs => ${outcome.delayMs / 1000})`,
+          updatedAt: sql`now()`,
+        })
         .where(eq(s.deliveries.id, d.deliveryId));
-      log.warn(`[outbox] ${d.channel} delivery ${d.deliveryId} of event ${d.event.key} failed (attempt ${d.attempt}), retrying in ${Math.round(outcome.delayMs / 1000)} s: ${message}`);
+      log.warn(
+        `[outbox] ${d.channel} delivery ${d.deliveryId} of event ${d.event.key} failed (attempt ${d.attempt}), retrying in ${Math.round(outcome.delayMs / 1000)} s: ${message}`,
+      );
     }
     return;
   }
-  await db.update(s.deliveries).set({ status: 'delivered', deliveredAt: sql`now()`, lastError: null, updatedAt: sql`now()` }).where(eq(s.deliveries.id, d.deliveryId));
+  await db
+    .update(s.deliveries)
+    .set({ status: 'delivered', deliveredAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+    .where(eq(s.deliveries.id, d.deliveryId));
   if (d.channel === 'webhook' && d.listenerId !== null && listener?.failingSince) {
     await db.update(s.webhookListeners).set({ failingSince: null }).where(eq(s.webhookListeners.id, d.listenerId));
   }
@@ -304,13 +404,19 @@ async function deliverOne(db: Db, transports: Transports, row: OpenRow, cfg: Ret
 }
 
 async function markDead(db: Db, id: number, reason: string): Promise<void> {
-  await db.update(s.deliveries).set({ status: 'dead', lastError: reason.slice(0, 500), updatedAt: sql`now()` }).where(eq(s.deliveries.id, id));
+  await db
+    .update(s.deliveries)
+    .set({ status: 'dead', lastError: reason.slice(0, 500), updatedAt: sql`now()` })
+    .where(eq(s.deliveries.id, id));
 }
 
 /** Disables a listener and holds everything it had not received as dead. */
 async function disableListener(db: Db, listenerId: number, reason: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.update(s.webhookListeners).set({ enabled: false, disabledAt: sql`now()` }).where(eq(s.webhookListeners.id, listenerId));
+    await tx
+      .update(s.webhookListeners)
+      .set({ enabled: false, disabledAt: sql`now()` })
+      .where(eq(s.webhookListeners.id, listenerId));
     await tx
       .update(s.deliveries)
       .set({ status: 'dead', lastError: reason, updatedAt: sql`now()` })
@@ -329,7 +435,10 @@ export async function requeueDeliveries(tx: Queryable, ids: number[]): Promise<n
   const listenerIds = [...new Set(rows.map((r) => r.listenerId).filter((v): v is number => v !== null))];
   if (listenerIds.length > 0) {
     // Retrying a webhook gives its listener another day.
-    await tx.update(s.webhookListeners).set({ enabled: true, disabledAt: null, failingSince: null }).where(inArray(s.webhookListeners.id, listenerIds));
+    await tx
+      .update(s.webhookListeners)
+      .set({ enabled: true, disabledAt: null, failingSince: null })
+      .where(inArray(s.webhookListeners.id, listenerIds));
   }
   if (rows.length > 0) await tx.execute(sql`select pg_notify('switchboard_outbox', '')`);
   return rows.length;

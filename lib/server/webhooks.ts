@@ -51,7 +51,10 @@ export async function registerListener(db: Queryable, l: NewListener): Promise<n
   const url = new URL(l.callbackUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('A callback URL must be http or https.');
   if (l.secret.length < 16) throw new Error('A listener secret has at least 16 characters.');
-  const [row] = await db.insert(s.webhookListeners).values({ callbackUrl: url.toString(), secret: l.secret, eventTypes: l.eventTypes ?? null }).returning({ id: s.webhookListeners.id });
+  const [row] = await db
+    .insert(s.webhookListeners)
+    .values({ callbackUrl: url.toString(), secret: l.secret, eventTypes: l.eventTypes ?? null })
+    .returning({ id: s.webhookListeners.id });
   return row!.id;
 }
 
@@ -59,7 +62,12 @@ export async function registerListener(db: Queryable, l: NewListener): Promise<n
 export function webhookTransport(db: Queryable): (d: OutgoingDelivery) => Promise<void> {
   return async (d) => {
     if (d.listenerId === null) throw new Error('no listener');
-    const listener = (await db.select({ secret: s.webhookListeners.secret, url: s.webhookListeners.callbackUrl }).from(s.webhookListeners).where(eq(s.webhookListeners.id, d.listenerId)))[0];
+    const listener = (
+      await db
+        .select({ secret: s.webhookListeners.secret, url: s.webhookListeners.callbackUrl })
+        .from(s.webhookListeners)
+        .where(eq(s.webhookListeners.id, d.listenerId))
+    )[0];
     if (!listener) throw new Error('the listener is gone');
     const body = webhookBody(d);
     let res: Response;
@@ -78,7 +86,11 @@ export function webhookTransport(db: Queryable): (d: OutgoingDelivery) => Promis
       });
     } catch (e) {
       const name = e instanceof Error ? e.name : '';
-      throw new Error(name === 'TimeoutError' ? `no answer within ${jobsConfig().webhookTimeoutMs} ms` : `could not reach the listener: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+      throw new Error(
+        name === 'TimeoutError'
+          ? `no answer within ${jobsConfig().webhookTimeoutMs} ms`
+          : `could not reach the listener: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+      );
     }
     await res.arrayBuffer().catch(() => undefined);
     if (res.status < 200 || res.status > 299) throw new Error(`the listener answered ${res.status}`);

@@ -25,7 +25,16 @@ import { createTestDb, drivers, type TestDb } from './support/db';
 import { actorFor, createSubscriber, useTestDb } from './support/actors';
 
 const TODAY = '2026-11-16';
-const ENV_KEYS = ['SMTP_URL', 'OUTBOX_BACKOFF_BASE_MS', 'OUTBOX_BACKOFF_MAX_MS', 'OUTBOX_MAX_ATTEMPTS', 'WEBHOOK_TIMEOUT_MS', 'WEBHOOK_DISABLE_AFTER_MS', 'NEXTAUTH_URL', 'OPERATOR_NAME'];
+const ENV_KEYS = [
+  'SMTP_URL',
+  'OUTBOX_BACKOFF_BASE_MS',
+  'OUTBOX_BACKOFF_MAX_MS',
+  'OUTBOX_MAX_ATTEMPTS',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_DISABLE_AFTER_MS',
+  'NEXTAUTH_URL',
+  'OPERATOR_NAME',
+];
 
 function setEnv(values: Record<string, string>): void {
   for (const k of ENV_KEYS) delete process.env[k];
@@ -35,7 +44,7 @@ function setEnv(values: Record<string, string>): void {
 }
 
 /** One caller: no other pass can run at the same time. */
-const alone = <T,>(fn: () => Promise<T>) => fn();
+const alone = <T>(fn: () => Promise<T>) => fn();
 
 /** Runs delivery passes (waiting for each retry to come due) until nothing is pending, or `passes` runs out. */
 async function drain(db: Db, transports: Transports, passes = 40): Promise<number> {
@@ -74,7 +83,13 @@ describe.each(drivers)('outbox on %s', (driver) => {
     refusing = false;
     smtp.messages.length = 0;
     smtp.refusals = 0;
-    setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '20', OUTBOX_BACKOFF_MAX_MS: '200', NEXTAUTH_URL: 'http://portal.test', OPERATOR_NAME: 'Northwind Telephone' });
+    setEnv({
+      SMTP_URL: smtp.url,
+      OUTBOX_BACKOFF_BASE_MS: '20',
+      OUTBOX_BACKOFF_MAX_MS: '200',
+      NEXTAUTH_URL: 'http://portal.test',
+      OPERATOR_NAME: 'Northwind Telephone',
+    });
     // Every test starts with nothing left to deliver from the one before.
     await t.db.update(s.deliveries).set({ status: 'delivered' }).where(eq(s.deliveries.status, 'pending'));
   });
@@ -86,9 +101,17 @@ describe.each(drivers)('outbox on %s', (driver) => {
 
   it('Ada adds Voicemail: the change and its event commit together, and one email with "+5.00" and the event id reaches ada@example.com', async () => {
     const ada = await actorFor(t.db, 'ada@example.com', TODAY);
-    const p = await previewChange(ada, { subscriberId: ada.subscriberId!, target: { planCode: 'BASIC', addOns: ['voicemail'] } });
+    const p = await previewChange(ada, {
+      subscriberId: ada.subscriberId!,
+      target: { planCode: 'BASIC', addOns: ['voicemail'] },
+    });
     expect(p.plan.monthlyChangeCents).toBe(500);
-    await confirmChange(ada, { subscriberId: p.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    await confirmChange(ada, {
+      subscriberId: p.subscriberId,
+      target: p.plan.target,
+      version: p.version,
+      idempotencyKey: p.idempotencyKey,
+    });
     const events = await t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.subscriberId, ada.subscriberId!));
     expect(events.map((e) => e.type)).toEqual(['change_applied']);
     const [d] = await deliveriesOf(t.db, events[0]!.id);
@@ -109,13 +132,30 @@ describe.each(drivers)('outbox on %s', (driver) => {
 
     // A confirm that fails writes no event: the outbox is in the change's transaction.
     const before = (await t.db.select().from(s.outboxEvents)).length;
-    await expect(confirmChange(ada, { subscriberId: p.subscriberId, target: { planCode: 'PLUS', addOns: [] }, version: p.version, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'stale' });
+    await expect(
+      confirmChange(ada, {
+        subscriberId: p.subscriberId,
+        target: { planCode: 'PLUS', addOns: [] },
+        version: p.version,
+        idempotencyKey: crypto.randomUUID(),
+      }),
+    ).rejects.toMatchObject({ code: 'stale' });
     expect((await t.db.select().from(s.outboxEvents)).length).toBe(before);
   });
 
   it('a relay that refuses is retried with backoff, then the message is delivered once', async () => {
-    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
-    const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: { effectiveDate: '2026-12-01' } })))!;
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'BASIC', addOns: [] },
+      today: TODAY,
+    });
+    const id = (await t.db.transaction((tx) =>
+      recordEvent(tx, {
+        type: 'scheduled_change_cancelled',
+        subscriberId: sub.subscriberId,
+        payload: { effectiveDate: '2026-12-01' },
+      }),
+    ))!;
     refusing = true;
     const transports = outboxTransports(t.db);
     // Passes against a refusing relay: each one fails and schedules the next attempt later.
@@ -137,8 +177,18 @@ describe.each(drivers)('outbox on %s', (driver) => {
 
   it('an email that keeps failing is held as dead; an admin retry sends it', async () => {
     setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '1', OUTBOX_BACKOFF_MAX_MS: '5', OUTBOX_MAX_ATTEMPTS: '3' });
-    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
-    const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: { effectiveDate: '2026-12-01' } })))!;
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'BASIC', addOns: [] },
+      today: TODAY,
+    });
+    const id = (await t.db.transaction((tx) =>
+      recordEvent(tx, {
+        type: 'scheduled_change_cancelled',
+        subscriberId: sub.subscriberId,
+        payload: { effectiveDate: '2026-12-01' },
+      }),
+    ))!;
     refusing = true;
     await drain(t.db, outboxTransports(t.db), 10);
     const [d] = await deliveriesOf(t.db, id);
@@ -153,12 +203,23 @@ describe.each(drivers)('outbox on %s', (driver) => {
   });
 
   it("one subscriber's messages arrive in the order they were written, even when the first is retried", async () => {
-    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'BASIC', addOns: [] },
+      today: TODAY,
+    });
     const keys: string[] = [];
     for (let i = 0; i < 4; i++) {
       const key = `order-test-${sub.subscriberId}-${i}`;
       keys.push(key);
-      await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, eventKey: key, payload: { effectiveDate: `2026-12-0${i + 1}` } }));
+      await t.db.transaction((tx) =>
+        recordEvent(tx, {
+          type: 'scheduled_change_cancelled',
+          subscriberId: sub.subscriberId,
+          eventKey: key,
+          payload: { effectiveDate: `2026-12-0${i + 1}` },
+        }),
+      );
     }
     let first = true;
     const email = outboxTransports(t.db).email;
@@ -179,62 +240,118 @@ describe.each(drivers)('outbox on %s', (driver) => {
   it('a rollover issues the bill and its email goes out once, with the bill PDF attached', async () => {
     const catalog = await getCatalog(t.db);
     const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'PLUS', addOns: [] }, today: TODAY });
-    const periodEnd = (await t.db.select({ end: s.subscriptions.periodEnd }).from(s.subscriptions).where(eq(s.subscriptions.id, sub.subscriptionId)))[0]!.end;
+    const periodEnd = (
+      await t.db
+        .select({ end: s.subscriptions.periodEnd })
+        .from(s.subscriptions)
+        .where(eq(s.subscriptions.id, sub.subscriptionId))
+    )[0]!.end;
     expect(await rolloverSubscription(t.db, catalog, sub.subscriptionId, periodEnd)).toBe(1);
     // Again on the same day: nothing more to close, no second event.
     expect(await rolloverSubscription(t.db, catalog, sub.subscriptionId, periodEnd)).toBe(0);
-    const events = await t.db.select().from(s.outboxEvents).where(and(eq(s.outboxEvents.subscriberId, sub.subscriberId), eq(s.outboxEvents.type, 'bill_issued')));
+    const events = await t.db
+      .select()
+      .from(s.outboxEvents)
+      .where(and(eq(s.outboxEvents.subscriberId, sub.subscriberId), eq(s.outboxEvents.type, 'bill_issued')));
     expect(events).toHaveLength(1);
-    const bill = (await t.db.select().from(s.bills).where(eq(s.bills.id, Number(events[0]!.payload.billId))))[0]!;
+    const bill = (
+      await t.db
+        .select()
+        .from(s.bills)
+        .where(eq(s.bills.id, Number(events[0]!.payload.billId)))
+    )[0]!;
     expect(events[0]!.payload).toMatchObject({ billNumber: Number(bill.number), billDate: periodEnd });
     await drain(t.db, outboxTransports(t.db));
     const mail = smtp.messages.filter((m) => m.to.includes(sub.email));
     expect(mail).toHaveLength(1);
     expect(mail[0]!.subject).toContain(`Your bill ${bill.number}`);
     expect(mail[0]!.attachments).toHaveLength(1);
-    expect(mail[0]!.attachments[0]).toMatchObject({ filename: `bill-${bill.number}.pdf`, contentType: 'application/pdf' });
+    expect(mail[0]!.attachments[0]).toMatchObject({
+      filename: `bill-${bill.number}.pdf`,
+      contentType: 'application/pdf',
+    });
     expect(mail[0]!.attachments[0]!.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('an event key is written once (a repeat of the same event writes nothing)', async () => {
-    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
-    const ev = { type: 'scheduled_change_cancelled' as const, subscriberId: sub.subscriberId, eventKey: `once-${sub.subscriberId}`, payload: {} };
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'BASIC', addOns: [] },
+      today: TODAY,
+    });
+    const ev = {
+      type: 'scheduled_change_cancelled' as const,
+      subscriberId: sub.subscriberId,
+      eventKey: `once-${sub.subscriberId}`,
+      payload: {},
+    };
     expect(await t.db.transaction((tx) => recordEvent(tx, ev))).not.toBeNull();
     expect(await t.db.transaction((tx) => recordEvent(tx, ev))).toBeNull();
     expect(await t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.eventKey, ev.eventKey))).toHaveLength(1);
   });
 
   it('offer emails go only with consent; service messages always', async () => {
-    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
-    const offer = await t.db.transaction((tx) => recordEvent(tx, { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } }));
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'BASIC', addOns: [] },
+      today: TODAY,
+    });
+    const offer = await t.db.transaction((tx) =>
+      recordEvent(tx, { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } }),
+    );
     expect((await deliveriesOf(t.db, offer!)).filter((d) => d.channel === 'email')).toHaveLength(0);
     await t.db.insert(s.notificationPreferences).values({ subscriberId: sub.subscriberId, offerEmails: true });
-    const offer2 = await t.db.transaction((tx) => recordEvent(tx, { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } }));
+    const offer2 = await t.db.transaction((tx) =>
+      recordEvent(tx, { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } }),
+    );
     expect((await deliveriesOf(t.db, offer2!)).filter((d) => d.channel === 'email')).toHaveLength(1);
-    await t.db.update(s.notificationPreferences).set({ offerEmails: false }).where(eq(s.notificationPreferences.subscriberId, sub.subscriberId));
-    const service = await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: {} }));
+    await t.db
+      .update(s.notificationPreferences)
+      .set({ offerEmails: false })
+      .where(eq(s.notificationPreferences.subscriberId, sub.subscriberId));
+    const service = await t.db.transaction((tx) =>
+      recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: {} }),
+    );
     expect((await deliveriesOf(t.db, service!)).filter((d) => d.channel === 'email')).toHaveLength(1);
   });
 
   it('the 3-day reminder of a scheduled change is written once, from 3 days before it takes effect', async () => {
     const catalog = await getCatalog(t.db);
-    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'PREMIUM', addOns: [] }, today: TODAY });
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'PREMIUM', addOns: [] },
+      today: TODAY,
+    });
     const actor = await actorFor(t.db, sub.email, TODAY);
     const p = await previewChange(actor, { subscriberId: sub.subscriberId, target: { planCode: 'BASIC', addOns: [] } });
     expect(p.plan.timing).toBe('end_of_period');
-    await confirmChange(actor, { subscriberId: sub.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    await confirmChange(actor, {
+      subscriberId: sub.subscriberId,
+      target: p.plan.target,
+      version: p.version,
+      idempotencyKey: p.idempotencyKey,
+    });
     const effective = p.plan.effectiveDate;
-    const reminders = () => t.db.select().from(s.outboxEvents).where(and(eq(s.outboxEvents.subscriberId, sub.subscriberId), eq(s.outboxEvents.type, 'scheduled_change_reminder')));
+    const reminders = () =>
+      t.db
+        .select()
+        .from(s.outboxEvents)
+        .where(
+          and(eq(s.outboxEvents.subscriberId, sub.subscriberId), eq(s.outboxEvents.type, 'scheduled_change_reminder')),
+        );
     await queueReminders(t.db, catalog, addDays(effective, -4));
     expect(await reminders()).toHaveLength(0);
     await queueReminders(t.db, catalog, addDays(effective, -3));
     await queueReminders(t.db, catalog, addDays(effective, -2));
     const r = await reminders();
     expect(r).toHaveLength(1);
-    expect(r[0]!.payload).toMatchObject({ effectiveDate: effective, targetDescription: "Basic Line" });
+    expect(r[0]!.payload).toMatchObject({ effectiveDate: effective, targetDescription: 'Basic Line' });
     await drain(t.db, outboxTransports(t.db));
     const mail = smtp.messages.filter((m) => m.to.includes(sub.email));
-    expect(mail.map((m) => m.subject)).toEqual([expect.stringContaining('scheduled'), expect.stringContaining('In 3 days')]);
+    expect(mail.map((m) => m.subject)).toEqual([
+      expect.stringContaining('scheduled'),
+      expect.stringContaining('In 3 days'),
+    ]);
   });
 
   describe('webhooks', () => {
@@ -248,7 +365,11 @@ describe.each(drivers)('outbox on %s', (driver) => {
         req.on('data', (c: Buffer) => (body += c.toString('utf8')));
         req.on('end', () => {
           if (mode === 'hang') return; // never answers
-          received.push({ body, signature: req.headers['x-switchboard-signature'] as string | undefined, eventId: req.headers['x-switchboard-event-id'] as string | undefined });
+          received.push({
+            body,
+            signature: req.headers['x-switchboard-signature'] as string | undefined,
+            eventId: req.headers['x-switchboard-event-id'] as string | undefined,
+          });
           res.statusCode = mode === 'ok' ? 204 : 503;
           res.end();
         });
@@ -270,10 +391,26 @@ describe.each(drivers)('outbox on %s', (driver) => {
     it('POSTs JSON signed with HMAC-SHA256 of the body under the listener secret, with the event id', async () => {
       const secret = 'listener-secret-0123456789';
       await registerListener(t.db, { callbackUrl: url, secret, eventTypes: ['scheduled_change_cancelled'] });
-      const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, today: TODAY });
-      const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, eventKey: `wh-${sub.subscriberId}`, payload: { effectiveDate: '2026-12-01' } })))!;
-      const other = (await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: sub.subscriberId, payload: {} })))!;
-      expect((await deliveriesOf(t.db, other)).filter((d) => d.channel === 'webhook'), 'a type the listener did not ask for').toHaveLength(0);
+      const sub = await createSubscriber(t.db, {
+        billingDay: 1,
+        config: { planCode: 'BASIC', addOns: [] },
+        today: TODAY,
+      });
+      const id = (await t.db.transaction((tx) =>
+        recordEvent(tx, {
+          type: 'scheduled_change_cancelled',
+          subscriberId: sub.subscriberId,
+          eventKey: `wh-${sub.subscriberId}`,
+          payload: { effectiveDate: '2026-12-01' },
+        }),
+      ))!;
+      const other = (await t.db.transaction((tx) =>
+        recordEvent(tx, { type: 'change_applied', subscriberId: sub.subscriberId, payload: {} }),
+      ))!;
+      expect(
+        (await deliveriesOf(t.db, other)).filter((d) => d.channel === 'webhook'),
+        'a type the listener did not ask for',
+      ).toHaveLength(0);
       await drain(t.db, outboxTransports(t.db));
       expect(received).toHaveLength(1);
       const got = received[0]!;
@@ -281,14 +418,28 @@ describe.each(drivers)('outbox on %s', (driver) => {
       expect(verifySignature('another-secret-0123456789', got.body, got.signature)).toBe(false);
       expect(verifySignature(secret, got.body.replace('2026-12-01', '2026-12-02'), got.signature)).toBe(false);
       expect(got.eventId).toBe(`wh-${sub.subscriberId}`);
-      expect(JSON.parse(got.body)).toMatchObject({ eventId: `wh-${sub.subscriberId}`, eventType: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, event: { effectiveDate: '2026-12-01' } });
-      expect((await deliveriesOf(t.db, id)).find((d) => d.channel === 'webhook')).toMatchObject({ status: 'delivered' });
+      expect(JSON.parse(got.body)).toMatchObject({
+        eventId: `wh-${sub.subscriberId}`,
+        eventType: 'scheduled_change_cancelled',
+        subscriberId: sub.subscriberId,
+        event: { effectiveDate: '2026-12-01' },
+      });
+      expect((await deliveriesOf(t.db, id)).find((d) => d.channel === 'webhook')).toMatchObject({
+        status: 'delivered',
+      });
     });
 
     it('a listener that does not answer in time fails the attempt and is retried', async () => {
-      setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '20', OUTBOX_BACKOFF_MAX_MS: '50', WEBHOOK_TIMEOUT_MS: '300' });
+      setEnv({
+        SMTP_URL: smtp.url,
+        OUTBOX_BACKOFF_BASE_MS: '20',
+        OUTBOX_BACKOFF_MAX_MS: '50',
+        WEBHOOK_TIMEOUT_MS: '300',
+      });
       const listener = await registerListener(t.db, { callbackUrl: url, secret: 'listener-secret-0123456789' });
-      const id = (await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: {} })))!;
+      const id = (await t.db.transaction((tx) =>
+        recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: {} }),
+      ))!;
       mode = 'hang';
       await attempted(t.db, id);
       let [d] = (await deliveriesOf(t.db, id)).filter((x) => x.listenerId === listener);
@@ -303,10 +454,20 @@ describe.each(drivers)('outbox on %s', (driver) => {
     });
 
     it('a listener failing for longer than the limit is disabled and its undelivered events are held as dead', async () => {
-      setEnv({ SMTP_URL: smtp.url, OUTBOX_BACKOFF_BASE_MS: '10', OUTBOX_BACKOFF_MAX_MS: '20', WEBHOOK_DISABLE_AFTER_MS: '150' });
+      setEnv({
+        SMTP_URL: smtp.url,
+        OUTBOX_BACKOFF_BASE_MS: '10',
+        OUTBOX_BACKOFF_MAX_MS: '20',
+        WEBHOOK_DISABLE_AFTER_MS: '150',
+      });
       const listener = await registerListener(t.db, { callbackUrl: url, secret: 'listener-secret-0123456789' });
       const ids = [];
-      for (let i = 0; i < 2; i++) ids.push((await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: { i } })))!);
+      for (let i = 0; i < 2; i++)
+        ids.push(
+          (await t.db.transaction((tx) =>
+            recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: { i } }),
+          ))!,
+        );
       mode = 'fail';
       await drain(t.db, outboxTransports(t.db), 1);
       const l1 = (await t.db.select().from(s.webhookListeners).where(eq(s.webhookListeners.id, listener)))[0]!;
@@ -317,10 +478,14 @@ describe.each(drivers)('outbox on %s', (driver) => {
       await drain(t.db, outboxTransports(t.db), 5);
       const l2 = (await t.db.select().from(s.webhookListeners).where(eq(s.webhookListeners.id, listener)))[0]!;
       expect(l2.enabled).toBe(false);
-      const ds = (await t.db.select().from(s.deliveries).where(eq(s.deliveries.listenerId, listener))).map((d) => d.status);
+      const ds = (await t.db.select().from(s.deliveries).where(eq(s.deliveries.listenerId, listener))).map(
+        (d) => d.status,
+      );
       expect(ds).toEqual(['dead', 'dead']);
       // No new deliveries for a disabled listener.
-      const later = (await t.db.transaction((tx) => recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: {} })))!;
+      const later = (await t.db.transaction((tx) =>
+        recordEvent(tx, { type: 'change_applied', subscriberId: null, payload: {} }),
+      ))!;
       expect((await deliveriesOf(t.db, later)).filter((d) => d.listenerId === listener)).toHaveLength(0);
     });
   });

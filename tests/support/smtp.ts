@@ -35,11 +35,23 @@ function toCaught(m: ParsedMail): CaughtMail {
     html: typeof m.html === 'string' ? m.html : '',
     eventId: typeof eventId === 'string' ? eventId : undefined,
     messageId: m.messageId,
-    attachments: m.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, size: a.size, content: a.content })),
+    attachments: m.attachments.map((a) => ({
+      filename: a.filename ?? '',
+      contentType: a.contentType,
+      size: a.size,
+      content: a.content,
+    })),
   };
 }
 
-export async function startSmtpCatcher(opts: { port?: number; refuse?: () => boolean; onMessage?: (m: CaughtMail) => void; /** Holds each message this long before accepting it (a slow relay). */ delayMs?: number } = {}): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(
+  opts: {
+    port?: number;
+    refuse?: () => boolean;
+    onMessage?: (m: CaughtMail) => void /** Holds each message this long before accepting it (a slow relay). */;
+    delayMs?: number;
+  } = {},
+): Promise<SmtpCatcher> {
   const catcher: SmtpCatcher = { port: 0, url: '', messages: [], refusals: 0, close: async () => {} };
   const server = new SMTPServer({
     authOptional: true,

@@ -4,7 +4,9 @@ import { backoffMs, emailFailure, isServiceMessage, reminderDue, webhookFailure 
 
 describe('backoff', () => {
   it('doubles from the base after each failed attempt, up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffMs(n, 30_000, 3_600_000))).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffMs(n, 30_000, 3_600_000))).toEqual([
+      30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000,
+    ]);
     expect(backoffMs(500, 30_000, 3_600_000)).toBe(3_600_000);
     expect(backoffMs(0, 100, 1_000)).toBe(100);
   });
@@ -23,7 +25,15 @@ describe('backoff', () => {
 describe('messages', () => {
   it('offer emails are the only ones that need consent', () => {
     expect(isServiceMessage('offer_suggested')).toBe(false);
-    for (const t of ['change_applied', 'change_scheduled', 'scheduled_change_cancelled', 'scheduled_change_applied', 'scheduled_change_reminder', 'bill_issued'] as const) expect(isServiceMessage(t)).toBe(true);
+    for (const t of [
+      'change_applied',
+      'change_scheduled',
+      'scheduled_change_cancelled',
+      'scheduled_change_applied',
+      'scheduled_change_reminder',
+      'bill_issued',
+    ] as const)
+      expect(isServiceMessage(t)).toBe(true);
   });
   it('the reminder is due from 3 days before the effective date, for a change scheduled before that', () => {
     expect(reminderDue('2026-12-01', '2026-11-10', '2026-11-27')).toBe(false);

@@ -43,7 +43,13 @@ export function emailFailure(attempts: number, maxAttempts: number, baseMs: numb
  * `disableAfterMs` (a day by default): then the listener is disabled and what it had not
  * received is held as dead.
  */
-export function webhookFailure(failingForMs: number, attempts: number, disableAfterMs: number, baseMs: number, maxMs: number): FailureOutcome {
+export function webhookFailure(
+  failingForMs: number,
+  attempts: number,
+  disableAfterMs: number,
+  baseMs: number,
+  maxMs: number,
+): FailureOutcome {
   if (failingForMs >= disableAfterMs) return { kind: 'dead', reason: 'listener disabled after failing for a day' };
   return { kind: 'retry', delayMs: backoffMs(attempts, baseMs, maxMs) };
 }

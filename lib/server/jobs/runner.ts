@@ -39,11 +39,13 @@ export function startJobs(): Promise<JobsState | null> {
     log.info('[jobs] background jobs are off on this instance (JOBS=off)');
     return Promise.resolve(null);
   }
-  g.__switchboardJobs ??= (config().databaseUrl ? startQueue(config().databaseUrl!) : startTimer()).catch((e: unknown) => {
-    g.__switchboardJobs = undefined;
-    log.error('[jobs] could not start the background jobs', e);
-    throw e;
-  });
+  g.__switchboardJobs ??= (config().databaseUrl ? startQueue(config().databaseUrl!) : startTimer()).catch(
+    (e: unknown) => {
+      g.__switchboardJobs = undefined;
+      log.error('[jobs] could not start the background jobs', e);
+      throw e;
+    },
+  );
   return g.__switchboardJobs;
 }
 
@@ -57,7 +59,9 @@ export async function stopJobs(): Promise<void> {
 export async function queueDailyRun(db: Queryable): Promise<void> {
   if (!config().databaseUrl) return;
   // The queue's schema exists once an instance has run the jobs (JOBS=off everywhere: nothing to queue).
-  const found = (await db.execute(sql`select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'graphile_worker' and p.proname = 'add_job') as ok`)) as unknown as { rows: { ok: boolean }[] };
+  const found = (await db.execute(
+    sql`select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'graphile_worker' and p.proname = 'add_job') as ok`,
+  )) as unknown as { rows: { ok: boolean }[] };
   if (!found.rows[0]?.ok) return;
   await db.execute(sql`select graphile_worker.add_job(${DAILY_TASK}, '{}'::json, job_key := ${`${DAILY_TASK}_now`})`);
 }
@@ -119,7 +123,7 @@ async function startQueue(connectionString: string): Promise<JobsState> {
   const db = await getDb();
 
   /** One delivery pass at a time across instances: a session advisory lock on its own connection. */
-  const exclusive = async <T,>(fn: () => Promise<T>): Promise<T> => {
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
       await client.query(`set lock_timeout = '120s'`);
@@ -157,7 +161,10 @@ async function startQueue(connectionString: string): Promise<JobsState> {
     },
     // Cron ticks are queued once across instances (graphile-worker's known_crontabs); fill
     // queues a tick missed while every instance was down.
-    crontab: [`0 * * * * ${DAILY_TASK} ?id=daily_hourly&fill=1h&max=3`, `* * * * * ${OUTBOX_TASK} ?id=outbox_minutely&max=1`].join('\n'),
+    crontab: [
+      `0 * * * * ${DAILY_TASK} ?id=daily_hourly&fill=1h&max=3`,
+      `* * * * * ${OUTBOX_TASK} ?id=outbox_minutely&max=1`,
+    ].join('\n'),
   });
 
   // Catch-up at start-up, then the delivery job whenever a delivery is written.
@@ -171,7 +178,11 @@ async function startQueue(connectionString: string): Promise<JobsState> {
     // Many deliveries written together (a rollover batch) make one job.
     pendingNudge ??= setTimeout(() => {
       pendingNudge = undefined;
-      runner.addJob(OUTBOX_TASK, {}, { jobKey: `${OUTBOX_TASK}_now` }).catch((e: unknown) => log.warn(`[jobs] could not queue a delivery run: ${e instanceof Error ? e.message : String(e)}`));
+      runner
+        .addJob(OUTBOX_TASK, {}, { jobKey: `${OUTBOX_TASK}_now` })
+        .catch((e: unknown) =>
+          log.warn(`[jobs] could not queue a delivery run: ${e instanceof Error ? e.message : String(e)}`),
+        );
     }, 50);
   };
   const listen = async () => {

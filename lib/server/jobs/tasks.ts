@@ -11,7 +11,14 @@ import { readCatalog } from '../catalog';
 import { readNow } from '../clock';
 import { log } from '../log';
 import { sendEventEmail } from '../mail/transport';
-import { deliverOutbox, describeConfig, recordEvent, type DeliverOptions, type DeliverResult, type Transports } from '../outbox';
+import {
+  deliverOutbox,
+  describeConfig,
+  recordEvent,
+  type DeliverOptions,
+  type DeliverResult,
+  type Transports,
+} from '../outbox';
 import { webhookTransport } from '../webhooks';
 
 /**
@@ -20,7 +27,6 @@ import { webhookTransport } from '../webhooks';
  * scheduled change (its event key), and delivery runs one pass at a time under a lock. The
  * queue (graphile-worker on PostgreSQL) or the in-process timer (PGlite) only decides when.
  */
-
 
 /** Writes the "your change takes effect in 3 days" event of every scheduled change now in its window. */
 export async function queueReminders(db: Db, catalog: Catalog, today: Day): Promise<number> {
@@ -37,7 +43,13 @@ export async function queueReminders(db: Db, catalog: Catalog, today: Day): Prom
     .from(s.scheduledChanges)
     .innerJoin(s.subscriptions, eq(s.subscriptions.id, s.scheduledChanges.subscriptionId))
     .leftJoin(s.orders, eq(s.orders.id, s.scheduledChanges.orderId))
-    .where(and(eq(s.scheduledChanges.status, 'pending'), gt(s.scheduledChanges.effectiveDate, today), lte(s.scheduledChanges.effectiveDate, addDays(today, REMINDER_DAYS))));
+    .where(
+      and(
+        eq(s.scheduledChanges.status, 'pending'),
+        gt(s.scheduledChanges.effectiveDate, today),
+        lte(s.scheduledChanges.effectiveDate, addDays(today, REMINDER_DAYS)),
+      ),
+    );
   let written = 0;
   for (const r of due) {
     // The order's time is on the business clock (the test clock outside production).
@@ -49,12 +61,21 @@ export async function queueReminders(db: Db, catalog: Catalog, today: Day): Prom
     } catch {
       // a target no longer in the catalog: the rollover reports it; the reminder still goes
     }
-    const id = await db.transaction((tx) => recordEvent(tx, {
-      type: 'scheduled_change_reminder',
-      subscriberId: r.subscriberId,
-      eventKey: `scheduled_change_reminder:${r.id}`,
-      payload: { scheduledChangeId: r.id, orderId: r.orderId, effectiveDate: r.effectiveDate, target: r.target, targetDescription: describeConfig(catalog, r.target), newMonthlyCents },
-    }));
+    const id = await db.transaction((tx) =>
+      recordEvent(tx, {
+        type: 'scheduled_change_reminder',
+        subscriberId: r.subscriberId,
+        eventKey: `scheduled_change_reminder:${r.id}`,
+        payload: {
+          scheduledChangeId: r.id,
+          orderId: r.orderId,
+          effectiveDate: r.effectiveDate,
+          target: r.target,
+          targetDescription: describeConfig(catalog, r.target),
+          newMonthlyCents,
+        },
+      }),
+    );
     if (id !== null) written++;
   }
   return written;
@@ -75,7 +96,9 @@ export async function runDailyJobs(db: Db): Promise<DailyResult> {
   const r = await rolloverDue(db, catalog, today);
   const reminders = await queueReminders(db, catalog, today);
   if (r.periods > 0 || reminders > 0 || r.failed.length > 0) {
-    log.info(`[jobs] daily run for ${today}: ${r.periods} period(s) closed on ${r.subscriptions} subscription(s), ${reminders} reminder(s) written${r.failed.length ? `, ${r.failed.length} subscription(s) failed` : ''}`);
+    log.info(
+      `[jobs] daily run for ${today}: ${r.periods} period(s) closed on ${r.subscriptions} subscription(s), ${reminders} reminder(s) written${r.failed.length ? `, ${r.failed.length} subscription(s) failed` : ''}`,
+    );
   }
   return { today, periods: r.periods, subscriptions: r.subscriptions, failed: r.failed, reminders };
 }
@@ -87,6 +110,7 @@ export function outboxTransports(db: Db): Transports {
 /** The delivery job: one pass over the outbox. */
 export async function runOutboxDelivery(db: Db, exclusive: DeliverOptions['exclusive']): Promise<DeliverResult> {
   const r = await deliverOutbox(db, outboxTransports(db), { exclusive });
-  if (r.delivered > 0 || r.failed > 0) log.info(`[jobs] outbox: ${r.delivered} delivered, ${r.failed} failed (${r.dead} held as dead)`);
+  if (r.delivered > 0 || r.failed > 0)
+    log.info(`[jobs] outbox: ${r.delivered} delivered, ${r.failed} failed (${r.dead} held as dead)`);
   return r;
 }

@@ -26,7 +26,12 @@ function day(d: unknown): string {
 }
 
 function esc(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return v
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const cents = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -86,10 +91,13 @@ function changeRows(p: Record<string, unknown>): [string, string][] {
   const removed = list(p.removed);
   if (added.length) rows.push(['Added', added.join(', ')]);
   if (removed.length) rows.push(['Removed', removed.join(', ')]);
-  for (const l of Array.isArray(p.prorationLines) ? (p.prorationLines as { description?: unknown; amountCents?: unknown }[]) : []) {
+  for (const l of Array.isArray(p.prorationLines)
+    ? (p.prorationLines as { description?: unknown; amountCents?: unknown }[])
+    : []) {
     rows.push([str(l.description), formatSignedCents(cents(l.amountCents))]);
   }
-  if (p.timing === 'now') rows.push(['Charged or credited on your next bill now', formatSignedCents(cents(p.prorationTotalCents))]);
+  if (p.timing === 'now')
+    rows.push(['Charged or credited on your next bill now', formatSignedCents(cents(p.prorationTotalCents))]);
   rows.push(['Monthly change', formatSignedCents(cents(p.monthlyChangeCents))]);
   rows.push(['New monthly total', formatCents(cents(p.newMonthlyCents))]);
   rows.push(['Next bill', formatCents(cents(p.nextBillTotalCents))]);
@@ -101,37 +109,101 @@ export function renderEventMail(type: EventType, payload: Record<string, unknown
   switch (type) {
     case 'change_applied':
       return compose(
-        { subject: `Your change is done: ${str(p.summary) || 'plan updated'}`.slice(0, 200), greeting: greeting(p), paragraphs: [`Your change took effect on ${day(p.effectiveDate)}. ${str(p.summary)}`.trim(), str(p.undo)].filter(Boolean), rows: changeRows(p), linkText: 'See your account', linkPath: '/dashboard' },
+        {
+          subject: `Your change is done: ${str(p.summary) || 'plan updated'}`.slice(0, 200),
+          greeting: greeting(p),
+          paragraphs: [
+            `Your change took effect on ${day(p.effectiveDate)}. ${str(p.summary)}`.trim(),
+            str(p.undo),
+          ].filter(Boolean),
+          rows: changeRows(p),
+          linkText: 'See your account',
+          linkPath: '/dashboard',
+        },
         ctx,
       );
     case 'change_scheduled':
       return compose(
-        { subject: `Your change is scheduled for ${day(p.effectiveDate)}`, greeting: greeting(p), paragraphs: [`${str(p.summary)}`.trim(), `It takes effect on ${day(p.effectiveDate)}. ${str(p.undo)}`.trim()].filter(Boolean), rows: changeRows(p), linkText: 'See or cancel it in your account', linkPath: '/dashboard' },
+        {
+          subject: `Your change is scheduled for ${day(p.effectiveDate)}`,
+          greeting: greeting(p),
+          paragraphs: [
+            `${str(p.summary)}`.trim(),
+            `It takes effect on ${day(p.effectiveDate)}. ${str(p.undo)}`.trim(),
+          ].filter(Boolean),
+          rows: changeRows(p),
+          linkText: 'See or cancel it in your account',
+          linkPath: '/dashboard',
+        },
         ctx,
       );
     case 'scheduled_change_reminder':
       return compose(
-        { subject: `In 3 days: your change takes effect on ${day(p.effectiveDate)}`, greeting: greeting(p), paragraphs: [`Your scheduled change takes effect on ${day(p.effectiveDate)}: ${str(p.targetDescription)}.`, 'You can still cancel it in your account until then.'], rows: [['New monthly total', formatCents(cents(p.newMonthlyCents))]], linkText: 'Review or cancel it', linkPath: '/dashboard' },
+        {
+          subject: `In 3 days: your change takes effect on ${day(p.effectiveDate)}`,
+          greeting: greeting(p),
+          paragraphs: [
+            `Your scheduled change takes effect on ${day(p.effectiveDate)}: ${str(p.targetDescription)}.`,
+            'You can still cancel it in your account until then.',
+          ],
+          rows: [['New monthly total', formatCents(cents(p.newMonthlyCents))]],
+          linkText: 'Review or cancel it',
+          linkPath: '/dashboard',
+        },
         ctx,
       );
     case 'scheduled_change_cancelled':
       return compose(
-        { subject: 'Your scheduled change is cancelled', greeting: greeting(p), paragraphs: [`The change that was to take effect on ${day(p.effectiveDate)} is cancelled. You keep your current plan and add-ons.`], rows: [], linkText: 'See your account', linkPath: '/dashboard' },
+        {
+          subject: 'Your scheduled change is cancelled',
+          greeting: greeting(p),
+          paragraphs: [
+            `The change that was to take effect on ${day(p.effectiveDate)} is cancelled. You keep your current plan and add-ons.`,
+          ],
+          rows: [],
+          linkText: 'See your account',
+          linkPath: '/dashboard',
+        },
         ctx,
       );
     case 'scheduled_change_applied':
       return compose(
-        { subject: `Your scheduled change took effect on ${day(p.effectiveDate)}`, greeting: greeting(p), paragraphs: [`Your scheduled change took effect on ${day(p.effectiveDate)}: ${str(p.targetDescription)}.`], rows: [], linkText: 'See your account', linkPath: '/dashboard' },
+        {
+          subject: `Your scheduled change took effect on ${day(p.effectiveDate)}`,
+          greeting: greeting(p),
+          paragraphs: [`Your scheduled change took effect on ${day(p.effectiveDate)}: ${str(p.targetDescription)}.`],
+          rows: [],
+          linkText: 'See your account',
+          linkPath: '/dashboard',
+        },
         ctx,
       );
     case 'bill_issued':
       return compose(
-        { subject: `Your bill ${String(p.billNumber ?? "")} of ${day(p.billDate)}: ${formatCents(cents(p.totalCents))}`.trim(), greeting: greeting(p), paragraphs: [`Your bill for the period starting ${day(p.billDate)} is ready; it is due on ${day(p.dueDate)}. The PDF is attached.`], rows: [['Total', formatCents(cents(p.totalCents))]], linkText: 'See your bills', linkPath: '/bills' },
+        {
+          subject:
+            `Your bill ${String(p.billNumber ?? '')} of ${day(p.billDate)}: ${formatCents(cents(p.totalCents))}`.trim(),
+          greeting: greeting(p),
+          paragraphs: [
+            `Your bill for the period starting ${day(p.billDate)} is ready; it is due on ${day(p.dueDate)}. The PDF is attached.`,
+          ],
+          rows: [['Total', formatCents(cents(p.totalCents))]],
+          linkText: 'See your bills',
+          linkPath: '/bills',
+        },
         ctx,
       );
     case 'offer_suggested':
       return compose(
-        { subject: str(p.title) || 'An offer for you', greeting: greeting(p), paragraphs: [str(p.explanation)].filter(Boolean), rows: [], linkText: 'See the offer', linkPath: '/dashboard', offer: true },
+        {
+          subject: str(p.title) || 'An offer for you',
+          greeting: greeting(p),
+          paragraphs: [str(p.explanation)].filter(Boolean),
+          rows: [],
+          linkText: 'See the offer',
+          linkPath: '/dashboard',
+          offer: true,
+        },
         ctx,
       );
   }

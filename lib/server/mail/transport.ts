@@ -29,7 +29,10 @@ async function attachmentsFor(d: OutgoingDelivery): Promise<Mail.Attachment[]> {
 
 export async function buildMessage(d: OutgoingDelivery): Promise<Mail.Options> {
   const cfg = jobsConfig();
-  const mail = renderEventMail(d.event.type, d.event.payload, { operatorName: cfg.operatorName, portalUrl: cfg.portalUrl });
+  const mail = renderEventMail(d.event.type, d.event.payload, {
+    operatorName: cfg.operatorName,
+    portalUrl: cfg.portalUrl,
+  });
   const attachments = await attachmentsFor(d);
   return {
     from: cfg.mailFrom,
@@ -51,7 +54,13 @@ function smtpTransporter(url: string): Transporter {
     g.__switchboardSmtp?.transporter.close();
     g.__switchboardSmtp = {
       url,
-      transporter: nodemailer.createTransport(url, { pool: true, maxConnections: 4, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never),
+      transporter: nodemailer.createTransport(url, {
+        pool: true,
+        maxConnections: 4,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      } as never),
     };
   }
   return g.__switchboardSmtp.transporter;
@@ -72,7 +81,9 @@ export interface KeptMail {
 async function keepInFolder(message: Mail.Options, d: OutgoingDelivery): Promise<void> {
   const dir = jobsConfig().mailDir;
   await fs.promises.mkdir(dir, { recursive: true });
-  const raw = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(message);
+  const raw = await nodemailer
+    .createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+    .sendMail(message);
   // One file per event id: a repeat of the same event replaces its file instead of adding one.
   const base = d.event.key.replace(/[^A-Za-z0-9_.:-]/g, '_');
   const meta: KeptMail = {

@@ -14,11 +14,21 @@ const catcher = await startSmtpCatcher({ port: smtpPort });
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/messages') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(catcher.messages.map((m) => ({ ...m, attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })) }))));
+    res.end(
+      JSON.stringify(
+        catcher.messages.map((m) => ({
+          ...m,
+          attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+        })),
+      ),
+    );
     return;
   }
   res.statusCode = 404;
   res.end();
 });
-server.listen(httpPort, '127.0.0.1', () => console.log(`mail catcher: SMTP on ${smtpPort}, messages at http://127.0.0.1:${httpPort}/messages`));
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void catcher.close().then(() => process.exit(0)));
+server.listen(httpPort, '127.0.0.1', () =>
+  console.log(`mail catcher: SMTP on ${smtpPort}, messages at http://127.0.0.1:${httpPort}/messages`),
+);
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => void catcher.close().then(() => process.exit(0)));

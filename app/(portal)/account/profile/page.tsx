@@ -18,7 +18,10 @@ export default async function ProfilePage() {
         Signed in as <strong>{actor.name}</strong> ({actor.email}).
       </p>
       <h2 className="mb-2 mt-6 text-lg font-semibold">Emails</h2>
-      <p className="muted mb-3 text-sm">Messages about your account always come: a change confirmed, a scheduled change coming in 3 days, a bill issued, a price change. Offer emails come only if you want them.</p>
+      <p className="muted mb-3 text-sm">
+        Messages about your account always come: a change confirmed, a scheduled change coming in 3 days, a bill issued,
+        a price change. Offer emails come only if you want them.
+      </p>
       <OfferEmailsForm offerEmails={offerEmails} />
     </>
   );

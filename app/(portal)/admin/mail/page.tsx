@@ -11,10 +11,15 @@ export default async function MailPage() {
     <>
       <h1 className="mb-2 text-2xl font-bold">Mail kept locally</h1>
       {view.smtp ? (
-        <p data-testid="mail-smtp">Mail is sent through the SMTP relay (SMTP_URL); nothing is kept here. See Deliveries for what went out.</p>
+        <p data-testid="mail-smtp">
+          Mail is sent through the SMTP relay (SMTP_URL); nothing is kept here. See Deliveries for what went out.
+        </p>
       ) : (
         <>
-          <p className="muted mb-4 text-sm">Without an SMTP relay (SMTP_URL unset, as in demo and test runs) each email is kept as a file in the data folder&apos;s mail directory instead of being sent. The newest 100:</p>
+          <p className="muted mb-4 text-sm">
+            Without an SMTP relay (SMTP_URL unset, as in demo and test runs) each email is kept as a file in the data
+            folder&apos;s mail directory instead of being sent. The newest 100:
+          </p>
           {view.messages.length === 0 ? (
             <p data-testid="mail-none">No mail yet.</p>
           ) : (
