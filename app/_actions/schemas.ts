@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { storableText } from '@/lib/server/errors';
+import { code, int32Id, storableText } from '@/lib/contracts/fields';
 
-/** Shared zod pieces for action inputs. */
-export const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_]+$/, 'not a valid code');
-export const subscriberId = z.coerce.number({ message: 'not a number' }).int().min(1).max(2_147_483_647);
+/** Zod pieces for action inputs (the shared ones are in lib/contracts/fields). */
+export { code, offerKey } from '@/lib/contracts/fields';
+export const subscriberId = int32Id;
 export const addOnList = z
   .union([z.string(), z.array(z.string())])
   .optional()

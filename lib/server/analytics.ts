@@ -2,6 +2,7 @@ import 'server-only';
 import { asc, between, sql, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '@/db/schema';
+import { day } from '@/lib/contracts/fields';
 import { configurationLabel } from '@/lib/domain/catalog';
 import { addDays, daysBetween } from '@/lib/domain/periods';
 import type { Configuration, Day } from '@/lib/domain/types';
@@ -65,15 +66,6 @@ export interface OfferAnalytics {
   byKind: (OfferCounts & { kind: string; kindLabel: string })[];
   totals: OfferCounts;
 }
-
-const day = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.')
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, 'Not a calendar date.');
 
 export const rangeSchema = z.object({
   from: day.optional().or(z.literal('').transform(() => undefined)),

@@ -6,6 +6,7 @@ import type { Queryable, Tx } from '@/db/client';
 import { planChange, type ChangePlan } from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
 import type { Configuration } from '@/lib/domain/types';
+import type { ConfirmResult } from '@/lib/contracts/changes';
 import { loadAccount } from './account';
 import { isStaff, refuse, type Actor } from './actor';
 import { loadSubscriberContext } from './context';
@@ -39,14 +40,7 @@ export interface ConfirmInput extends ChangeRequest {
   offerKey?: string;
 }
 
-export interface ConfirmResult {
-  status: 'applied' | 'scheduled';
-  orderId: number;
-  effectiveDate: string;
-  message: string;
-  /** True when this was a repeat of an earlier confirm with the same key. */
-  replayed: boolean;
-}
+export type { ConfirmResult };
 
 /** A role check like any other: refused in the audit trail, then thrown. */
 async function assertApplyNowAllowed(db: Queryable, actor: Actor, req: { subscriberId: number; applyNow?: boolean }, action: string): Promise<void> {

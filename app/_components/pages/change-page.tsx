@@ -1,6 +1,7 @@
 import { AppLink } from '@/app/_components/app-link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { code, offerKey } from '@/lib/contracts/fields';
 import { previewChange, type Preview } from '@/lib/server/changes';
 import { AppError } from '@/lib/server/errors';
 import { resolvePageSubject } from '@/lib/server/pages';
@@ -8,7 +9,6 @@ import { changeHref } from '@/lib/server/views';
 import { ConfirmChange } from '../confirm-change';
 import { formatCents, formatDay, formatSignedCents } from '../format';
 
-const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_]+$/);
 const querySchema = z.object({
   plan: code,
   addOns: z
@@ -17,7 +17,7 @@ const querySchema = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').filter(Boolean) : []))
     .pipe(z.array(code).max(20)),
-  offer: z.string().max(200).regex(/^[a-z_]+:[A-Za-z0-9_+]+$/).optional(),
+  offer: offerKey.optional(),
   now: z.enum(['1']).optional(),
 });
 
