@@ -18,6 +18,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   /** "1" lets the test clock be set outside production (on by default in development and test). */
   SWITCHBOARD_TEST_CLOCK: z.enum(['0', '1']).optional(),
+  /** Lets a test suite move the test clock over HTTP without an admin session (header x-test-clock-token). */
+  SWITCHBOARD_TEST_CLOCK_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /**
    * What kind of run this is. `next start` always sets NODE_ENV=production, so a local demo or a
    * test run of the production build says SWITCHBOARD_ENV=development|test (the start script and
@@ -34,6 +36,8 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** The operator's name on bills and their PDFs. */
   OPERATOR_NAME: z.string().trim().min(1).max(120).default('Switchboard Telecom'),
+  /** Set by Next.js itself while it builds ("phase-production-build"): nothing is opened then. */
+  NEXT_PHASE: z.string().optional(),
 });
 
 export type AppConfig = {
@@ -42,6 +46,8 @@ export type AppConfig = {
   dataDir: string;
   authSecret: string;
   testClockEnabled: boolean;
+  /** The test-clock token, when set (at least 16 characters); only honoured while the test clock is enabled. */
+  testClockToken: string | undefined;
   pgPoolMax: number;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -53,6 +59,8 @@ export type AppConfig = {
   publicUrl: string | undefined;
   /** The operator's name on bills (OPERATOR_NAME). */
   operatorName: string;
+  /** True while `next build` runs (the database is not opened then). */
+  building: boolean;
 };
 
 /** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
@@ -70,7 +78,7 @@ export function config(): AppConfig {
   const e = parsed.data;
   const env = e.SWITCHBOARD_ENV ?? e.NODE_ENV;
   const deployment = env === 'production';
-  const building = process.env.NEXT_PHASE === 'phase-production-build';
+  const building = e.NEXT_PHASE === 'phase-production-build';
   if (deployment && !e.NEXTAUTH_SECRET && !building) {
     throw new Error('Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production');
   }
@@ -80,6 +88,7 @@ export function config(): AppConfig {
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'data')),
     authSecret: e.NEXTAUTH_SECRET ?? DEV_SECRET,
     testClockEnabled: !deployment && e.SWITCHBOARD_TEST_CLOCK !== '0',
+    testClockToken: e.SWITCHBOARD_TEST_CLOCK_TOKEN,
     pgPoolMax: e.PG_POOL_MAX,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -87,6 +96,7 @@ export function config(): AppConfig {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     publicUrl: e.NEXTAUTH_URL,
     operatorName: e.OPERATOR_NAME,
+    building,
   };
   if (!building) cached = result;
   return result;

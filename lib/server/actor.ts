@@ -2,7 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { getServerSession } from 'next-auth';
 import { eq } from 'drizzle-orm';
-import { auditEvents, users } from '@/db/schema';
+import { users } from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { dayOf } from '@/lib/domain/periods';
 import type { Day } from '@/lib/domain/types';
@@ -57,43 +57,4 @@ export async function requireActor(): Promise<Actor> {
   const actor = await getActor();
   if (!actor) throw new AppError('unauthenticated', 'Please sign in again.');
   return actor;
-}
-
-export function isStaff(actor: Actor): boolean {
-  return actor.role === 'agent' || actor.role === 'admin';
-}
-
-/** Records a refusal in the audit trail (roles and ownership), then returns the error to throw. */
-export async function refuse(
-  db: Queryable,
-  actor: Actor | null,
-  action: string,
-  message: string,
-  detail: Record<string, unknown> = {},
-  code: 'forbidden' | 'not_found' = 'forbidden',
-): Promise<AppError> {
-  await db.insert(auditEvents).values({
-    actorUserId: actor?.userId ?? null,
-    actorRole: actor?.role ?? null,
-    action,
-    outcome: 'refused',
-    reason: message,
-    detail,
-  });
-  return new AppError(code, message);
-}
-
-/**
- * Ownership in one place: a subscriber may act on their own account only; agents and admins
- * on any. A subscriber asking for another account gets "not found", so existence doesn't leak.
- */
-export async function authorizeSubscriber(db: Queryable, actor: Actor, subscriberId: number, action: string): Promise<void> {
-  if (isStaff(actor)) return;
-  if (actor.role === 'subscriber' && actor.subscriberId === subscriberId) return;
-  throw await refuse(db, actor, action, 'That account was not found.', { subscriberId }, 'not_found');
-}
-
-export async function requireRole(db: Queryable, actor: Actor, roles: Role[], action: string): Promise<void> {
-  if (roles.includes(actor.role)) return;
-  throw await refuse(db, actor, action, 'You do not have permission to do that.', { required: roles });
 }

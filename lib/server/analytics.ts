@@ -6,10 +6,11 @@ import { day } from '@/lib/contracts/fields';
 import { configurationLabel } from '@/lib/domain/catalog';
 import { addDays, daysBetween } from '@/lib/domain/periods';
 import type { Configuration, Day } from '@/lib/domain/types';
-import { requireRole, type Actor } from './actor';
+import type { Actor } from './actor';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
 import { AppError, invalidInput } from './errors';
+import { authorize } from './policy';
 
 /**
  * Offer analytics for admins (spec section 5): per offer kind and target, over a date range.
@@ -102,7 +103,7 @@ function emptyCounts(): Omit<OfferCounts, 'acceptanceRate' | 'dismissalRate'> {
 /** Impressions, acceptances, dismissals and snoozes per offer kind and target, in one aggregate query. Admins only. */
 export async function offerAnalytics(actor: Actor, input: { from?: string; to?: string } = {}): Promise<OfferAnalytics> {
   const db = await getDb();
-  await requireRole(db, actor, ['admin'], 'view_offer_analytics');
+  await authorize(actor, 'view_offer_analytics', {}, { db });
   const { from, to, days } = resolveRange(actor.today, input);
   const e = s.offerEvents;
   const count = (type: string) => sql<number>`count(*) filter (where ${e.eventType} = ${type})`.mapWith(Number);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from '@/db/schema';
 import type { Actor } from './actor';
 import { requireStaffOn } from './agents';
+import { recordAudit } from './audit';
 import { getDb } from './db';
 import { AppError, storableText } from './errors';
 
@@ -61,14 +62,7 @@ export async function addNote(actor: Actor, input: { subscriberId: number; body:
       .values({ subscriberId: input.subscriberId, authorUserId: actor.userId, body: body.data })
       .returning({ id: s.agentNotes.id });
     const id = note!.id;
-    await tx.insert(s.auditEvents).values({
-      actorUserId: actor.userId,
-      actorRole: actor.role,
-      subscriberId: input.subscriberId,
-      action: 'note_added',
-      outcome: 'ok',
-      detail: { noteId: id, length: body.data.length },
-    });
+    await recordAudit(tx, { actor, subscriberId: input.subscriberId, action: 'note_added', outcome: 'ok', detail: { noteId: id, length: body.data.length } });
     return { id, message: 'Note added.' };
   });
 }

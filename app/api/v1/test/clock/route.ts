@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { getActor, requireRole } from '@/lib/server/actor';
-import { moveClock, testClockTokenMatches } from '@/lib/server/clock-admin';
-import { readClockState } from '@/lib/server/clock';
-import { getDb } from '@/lib/server/db';
+import { getActor } from '@/lib/server/actor';
+import { moveClock, readClock, testClockActorFor } from '@/lib/server/clock-admin';
 import { AppError } from '@/lib/server/errors';
 import { jsonRoute, readJson } from '@/lib/server/route';
 
@@ -19,26 +17,22 @@ const body = z.union([
 ]);
 
 async function who(request: Request) {
-  if (testClockTokenMatches(request.headers.get('x-test-clock-token'))) return 'test-token' as const;
+  const suite = testClockActorFor(request.headers.get('x-test-clock-token'));
+  if (suite) return suite;
   const actor = await getActor();
   if (!actor) throw new AppError('unauthenticated', 'Sign in as an admin, or send the test-clock token.');
   return actor;
 }
 
 export async function GET(request: Request) {
-  return jsonRoute('clock.get', async () => {
-    const actor = await who(request);
-    const db = await getDb();
-    if (actor !== 'test-token') await requireRole(db, actor, ['admin'], 'read_test_clock');
-    return readClockState(db);
-  });
+  return jsonRoute('clock.get', async () => readClock(await who(request)));
 }
 
 export async function POST(request: Request) {
   return jsonRoute('clock.post', async () => {
-    const actor = await who(request);
+    const principal = await who(request);
     const parsed = body.safeParse(await readJson(request));
     if (!parsed.success) throw new AppError('invalid', 'Send {"set": ISO date} or {"advanceDays": whole number} or {"reset": true}.');
-    return moveClock(actor, parsed.data as never);
+    return moveClock(principal, parsed.data);
   });
 }

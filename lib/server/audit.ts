@@ -1,0 +1,54 @@
+import 'server-only';
+import { auditEvents } from '@/db/schema';
+import type { Queryable } from '@/db/client';
+import type { Operation, Principal } from './policy';
+
+/**
+ * The audit trail's one writer. Every row names an action from this union: an operation of
+ * the capability table (for refusals, see policy.ts) or one of the events below.
+ */
+export type AuditEvent =
+  | 'change_applied'
+  | 'change_scheduled'
+  | 'scheduled_change_applied'
+  | 'scheduled_change_cancelled'
+  | 'note_added'
+  | 'move_test_clock'
+  /** A failed sign-in (the throttle counts these). */
+  | 'sign_in';
+
+export type AuditAction = Operation | AuditEvent;
+
+export interface AuditEntry {
+  action: AuditAction;
+  outcome: 'ok' | 'refused';
+  /** Who acted; null for the system (the billing job) or someone not signed in. */
+  actor: Principal | null;
+  /** The account acted on, when the row belongs in its trail. */
+  subscriberId?: number | null;
+  reason?: string | null;
+  before?: unknown;
+  after?: unknown;
+  detail?: Record<string, unknown> | null;
+}
+
+/** Who goes in the actor columns: a user with their role; a test suite holding the clock token as "test-suite". */
+function actorColumns(actor: Principal | null): { actorUserId: number | null; actorRole: string | null } {
+  if (!actor) return { actorUserId: null, actorRole: null };
+  if ('kind' in actor) return { actorUserId: null, actorRole: 'test-suite' };
+  return { actorUserId: actor.userId, actorRole: actor.role };
+}
+
+/** Appends one row to the audit trail (inside the caller's transaction when given one). */
+export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
+  await db.insert(auditEvents).values({
+    ...actorColumns(entry.actor),
+    subscriberId: entry.subscriberId ?? null,
+    action: entry.action,
+    outcome: entry.outcome,
+    reason: entry.reason ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    detail: entry.detail ?? null,
+  });
+}
