@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { auditEvents, loginAttempts } from '@/db/schema';
+import { loginAttempts } from '@/db/schema';
 import type { Queryable } from '@/db/client';
+import { recordAudit } from './audit';
 
 /** Failed sign-ins allowed per account, and per client address, within the window. */
 export const MAX_FAILURES = 5;
@@ -39,10 +40,6 @@ export async function checkLoginThrottle(db: Queryable, email: string, clientAdd
 export async function recordLoginAttempt(db: Queryable, email: string, clientAddress: string, success: boolean): Promise<void> {
   await db.insert(loginAttempts).values({ email, clientAddress, success });
   if (!success) {
-    await db.insert(auditEvents).values({
-      action: 'sign_in',
-      outcome: 'refused',
-      detail: { email, clientAddress },
-    });
+    await recordAudit(db, { actor: null, action: 'sign_in', outcome: 'refused', detail: { email, clientAddress } });
   }
 }
