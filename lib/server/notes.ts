@@ -5,7 +5,7 @@ import * as s from '@/db/schema';
 import type { Actor } from './actor';
 import { requireStaffOn } from './agents';
 import { recordAudit } from './audit';
-import { getDb } from './db';
+import { getDb, withTransaction } from './db';
 import { AppError, storableText } from './errors';
 
 /**
@@ -56,7 +56,7 @@ export async function addNote(actor: Actor, input: { subscriberId: number; body:
     const message = body.error.issues[0]?.message ?? 'The note is not valid.';
     throw new AppError('invalid', message, { body: body.error.issues.map((i) => i.message) });
   }
-  return db.transaction(async (tx) => {
+  return withTransaction(async (tx) => {
     const [note] = await tx
       .insert(s.agentNotes)
       .values({ subscriberId: input.subscriberId, authorUserId: actor.userId, body: body.data })
