@@ -33,7 +33,7 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
 
 function withSecurityHeaders(req: NextRequest, res?: NextResponse): NextResponse {
   const nonce = btoa(crypto.randomUUID());
-  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
+  const csp = contentSecurityPolicy(nonce, appConfig().nextDev);
   const headers = new Headers(req.headers);
   headers.set('x-nonce', nonce);
   // Next.js reads the CSP from the request to put the nonce on its own scripts.

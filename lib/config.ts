@@ -61,6 +61,8 @@ export type AppConfig = {
   operatorName: string;
   /** True while `next build` runs (the database is not opened then). */
   building: boolean;
+  /** True under `next dev` (NODE_ENV=development): its scripts need eval and a websocket. */
+  nextDev: boolean;
 };
 
 /** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
@@ -97,6 +99,7 @@ export function config(): AppConfig {
     publicUrl: e.NEXTAUTH_URL,
     operatorName: e.OPERATOR_NAME,
     building,
+    nextDev: e.NODE_ENV === 'development',
   };
   if (!building) cached = result;
   return result;

@@ -1,5 +1,6 @@
 import { AppLink } from '@/app/_components/app-link';
 import { getActor } from '@/lib/server/actor';
+import { allows } from '@/lib/server/policy';
 import { SignOutButton } from './sign-out-button';
 
 export async function SiteHeader() {
@@ -15,8 +16,10 @@ export async function SiteHeader() {
         ]
       : actor
         ? [
-            { href: '/agent', label: 'Find a subscriber' },
-            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/api-clients', label: 'API clients' }, { href: '/admin/clock', label: 'Test clock' }] : []),
+            ...(allows(actor, 'open_agent_area') ? [{ href: '/agent', label: 'Find a subscriber' }] : []),
+            ...(allows(actor, 'view_offer_analytics') ? [{ href: '/admin/analytics', label: 'Offer analytics' }] : []),
+            ...(actor.role === 'admin' ? [{ href: '/admin/api-clients', label: 'API clients' }] : []),
+            ...(allows(actor, 'read_test_clock') ? [{ href: '/admin/clock', label: 'Test clock' }] : []),
           ]
         : [];
   return (

@@ -39,11 +39,16 @@ describe('lib/config', () => {
     expect(() => config()).toThrow(/SWITCHBOARD_TEST_CLOCK_TOKEN: at least 16 characters/);
   });
 
-  it('knows when next build runs (the database is not opened then)', () => {
+  it('knows when next build runs (the database is not opened then), and when next dev serves (the CSP allows eval)', () => {
     withEnv({ NEXT_PHASE: undefined });
     expect(config().building).toBe(false);
     withEnv({ NEXT_PHASE: 'phase-production-build' });
     expect(config().building).toBe(true);
+    // `next start` of a demo: NODE_ENV=production even though SWITCHBOARD_ENV says development.
+    withEnv({ NODE_ENV: 'production', SWITCHBOARD_ENV: 'development', NEXT_PHASE: undefined });
+    expect(config().nextDev).toBe(false);
+    withEnv({ NODE_ENV: 'development', SWITCHBOARD_ENV: undefined });
+    expect(config().nextDev).toBe(true);
   });
 
   it('refuses an unknown LOG_LEVEL', () => {
