@@ -3,7 +3,6 @@ import { AppLink } from '@/app/_components/app-link';
 import { useActionState } from 'react';
 import { confirmChangeAction } from '@/app/_actions/changes';
 import { idle } from '@/lib/contracts/action-state';
-import type { ConfirmResult } from '@/lib/contracts/changes';
 import { StatusMessage } from './status-message';
 
 export function ConfirmChange(props: {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ActionState } from '@/lib/contracts/action-state';
 import { AppError, fieldErrorsOf } from './errors';
 import { log } from './log';

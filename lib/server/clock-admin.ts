@@ -1,6 +1,5 @@
 import 'server-only';
 import { config } from '@/lib/config';
-import type { Actor } from './actor';
 import { recordAudit } from './audit';
 import { readClockState, writeClockOffset, type ClockState } from './clock';
 import { getDb } from './db';
@@ -51,6 +50,6 @@ export async function moveClock(principal: Principal, command: ClockCommand): Pr
 export function testClockActorFor(token: string | null): TestClockActor | null {
   const c = config();
   const expected = c.testClockToken;
-  return c.testClockEnabled && !!expected && token === expected ? TEST_CLOCK_ACTOR : null;
+  return c.testClockEnabled && expected !== undefined && token === expected ? TEST_CLOCK_ACTOR : null;
 }
 
