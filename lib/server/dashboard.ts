@@ -111,6 +111,6 @@ export async function getDashboard(actor: Actor, subscriberId: number): Promise<
   const { catalog, state } = await openAccount(actor, 'view_dashboard', { subscriberId });
   const view = buildDashboard(catalog, state, actor.today, actor.userId);
   const offers = offersFor(catalog, state, actor.today);
-  await recordImpressions(actor, subscriberId, offers, state.impressedToday);
+  await recordImpressions(actor, subscriberId, offers, state.impressedToday, 'after_response');
   return { view, offers };
 }

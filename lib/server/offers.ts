@@ -27,38 +27,47 @@ export function offersFor(catalog: Catalog, state: AccountState, today: Day, opt
 }
 
 /**
- * Impressions of the offers a subscriber is shown, once the response is sent (`afterResponse`):
- * once per offer per day (the unique index keeps repeats out). Offers already recorded today
- * (`alreadyRecorded`, read with the account) are not sent again, so a repeat view of the
- * dashboard writes nothing. Staff looking at an account are not the subscriber seeing an offer.
+ * Impressions of the offers a subscriber is shown: once per offer per day (the unique index
+ * keeps repeats out). Offers already recorded today (`alreadyRecorded`, read with the account)
+ * are not sent again, so a repeat view of the dashboard writes nothing. Staff looking at an
+ * account are not the subscriber seeing an offer. `when`: `after_response` for a page (written
+ * once the page is sent, with Next's after()), `now` for the API (answered once recorded, so a
+ * client that reads its offers and then the analytics finds them counted).
  */
-export async function recordImpressions(actor: Actor, subscriberId: number, result: OffersResult, alreadyRecorded: readonly string[] = []): Promise<void> {
+export async function recordImpressions(
+  actor: Actor,
+  subscriberId: number,
+  result: OffersResult,
+  alreadyRecorded: readonly string[],
+  when: 'now' | 'after_response',
+): Promise<void> {
   if (actor.role !== 'subscriber' || result.status !== 'offers') return;
   const fresh = alreadyRecorded.length > 0 ? result.offers.filter((o) => !alreadyRecorded.includes(o.key)) : result.offers;
   if (fresh.length === 0) return;
-  await afterResponse('offer impressions', async () =>
+  const write = async () =>
     writeOfferEvents(
-    await getDb(),
-    fresh.map((o) => ({
-      subscriberId,
-      actorUserId: actor.userId,
-      offerKey: o.key,
-      kind: o.kind,
-      target: o.target,
-      eventType: 'impression' as const,
-      today: actor.today,
-      monthlyPriceChangeCents: o.monthlyPriceChangeCents,
-      monthlySavingCents: o.monthlySavingCents,
-    })),
-    ),
-  );
+      await getDb(),
+      fresh.map((o) => ({
+        subscriberId,
+        actorUserId: actor.userId,
+        offerKey: o.key,
+        kind: o.kind,
+        target: o.target,
+        eventType: 'impression' as const,
+        today: actor.today,
+        monthlyPriceChangeCents: o.monthlyPriceChangeCents,
+        monthlySavingCents: o.monthlySavingCents,
+      })),
+    );
+  if (when === 'now') await write();
+  else await afterResponse('offer impressions', write);
 }
 
-/** The offers of one subscriber, for the API and pages. */
+/** The offers of one subscriber, for the API (impressions recorded before it answers). */
 export async function getOffers(actor: Actor, subscriberId: number): Promise<OffersResult> {
   const { catalog, state } = await openAccount(actor, 'view_offers', { subscriberId });
   const result = offersFor(catalog, state, actor.today);
-  await recordImpressions(actor, subscriberId, result, state.impressedToday);
+  await recordImpressions(actor, subscriberId, result, state.impressedToday, 'now');
   return result;
 }
 
