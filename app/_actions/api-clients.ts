@@ -3,8 +3,10 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { ALL_API_SCOPES } from '@/lib/api-scopes';
 import { requireActor } from '@/lib/server/actor';
-import { createApiClient, revokeApiClient, rotateApiClientSecret, type ClientCredentials } from '@/lib/server/api-clients';
-import { formObject, runAction, type ActionState } from '@/lib/server/action';
+import type { ActionState } from '@/lib/contracts/action-state';
+import type { ClientCredentials } from '@/lib/contracts/api-clients';
+import { createApiClient, revokeApiClient, rotateApiClientSecret } from '@/lib/server/api-clients';
+import { formObject, runAction } from '@/lib/server/action';
 import { getDb } from '@/lib/server/db';
 
 const scopeList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(ALL_API_SCOPES as [string, ...string[]])).min(1, 'Choose at least one scope.'));

@@ -18,7 +18,7 @@ export async function SiteHeader() {
         ? [
             ...(allows(actor, 'open_agent_area') ? [{ href: '/agent', label: 'Find a subscriber' }] : []),
             ...(allows(actor, 'view_offer_analytics') ? [{ href: '/admin/analytics', label: 'Offer analytics' }] : []),
-            ...(actor.role === 'admin' ? [{ href: '/admin/api-clients', label: 'API clients' }] : []),
+            ...(allows(actor, 'api_client.list') ? [{ href: '/admin/api-clients', label: 'API clients' }] : []),
             ...(allows(actor, 'read_test_clock') ? [{ href: '/admin/clock', label: 'Test clock' }] : []),
           ]
         : [];

@@ -15,7 +15,12 @@ export type AuditEvent =
   | 'note_added'
   | 'move_test_clock'
   /** A failed sign-in (the throttle counts these). */
-  | 'sign_in';
+  | 'sign_in'
+  | 'api_client.create'
+  | 'api_client.rotate'
+  | 'api_client.revoke'
+  /** An API client's call to a TMF Open API ("tmf620.productOffering.create"), or its refusal for a missing scope. */
+  | `tmf${number}.${string}`;
 
 export type AuditAction = Operation | AuditEvent;
 
@@ -32,11 +37,18 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
-/** Who goes in the actor columns: a user with their role; a test suite holding the clock token as "test-suite". */
-function actorColumns(actor: Principal | null): { actorUserId: number | null; actorRole: string | null } {
-  if (!actor) return { actorUserId: null, actorRole: null };
-  if ('kind' in actor) return { actorUserId: null, actorRole: 'test-suite' };
-  return { actorUserId: actor.userId, actorRole: actor.role };
+/** Who goes in the actor columns: a user with their role; an API client by its id; a test suite holding the clock token as "test-suite"; the command line. */
+function actorColumns(actor: Principal | null): { actorUserId: number | null; actorClientId: string | null; actorRole: string | null } {
+  if (!actor) return { actorUserId: null, actorClientId: null, actorRole: null };
+  if (!('kind' in actor)) return { actorUserId: actor.userId, actorClientId: null, actorRole: actor.role };
+  switch (actor.kind) {
+    case 'api-client':
+      return { actorUserId: null, actorClientId: actor.clientId, actorRole: 'api-client' };
+    case 'test-clock':
+      return { actorUserId: null, actorClientId: null, actorRole: 'test-suite' };
+    case 'command-line':
+      return { actorUserId: null, actorClientId: null, actorRole: 'command-line' };
+  }
 }
 
 /** Appends one row to the audit trail (inside the caller's transaction when given one). */

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Queryable } from '@/db/client';
 import type { Actor } from './actor';
+import type { ApiClientActor } from './api-clients';
 import type { Role } from './auth';
 import { recordAudit } from './audit';
 import { getDb } from './db';
@@ -14,17 +15,24 @@ import { AppError } from './errors';
 
 /** A test suite holding the test-clock token (never in production): it may read and move the clock, nothing else. */
 export interface TestClockActor {
-  kind: 'test_clock';
+  kind: 'test-clock';
 }
-export const TEST_CLOCK_ACTOR: TestClockActor = { kind: 'test_clock' };
+export const TEST_CLOCK_ACTOR: TestClockActor = { kind: 'test-clock' };
+
+/** Whoever runs a command-line script on the server (npm run api-client:create): trusted like the server itself. */
+export interface CommandLineActor {
+  kind: 'command-line';
+}
 
 /**
- * Everyone who can ask: a signed-in user (subscriber, agent, admin) or the test-clock token.
- * Another kind of caller (an API client with scopes, say) is one more member here, one more
- * key in the table's rows, and one more case in `kindOf`.
+ * Everyone who can ask: a signed-in user (subscriber, agent, admin), the test-clock token,
+ * the command line, or an API client (its scopes are checked by the TMF layer's
+ * clientHoldsScope; in this table it may do nothing of the portal's). Another kind of caller is
+ * one more member here and one more key in the table's rows.
  */
-export type Principal = Actor | TestClockActor;
-export type PrincipalKind = Role | TestClockActor['kind'];
+export type Principal = Actor | TestClockActor | CommandLineActor | ApiClientActor;
+export type PrincipalKind = Role | TestClockActor['kind'] | CommandLineActor['kind'] | ApiClientActor['kind'];
+const ROLES: readonly Role[] = ['subscriber', 'agent', 'admin'];
 
 /** `any`: on every account; `own`: on the principal's own account only (a subscriber). */
 export type Reach = 'any' | 'own';
@@ -38,7 +46,8 @@ export interface Capability {
 const ACCOUNT = { subscriber: 'own', agent: 'any', admin: 'any' } as const;
 const STAFF = { agent: 'any', admin: 'any' } as const;
 const ADMIN = { admin: 'any' } as const;
-const CLOCK = { admin: 'any', test_clock: 'any' } as const;
+const CLOCK = { admin: 'any', 'test-clock': 'any' } as const;
+const API_CLIENTS = { admin: 'any', 'command-line': 'any' } as const;
 const STAFF_KINDS = ['agent', 'admin'] as const;
 
 export const CAPABILITIES = {
@@ -63,6 +72,11 @@ export const CAPABILITIES = {
   view_offer_analytics: { who: ADMIN },
   read_test_clock: { who: CLOCK },
   move_test_clock: { who: CLOCK },
+  // The API clients of the TMF Open APIs: admins in the portal, or the command line.
+  'api_client.list': { who: API_CLIENTS },
+  'api_client.create': { who: API_CLIENTS },
+  'api_client.rotate': { who: API_CLIENTS },
+  'api_client.revoke': { who: API_CLIENTS },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;
@@ -96,8 +110,8 @@ function decide(p: Principal, operation: Operation, subject: { subscriberId?: nu
   const reach = cap.who[kind];
   const about = subject.subscriberId === undefined ? {} : { subscriberId: subject.subscriberId };
   if (!reach) {
-    // `required` names the roles that may (the test-clock token is not a role).
-    const required = (Object.keys(cap.who) as PrincipalKind[]).filter((k): k is Role => k !== 'test_clock');
+    // `required` names the roles that may (the test-clock token, the command line are not roles).
+    const required = ROLES.filter((r) => cap.who[r] !== undefined);
     return { code: 'forbidden', message: page ? REFUSAL.forbiddenPage : REFUSAL.forbidden, detail: { required, ...about } };
   }
   if (reach === 'own' && subject.subscriberId !== undefined && !('kind' in p) && p.subscriberId !== subject.subscriberId) {

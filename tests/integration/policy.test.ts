@@ -1,7 +1,7 @@
 /**
  * The capability table and authorize() (lib/server/policy.ts): who may do each operation, on
  * which accounts, with which refusal; every refusal is one audit row and nothing else; an
- * allowed call writes nothing. The expected answers are written out here by hand (from the
+ * allowed call writes nothing. (An API client's scopes are checked by the TMF layer; see tmf-api.test.ts.) The expected answers are written out here by hand (from the
  * spec's roles), not derived from the table, so a change to the table must change this too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +13,13 @@ import { CAPABILITIES, REFUSAL, TEST_CLOCK_ACTOR, allows, authorize, type Operat
 import { actorFor, useTestDb } from './support/actors';
 import { createTestDb, drivers, type TestDb } from './support/db';
 
-type Who = 'subscriber' | 'agent' | 'admin' | 'test_clock';
+type Who = 'subscriber' | 'agent' | 'admin' | 'test_clock' | 'command_line';
 /** 'own': allowed on one's own account only (another's is "not found"); 'yes' / 'no' everywhere. */
 type Answer = 'own' | 'yes' | 'no';
 
-const ACCOUNT: Record<Who, Answer> = { subscriber: 'own', agent: 'yes', admin: 'yes', test_clock: 'no' };
-const STAFF: Record<Who, Answer> = { subscriber: 'no', agent: 'yes', admin: 'yes', test_clock: 'no' };
+const ACCOUNT: Record<Who, Answer> = { subscriber: 'own', agent: 'yes', admin: 'yes', test_clock: 'no', command_line: 'no' };
+const STAFF: Record<Who, Answer> = { subscriber: 'no', agent: 'yes', admin: 'yes', test_clock: 'no', command_line: 'no' };
+const API_CLIENTS: Record<Who, Answer> = { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'yes' };
 const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   view_dashboard: ACCOUNT,
   view_plans: ACCOUNT,
@@ -35,9 +36,13 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   view_audit_trail: STAFF,
   view_notes: STAFF,
   add_note: STAFF,
-  view_offer_analytics: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no' },
-  read_test_clock: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes' },
-  move_test_clock: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes' },
+  view_offer_analytics: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  read_test_clock: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
+  move_test_clock: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
+  'api_client.list': API_CLIENTS,
+  'api_client.create': API_CLIENTS,
+  'api_client.rotate': API_CLIENTS,
+  'api_client.revoke': API_CLIENTS,
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {
@@ -63,7 +68,7 @@ describe.each(drivers)('policy on %s', (driver) => {
     t = await createTestDb(driver);
     useTestDb(t);
     const ada = await actorFor(t.db, 'ada@example.com');
-    principals = { subscriber: ada, agent: await actorFor(t.db, 'agent@example.com'), admin: await actorFor(t.db, 'admin@example.com'), test_clock: TEST_CLOCK_ACTOR };
+    principals = { subscriber: ada, agent: await actorFor(t.db, 'agent@example.com'), admin: await actorFor(t.db, 'admin@example.com'), test_clock: TEST_CLOCK_ACTOR, command_line: { kind: 'command-line' } };
     own = ada.subscriberId!;
     other = (await t.db.select({ id: s.subscribers.id }).from(s.subscribers).where(eq(s.subscribers.email, 'ben@example.com')))[0]!.id;
   });
@@ -95,16 +100,18 @@ describe.each(drivers)('policy on %s', (driver) => {
           const row = await lastAudit();
           expect(row, label).toMatchObject({ action: operation, outcome: 'refused', reason: refusal.message, subscriberId: null });
           expect(row.actorUserId, label).toBe('userId' in p ? p.userId : null);
-          expect(row.actorRole, label).toBe('role' in p ? p.role : 'test-suite');
+          expect(row.actorRole, label).toBe('role' in p ? p.role : who === 'test_clock' ? 'test-suite' : 'command-line');
           expect((row.detail as { subscriberId?: number }).subscriberId, label).toBe(subscriberId);
         }
       }
     }
   });
 
-  it('a role refusal names the roles that may (never the test-clock token), and a page refusal says "open that page"', async () => {
+  it('a role refusal names the roles that may (never the test-clock token or the command line), and a page refusal says "open that page"', async () => {
     await outcome(authorize(principals.agent, 'move_test_clock'));
     expect((await lastAudit()).detail).toEqual({ required: ['admin'] });
+    await outcome(authorize(principals.subscriber, 'api_client.create'));
+    expect(await lastAudit()).toMatchObject({ action: 'api_client.create', reason: REFUSAL.forbidden, detail: { required: ['admin'] } });
     expect(await outcome(authorize(principals.subscriber, 'open_agent_area', {}, { page: true }))).toEqual({ code: 'forbidden', message: REFUSAL.forbiddenPage });
     expect(await lastAudit()).toMatchObject({ action: 'open_agent_area', reason: REFUSAL.forbiddenPage, detail: { required: ['agent', 'admin'] } });
   });

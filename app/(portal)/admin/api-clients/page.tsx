@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { API_SCOPES } from '@/lib/api-scopes';
-import { getActor } from '@/lib/server/actor';
+import { requirePageActor } from '@/app/_lib/page';
 import { listApiClients } from '@/lib/server/api-clients';
 import { getDb } from '@/lib/server/db';
 import { ApiClientRowActions, CreateApiClientForm } from '@/app/_components/api-client-forms';
@@ -9,9 +8,7 @@ import { ApiClientRowActions, CreateApiClientForm } from '@/app/_components/api-
 export const metadata: Metadata = { title: 'API clients' };
 
 export default async function ApiClientsPage() {
-  const actor = await getActor();
-  if (!actor) redirect('/login');
-  if (actor.role !== 'admin') redirect('/');
+  const actor = await requirePageActor('api_client.list', '/login?callbackUrl=/admin/api-clients');
   const clients = await listApiClients(await getDb(), actor);
   const scopes = Object.entries(API_SCOPES).map(([scope, description]) => ({ scope, description }));
   return (
