@@ -11,6 +11,7 @@ import type { Day } from '@/lib/domain/types';
 import type { Actor } from './actor';
 import { recordAudit } from './audit';
 import { clockFromSetting, clockSettingSql } from './clock';
+import { getDb } from './db';
 import { AppError } from './errors';
 import { authorize, type CommandLineActor } from './policy';
 
@@ -141,6 +142,27 @@ export async function listApiClients(db: Db, who: Actor): Promise<ApiClientView[
   await authorize(who, 'api_client.list', {}, { db });
   const rows = await db.select().from(apiClients).orderBy(desc(apiClients.createdAt));
   return rows.map(toView);
+}
+
+/**
+ * The same four use cases for the portal's page and actions, on the process's database (the
+ * handle stays in lib/server); the command line and the tests pass their own database above.
+ */
+export async function listApiClientsFor(actor: Actor): Promise<ApiClientView[]> {
+  return listApiClients(await getDb(), actor);
+}
+export async function createApiClientFor(actor: Actor, input: { name: string; scopes: readonly string[] }): Promise<ClientCredentials & { view: ApiClientView }> {
+  return createApiClient(await getDb(), actor, input);
+}
+export async function rotateApiClientSecretFor(actor: Actor, clientId: string): Promise<ClientCredentials> {
+  return rotateApiClientSecret(await getDb(), actor, clientId);
+}
+export async function revokeApiClientFor(actor: Actor, clientId: string): Promise<void> {
+  return revokeApiClient(await getDb(), actor, clientId);
+}
+/** The token endpoint's use case, on the process's database, at the real time. */
+export async function issueTokenFor(input: { clientId: string; clientSecret: string; scope?: string }): Promise<IssuedToken> {
+  return issueToken(await getDb(), input, new Date());
 }
 
 function toView(r: typeof apiClients.$inferSelect): ApiClientView {
