@@ -56,6 +56,8 @@ export const CAPABILITIES = {
   view_plans: { who: ACCOUNT },
   view_add_ons: { who: ACCOUNT },
   view_history: { who: ACCOUNT },
+  view_bills: { who: ACCOUNT },
+  view_bill: { who: ACCOUNT },
   view_offers: { who: ACCOUNT },
   preview_change: { who: ACCOUNT, applyNow: STAFF_KINDS },
   confirm_change: { who: ACCOUNT, applyNow: STAFF_KINDS },

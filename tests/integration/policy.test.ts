@@ -25,6 +25,8 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   view_plans: ACCOUNT,
   view_add_ons: ACCOUNT,
   view_history: ACCOUNT,
+  view_bills: ACCOUNT,
+  view_bill: ACCOUNT,
   view_offers: ACCOUNT,
   preview_change: ACCOUNT,
   confirm_change: ACCOUNT,
