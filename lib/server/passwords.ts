@@ -1,0 +1,33 @@
+import 'server-only';
+import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { ARGON2_OPTIONS } from '@/lib/argon2';
+import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/lib/domain/password-policy';
+
+/**
+ * Passwords: the policy (lib/domain/password-policy.ts) with its list of common passwords,
+ * and hashing with the explicit argon2id parameters of lib/argon2.ts.
+ *
+ * The list is the ranked common-password dictionary that zxcvbn-ts ships in
+ * @zxcvbn-ts/language-common (about 49,000 passwords from public breach corpora, most common
+ * first; maintained, MIT). The whole list is used: it is a set lookup either way.
+ */
+let common: ReadonlySet<string> | undefined;
+
+export function commonPasswords(): ReadonlySet<string> {
+  common ??= new Set(dictionary['passwords-common'].map(normalizeForCommonCheck));
+  return common;
+}
+
+/** The policy for a new password (admin:create today; password set and reset reuse it). */
+export function checkNewPassword(password: string): PasswordCheck {
+  return checkPassword(password, commonPasswords());
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return verify(passwordHash, password);
+}
