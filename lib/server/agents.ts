@@ -11,7 +11,7 @@ import { getActor, refuse, requireRole, type Actor } from './actor';
 import type { Role } from './auth';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
-import { AppError, invalidInput } from './errors';
+import { AppError, invalidInput, storableText } from './errors';
 
 /**
  * Support agents and admins: finding a subscriber, and the audit trail of an account.
@@ -105,7 +105,12 @@ export interface SubscriberSearchResult {
 }
 
 export const searchInputSchema = z.object({
-  q: z.string().trim().min(1, 'Type a name, phone number, email or account number.').max(100, 'At most 100 characters.'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'Type a name, phone number, email or account number.')
+    .max(100, 'At most 100 characters.')
+    .refine(storableText, 'The search contains a character that cannot be searched for (NUL).'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
+import { hasVisibleText } from '@/lib/domain/text';
 import type { Queryable, Tx } from '@/db/client';
 import { planChange, type ChangePlan } from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
@@ -90,7 +91,7 @@ function resultMessage(plan: ChangePlan): string {
 export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<ConfirmResult> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && !reason) {
+  if (staff && (!reason || !hasVisibleText(reason))) {
     throw new AppError('invalid', 'Give a reason for this change: it goes in the audit trail.', { reason: ['A reason is required.'] });
   }
   // Authorizes, loads the catalog and closes an ended period before anything else.
@@ -257,7 +258,7 @@ async function applyConfiguration(tx: Tx, subscriptionId: number, from: Configur
 export async function cancelScheduledChange(actor: Actor, input: { subscriberId: number; scheduledChangeId: number; reason?: string }): Promise<{ message: string }> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && !reason) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
+  if (staff && (!reason || !hasVisibleText(reason))) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
   const { db, state } = await loadSubscriberContext(actor, input.subscriberId, 'cancel_scheduled_change');
   return db.transaction(async (tx) => {
     await tx.select({ id: s.subscriptions.id }).from(s.subscriptions).where(eq(s.subscriptions.id, state.subscriptionId)).for('update');

@@ -5,6 +5,7 @@ import * as s from '@/db/schema';
 import type { Actor } from './actor';
 import { requireStaffOn } from './agents';
 import { getDb } from './db';
+import { hasVisibleText } from '@/lib/domain/text';
 import { AppError, storableText } from './errors';
 
 /**
@@ -29,7 +30,8 @@ export const noteBodySchema = z
   .trim()
   .min(1, 'Write the note first.')
   .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters.`)
-  .refine(storableText, 'The note contains a character that cannot be stored (NUL).');
+  .refine(storableText, 'The note contains a character that cannot be stored (NUL).')
+  .refine(hasVisibleText, 'Write the note first: it has only spaces or invisible characters.');
 
 /** Newest first (the latest 200). */
 export async function listNotes(actor: Actor, subscriberId: number): Promise<AgentNote[]> {

@@ -4,7 +4,7 @@ import { moveClock, testClockTokenMatches } from '@/lib/server/clock-admin';
 import { readClockState } from '@/lib/server/clock';
 import { getDb } from '@/lib/server/db';
 import { AppError } from '@/lib/server/errors';
-import { jsonRoute, readJson } from '@/lib/server/route';
+import { jsonRoute, readJson, requireSameOriginJson } from '@/lib/server/route';
 
 /**
  * The test clock for UI test suites (never in production):
@@ -18,8 +18,10 @@ const body = z.union([
   z.object({ reset: z.literal(true) }).strict(),
 ]);
 
-async function who(request: Request) {
+async function who(request: Request, changes: boolean) {
   if (testClockTokenMatches(request.headers.get('x-test-clock-token'))) return 'test-token' as const;
+  // Cookie-authorised: a change must come from this site, as JSON (no cross-site form posts).
+  if (changes) requireSameOriginJson(request);
   const actor = await getActor();
   if (!actor) throw new AppError('unauthenticated', 'Sign in as an admin, or send the test-clock token.');
   return actor;
@@ -27,7 +29,7 @@ async function who(request: Request) {
 
 export async function GET(request: Request) {
   return jsonRoute('clock.get', async () => {
-    const actor = await who(request);
+    const actor = await who(request, false);
     const db = await getDb();
     if (actor !== 'test-token') await requireRole(db, actor, ['admin'], 'read_test_clock');
     return readClockState(db);
@@ -36,7 +38,7 @@ export async function GET(request: Request) {
 
 export async function POST(request: Request) {
   return jsonRoute('clock.post', async () => {
-    const actor = await who(request);
+    const actor = await who(request, true);
     const parsed = body.safeParse(await readJson(request));
     if (!parsed.success) throw new AppError('invalid', 'Send {"set": ISO date} or {"advanceDays": whole number} or {"reset": true}.');
     return moveClock(actor, parsed.data as never);
