@@ -89,7 +89,7 @@ function codeConstants(): string[] {
 function adminCreate(env: Record<string, string>, args: string[], input: string) {
   return spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/admin-create.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), NODE_ENV: 'production', ...env },
     input,
     encoding: 'utf8',
     timeout: 120_000,
