@@ -3,7 +3,8 @@
  *
  * 1. The configuration is checked up front: a deployment without a usable NEXTAUTH_SECRET (or
  *    with any other bad setting) exits with the message naming the variable, instead of
- *    starting and failing on the first request.
+ *    starting and failing on the first request. Then the database is opened (migrated, the
+ *    catalog applied) in the background, so the first visitor doesn't wait for it.
  * 2. The client address. Next.js keeps an X-Forwarded-For the client sent and only fills it in
  *    from the socket when it is missing, so a client could name any address it likes, and
  *    neither route handlers nor next-auth's authorize() see the socket. So every incoming
@@ -26,6 +27,11 @@ export async function register(): Promise<void> {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
   }
+  // Open the database now (migrations, the catalog, and outside a deployment the demo data on
+  // first run) instead of on the first request. A failure is logged and retried by that request.
+  const { getDbHandle } = await import('./lib/server/db');
+  getDbHandle().catch(() => {});
+
   const http = await import('node:http');
   const proto = http.Server.prototype as unknown as { emit: (event: string | symbol, ...args: unknown[]) => boolean; __switchboardClientAddress?: true };
   if (proto.__switchboardClientAddress) return;

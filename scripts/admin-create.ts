@@ -68,7 +68,7 @@ async function main() {
 
   const password = await readPassword();
   if (password === '') throw new UsageError('No password was given on standard input. Nothing was created.');
-  const check = checkNewPassword(password);
+  const check = await checkNewPassword(password);
   if (!check.ok) throw new UsageError(`${check.message} Nothing was created.`);
   const passwordHash = await hashPassword(password);
 

@@ -1,6 +1,5 @@
 import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { ARGON2_OPTIONS } from '@/lib/argon2';
 import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/lib/domain/password-policy';
 
@@ -12,16 +11,17 @@ import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/li
  * @zxcvbn-ts/language-common (about 49,000 passwords from public breach corpora, most common
  * first; maintained, MIT). The whole list is used: it is a set lookup either way.
  */
-let common: ReadonlySet<string> | undefined;
+let common: Promise<ReadonlySet<string>> | undefined;
 
-export function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set(dictionary['passwords-common'].map(normalizeForCommonCheck));
+/** Loaded on first use (not on the sign-in path: the package decompresses its list on import). */
+export function commonPasswords(): Promise<ReadonlySet<string>> {
+  common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set(dictionary['passwords-common'].map(normalizeForCommonCheck)));
   return common;
 }
 
 /** The policy for a new password (admin:create today; password set and reset reuse it). */
-export function checkNewPassword(password: string): PasswordCheck {
-  return checkPassword(password, commonPasswords());
+export async function checkNewPassword(password: string): Promise<PasswordCheck> {
+  return checkPassword(password, await commonPasswords());
 }
 
 export function hashPassword(password: string): Promise<string> {
