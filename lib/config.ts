@@ -29,7 +29,7 @@ const schema = z.object({
    * the test harness do). Unset under NODE_ENV=production means a real deployment: the test clock
    * is off and NEXTAUTH_SECRET is required.
    */
-  SWITCHBOARD_ENV: z.enum(['development', 'production', 'test']).optional(),
+  SWITCHBOARD_ENV: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['development', 'production', 'test']).optional()),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

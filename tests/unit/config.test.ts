@@ -65,3 +65,11 @@ describe('TRUST_PROXY', () => {
     for (const bad of ['yes', '-1', '11', '1.5', '1,2']) expect(() => withEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 });
+
+describe('SWITCHBOARD_ENV', () => {
+  it('empty counts as unset: under NODE_ENV=production that is a deployment', () => {
+    expect(withEnv({ NODE_ENV: 'production', SWITCHBOARD_ENV: '' }).deployment).toBe(true);
+    expect(withEnv({ NODE_ENV: 'production', SWITCHBOARD_ENV: 'test' }).deployment).toBe(false);
+    expect(() => withEnv({ SWITCHBOARD_ENV: 'staging' })).toThrow(/SWITCHBOARD_ENV/);
+  });
+});
