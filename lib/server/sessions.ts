@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db, Queryable } from '@/db/client';
 import { SESSION_MAX_AGE_SECONDS } from '@/lib/session-token';
@@ -18,8 +18,10 @@ import { log } from './log';
  * lib/server/actor.ts checks all of it in the one query that reads the account per request.
  */
 
+/** A new session row; the account's sessions that ended over a day ago are dropped on the way (the table stays small). */
 export async function createSession(db: Queryable, userId: number): Promise<string> {
   const id = randomBytes(24).toString('base64url');
+  await db.delete(s.sessions).where(and(eq(s.sessions.userId, userId), lt(s.sessions.expiresAt, sql`now() - interval '1 day'`)));
   await db.insert(s.sessions).values({ id, userId, expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` });
   return id;
 }

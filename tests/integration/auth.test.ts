@@ -166,10 +166,14 @@ describe.each(drivers)('sessions on %s', (driver) => {
     expect(await loadSessionActor(t.db, dev)).toBeNull();
   });
 
-  it('a session past its 8 hours gives nobody', async () => {
+  it('a session past its 8 hours gives nobody; rows ended over a day ago go at the next sign-in', async () => {
     const c = await signIn('eve@example.com');
     await t.db.update(s.sessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(s.sessions.id, c.sid));
     expect(await loadSessionActor(t.db, c)).toBeNull();
+    await t.db.update(s.sessions).set({ expiresAt: sql`now() - interval '25 hours'` }).where(eq(s.sessions.id, c.sid));
+    const next = await signIn('eve@example.com');
+    const rows = await t.db.select({ id: s.sessions.id }).from(s.sessions).where(eq(s.sessions.userId, c.uid));
+    expect(rows.map((r) => r.id)).toEqual([next.sid]);
   });
 
   it('staff sessions end after 30 idle minutes, subscribers\' do not; use moves last_seen_at at most once a minute', async () => {
