@@ -1,5 +1,6 @@
 import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
+import { DEMO_PASSWORD } from '@/db/seed';
 import { ARGON2_OPTIONS } from '@/lib/argon2';
 import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/lib/domain/password-policy';
 
@@ -9,13 +10,17 @@ import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/li
  *
  * The list is the ranked common-password dictionary that zxcvbn-ts ships in
  * @zxcvbn-ts/language-common (about 49,000 passwords from public breach corpora, most common
- * first; maintained, MIT). The whole list is used: it is a set lookup either way.
+ * first; maintained, MIT), plus the demo password this project publishes. The whole list is
+ * used: it is a set lookup either way.
  */
+/** Passwords this project itself publishes (the demo accounts' one, in the README): never a real account's. */
+const PUBLISHED = [DEMO_PASSWORD];
+
 let common: Promise<ReadonlySet<string>> | undefined;
 
 /** Loaded on first use (not on the sign-in path: the package decompresses its list on import). */
 export function commonPasswords(): Promise<ReadonlySet<string>> {
-  common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set(dictionary['passwords-common'].map(normalizeForCommonCheck)));
+  common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set([...dictionary['passwords-common'], ...PUBLISHED].map(normalizeForCommonCheck)));
   return common;
 }
 
