@@ -2,10 +2,10 @@ import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
 import { DEMO_PASSWORD } from '@/db/seed';
 import { ARGON2_OPTIONS } from '@/lib/argon2';
-import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/lib/domain/password-policy';
+import { checkPassword, normalizeForCommonCheck, type PasswordCheck } from '@/lib/domain/accounts';
 
 /**
- * Passwords: the policy (lib/domain/password-policy.ts) with its list of common passwords,
+ * Passwords: the policy (lib/domain/accounts) with its list of common passwords,
  * and hashing with the explicit argon2id parameters of lib/argon2.ts.
  *
  * The list is the ranked common-password dictionary that zxcvbn-ts ships in
