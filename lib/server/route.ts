@@ -81,7 +81,7 @@ export function requireSameOriginJson(request: Request): void {
   if (host) hosts.add(host.toLowerCase());
   const forwarded = request.headers.get('x-forwarded-host');
   if (forwarded && config().trustProxy > 0) hosts.add(forwarded.split(',')[0]!.trim().toLowerCase());
-  const site = config().siteUrl;
+  const site = config().publicUrl;
   if (site) hosts.add(new URL(site).host.toLowerCase());
   let originHost: string | null = null;
   try {
