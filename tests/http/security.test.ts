@@ -328,12 +328,22 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('throttle, sessions and request c
     expect(crossSite.body).toMatchObject({ error: { message: expect.stringContaining('did not come from this site') } });
     expect((await post({ origin: 'https://evil.example', 'content-type': 'application/json' })).status).toBe(403);
     expect((await post({ origin: 'null', 'content-type': 'application/json' })).status).toBe(403);
+    // No Origin at all: a browser's Sec-Fetch-Site still says where it came from.
+    const fetched = (headers: Record<string, string>) => {
+      const h = new Headers({ cookie: admin.cookieHeader(), ...headers });
+      return fetch(`${admin.base}/api/v1/test/clock`, { method: 'POST', headers: h, body: JSON.stringify({ advanceDays: 40 }) });
+    };
+    expect((await fetched({ 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await fetched({ 'content-type': 'text/plain' })).status).toBe(400);
     const plain = await post({ 'content-type': 'text/plain' });
     expect(plain.status).toBe(400);
     expect(plain.body).toMatchObject({ error: { message: expect.stringContaining('application/json') } });
     expect((await admin.getJson('/api/v1/test/clock')).body).toMatchObject({ offsetMs: 0 });
     const ok = await admin.getJson('/api/v1/test/clock', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
     expect(ok.status).toBe(200);
+    // A non-browser client with the cookie (a UI test suite) sends no Origin: JSON is enough.
+    const noOrigin = await fetch(`${admin.base}/api/v1/test/clock`, { method: 'POST', headers: { cookie: admin.cookieHeader(), 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
+    expect(noOrigin.status).toBe(200);
   });
 
   it('an agent reason or note of invisible characters only (U+200B…) is refused, nothing changed', async () => {
