@@ -35,6 +35,9 @@ export async function SiteHeader() {
                 {l.label}
               </AppLink>
             ))}
+            <AppLink href="/account" className="font-medium">
+              Account
+            </AppLink>
             <span className="muted" data-testid="signed-in-as">
               {actor.name}
               {actor.role !== 'subscriber' ? ` (${actor.role})` : ''}

@@ -9,6 +9,7 @@ import type { Catalog } from '@/lib/domain/types';
 import { getActor, type Actor } from './actor';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
+import { storableText } from '@/lib/contracts/fields';
 import { AppError, invalidInput } from './errors';
 import { authorize, type Operation } from './policy';
 
@@ -103,7 +104,12 @@ export interface SubscriberSearchResult {
 }
 
 export const searchInputSchema = z.object({
-  q: z.string().trim().min(1, 'Type a name, phone number, email or account number.').max(100, 'At most 100 characters.'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'Type a name, phone number, email or account number.')
+    .max(100, 'At most 100 characters.')
+    .refine(storableText, 'The search contains a character that cannot be searched for (NUL).'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

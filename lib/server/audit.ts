@@ -14,6 +14,10 @@ export type AuditEvent =
   | 'scheduled_change_cancelled'
   | 'note_added'
   | 'move_test_clock'
+  /** Every session of the caller's account ended (the account page). */
+  | 'sign_out_everywhere'
+  /** A staff account created with npm run admin:create. */
+  | 'create_staff_account'
   /** A failed sign-in (the throttle counts these). */
   | 'sign_in'
   | 'api_client.create'
@@ -26,7 +30,7 @@ export type AuditAction = Operation | AuditEvent;
 
 export interface AuditEntry {
   action: AuditAction;
-  outcome: 'ok' | 'refused';
+  outcome: 'ok' | 'refused' | 'throttled';
   /** Who acted; null for the system (the billing job) or someone not signed in. */
   actor: Principal | null;
   /** The account acted on, when the row belongs in its trail. */

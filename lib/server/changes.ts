@@ -2,6 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
+import { hasVisibleText } from '@/lib/domain/text';
 import { planChange, type ChangePlan } from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
 import type { Configuration } from '@/lib/domain/types';
@@ -79,7 +80,7 @@ function resultMessage(plan: ChangePlan): string {
 export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<ConfirmResult> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && !reason) {
+  if (staff && (!reason || !hasVisibleText(reason))) {
     throw new AppError('invalid', 'Give a reason for this change: it goes in the audit trail.', { reason: ['A reason is required.'] });
   }
   // Authorizes, loads the catalog and closes an ended period before anything else.
@@ -215,7 +216,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
 export async function cancelScheduledChange(actor: Actor, input: { subscriberId: number; scheduledChangeId: number; reason?: string }): Promise<{ message: string }> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && !reason) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
+  if (staff && (!reason || !hasVisibleText(reason))) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
   const { state } = await openAccount(actor, 'cancel_scheduled_change', { subscriberId: input.subscriberId });
   return withTransaction(async (tx) => {
     await lockSubscription(tx, state.subscriptionId);

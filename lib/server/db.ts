@@ -24,6 +24,8 @@ export function getDbHandle(): Promise<DbHandle> {
       logQueries: c.logQueries,
       command: 'switchboard server',
       today: dayOf(new Date()),
+      // Demo accounts in demo and test runs only; a deployment gets the catalog alone.
+      seedDemo: !c.deployment,
       log: (m) => log.info(m),
     }).catch((e: unknown) => {
       g.__switchboardDb = undefined;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from '@/db/schema';
 import type { Actor } from './actor';
 import { requireStaffOn } from './agents';
+import { hasVisibleText } from '@/lib/domain/text';
 import { recordAudit } from './audit';
 import { getDb, withTransaction } from './db';
 import { AppError, storableText } from './errors';
@@ -30,7 +31,8 @@ export const noteBodySchema = z
   .trim()
   .min(1, 'Write the note first.')
   .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters.`)
-  .refine(storableText, 'The note contains a character that cannot be stored (NUL).');
+  .refine(storableText, 'The note contains a character that cannot be stored (NUL).')
+  .refine(hasVisibleText, 'Write the note first: it has only spaces or invisible characters.');
 
 /** Newest first (the latest 200). */
 export async function listNotes(actor: Actor, subscriberId: number): Promise<AgentNote[]> {
