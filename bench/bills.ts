@@ -18,7 +18,8 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import { catalogData } from '../db/catalog-data';
 import * as s from '../db/schema';
-import { seedCatalog, prng } from '../db/seed';
+import { prng } from '../db/seed';
+import { applyReferenceData } from '../db/reference-data';
 import { createThrowawayPostgres } from '../db/throwaway';
 import { allConfigurations } from '../lib/domain/catalog';
 import { periodContaining } from '../lib/domain/periods';
@@ -52,7 +53,7 @@ async function main(): Promise<BillsBench> {
     const t0 = performance.now();
     await handle.migrate();
     const db = handle.db;
-    await seedCatalog(db, catalogData);
+    await applyReferenceData(db, catalogData);
     const configs = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
     const rand = prng(16_2026);
     // Billing days 1 and 2: the periods containing 2026-11-15 end on 2026-12-01 and 2026-12-02.

@@ -1,13 +1,27 @@
-/** Open, migrate and (when empty) seed: what the first start of the portal does. */
+/**
+ * What every start of the portal does: open, migrate, apply the reference data (the catalog,
+ * in every environment), and, in demo and test runs only, seed the demo accounts into a
+ * database that has no accounts yet. A deployment never gets demo data: its first account is
+ * made with `npm run admin:create`.
+ */
 import { openDatabase, type DbHandle, type OpenOptions } from './client';
+import { applyReferenceData } from './reference-data';
 import { isSeeded, seedDatabase } from './seed';
 import type { Day } from '../lib/domain/types';
 
-export async function openReady(opts: OpenOptions & { today: Day; log?: (msg: string) => void }): Promise<DbHandle> {
+export interface ReadyOptions extends OpenOptions {
+  today: Day;
+  /** Seed the demo data when the database has no accounts (demo and test runs; never a deployment). */
+  seedDemo: boolean;
+  log?: (msg: string) => void;
+}
+
+export async function openReady(opts: ReadyOptions): Promise<DbHandle> {
   const handle = await openDatabase(opts);
   try {
     await handle.migrate();
-    if (!(await isSeeded(handle.db))) {
+    await applyReferenceData(handle.db);
+    if (opts.seedDemo && !(await isSeeded(handle.db))) {
       const t0 = Date.now();
       // On PostgreSQL several instances may start together: the first to take the lock seeds.
       const seeded = await seedOnce(handle, opts.today);

@@ -80,6 +80,12 @@ export const users = pgTable(
     role: roleEnum('role').notNull(),
     subscriberId: integer('subscriber_id').references(() => subscribers.id),
     disabled: boolean('disabled').notNull().default(false),
+    /**
+     * Every session token carries the version it was issued under; a token of another version
+     * is refused. Bumped by "Sign out everywhere", and by the database itself (trigger
+     * users_end_sessions) when the password changes or the account is disabled.
+     */
+    sessionVersion: integer('session_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -461,20 +467,44 @@ export const catalogDrafts = pgTable(
   (t) => [index('catalog_drafts_resource_idx').on(t.resource, t.createdAt)],
 );
 
-/** Failed and successful sign-ins, for throttling across instances. */
+/**
+ * Every sign-in attempt, for throttling across instances. An attempt is recorded as 'checking'
+ * before its password is verified (and counts as a failure until it is known), then becomes
+ * 'succeeded' or 'failed'; one refused by the throttle is 'throttled' (never verified).
+ */
 export const loginAttempts = pgTable(
   'login_attempts',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     email: text('email').notNull(),
     clientAddress: text('client_address').notNull(),
-    success: boolean('success').notNull(),
+    outcome: text('outcome').$type<'checking' | 'succeeded' | 'failed' | 'throttled'>().notNull().default('failed'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('login_attempts_email_idx').on(t.email, t.at),
     index('login_attempts_client_idx').on(t.clientAddress, t.at),
+    check('login_attempts_outcome', sql`${t.outcome} in ('checking', 'succeeded', 'failed', 'throttled')`),
   ],
+);
+
+/**
+ * One row per signed-in session (the token's `sid`). Sign-out revokes it; the token is checked
+ * against it on every request (in the same query as the account). last_seen_at is moved at
+ * most once a minute, for the staff idle limit.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Absolute end (sign-in + 8 h), whatever happens meanwhile. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
 /** Instance-wide settings shared by all app instances (the test clock). */

@@ -1,5 +1,6 @@
 /**
- * Demo data of spec section 6 plus generated subscribers, deterministically for a given
+ * Demo data of spec section 6 (demo and test runs only: never in a deployment), on top of the
+ * reference data (db/reference-data.ts), plus generated subscribers, deterministically for a given
  * "today": the same day always gives the same rows.
  */
 import { hash } from '@node-rs/argon2';
@@ -7,6 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import * as s from './schema';
 import { catalogData } from './catalog-data';
+import { applyReferenceData } from './reference-data';
+import { ARGON2_OPTIONS } from '../lib/argon2';
 import { allConfigurations } from '../lib/domain/catalog';
 import { addDays, periodContaining } from '../lib/domain/periods';
 import { recurringLines } from '../lib/domain/rollover';
@@ -76,28 +79,12 @@ function previousPeriods(billingDay: number, current: BillingPeriod, count: numb
   return out;
 }
 
-export async function seedCatalog(db: Db, catalog: Catalog = catalogData): Promise<void> {
-  await db.insert(s.usageRates).values([
-    { code: 'ld_overage', centsPerMinute: catalog.rates.ldOverageCentsPerMinute },
-    { code: 'intl', centsPerMinute: catalog.rates.intlCentsPerMinute },
-  ]);
-  await db.insert(s.plans).values(
-    catalog.plans.map((p, i) => ({ code: p.code, name: p.name, monthlyCents: p.monthlyCents, tier: p.tier, ldMinutes: p.ldMinutes, status: p.status, sortOrder: i })),
-  );
-  await db.insert(s.addOns).values(
-    catalog.addOns.map((a, i) => ({ code: a.code, name: a.name, monthlyCents: a.monthlyCents, kind: a.kind, ldMinutes: a.ldMinutes, ldUnlimited: a.ldUnlimited, intlRateCents: a.intlRateCents, sortOrder: i })),
-  );
-  await db.insert(s.planIncludes).values(catalog.plans.flatMap((p) => p.includes.map((addOnCode) => ({ planCode: p.code, addOnCode }))));
-  await db.insert(s.addOnAvailability).values(catalog.addOns.flatMap((a) => a.availableOn.map((planCode) => ({ addOnCode: a.code, planCode }))));
-  const req = catalog.addOns.flatMap((a) => a.requires.map((requiredCode) => ({ addOnCode: a.code, requiredCode })));
-  if (req.length) await db.insert(s.addOnRequires).values(req);
-  const exc = catalog.addOns.flatMap((a) => a.excludes.map((excludedCode) => ({ addOnCode: a.code, excludedCode })));
-  if (exc.length) await db.insert(s.addOnExcludes).values(exc);
-}
-
-/** True when the database already holds the demo data. */
+/**
+ * True when the database already holds accounts (the demo data, or accounts of its own): the
+ * demo data is only ever added to a database without any.
+ */
 export async function isSeeded(db: Db): Promise<boolean> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(s.plans);
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(s.users);
   return (rows[0]?.n ?? 0) > 0;
 }
 
@@ -110,7 +97,7 @@ export interface SeedOptions {
 
 export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscribers: number }> {
   const catalog = catalogData;
-  const passwordHash = opts.passwordHash ?? (await hash(DEMO_PASSWORD));
+  const passwordHash = opts.passwordHash ?? (await hash(DEMO_PASSWORD, ARGON2_OPTIONS));
   const generated = opts.generated ?? GENERATED_SUBSCRIBERS;
   const rand = prng(20261127);
   const configs = allConfigurations(catalog, catalog.plans.map((p) => p.code));
@@ -152,7 +139,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
   // Bills (issue 16): every boundary since each subscriber joined, issued below in date order.
   const billsToIssue: IssueBillInput[] = [];
   await db.transaction(async (tx) => {
-    await seedCatalog(tx as unknown as Db, catalog);
+    await applyReferenceData(tx as unknown as Db, catalog);
     for (let start = 0; start < rows.length; start += 100) {
       const chunk = rows.slice(start, start + 100);
       const subs = await tx

@@ -2,6 +2,8 @@
  * The one place that reads process.env. Validated with zod; a bad value stops start-up
  * with a message that names the variable.
  */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -14,17 +16,22 @@ const schema = z.object({
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
   DATA_DIR: z.string().trim().optional(),
-  NEXTAUTH_SECRET: z.string().optional(),
+  NEXTAUTH_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   NEXTAUTH_URL: z.string().url().optional(),
   /** "1" lets the test clock be set outside production (on by default in development and test). */
   SWITCHBOARD_TEST_CLOCK: z.enum(['0', '1']).optional(),
+  /** Lets a test suite move the test clock over HTTP without an admin session (header x-test-clock-token). */
+  SWITCHBOARD_TEST_CLOCK_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /**
    * What kind of run this is. `next start` always sets NODE_ENV=production, so a local demo or a
    * test run of the production build says SWITCHBOARD_ENV=development|test (the start script and
    * the test harness do). Unset under NODE_ENV=production means a real deployment: the test clock
    * is off and NEXTAUTH_SECRET is required.
    */
-  SWITCHBOARD_ENV: z.enum(['development', 'production', 'test']).optional(),
+  SWITCHBOARD_ENV: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['development', 'production', 'test']).optional()),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -34,14 +41,35 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** The operator's name on bills and their PDFs. */
   OPERATOR_NAME: z.string().trim().min(1).max(120).default('Switchboard Telecom'),
+  /** Set by Next.js itself while it builds ("phase-production-build"): nothing is opened then. */
+  NEXT_PHASE: z.string().optional(),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For. Unset or 0: the
+   * header is ignored and the client address is the socket's (a client can write any header).
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' || v === 'false' ? '0' : v === 'true' ? '1' : v))
+    .pipe(z.string().regex(/^\d{1,2}$/, 'must be a number of proxies from 0 to 10 (or true/false)').transform(Number))
+    .pipe(z.number().int().min(0, 'must be 0 to 10').max(10, 'must be 0 to 10')),
 });
 
 export type AppConfig = {
   env: 'development' | 'production' | 'test';
   databaseUrl: string | undefined;
   dataDir: string;
+  /** A real deployment (SWITCHBOARD_ENV=production, or unset under NODE_ENV=production). */
+  deployment: boolean;
   authSecret: string;
+  /** Where authSecret came from (the generated file's path when it was generated). */
+  authSecretSource: 'NEXTAUTH_SECRET' | 'build' | string;
+  /** Reverse proxies trusted to append to X-Forwarded-For (0: ignore the header). */
+  trustProxy: number;
   testClockEnabled: boolean;
+  /** The test-clock token, when set (at least 16 characters); only honoured while the test clock is enabled. */
+  testClockToken: string | undefined;
   pgPoolMax: number;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -53,10 +81,59 @@ export type AppConfig = {
   publicUrl: string | undefined;
   /** The operator's name on bills (OPERATOR_NAME). */
   operatorName: string;
+  /** True while `next build` runs (the database is not opened then). */
+  building: boolean;
+  /** True under `next dev` (NODE_ENV=development): its scripts need eval and a websocket. */
+  nextDev: boolean;
 };
 
-/** Used only outside production when NEXTAUTH_SECRET is unset, so a fresh clone starts. */
-const DEV_SECRET = 'switchboard-development-secret-not-for-production';
+const MESSAGE = 'Invalid environment configuration:\n  NEXTAUTH_SECRET:';
+
+/** A deployment's NEXTAUTH_SECRET must be at least this long. */
+export const MIN_SECRET_LENGTH = 32;
+/** The generated secret's file in the data folder (outside a deployment, NEXTAUTH_SECRET unset). */
+export const SECRET_FILE = 'auth-secret';
+
+/**
+ * Outside a deployment, without NEXTAUTH_SECRET: a random secret made once per data folder
+ * (mode 0600) and read again on every start, so sessions survive a restart and no secret is
+ * a constant in the code. Written with O_EXCL: two processes starting at once agree on one.
+ * The data folder exists with PostgreSQL too (it is where this file lives); instances on
+ * other machines need NEXTAUTH_SECRET.
+ */
+export function dataFolderSecret(dataDir: string): { secret: string; file: string } {
+  const file = path.join(/*turbopackIgnore: true*/ dataDir, SECRET_FILE);
+  const read = () => {
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new Error(`${MESSAGE} unset, and ${file} holds fewer than ${MIN_SECRET_LENGTH} characters (delete it to have a new one generated)`);
+    }
+    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+    return { secret, file };
+  };
+  if (fs.existsSync(file)) return read();
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  return read();
+}
+
+function sessionSecret(given: string | undefined, o: { deployment: boolean; building: boolean; dataDir: string }): { value: string; source: AppConfig['authSecretSource'] } {
+  if (given) {
+    if (o.deployment && given.length < MIN_SECRET_LENGTH && !o.building) {
+      throw new Error(`${MESSAGE} must be at least ${MIN_SECRET_LENGTH} characters in a deployment (for example: openssl rand -base64 32)`);
+    }
+    return { value: given, source: 'NEXTAUTH_SECRET' };
+  }
+  // `next build` signs nothing: a throwaway value, never the same twice.
+  if (o.building) return { value: randomBytes(32).toString('base64url'), source: 'build' };
+  if (o.deployment) throw new Error(`${MESSAGE} required in a deployment (at least ${MIN_SECRET_LENGTH} characters; for example: openssl rand -base64 32)`);
+  const generated = dataFolderSecret(o.dataDir);
+  return { value: generated.secret, source: generated.file };
+}
 
 let cached: AppConfig | undefined;
 
@@ -70,16 +147,28 @@ export function config(): AppConfig {
   const e = parsed.data;
   const env = e.SWITCHBOARD_ENV ?? e.NODE_ENV;
   const deployment = env === 'production';
-  const building = process.env.NEXT_PHASE === 'phase-production-build';
-  if (deployment && !e.NEXTAUTH_SECRET && !building) {
-    throw new Error('Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production');
-  }
+  const building = e.NEXT_PHASE === 'phase-production-build';
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'data'));
+  // Resolved on first use (the server and the sign-in proxy), not by scripts that sign nothing.
+  let secret: { value: string; source: AppConfig['authSecretSource'] } | undefined;
+  const resolveSecret = () => {
+    secret ??= sessionSecret(e.NEXTAUTH_SECRET, { deployment, building, dataDir });
+    return secret;
+  };
   const result: AppConfig = {
     env,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'data')),
-    authSecret: e.NEXTAUTH_SECRET ?? DEV_SECRET,
+    dataDir,
+    deployment,
+    get authSecret() {
+      return resolveSecret().value;
+    },
+    get authSecretSource() {
+      return resolveSecret().source;
+    },
+    trustProxy: e.TRUST_PROXY,
     testClockEnabled: !deployment && e.SWITCHBOARD_TEST_CLOCK !== '0',
+    testClockToken: e.SWITCHBOARD_TEST_CLOCK_TOKEN,
     pgPoolMax: e.PG_POOL_MAX,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -87,6 +176,8 @@ export function config(): AppConfig {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     publicUrl: e.NEXTAUTH_URL,
     operatorName: e.OPERATOR_NAME,
+    building,
+    nextDev: e.NODE_ENV === 'development',
   };
   if (!building) cached = result;
   return result;

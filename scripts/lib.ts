@@ -25,10 +25,10 @@ export async function freePort(preferred: number): Promise<number> {
   });
 }
 
-/** Open the configured database (migrated, seeded when empty) for a script. */
-export async function openForScript(command: string): Promise<DbHandle> {
+/** Open the configured database for a script: migrated, with the reference data, and (outside a deployment) the demo data when it has no accounts. */
+export async function openForScript(command: string, opts: { seedDemo?: boolean } = {}): Promise<DbHandle> {
   const c = config();
-  return openReady({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, command, today: dayOf(new Date()), log: console.log });
+  return openReady({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, command, today: dayOf(new Date()), seedDemo: opts.seedDemo ?? !c.deployment, log: console.log });
 }
 
 export async function openRawForScript(command: string): Promise<DbHandle> {

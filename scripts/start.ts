@@ -1,6 +1,8 @@
 /**
- * npm start — builds the portal if needed, prepares the database (created, migrated and
- * seeded on first run), then serves the production build and prints where and how to sign in.
+ * npm start — builds the portal if needed, prepares the database (created, migrated, the
+ * catalog applied, and the demo data seeded on first run), then serves the production build
+ * and prints where and how to sign in. Without NEXTAUTH_SECRET the session secret is generated
+ * once into the data folder (lib/config.ts).
  * npm run dev — the same with `next dev`.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,8 +14,18 @@ import { DEMO_LOGINS, describeTarget, freePort, openForScript } from './lib';
 
 async function main() {
   const dev = process.argv.includes('--dev');
+  // A demo run unless told otherwise (SWITCHBOARD_ENV=production makes it a deployment: no demo
+  // data, NEXTAUTH_SECRET required). Set here so this process and the server agree.
+  process.env.SWITCHBOARD_ENV ??= 'development';
+  let c: ReturnType<typeof config>;
+  try {
+    c = config();
+    void c.authSecret;
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  }
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-  env.SWITCHBOARD_ENV ??= 'development';
   const nextBin = path.join(process.cwd(), 'node_modules', '.bin', 'next');
 
   if (!dev && !fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {
@@ -26,7 +38,7 @@ async function main() {
   const handle = await openForScript(dev ? 'npm run dev (preparing)' : 'npm start (preparing)');
   await handle.close();
 
-  const wanted = config().port;
+  const wanted = c.port;
   const port = await freePort(wanted);
   if (port !== wanted) console.log(`Port ${wanted} is busy; using ${port}.`);
   const url = `http://localhost:${port}`;
@@ -39,7 +51,9 @@ async function main() {
     process.stdout.write(chunk);
     if (!announced && /ready|started|Local:/i.test(chunk.toString())) {
       announced = true;
-      console.log(`\nSwitchboard is running at ${url}  (database: ${describeTarget()})\n${DEMO_LOGINS}\n`);
+      const secret = c.authSecretSource === 'NEXTAUTH_SECRET' ? 'NEXTAUTH_SECRET' : `generated, kept in ${c.authSecretSource}`;
+      const logins = c.deployment ? 'No demo accounts in a deployment: create the first admin with npm run admin:create.' : DEMO_LOGINS;
+      console.log(`\nSwitchboard is running at ${url}  (database: ${describeTarget()}; session secret: ${secret})\n${logins}\n`);
     }
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));

@@ -3,9 +3,10 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { ALL_API_SCOPES } from '@/lib/api-scopes';
 import { requireActor } from '@/lib/server/actor';
-import { createApiClient, revokeApiClient, rotateApiClientSecret, type ClientCredentials } from '@/lib/server/api-clients';
-import { formObject, runAction, type ActionState } from '@/lib/server/action';
-import { getDb } from '@/lib/server/db';
+import type { ActionState } from '@/lib/contracts/action-state';
+import type { ClientCredentials } from '@/lib/contracts/api-clients';
+import { createApiClientFor, revokeApiClientFor, rotateApiClientSecretFor } from '@/lib/server/api-clients';
+import { formObject, runAction } from '@/lib/server/action';
 
 const scopeList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(ALL_API_SCOPES as [string, ...string[]])).min(1, 'Choose at least one scope.'));
 const createSchema = z.object({ name: z.string().trim().min(1, 'Give the client a name.').max(100, 'At most 100 characters.'), scopes: scopeList });
@@ -15,7 +16,7 @@ const clientSchema = z.object({ clientId: z.string().regex(/^sbc_[0-9a-f]{24}$/,
 export async function createApiClientAction(_prev: ActionState<ClientCredentials>, form: FormData): Promise<ActionState<ClientCredentials>> {
   return runAction('createApiClient', createSchema, formObject(form), async (input) => {
     const actor = await requireActor();
-    const c = await createApiClient(await getDb(), actor, input);
+    const c = await createApiClientFor(actor, input);
     revalidatePath('/admin/api-clients');
     return { message: `Created "${c.view.name}". Copy the secret now: it is not shown again.`, data: { clientId: c.clientId, clientSecret: c.clientSecret } };
   });
@@ -25,7 +26,7 @@ export async function createApiClientAction(_prev: ActionState<ClientCredentials
 export async function rotateApiClientSecretAction(_prev: ActionState<ClientCredentials>, form: FormData): Promise<ActionState<ClientCredentials>> {
   return runAction('rotateApiClientSecret', clientSchema, formObject(form), async (input) => {
     const actor = await requireActor();
-    const c = await rotateApiClientSecret(await getDb(), actor, input.clientId);
+    const c = await rotateApiClientSecretFor(actor, input.clientId);
     revalidatePath('/admin/api-clients');
     return { message: 'New secret issued; the old one no longer works. Copy it now: it is not shown again.', data: c };
   });
@@ -35,7 +36,7 @@ export async function rotateApiClientSecretAction(_prev: ActionState<ClientCrede
 export async function revokeApiClientAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('revokeApiClient', clientSchema, formObject(form), async (input) => {
     const actor = await requireActor();
-    await revokeApiClient(await getDb(), actor, input.clientId);
+    await revokeApiClientFor(actor, input.clientId);
     revalidatePath('/admin/api-clients');
     return { message: 'Client revoked: its tokens are refused from now on.' };
   });

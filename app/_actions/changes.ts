@@ -1,19 +1,22 @@
 'use server';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
-import { cancelScheduledChange, confirmChange, type ConfirmResult } from '@/lib/server/changes';
-import { formObject, runAction, type ActionState } from '@/lib/server/action';
-import { addOnList, bool, code, reason, subscriberId } from './schemas';
+import type { ConfirmResult } from '@/lib/contracts/changes';
+import { cancelScheduledChange, confirmChange } from '@/lib/server/changes';
+import type { ActionState } from '@/lib/contracts/action-state';
+import { formObject, runAction } from '@/lib/server/action';
+import { INT32_MAX, int32Id } from '@/lib/contracts/fields';
+import { addOnList, bool, code, offerKey, reason, subscriberId } from './schemas';
 
 const confirmSchema = z.object({
   subscriberId,
   plan: code,
   addOns: addOnList,
-  version: z.coerce.number().int().min(0).max(2_147_483_647),
+  version: z.coerce.number().int().min(0).max(INT32_MAX),
   idempotencyKey: z.string().uuid('not a valid request key'),
   applyNow: bool,
   reason,
-  offerKey: z.string().max(200).regex(/^[a-z_]+:[A-Za-z0-9_+]+$/, 'not a valid offer').optional().or(z.literal('').transform(() => undefined)),
+  offerKey: offerKey.optional().or(z.literal('').transform(() => undefined)),
 });
 
 export async function confirmChangeAction(_prev: ActionState<ConfirmResult>, form: FormData): Promise<ActionState<ConfirmResult>> {
@@ -34,7 +37,7 @@ export async function confirmChangeAction(_prev: ActionState<ConfirmResult>, for
   });
 }
 
-const cancelSchema = z.object({ subscriberId, scheduledChangeId: z.coerce.number().int().min(1).max(2_147_483_647), reason });
+const cancelSchema = z.object({ subscriberId, scheduledChangeId: int32Id, reason });
 
 export async function cancelScheduledAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('cancelScheduled', cancelSchema, formObject(form), async (input) => {

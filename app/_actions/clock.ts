@@ -3,7 +3,8 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
 import { moveClock } from '@/lib/server/clock-admin';
-import { formObject, runAction, type ActionState } from '@/lib/server/action';
+import type { ActionState } from '@/lib/contracts/action-state';
+import { formObject, runAction } from '@/lib/server/action';
 
 const schema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set'), at: z.string().trim().min(10).max(40) }),

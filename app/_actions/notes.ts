@@ -2,7 +2,8 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
-import { formObject, runAction, type ActionState } from '@/lib/server/action';
+import type { ActionState } from '@/lib/contracts/action-state';
+import { formObject, runAction } from '@/lib/server/action';
 import { addNote } from '@/lib/server/notes';
 import { subscriberId } from './schemas';
 

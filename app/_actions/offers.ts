@@ -3,12 +3,13 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
 import { respondToOffer } from '@/lib/server/offers';
-import { formObject, runAction, type ActionState } from '@/lib/server/action';
-import { subscriberId } from './schemas';
+import type { ActionState } from '@/lib/contracts/action-state';
+import { formObject, runAction } from '@/lib/server/action';
+import { offerKey, subscriberId } from './schemas';
 
 const schema = z.object({
   subscriberId,
-  offerKey: z.string().min(3).max(200).regex(/^[a-z_]+:[A-Za-z0-9_+]+$/, 'not a valid offer'),
+  offerKey,
   response: z.enum(['dismissed', 'snoozed']),
 });
 

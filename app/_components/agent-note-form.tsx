@@ -1,10 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { addNoteAction } from '@/app/_actions/notes';
-import type { ActionState } from '@/lib/server/action';
+import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
-
-const idle: ActionState = { status: 'idle', message: '' };
 
 /** Adds a note to an account (agents and admins; the server checks). */
 export function AgentNoteForm({ subscriberId, maxLength }: { subscriberId: number; maxLength: number }) {

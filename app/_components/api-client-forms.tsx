@@ -1,11 +1,9 @@
 'use client';
 import { useActionState } from 'react';
 import { createApiClientAction, revokeApiClientAction, rotateApiClientSecretAction } from '@/app/_actions/api-clients';
-import type { ActionState } from '@/lib/server/action';
-import type { ClientCredentials } from '@/lib/server/api-clients';
+import type { ClientCredentials } from '@/lib/contracts/api-clients';
+import { idle, type ActionState } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
-
-const idle = { status: 'idle', message: '' } as const;
 
 function Credentials({ data }: { data?: ClientCredentials }) {
   if (!data) return null;

@@ -1,10 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { cancelScheduledAction } from '@/app/_actions/changes';
-import type { ActionState } from '@/lib/server/action';
+import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
-
-const idle: ActionState = { status: 'idle', message: '' };
 
 /** The scheduled-change card; once cancelled it says so in place of the change. */
 export function ScheduledChangeCard({ subscriberId, scheduledChangeId, staff, children }: { subscriberId: number; scheduledChangeId: number; staff: boolean; children: React.ReactNode }) {

@@ -1,10 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { moveClockAction } from '@/app/_actions/clock';
-import type { ActionState } from '@/lib/server/action';
+import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
-
-const idle: ActionState = { status: 'idle', message: '' };
 
 export function ClockForm() {
   const [state, action, pending] = useActionState(moveClockAction, idle);

@@ -2,11 +2,8 @@
 import { AppLink } from '@/app/_components/app-link';
 import { useActionState } from 'react';
 import { confirmChangeAction } from '@/app/_actions/changes';
-import type { ActionState } from '@/lib/server/action';
-import type { ConfirmResult } from '@/lib/server/changes';
+import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
-
-const idle: ActionState<ConfirmResult> = { status: 'idle', message: '' };
 
 export function ConfirmChange(props: {
   subscriberId: number;

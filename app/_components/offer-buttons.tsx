@@ -1,10 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { respondToOfferAction } from '@/app/_actions/offers';
-import type { ActionState } from '@/lib/server/action';
+import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
-
-const idle: ActionState = { status: 'idle', message: '' };
 
 /** "Not for me" and "Remind me later": a server action, no full page reload. */
 export function OfferButtons({ subscriberId, offerKey, title }: { subscriberId: number; offerKey: string; title: string }) {

@@ -1,6 +1,6 @@
 import { AppLink } from '@/app/_components/app-link';
 import type { OffersResult } from '@/lib/domain/offers';
-import { changeHref } from '@/lib/server/views';
+import { changeHref } from '@/app/_lib/urls';
 import { formatCents, formatSignedCents } from './format';
 import { OfferButtons } from './offer-buttons';
 

@@ -1,5 +1,6 @@
 import { AppLink } from '@/app/_components/app-link';
 import { getActor } from '@/lib/server/actor';
+import { allows } from '@/lib/server/policy';
 import { SignOutButton } from './sign-out-button';
 
 export async function SiteHeader() {
@@ -16,8 +17,11 @@ export async function SiteHeader() {
         ]
       : actor
         ? [
-            { href: '/agent', label: 'Find a subscriber' },
-            ...(actor.role === 'admin' ? [{ href: '/admin/analytics', label: 'Offer analytics' }, { href: '/admin/api-clients', label: 'API clients' }, { href: '/admin/clock', label: 'Test clock' }, { href: '/admin/deliveries', label: 'Deliveries' }, { href: '/admin/mail', label: 'Mail' }] : []),
+            ...(allows(actor, 'open_agent_area') ? [{ href: '/agent', label: 'Find a subscriber' }] : []),
+            ...(allows(actor, 'view_offer_analytics') ? [{ href: '/admin/analytics', label: 'Offer analytics' }] : []),
+            ...(allows(actor, 'api_client.list') ? [{ href: '/admin/api-clients', label: 'API clients' }] : []),
+            ...(allows(actor, 'read_test_clock') ? [{ href: '/admin/clock', label: 'Test clock' }] : []),
+            ...(allows(actor, 'view_deliveries') ? [{ href: '/admin/deliveries', label: 'Deliveries' }, { href: '/admin/mail', label: 'Mail' }] : []),
           ]
         : [];
   return (
@@ -33,6 +37,9 @@ export async function SiteHeader() {
                 {l.label}
               </AppLink>
             ))}
+            <AppLink href="/account" className="font-medium">
+              Account
+            </AppLink>
             <span className="muted" data-testid="signed-in-as">
               {actor.name}
               {actor.role !== 'subscriber' ? ` (${actor.role})` : ''}

@@ -70,7 +70,7 @@ function swapTargetFor(config: Configuration, billingDay: number, today: Day): C
 export async function prepareDatabase(target: DbTarget): Promise<PreparedData> {
   const today = dayOf(new Date());
   const t0 = performance.now();
-  const handle = await openReady({ ...target, command: 'npm run bench (preparing)', today });
+  const handle = await openReady({ ...target, command: 'npm run bench (preparing)', today, seedDemo: true });
   const seedMs = performance.now() - t0;
   try {
     const db = handle.db;

@@ -55,7 +55,8 @@ type Row = {
   last_bill: { number: number | string; closed_period_start: string; lines: { kind: 'recurring' | 'usage'; item_code: string; amount_cents: number; quantity: number | null }[] | null } | null;
 };
 
-async function readAccount(db: Queryable, subscriberId: number, today: Day): Promise<AccountState | null> {
+/** The account as stored (one round trip, no writes): on the database or inside a transaction. */
+export async function readAccount(db: Queryable, subscriberId: number, today: Day): Promise<AccountState | null> {
   const result = await db.execute(sql`
     select sub.id as subscriber_id, s.id as subscription_id, sub.name, sub.email, sub.phone, sub.account_number,
       sub.billing_day, sub.joined_on::text as joined_on, s.plan_code, s.period_start::text as period_start,
@@ -127,13 +128,20 @@ async function readAccount(db: Queryable, subscriberId: number, today: Day): Pro
 }
 
 /**
- * The account as of `today`. A subscription whose period has ended is rolled over first
- * (the job does the same for accounts nobody looks at).
+ * Closes the periods of this account that have ended by `today` (applies the scheduled change
+ * due, books the next period: the rollover job does the same for accounts nobody looks at).
+ * True when something was closed, so the caller reads the account again.
  */
+export async function closeEndedPeriods(db: Db, catalog: Catalog, state: AccountState, today: Day): Promise<boolean> {
+  if (state.period.end > today) return false;
+  await rolloverSubscription(db, catalog, state.subscriptionId, today);
+  return true;
+}
+
+/** The account as of `today`: read, its ended periods closed, and read again if they were. */
 export async function loadAccount(db: Db, catalog: Catalog, subscriberId: number, today: Day): Promise<AccountState | null> {
   const state = await readAccount(db, subscriberId, today);
-  if (!state || state.period.end > today) return state;
-  await rolloverSubscription(db, catalog, state.subscriptionId, today);
+  if (!state || !(await closeEndedPeriods(db, catalog, state, today))) return state;
   return readAccount(db, subscriberId, today);
 }
 

@@ -1,19 +1,11 @@
 import 'server-only';
-import { z } from 'zod';
+import { unstable_rethrow } from 'next/navigation';
+import type { z } from 'zod';
+import type { ActionState } from '@/lib/contracts/action-state';
 import { AppError, fieldErrorsOf } from './errors';
 import { log } from './log';
 
-/** What every server action returns to `useActionState`. */
-export type ActionState<T = undefined> = {
-  status: 'idle' | 'success' | 'error';
-  message: string;
-  fieldErrors?: Record<string, string[]>;
-  /** Error kind, for the UI to offer the right next step (e.g. a fresh preview). */
-  code?: string;
-  data?: T;
-};
-
-export const idle: ActionState = { status: 'idle', message: '' };
+export type { ActionState };
 
 /** Turns zod issues into field errors and one readable message. */
 export function invalid(error: z.ZodError): ActionState<never> {
@@ -40,8 +32,8 @@ export async function runAction<I, T>(
     return { status: 'success', message: r.message, data: r.data };
   } catch (e) {
     if (e instanceof AppError) return { status: 'error', code: e.code, message: e.message, fieldErrors: e.fieldErrors };
-    // next/navigation's redirect and notFound are control flow: let them through.
-    if (e && typeof e === 'object' && 'digest' in e && typeof (e as { digest: unknown }).digest === 'string' && /^NEXT_/.test((e as { digest: string }).digest)) throw e;
+    // Next's own control flow (redirect, notFound, dynamic rendering bail-outs) goes through.
+    unstable_rethrow(e);
     log.error(`[action ${name}] failed`, e);
     return { status: 'error', code: 'internal', message: 'Something went wrong on our side and nothing was changed. Please try again.' };
   }

@@ -1,13 +1,15 @@
 import 'server-only';
 import { cache } from 'react';
-import { getServerSession } from 'next-auth';
-import { eq } from 'drizzle-orm';
-import { auditEvents, users } from '@/db/schema';
+import { cookies } from 'next/headers';
+import { eq, sql } from 'drizzle-orm';
+import { users } from '@/db/schema';
 import type { Queryable } from '@/db/client';
+import { config } from '@/lib/config';
 import { dayOf } from '@/lib/domain/periods';
 import type { Day } from '@/lib/domain/types';
-import { authOptions, type Role } from './auth';
-import { clockFromSetting, clockSettingSql } from './clock';
+import { decodeSessionToken, sessionClaims, sessionCookieName, STAFF_IDLE_SECONDS, type SessionClaims } from '@/lib/session-token';
+import type { Role } from './auth';
+import { CLOCK_KEY, clockFromSetting, clockSettingSql, type ClockSetting } from './clock';
 import { getDb } from './db';
 import { AppError } from './errors';
 
@@ -24,7 +26,7 @@ export interface Actor {
   today: Day;
 }
 
-/** Reads the user row and the clock in one round trip. */
+/** Reads the user row and the clock in one round trip (no session: for scripts and tests that act as an account). */
 export async function loadActor(db: Queryable, userId: number): Promise<Actor | null> {
   const rows = await db
     .select({
@@ -45,55 +47,60 @@ export async function loadActor(db: Queryable, userId: number): Promise<Actor | 
   return { userId: u.id, role: u.role, name: u.name, email: u.email, subscriberId: u.subscriberId, now, today: dayOf(now) };
 }
 
-/** The actor of the current request (memoised per request), or null when signed out. */
+/** A session's last_seen_at is moved at most this often (the staff idle limit needs no more). */
+export const SESSION_TOUCH_SECONDS = 60;
+
+type SessionRow = { id: number; role: Role; name: string; email: string; subscriber_id: number | null; valid: boolean; clock: ClockSetting | null };
+
+/**
+ * The actor of a session token, or null when the session has ended, in ONE statement (the
+ * round trip every request already paid to read the account): the account (not disabled, the
+ * token's session version still current), its session row (not revoked, within its 8 hours,
+ * and for staff used in the last 30 minutes), and the clock. The same statement moves the
+ * session's last_seen_at when it is over a minute old (a data-modifying CTE), so idle tracking
+ * writes about once a minute per session, not per request.
+ */
+export async function loadSessionActor(db: Queryable, claims: SessionClaims): Promise<Actor | null> {
+  const idle = sql`make_interval(secs => ${STAFF_IDLE_SECONDS})`;
+  const result = await db.execute(sql`
+    with touched as (
+      update sessions set last_seen_at = now()
+      where id = ${claims.sid} and user_id = ${claims.uid} and revoked_at is null and expires_at > now()
+        and last_seen_at < now() - make_interval(secs => ${SESSION_TOUCH_SECONDS})
+        and exists (select 1 from users u where u.id = ${claims.uid} and not u.disabled and u.session_version = ${claims.sv}
+          and (u.role = 'subscriber' or sessions.last_seen_at > now() - ${idle}))
+      returning id
+    )
+    select u.id, u.role, u.name, u.email, u.subscriber_id,
+      coalesce(not u.disabled and u.session_version = ${claims.sv} and s.revoked_at is null and s.expires_at > now()
+        and (u.role = 'subscriber' or s.last_seen_at > now() - ${idle}), false) as valid,
+      (select value from app_settings where key = ${CLOCK_KEY}) as clock
+    from users u left join sessions s on s.id = ${claims.sid} and s.user_id = u.id
+    where u.id = ${claims.uid}
+  `);
+  const u = (result as unknown as { rows: SessionRow[] }).rows[0];
+  if (!u || !u.valid) return null;
+  const now = clockFromSetting(u.clock);
+  return { userId: u.id, role: u.role, name: u.name, email: u.email, subscriberId: u.subscriber_id, now, today: dayOf(now) };
+}
+
+/** The session claims of this request's cookie (absolute lifetime checked), or null. */
+export async function readSessionClaims(): Promise<SessionClaims | null> {
+  const c = config();
+  const raw = (await cookies()).get(sessionCookieName(c.deployment))?.value;
+  if (!raw) return null;
+  return sessionClaims(await decodeSessionToken({ token: raw, secret: c.authSecret }));
+}
+
+/** The actor of the current request (memoised per request), or null when signed out or the session has ended. */
 export const getActor = cache(async (): Promise<Actor | null> => {
-  const session = (await getServerSession(authOptions)) as { uid?: number } | null;
-  const uid = session?.uid;
-  if (typeof uid !== 'number' || !Number.isInteger(uid)) return null;
-  return loadActor(await getDb(), uid);
+  const claims = await readSessionClaims();
+  if (!claims) return null;
+  return loadSessionActor(await getDb(), claims);
 });
 
 export async function requireActor(): Promise<Actor> {
   const actor = await getActor();
   if (!actor) throw new AppError('unauthenticated', 'Please sign in again.');
   return actor;
-}
-
-export function isStaff(actor: Actor): boolean {
-  return actor.role === 'agent' || actor.role === 'admin';
-}
-
-/** Records a refusal in the audit trail (roles and ownership), then returns the error to throw. */
-export async function refuse(
-  db: Queryable,
-  actor: Actor | null,
-  action: string,
-  message: string,
-  detail: Record<string, unknown> = {},
-  code: 'forbidden' | 'not_found' = 'forbidden',
-): Promise<AppError> {
-  await db.insert(auditEvents).values({
-    actorUserId: actor?.userId ?? null,
-    actorRole: actor?.role ?? null,
-    action,
-    outcome: 'refused',
-    reason: message,
-    detail,
-  });
-  return new AppError(code, message);
-}
-
-/**
- * Ownership in one place: a subscriber may act on their own account only; agents and admins
- * on any. A subscriber asking for another account gets "not found", so existence doesn't leak.
- */
-export async function authorizeSubscriber(db: Queryable, actor: Actor, subscriberId: number, action: string): Promise<void> {
-  if (isStaff(actor)) return;
-  if (actor.role === 'subscriber' && actor.subscriberId === subscriberId) return;
-  throw await refuse(db, actor, action, 'That account was not found.', { subscriberId }, 'not_found');
-}
-
-export async function requireRole(db: Queryable, actor: Actor, roles: Role[], action: string): Promise<void> {
-  if (roles.includes(actor.role)) return;
-  throw await refuse(db, actor, action, 'You do not have permission to do that.', { required: roles });
 }

@@ -1,5 +1,4 @@
 import 'server-only';
-import { redirect } from 'next/navigation';
 import { desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '@/db/schema';
@@ -7,15 +6,16 @@ import type { Queryable } from '@/db/client';
 import { configurationLabel } from '@/lib/domain/catalog';
 import { formatSignedCents } from '@/lib/domain/text';
 import type { Catalog } from '@/lib/domain/types';
-import { getActor, refuse, requireRole, type Actor } from './actor';
-import type { Role } from './auth';
+import { getActor, type Actor } from './actor';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
+import { storableText } from '@/lib/contracts/fields';
 import { AppError, invalidInput } from './errors';
+import { authorize, type Operation } from './policy';
 
 /**
  * Support agents and admins: finding a subscriber, and the audit trail of an account.
- * Every function checks the role itself (requireRole audits a refusal); pages call these,
+ * Every function checks the role itself (authorize audits a refusal); pages call these,
  * never the tables.
  *
  * Decisions where the spec and the issue are silent:
@@ -40,7 +40,6 @@ export const SEARCH_PAGE_SIZE = 20;
 /** Account numbers are the operator's prefix and digits (see db/seed accountNumberFor). */
 export const ACCOUNT_PREFIX = 'SB';
 const MIN_PHONE_DIGITS = 4;
-const STAFF: Role[] = ['agent', 'admin'];
 
 export interface SearchTerms {
   /** Lower-cased text for a name substring match, or null. */
@@ -105,14 +104,19 @@ export interface SubscriberSearchResult {
 }
 
 export const searchInputSchema = z.object({
-  q: z.string().trim().min(1, 'Type a name, phone number, email or account number.').max(100, 'At most 100 characters.'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'Type a name, phone number, email or account number.')
+    .max(100, 'At most 100 characters.')
+    .refine(storableText, 'The search contains a character that cannot be searched for (NUL).'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
 /** Finds subscribers by name, phone number (any formatting), email or account number. Agents and admins only. */
 export async function searchSubscribers(actor: Actor, input: { q: string; page?: number }): Promise<SubscriberSearchResult> {
   const db = await getDb();
-  await requireRole(db, actor, STAFF, 'search_subscribers');
+  await authorize(actor, 'search_subscribers', {}, { db });
   const parsed = searchInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error);
   const { q, page } = parsed.data;
@@ -224,31 +228,29 @@ async function findSubscriber(db: Queryable, subscriberId: number): Promise<Subs
 /** Staff only: the subscriber's name and keys, or "not found". */
 export async function getSubscriberSummary(actor: Actor, subscriberId: number): Promise<SubscriberSummary> {
   const db = await getDb();
-  await requireRole(db, actor, STAFF, 'view_subscriber');
+  await authorize(actor, 'view_subscriber', { subscriberId }, { db });
   const found = await findSubscriber(db, subscriberId);
   if (!found) throw new AppError('not_found', 'That account was not found.');
   return found;
 }
 
 /** For lib/server/notes.ts too: staff only, and the subscriber must exist. */
-export async function requireStaffOn(db: Queryable, actor: Actor, subscriberId: number, action: string): Promise<SubscriberSummary> {
-  if (!STAFF.includes(actor.role)) throw await refuse(db, actor, action, 'You do not have permission to do that.', { required: STAFF, subscriberId });
+export async function requireStaffOn(db: Queryable, actor: Actor, subscriberId: number, operation: Operation): Promise<SubscriberSummary> {
+  await authorize(actor, operation, { subscriberId }, { db });
   const found = await findSubscriber(db, subscriberId);
   if (!found) throw new AppError('not_found', 'That account was not found.');
   return found;
 }
 
 /**
- * For pages of the agent and admin areas: signed out → sign-in; a role that may not open the
- * page → the refusal is audited and the person is sent to their own home page.
+ * For pages of the agent and admin areas: the signed-in actor when the table lets them open
+ * it, null when signed out; a refusal is audited and thrown (forbidden), for the page to
+ * send the person home.
  */
-export async function requirePageRole(roles: Role[], action: string, loginPath = '/login'): Promise<Actor> {
+export async function pageActor(operation: Operation): Promise<Actor | null> {
   const actor = await getActor();
-  if (!actor) redirect(loginPath);
-  if (!roles.includes(actor.role)) {
-    await refuse(await getDb(), actor, action, 'You do not have permission to open that page.', { required: roles });
-    redirect(actor.role === 'subscriber' ? '/dashboard' : '/agent');
-  }
+  if (!actor) return null;
+  await authorize(actor, operation, {}, { page: true });
   return actor;
 }
 

@@ -2,13 +2,15 @@ import 'server-only';
 import { asc, between, sql, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '@/db/schema';
+import { day } from '@/lib/contracts/fields';
 import { configurationLabel } from '@/lib/domain/catalog';
 import { addDays, daysBetween } from '@/lib/domain/periods';
 import type { Configuration, Day } from '@/lib/domain/types';
-import { requireRole, type Actor } from './actor';
+import type { Actor } from './actor';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
 import { AppError, invalidInput } from './errors';
+import { authorize } from './policy';
 
 /**
  * Offer analytics for admins (spec section 5): per offer kind and target, over a date range.
@@ -66,15 +68,6 @@ export interface OfferAnalytics {
   totals: OfferCounts;
 }
 
-const day = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.')
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, 'Not a calendar date.');
-
 export const rangeSchema = z.object({
   from: day.optional().or(z.literal('').transform(() => undefined)),
   to: day.optional().or(z.literal('').transform(() => undefined)),
@@ -110,7 +103,7 @@ function emptyCounts(): Omit<OfferCounts, 'acceptanceRate' | 'dismissalRate'> {
 /** Impressions, acceptances, dismissals and snoozes per offer kind and target, in one aggregate query. Admins only. */
 export async function offerAnalytics(actor: Actor, input: { from?: string; to?: string } = {}): Promise<OfferAnalytics> {
   const db = await getDb();
-  await requireRole(db, actor, ['admin'], 'view_offer_analytics');
+  await authorize(actor, 'view_offer_analytics', {}, { db });
   const { from, to, days } = resolveRange(actor.today, input);
   const e = s.offerEvents;
   const count = (type: string) => sql<number>`count(*) filter (where ${e.eventType} = ${type})`.mapWith(Number);

@@ -1,15 +1,19 @@
 import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { apiClients, apiRateWindows, apiTokens, auditEvents } from '@/db/schema';
+import { apiClients, apiRateWindows, apiTokens } from '@/db/schema';
 import type { Db, Queryable } from '@/db/client';
 import { isApiScope, type ApiScope } from '@/lib/api-scopes';
+import type { ClientCredentials } from '@/lib/contracts/api-clients';
 import { dayOf } from '@/lib/domain/periods';
 import type { Day } from '@/lib/domain/types';
 // Types only from ./actor: it loads next-auth, which the command line doesn't have.
 import type { Actor } from './actor';
+import { recordAudit } from './audit';
 import { clockFromSetting, clockSettingSql } from './clock';
+import { getDb } from './db';
 import { AppError } from './errors';
+import { authorize, type CommandLineActor } from './policy';
 
 /**
  * API clients: the systems that call the TMF Open APIs (OAuth 2.0 client credentials,
@@ -37,7 +41,7 @@ export interface ApiClientActor {
 }
 
 /** Who creates, rotates or revokes a client: an admin in the portal, or the command line (server stopped or not). */
-export type ClientManager = Actor | { kind: 'command-line' };
+export type ClientManager = Actor | CommandLineActor;
 
 export interface ApiClientView {
   clientId: string;
@@ -48,10 +52,7 @@ export interface ApiClientView {
   revokedAt: string | null;
 }
 
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-}
+export type { ClientCredentials };
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -83,25 +84,14 @@ function checkScopes(scopes: readonly string[]): ApiScope[] {
   return out;
 }
 
-/** Admins manage API clients (and the command line, run by whoever runs the server). Refusals are audited like actor.ts's. */
-async function authorizeManager(db: Queryable, who: ClientManager, action: string): Promise<void> {
-  if ('kind' in who && who.kind === 'command-line') return;
-  const actor = who as Actor;
-  if (actor.role === 'admin') return;
-  const message = 'You do not have permission to do that.';
-  await db.insert(auditEvents).values({ actorUserId: actor.userId, actorRole: actor.role, action, outcome: 'refused', reason: message, detail: { required: ['admin'] } });
-  throw new AppError('forbidden', message);
-}
-
-function managerAudit(who: ClientManager) {
-  if ('kind' in who && who.kind === 'command-line') return { actorUserId: null, actorRole: 'command-line' };
-  const a = who as Actor;
-  return { actorUserId: a.userId, actorRole: a.role };
+/** Who created a client (its row keeps the user; null from the command line). */
+function managerUserId(who: ClientManager): number | null {
+  return 'kind' in who ? null : who.userId;
 }
 
 /** Creates a client; the secret is returned this once and never again. */
 export async function createApiClient(db: Db, who: ClientManager, input: { name: string; scopes: readonly string[] }): Promise<ClientCredentials & { view: ApiClientView }> {
-  await authorizeManager(db, who, 'api_client.create');
+  await authorize(who, 'api_client.create', {}, { db });
   const name = checkName(input.name);
   const scopes = checkScopes(input.scopes);
   const clientId = newClientId();
@@ -109,16 +99,16 @@ export async function createApiClient(db: Db, who: ClientManager, input: { name:
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiClients)
-      .values({ id: clientId, name, scopes, secretHash: sha256(clientSecret), createdByUserId: managerAudit(who).actorUserId })
+      .values({ id: clientId, name, scopes, secretHash: sha256(clientSecret), createdByUserId: managerUserId(who) })
       .returning();
-    await tx.insert(auditEvents).values({ ...managerAudit(who), action: 'api_client.create', outcome: 'ok', after: { clientId, name, scopes } });
+    await recordAudit(tx, { actor: who, action: 'api_client.create', outcome: 'ok', after: { clientId, name, scopes } });
     return { clientId, clientSecret, view: toView(row!) };
   });
 }
 
 /** A new secret (shown once); the old secret and every token issued with it stop working at once. */
 export async function rotateApiClientSecret(db: Db, who: ClientManager, clientId: string): Promise<ClientCredentials> {
-  await authorizeManager(db, who, 'api_client.rotate');
+  await authorize(who, 'api_client.rotate', {}, { db });
   const clientSecret = newSecret();
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -128,14 +118,14 @@ export async function rotateApiClientSecret(db: Db, who: ClientManager, clientId
       .returning({ id: apiClients.id });
     if (!rows.length) throw new AppError('not_found', 'No active API client has that id.');
     await tx.delete(apiTokens).where(eq(apiTokens.clientId, clientId));
-    await tx.insert(auditEvents).values({ ...managerAudit(who), action: 'api_client.rotate', outcome: 'ok', detail: { clientId } });
+    await recordAudit(tx, { actor: who, action: 'api_client.rotate', outcome: 'ok', detail: { clientId } });
     return { clientId, clientSecret };
   });
 }
 
 /** Revokes a client for good: its tokens are refused from the next request on. */
 export async function revokeApiClient(db: Db, who: ClientManager, clientId: string): Promise<void> {
-  await authorizeManager(db, who, 'api_client.revoke');
+  await authorize(who, 'api_client.revoke', {}, { db });
   await db.transaction(async (tx) => {
     const rows = await tx
       .update(apiClients)
@@ -144,14 +134,35 @@ export async function revokeApiClient(db: Db, who: ClientManager, clientId: stri
       .returning({ id: apiClients.id });
     if (!rows.length) throw new AppError('not_found', 'No active API client has that id.');
     await tx.delete(apiTokens).where(eq(apiTokens.clientId, clientId));
-    await tx.insert(auditEvents).values({ ...managerAudit(who), action: 'api_client.revoke', outcome: 'ok', detail: { clientId } });
+    await recordAudit(tx, { actor: who, action: 'api_client.revoke', outcome: 'ok', detail: { clientId } });
   });
 }
 
 export async function listApiClients(db: Db, who: Actor): Promise<ApiClientView[]> {
-  await authorizeManager(db, who, 'api_client.list');
+  await authorize(who, 'api_client.list', {}, { db });
   const rows = await db.select().from(apiClients).orderBy(desc(apiClients.createdAt));
   return rows.map(toView);
+}
+
+/**
+ * The same four use cases for the portal's page and actions, on the process's database (the
+ * handle stays in lib/server); the command line and the tests pass their own database above.
+ */
+export async function listApiClientsFor(actor: Actor): Promise<ApiClientView[]> {
+  return listApiClients(await getDb(), actor);
+}
+export async function createApiClientFor(actor: Actor, input: { name: string; scopes: readonly string[] }): Promise<ClientCredentials & { view: ApiClientView }> {
+  return createApiClient(await getDb(), actor, input);
+}
+export async function rotateApiClientSecretFor(actor: Actor, clientId: string): Promise<ClientCredentials> {
+  return rotateApiClientSecret(await getDb(), actor, clientId);
+}
+export async function revokeApiClientFor(actor: Actor, clientId: string): Promise<void> {
+  return revokeApiClient(await getDb(), actor, clientId);
+}
+/** The token endpoint's use case, on the process's database, at the real time. */
+export async function issueTokenFor(input: { clientId: string; clientSecret: string; scope?: string }): Promise<IssuedToken> {
+  return issueToken(await getDb(), input, new Date());
 }
 
 function toView(r: typeof apiClients.$inferSelect): ApiClientView {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { recurringLedgerRows } from '@/db/ledger';
 import { issueBill, type IssueBillInput } from '@/db/bill-issuance';
@@ -8,8 +8,10 @@ import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
 import { daysBetween } from '@/lib/domain/periods';
 import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
+import { recordAudit } from './audit';
 import { log } from './log';
 import { appliedEvent, billIssuedEvent, recordEvent } from './outbox';
+import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf } from './subscription-store';
 
 /**
  * Closes every period of one subscription that has ended by `today`: applies the scheduled
@@ -30,7 +32,7 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
     )[0];
     if (!sub || sub.periodEnd > today) return 0;
     const addOns = await tx.select({ code: s.subscriptionAddOns.addOnCode }).from(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
-    const pendingRow = (await tx.select().from(s.scheduledChanges).where(and(eq(s.scheduledChanges.subscriptionId, subscriptionId), eq(s.scheduledChanges.status, 'pending'))))[0];
+    const pendingRow = await pendingChangeOf(tx, subscriptionId);
     const from = { planCode: sub.planCode, addOns: addOns.map((a) => a.code) };
     const plan = planRollover({
       catalog,
@@ -49,9 +51,9 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
       // Usage is rated on the configuration held at the closed period's end: before the change due at the boundary.
       const closedConfig = config;
       if (step.appliedPending && pendingRow) {
-        await tx.update(s.scheduledChanges).set({ status: 'applied', closedAt: sql`now()` }).where(eq(s.scheduledChanges.id, pendingRow.id));
-        if (pendingRow.orderId) await tx.update(s.orders).set({ status: 'applied' }).where(eq(s.orders.id, pendingRow.orderId));
-        await tx.insert(s.auditEvents).values({
+        await closeScheduledChange(tx, pendingRow, 'applied', null);
+        await recordAudit(tx, {
+          actor: null,
           subscriberId: sub.subscriberId,
           action: 'scheduled_change_applied',
           outcome: 'ok',
@@ -75,22 +77,11 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
     }
     const final = plan.finalConfig;
     if (configKey(final) !== configKey(from)) {
-      // Only what the change removes or adds: an add-on kept through it keeps the day it was
-      // added, and a new one is held from the boundary at which the change took effect.
+      // A new add-on is held from the boundary at which the change took effect.
       const changedAt = plan.steps.find((st) => st.appliedPending)?.period.start ?? plan.finalPeriod.start;
-      const removed = from.addOns.filter((c) => !final.addOns.includes(c));
-      const added = final.addOns.filter((c) => !from.addOns.includes(c));
-      if (removed.length) {
-        await tx.delete(s.subscriptionAddOns).where(and(eq(s.subscriptionAddOns.subscriptionId, subscriptionId), inArray(s.subscriptionAddOns.addOnCode, removed)));
-      }
-      if (added.length) {
-        await tx.insert(s.subscriptionAddOns).values(added.map((code) => ({ subscriptionId, addOnCode: code, addedOn: changedAt })));
-      }
+      await applyConfiguration(tx, subscriptionId, from, final, changedAt);
     }
-    await tx
-      .update(s.subscriptions)
-      .set({ planCode: final.planCode, periodStart: plan.finalPeriod.start, periodEnd: plan.finalPeriod.end, version: sql`${s.subscriptions.version} + 1`, updatedAt: sql`now()` })
-      .where(eq(s.subscriptions.id, subscriptionId));
+    await bumpVersion(tx, subscriptionId, plan.finalPeriod);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
     for (const b of bills) await recordEvent(tx, billIssuedEvent(b.subscriberId, await issueBill(tx, catalog, b)));

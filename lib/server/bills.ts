@@ -4,7 +4,8 @@ import type { Queryable } from '@/db/client';
 import { canChangeBillState, sortBillLines, type BillState, type LineKind } from '@/lib/domain/bills';
 import { addDays } from '@/lib/domain/periods';
 import type { Actor } from './actor';
-import { loadSubscriberContext } from './context';
+import { openAccount } from './context';
+import { getDb } from './db';
 import { AppError } from './errors';
 
 /** One line of an issued bill. */
@@ -87,8 +88,8 @@ export async function readBills(db: Queryable, subscriberId: number, number?: nu
 
 /** Every bill of a subscriber (the subscriber themself, an agent or an admin); the account is rolled over first. */
 export async function getBills(actor: Actor, subscriberId: number): Promise<BillsView> {
-  const { db, state } = await loadSubscriberContext(actor, subscriberId, 'view_bills');
-  return { subscriberId, name: state.name, accountNumber: state.accountNumber, bills: await readBills(db, subscriberId) };
+  const { state } = await openAccount(actor, 'view_bills', { subscriberId });
+  return { subscriberId, name: state.name, accountNumber: state.accountNumber, bills: await readBills(await getDb(), subscriberId) };
 }
 
 /** Parses a bill number from a URL segment; anything else is "not found". */
@@ -100,8 +101,8 @@ export function parseBillNumber(raw: unknown): number {
 
 /** One bill of a subscriber, by its number; a bill of another subscriber is "not found". */
 export async function getBill(actor: Actor, subscriberId: number, number: number): Promise<{ subscriber: { id: number; name: string; accountNumber: string }; bill: BillView }> {
-  const { db, state } = await loadSubscriberContext(actor, subscriberId, 'view_bill');
-  const bill = (await readBills(db, subscriberId, number))[0];
+  const { state } = await openAccount(actor, 'view_bill', { subscriberId });
+  const bill = (await readBills(await getDb(), subscriberId, number))[0];
   if (!bill) throw new AppError('not_found', 'That bill was not found.');
   return { subscriber: { id: subscriberId, name: state.name, accountNumber: state.accountNumber }, bill };
 }

@@ -1,18 +1,23 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
-import type { Queryable, Tx } from '@/db/client';
+import { hasVisibleText } from '@/lib/domain/text';
 import { planChange, type ChangePlan } from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
 import type { Configuration } from '@/lib/domain/types';
-import { loadAccount } from './account';
-import { isStaff, refuse, type Actor } from './actor';
-import { loadSubscriberContext } from './context';
+import type { ConfirmResult } from '@/lib/contracts/changes';
+import { readAccount } from './account';
+import type { Actor } from './actor';
+import { recordAudit } from './audit';
+import { openAccount } from './context';
+import { withTransaction } from './db';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 import { findOffer } from './offers';
 import { cancelledEvent, changeEvent, recordEvent } from './outbox';
+import { isStaff } from './policy';
+import { applyConfiguration, bumpVersion, closeScheduledChange, lockSubscription, scheduleChange, scheduledChangeOf } from './subscription-store';
 
 export interface ChangeRequest {
   subscriberId: number;
@@ -40,26 +45,11 @@ export interface ConfirmInput extends ChangeRequest {
   offerKey?: string;
 }
 
-export interface ConfirmResult {
-  status: 'applied' | 'scheduled';
-  orderId: number;
-  effectiveDate: string;
-  message: string;
-  /** True when this was a repeat of an earlier confirm with the same key. */
-  replayed: boolean;
-}
-
-/** A role check like any other: refused in the audit trail, then thrown. */
-async function assertApplyNowAllowed(db: Queryable, actor: Actor, req: { subscriberId: number; applyNow?: boolean }, action: string): Promise<void> {
-  if (req.applyNow && !isStaff(actor)) {
-    throw await refuse(db, actor, action, 'Only a support agent can apply a lower-priced change before the end of the period.', { subscriberId: req.subscriberId, applyNow: true });
-  }
-}
+export type { ConfirmResult };
 
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
-  const { db, catalog, state } = await loadSubscriberContext(actor, req.subscriberId, 'preview_change');
-  await assertApplyNowAllowed(db, actor, req, 'preview_change');
+  const { catalog, state } = await openAccount(actor, 'preview_change', { subscriberId: req.subscriberId, applyNow: req.applyNow });
   const result = planChange({
     catalog,
     current: state.config,
@@ -91,21 +81,14 @@ function resultMessage(plan: ChangePlan): string {
 export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<ConfirmResult> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && !reason) {
+  if (staff && (!reason || !hasVisibleText(reason))) {
     throw new AppError('invalid', 'Give a reason for this change: it goes in the audit trail.', { reason: ['A reason is required.'] });
   }
   // Authorizes, loads the catalog and closes an ended period before anything else.
-  const { db, catalog, state: before } = await loadSubscriberContext(actor, input.subscriberId, 'confirm_change');
-  await assertApplyNowAllowed(db, actor, input, 'confirm_change');
+  const { catalog, state: before } = await openAccount(actor, 'confirm_change', { subscriberId: input.subscriberId, applyNow: input.applyNow });
 
-  return db.transaction(async (tx) => {
-    const locked = (
-      await tx
-        .select({ version: s.subscriptions.version, subscriberId: s.subscriptions.subscriberId })
-        .from(s.subscriptions)
-        .where(eq(s.subscriptions.id, before.subscriptionId))
-        .for('update')
-    )[0];
+  return withTransaction(async (tx) => {
+    const locked = await lockSubscription(tx, before.subscriptionId);
     if (!locked) throw new AppError('not_found', 'That account was not found.');
 
     const earlier = (
@@ -122,8 +105,9 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         'Your account changed after this preview was made (in another tab, or by a support agent). Nothing was changed. Here is a fresh preview: please review it and confirm again.',
       );
     }
-    // Read again under the lock: this is what the change is planned from.
-    const state = await loadAccount(tx as never, catalog, input.subscriberId, actor.today);
+    // Read again under the lock: this is what the change is planned from (its ended periods
+    // were closed by openAccount, and the lock keeps anyone from changing it meanwhile).
+    const state = await readAccount(tx, input.subscriberId, actor.today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
     const result = planChange({
       catalog,
@@ -138,10 +122,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     const plan = result.plan;
     const subscriptionId = state.subscriptionId;
 
-    if (state.pending) {
-      await tx.update(s.scheduledChanges).set({ status: 'replaced', closedAt: sql`now()`, closedBy: actor.userId }).where(eq(s.scheduledChanges.id, state.pending.id));
-      if (state.pending.orderId) await tx.update(s.orders).set({ status: 'replaced' }).where(eq(s.orders.id, state.pending.orderId));
-    }
+    if (state.pending) await closeScheduledChange(tx, state.pending, 'replaced', actor.userId);
 
     const [order] = await tx
       .insert(s.orders)
@@ -180,19 +161,12 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         );
       }
     } else {
-      await tx.insert(s.scheduledChanges).values({
-        subscriptionId,
-        orderId,
-        targetConfig: plan.target,
-        effectiveDate: plan.effectiveDate,
-        createdBy: actor.userId,
-      });
+      await scheduleChange(tx, { subscriptionId, orderId, target: plan.target, effectiveDate: plan.effectiveDate, createdBy: actor.userId });
     }
 
-    await tx.update(s.subscriptions).set({ version: sql`${s.subscriptions.version} + 1`, updatedAt: sql`now()` }).where(eq(s.subscriptions.id, subscriptionId));
-    await tx.insert(s.auditEvents).values({
-      actorUserId: actor.userId,
-      actorRole: actor.role,
+    await bumpVersion(tx, subscriptionId);
+    await recordAudit(tx, {
+      actor,
       subscriberId: state.subscriberId,
       action: plan.timing === 'now' ? 'change_applied' : 'change_scheduled',
       outcome: 'ok',
@@ -240,45 +214,23 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
   });
 }
 
-/** Replace the subscription's plan and add-ons. */
-async function applyConfiguration(tx: Tx, subscriptionId: number, from: Configuration, to: Configuration, day: string): Promise<void> {
-  if (from.planCode !== to.planCode) {
-    await tx.update(s.subscriptions).set({ planCode: to.planCode }).where(eq(s.subscriptions.id, subscriptionId));
-  }
-  const removed = from.addOns.filter((c) => !to.addOns.includes(c));
-  const added = to.addOns.filter((c) => !from.addOns.includes(c));
-  for (const code of removed) {
-    await tx.delete(s.subscriptionAddOns).where(and(eq(s.subscriptionAddOns.subscriptionId, subscriptionId), eq(s.subscriptionAddOns.addOnCode, code)));
-  }
-  if (added.length > 0) {
-    await tx.insert(s.subscriptionAddOns).values(added.map((code) => ({ subscriptionId, addOnCode: code, addedOn: day })));
-  }
-}
-
 /** Cancel the pending scheduled change (until it takes effect). */
 export async function cancelScheduledChange(actor: Actor, input: { subscriberId: number; scheduledChangeId: number; reason?: string }): Promise<{ message: string }> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && !reason) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
-  const { db, state } = await loadSubscriberContext(actor, input.subscriberId, 'cancel_scheduled_change');
-  return db.transaction(async (tx) => {
-    await tx.select({ id: s.subscriptions.id }).from(s.subscriptions).where(eq(s.subscriptions.id, state.subscriptionId)).for('update');
-    const row = (
-      await tx
-        .select()
-        .from(s.scheduledChanges)
-        .where(and(eq(s.scheduledChanges.id, input.scheduledChangeId), eq(s.scheduledChanges.subscriptionId, state.subscriptionId)))
-    )[0];
+  if (staff && (!reason || !hasVisibleText(reason))) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
+  const { state } = await openAccount(actor, 'cancel_scheduled_change', { subscriberId: input.subscriberId });
+  return withTransaction(async (tx) => {
+    await lockSubscription(tx, state.subscriptionId);
+    const row = await scheduledChangeOf(tx, state.subscriptionId, input.scheduledChangeId);
     if (!row) throw new AppError('not_found', 'That scheduled change was not found.');
     if (row.status !== 'pending') {
       throw new AppError('conflict', row.status === 'applied' ? 'That change has already taken effect, so it can no longer be cancelled.' : 'That scheduled change was already cancelled or replaced.');
     }
-    await tx.update(s.scheduledChanges).set({ status: 'cancelled', closedAt: sql`now()`, closedBy: actor.userId }).where(eq(s.scheduledChanges.id, row.id));
-    if (row.orderId) await tx.update(s.orders).set({ status: 'cancelled' }).where(eq(s.orders.id, row.orderId));
-    await tx.update(s.subscriptions).set({ version: sql`${s.subscriptions.version} + 1`, updatedAt: sql`now()` }).where(eq(s.subscriptions.id, state.subscriptionId));
-    await tx.insert(s.auditEvents).values({
-      actorUserId: actor.userId,
-      actorRole: actor.role,
+    await closeScheduledChange(tx, row, 'cancelled', actor.userId);
+    await bumpVersion(tx, state.subscriptionId);
+    await recordAudit(tx, {
+      actor,
       subscriberId: state.subscriberId,
       action: 'scheduled_change_cancelled',
       outcome: 'ok',

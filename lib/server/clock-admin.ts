@@ -1,23 +1,30 @@
 import 'server-only';
-import { auditEvents } from '@/db/schema';
 import { config } from '@/lib/config';
-import { requireRole, type Actor } from './actor';
+import { recordAudit } from './audit';
 import { readClockState, writeClockOffset, type ClockState } from './clock';
 import { getDb } from './db';
 import { AppError } from './errors';
 import { queueDailyRun } from './jobs/runner';
+import { authorize, TEST_CLOCK_ACTOR, type Principal, type TestClockActor } from './policy';
 
 export type ClockCommand = { set: string } | { advanceDays: number } | { reset: true };
 
 const MAX_OFFSET_MS = 20 * 365 * 86_400_000;
 
+/** The clock as an admin or a test suite sees it (admins, or the test-clock token). */
+export async function readClock(principal: Principal): Promise<ClockState> {
+  const db = await getDb();
+  await authorize(principal, 'read_test_clock', {}, { db });
+  return readClockState(db);
+}
+
 /**
  * Moves the test clock (outside production only; an admin, or a test suite holding the
  * test-clock token). Every instance reads the same offset from the database.
  */
-export async function moveClock(actor: Actor | 'test-token', command: ClockCommand): Promise<ClockState> {
+export async function moveClock(principal: Principal, command: ClockCommand): Promise<ClockState> {
   const db = await getDb();
-  if (actor !== 'test-token') await requireRole(db, actor, ['admin'], 'move_test_clock');
+  await authorize(principal, 'move_test_clock', {}, { db });
   if (!config().testClockEnabled) throw new AppError('forbidden', 'The test clock is off in production.');
   const current = await readClockState(db);
   let offset: number;
@@ -36,20 +43,15 @@ export async function moveClock(actor: Actor | 'test-token', command: ClockComma
   }
   if (Math.abs(offset) > MAX_OFFSET_MS) throw new AppError('invalid', 'The test clock can move at most 20 years from the real time.');
   await writeClockOffset(db, Math.round(offset));
-  await db.insert(auditEvents).values({
-    actorUserId: actor === 'test-token' ? null : actor.userId,
-    actorRole: actor === 'test-token' ? 'test-suite' : actor.role,
-    action: 'move_test_clock',
-    outcome: 'ok',
-    before: { offsetMs: current.offsetMs },
-    after: { offsetMs: Math.round(offset) },
-  });
+  await recordAudit(db, { actor: principal, action: 'move_test_clock', outcome: 'ok', before: { offsetMs: current.offsetMs }, after: { offsetMs: Math.round(offset) } });
   await queueDailyRun(db);
   return readClockState(db);
 }
 
 /** A test suite may move the clock with this token instead of an admin session (never in production). */
-export function testClockTokenMatches(token: string | null): boolean {
-  const expected = process.env.SWITCHBOARD_TEST_CLOCK_TOKEN;
-  return config().testClockEnabled && !!expected && expected.length >= 16 && token === expected;
+export function testClockActorFor(token: string | null): TestClockActor | null {
+  const c = config();
+  const expected = c.testClockToken;
+  return c.testClockEnabled && expected !== undefined && token === expected ? TEST_CLOCK_ACTOR : null;
 }
+

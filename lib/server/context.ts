@@ -1,26 +1,31 @@
 import 'server-only';
-import type { Db } from '@/db/client';
 import type { Catalog } from '@/lib/domain/types';
-import { loadAccount, type AccountState } from './account';
-import { authorizeSubscriber, type Actor } from './actor';
+import { closeEndedPeriods, readAccount, type AccountState } from './account';
+import type { Actor } from './actor';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
 import { AppError } from './errors';
+import { authorize, type Operation } from './policy';
 
+/** What a use case on one account starts from. No database handle: the use case opens its own. */
 export interface SubscriberContext {
-  db: Db;
   catalog: Catalog;
   state: AccountState;
 }
 
-/** Authorize the actor on a subscriber, then load the catalog and the account (rolled over if due). */
-export async function loadSubscriberContext(actor: Actor, subscriberId: number, action: string): Promise<SubscriberContext> {
+/**
+ * The start of every use case on one account: authorize the actor for `operation` on it
+ * (a refusal is audited), load the catalog and the account, and close the periods that have
+ * ended by the actor's day first, so that everything after sees the current period.
+ */
+export async function openAccount(actor: Actor, operation: Operation, subject: { subscriberId: number; applyNow?: boolean }): Promise<SubscriberContext> {
   const db = await getDb();
-  await authorizeSubscriber(db, actor, subscriberId, action);
+  await authorize(actor, operation, subject, { db });
   const catalog = await getCatalog(db);
-  const state = await loadAccount(db, catalog, subscriberId, actor.today);
+  let state = await readAccount(db, subject.subscriberId, actor.today);
+  if (state && (await closeEndedPeriods(db, catalog, state, actor.today))) state = await readAccount(db, subject.subscriberId, actor.today);
   if (!state) throw new AppError('not_found', 'That account was not found.');
-  return { db, catalog, state };
+  return { catalog, state };
 }
 
 /** Parses a subscriber id from a URL segment or form value; anything else is "not found". */

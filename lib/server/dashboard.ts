@@ -4,8 +4,12 @@ import { ldAllowance, monthlyRecurringCents } from '@/lib/domain/pricing';
 import { daysRemaining, lastDayOf, nextPeriod } from '@/lib/domain/periods';
 import { recurringLines } from '@/lib/domain/rollover';
 import { rateUsage } from '@/lib/domain/bills';
+import type { OffersResult } from '@/lib/domain/offers';
 import type { Catalog } from '@/lib/domain/types';
 import { currentUsage, type AccountState } from './account';
+import type { Actor } from './actor';
+import { openAccount } from './context';
+import { offersFor, recordImpressions } from './offers';
 
 export interface DashboardView {
   subscriberId: number;
@@ -97,4 +101,16 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
     nextBill: { periodStart: next.start, lines, totalCents: lines.reduce((s, l) => s + l.amountCents, 0), usageCents: usageSoFar.reduce((s, l) => s + l.amountCents, 0) },
     version: state.version,
   };
+}
+
+/**
+ * The overview page of an account: the dashboard and the offers, from one read of the account.
+ * The offers the subscriber is shown are recorded as impressions after the response is sent.
+ */
+export async function getDashboard(actor: Actor, subscriberId: number): Promise<{ view: DashboardView; offers: OffersResult }> {
+  const { catalog, state } = await openAccount(actor, 'view_dashboard', { subscriberId });
+  const view = buildDashboard(catalog, state, actor.today, actor.userId);
+  const offers = offersFor(catalog, state, actor.today);
+  await recordImpressions(actor, subscriberId, offers, state.impressedToday, 'after_response');
+  return { view, offers };
 }

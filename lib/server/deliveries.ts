@@ -3,7 +3,9 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '@/db/schema';
 import { jobsConfig } from '@/lib/config';
-import { requireRole, type Actor } from './actor';
+import type { Actor } from './actor';
+import { recordAudit } from './audit';
+import { authorize } from './policy';
 import { getDb } from './db';
 import { AppError, invalidInput } from './errors';
 import { listKeptMail, type KeptMail } from './mail/transport';
@@ -38,7 +40,7 @@ const statusSchema = z.enum(DELIVERY_STATUSES).catch('dead');
 
 export async function listDeliveries(actor: Actor, query: { status?: unknown }): Promise<DeliveriesPage> {
   const db = await getDb();
-  await requireRole(db, actor, ['admin'], 'view_deliveries');
+  await authorize(actor, 'view_deliveries', {}, { db });
   const status = statusSchema.parse(query.status);
   const [countRows, rows] = await Promise.all([
     db
@@ -85,7 +87,7 @@ const retrySchema = z.object({ deliveryId: z.coerce.number().int().min(1).max(Nu
 /** Puts a dead delivery back in line (attempts start again); audited. */
 export async function retryDelivery(actor: Actor, input: unknown): Promise<{ message: string }> {
   const db = await getDb();
-  await requireRole(db, actor, ['admin'], 'retry_delivery');
+  await authorize(actor, 'retry_delivery', {}, { db });
   const parsed = retrySchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error, 'That delivery could not be read.');
   const { deliveryId } = parsed.data;
@@ -106,15 +108,7 @@ export async function retryDelivery(actor: Actor, input: unknown): Promise<{ mes
           : 'That delivery is already waiting to be sent.',
       );
     await requeueDeliveries(tx, [deliveryId]);
-    await tx
-      .insert(s.auditEvents)
-      .values({
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        action: 'retry_delivery',
-        outcome: 'ok',
-        detail: { deliveryId, eventId: row.eventId },
-      });
+    await recordAudit(tx, { actor, action: 'retry_delivery', outcome: 'ok', detail: { deliveryId, eventId: row.eventId } });
     return { message: `Delivery ${deliveryId} is queued again and will be sent shortly.` };
   });
 }
@@ -128,7 +122,7 @@ export interface MailFolderView {
 /** The mail kept under DATA_DIR/mail when there is no SMTP relay (demo and test runs). */
 export async function listMailFolder(actor: Actor): Promise<MailFolderView> {
   const db = await getDb();
-  await requireRole(db, actor, ['admin'], 'view_mail');
+  await authorize(actor, 'view_mail', {}, { db });
   return { smtp: !!jobsConfig().smtpUrl, messages: await listKeptMail(100) };
 }
 
@@ -150,7 +144,7 @@ export async function getOfferEmailConsent(actor: Actor): Promise<boolean> {
 /** The subscriber's own choice (staff can't give consent for them); audited. */
 export async function setOfferEmailConsent(actor: Actor, offerEmails: boolean): Promise<{ message: string }> {
   const db = await getDb();
-  await requireRole(db, actor, ['subscriber'], 'set_offer_email_consent');
+  await authorize(actor, 'set_offer_email_consent', actor.subscriberId === null ? {} : { subscriberId: actor.subscriberId }, { db });
   const subscriberId = actor.subscriberId;
   if (subscriberId === null) throw new AppError('forbidden', 'Only a subscriber has offer-email preferences.');
   await db.transaction(async (tx) => {
@@ -161,16 +155,7 @@ export async function setOfferEmailConsent(actor: Actor, offerEmails: boolean): 
         target: s.notificationPreferences.subscriberId,
         set: { offerEmails, updatedAt: sql`now()` },
       });
-    await tx
-      .insert(s.auditEvents)
-      .values({
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        subscriberId,
-        action: 'set_offer_email_consent',
-        outcome: 'ok',
-        after: { offerEmails },
-      });
+    await recordAudit(tx, { actor, subscriberId, action: 'set_offer_email_consent', outcome: 'ok', after: { offerEmails } });
   });
   return {
     message: offerEmails

@@ -1,13 +1,8 @@
 import 'server-only';
+import type { AppErrorCode } from '@/lib/contracts/action-state';
 
-export type AppErrorCode =
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'invalid'
-  | 'conflict'
-  | 'stale'
-  | 'throttled';
+export type { AppErrorCode };
+export { storableText } from '@/lib/contracts/fields';
 
 /**
  * The one error type of the data layer. Its message is safe to show to the person who
@@ -36,11 +31,6 @@ export function fieldErrorsOf(error: ZodIssues): Record<string, string[]> {
 /** A zod failure as the data layer's error: the first message, and every message by field. */
 export function invalidInput(error: ZodIssues, message?: string): AppError {
   return new AppError('invalid', message ?? error.issues[0]?.message ?? 'Invalid input.', fieldErrorsOf(error));
-}
-
-/** PostgreSQL text can't hold NUL: free text is checked with this and refused as input, rather than failing its insert. */
-export function storableText(text: string): boolean {
-  return !text.includes('\u0000');
 }
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {

@@ -4,7 +4,8 @@ import * as s from '@/db/schema';
 import { changeDescription } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Actor } from './actor';
-import { loadSubscriberContext } from './context';
+import { openAccount } from './context';
+import { getDb } from './db';
 
 export interface HistoryEntry {
   orderId: number;
@@ -24,7 +25,8 @@ export interface HistoryEntry {
 
 /** Orders and scheduled changes, newest first, with who made each. */
 export async function getHistory(actor: Actor, subscriberId: number): Promise<HistoryEntry[]> {
-  const { db, catalog } = await loadSubscriberContext(actor, subscriberId, 'view_history');
+  const { catalog } = await openAccount(actor, 'view_history', { subscriberId });
+  const db = await getDb();
   const rows = await db
     .select({
       id: s.orders.id,

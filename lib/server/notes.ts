@@ -4,7 +4,9 @@ import { z } from 'zod';
 import * as s from '@/db/schema';
 import type { Actor } from './actor';
 import { requireStaffOn } from './agents';
-import { getDb } from './db';
+import { hasVisibleText } from '@/lib/domain/text';
+import { recordAudit } from './audit';
+import { getDb, withTransaction } from './db';
 import { AppError, storableText } from './errors';
 
 /**
@@ -29,7 +31,8 @@ export const noteBodySchema = z
   .trim()
   .min(1, 'Write the note first.')
   .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters.`)
-  .refine(storableText, 'The note contains a character that cannot be stored (NUL).');
+  .refine(storableText, 'The note contains a character that cannot be stored (NUL).')
+  .refine(hasVisibleText, 'Write the note first: it has only spaces or invisible characters.');
 
 /** Newest first (the latest 200). */
 export async function listNotes(actor: Actor, subscriberId: number): Promise<AgentNote[]> {
@@ -55,20 +58,13 @@ export async function addNote(actor: Actor, input: { subscriberId: number; body:
     const message = body.error.issues[0]?.message ?? 'The note is not valid.';
     throw new AppError('invalid', message, { body: body.error.issues.map((i) => i.message) });
   }
-  return db.transaction(async (tx) => {
+  return withTransaction(async (tx) => {
     const [note] = await tx
       .insert(s.agentNotes)
       .values({ subscriberId: input.subscriberId, authorUserId: actor.userId, body: body.data })
       .returning({ id: s.agentNotes.id });
     const id = note!.id;
-    await tx.insert(s.auditEvents).values({
-      actorUserId: actor.userId,
-      actorRole: actor.role,
-      subscriberId: input.subscriberId,
-      action: 'note_added',
-      outcome: 'ok',
-      detail: { noteId: id, length: body.data.length },
-    });
+    await recordAudit(tx, { actor, subscriberId: input.subscriberId, action: 'note_added', outcome: 'ok', detail: { noteId: id, length: body.data.length } });
     return { id, message: 'Note added.' };
   });
 }

@@ -4,7 +4,9 @@ import { lastBilledMonth } from '@/lib/domain/bills';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { completeUsage, type AccountState } from './account';
 import type { Actor } from './actor';
-import { loadSubscriberContext } from './context';
+import { afterResponse } from './after';
+import { openAccount } from './context';
+import { getDb } from './db';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 
@@ -25,42 +27,47 @@ export function offersFor(catalog: Catalog, state: AccountState, today: Day, opt
 }
 
 /**
- * Impressions: once per offer per day (the unique index keeps repeats out). Offers already
- * recorded today (`alreadyRecorded`, read with the account) are not sent again, so a repeat
- * view of the dashboard writes nothing.
+ * Impressions of the offers a subscriber is shown: once per offer per day (the unique index
+ * keeps repeats out). Offers already recorded today (`alreadyRecorded`, read with the account)
+ * are not sent again, so a repeat view of the dashboard writes nothing. Staff looking at an
+ * account are not the subscriber seeing an offer. `when`: `after_response` for a page (written
+ * once the page is sent, with Next's after()), `now` for the API (answered once recorded, so a
+ * client that reads its offers and then the analytics finds them counted).
  */
 export async function recordImpressions(
-  db: Parameters<typeof writeOfferEvents>[0],
   actor: Actor,
   subscriberId: number,
-  offers: Offer[],
-  alreadyRecorded: readonly string[] = [],
+  result: OffersResult,
+  alreadyRecorded: readonly string[],
+  when: 'now' | 'after_response',
 ): Promise<void> {
-  // Staff looking at an account are not the subscriber seeing an offer.
-  if (actor.role !== 'subscriber') return;
-  const fresh = alreadyRecorded.length > 0 ? offers.filter((o) => !alreadyRecorded.includes(o.key)) : offers;
+  if (actor.role !== 'subscriber' || result.status !== 'offers') return;
+  const fresh = alreadyRecorded.length > 0 ? result.offers.filter((o) => !alreadyRecorded.includes(o.key)) : result.offers;
   if (fresh.length === 0) return;
-  await writeOfferEvents(
-    db,
-    fresh.map((o) => ({
-      subscriberId,
-      actorUserId: actor.userId,
-      offerKey: o.key,
-      kind: o.kind,
-      target: o.target,
-      eventType: 'impression' as const,
-      today: actor.today,
-      monthlyPriceChangeCents: o.monthlyPriceChangeCents,
-      monthlySavingCents: o.monthlySavingCents,
-    })),
-  );
+  const write = async () =>
+    writeOfferEvents(
+      await getDb(),
+      fresh.map((o) => ({
+        subscriberId,
+        actorUserId: actor.userId,
+        offerKey: o.key,
+        kind: o.kind,
+        target: o.target,
+        eventType: 'impression' as const,
+        today: actor.today,
+        monthlyPriceChangeCents: o.monthlyPriceChangeCents,
+        monthlySavingCents: o.monthlySavingCents,
+      })),
+    );
+  if (when === 'now') await write();
+  else await afterResponse('offer impressions', write);
 }
 
-/** The offers of one subscriber, for the API and pages. */
+/** The offers of one subscriber, for the API (impressions recorded before it answers). */
 export async function getOffers(actor: Actor, subscriberId: number): Promise<OffersResult> {
-  const { db, catalog, state } = await loadSubscriberContext(actor, subscriberId, 'view_offers');
+  const { catalog, state } = await openAccount(actor, 'view_offers', { subscriberId });
   const result = offersFor(catalog, state, actor.today);
-  if (result.status === 'offers') await recordImpressions(db, actor, subscriberId, result.offers, state.impressedToday);
+  await recordImpressions(actor, subscriberId, result, state.impressedToday, 'now');
   return result;
 }
 
@@ -75,10 +82,10 @@ export function findOffer(catalog: Catalog, state: AccountState, today: Day, key
 
 /** "Not for me" (90 days) or "Remind me later" (30 days) on an offer the subscriber has now. */
 export async function respondToOffer(actor: Actor, input: { subscriberId: number; offerKey: string; response: 'dismissed' | 'snoozed' }): Promise<{ message: string }> {
-  const { db, catalog, state } = await loadSubscriberContext(actor, input.subscriberId, 'respond_to_offer');
+  const { catalog, state } = await openAccount(actor, 'respond_to_offer', { subscriberId: input.subscriberId });
   const offer = findOffer(catalog, state, actor.today, input.offerKey);
   if (!offer) throw new AppError('not_found', 'That offer is no longer available.');
-  await writeOfferEvents(db, [
+  await writeOfferEvents(await getDb(), [
     {
       subscriberId: input.subscriberId,
       actorUserId: actor.userId,

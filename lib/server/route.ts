@@ -1,5 +1,6 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
+import { config } from '@/lib/config';
 import { AppError, HTTP_STATUS } from './errors';
 import { log } from './log';
 
@@ -63,4 +64,41 @@ export async function readJson(request: Request, maxBytes = 16_384): Promise<unk
   } catch {
     throw new AppError('invalid', 'The request body is not valid JSON.');
   }
+}
+
+/**
+ * For a state-changing route handler that a session cookie can authorise: the request must not
+ * come from another site, and must say it sends JSON. A cross-site form or fetch can send the
+ * cookie with a text/plain body without a preflight; it can't send application/json
+ * cross-origin without one (which is never granted), nor forge Origin. So: an Origin header,
+ * when there is one (browsers send it on every POST), must name this host; without one, a
+ * browser's Sec-Fetch-Site must not say cross-site; a non-browser client (a test suite with a
+ * session cookie) sends neither and passes on the JSON rule alone. Called before the body is
+ * read and before the session is looked at. Behind a proxy that rewrites Host, the host
+ * compared is X-Forwarded-Host when TRUST_PROXY is set, and NEXTAUTH_URL's host is accepted too.
+ */
+export function requireSameOriginJson(request: Request): void {
+  const origin = request.headers.get('origin');
+  const hosts = new Set<string>();
+  const host = request.headers.get('host');
+  if (host) hosts.add(host.toLowerCase());
+  const forwarded = request.headers.get('x-forwarded-host');
+  if (forwarded && config().trustProxy > 0) hosts.add(forwarded.split(',')[0]!.trim().toLowerCase());
+  const site = config().publicUrl;
+  if (site) hosts.add(new URL(site).host.toLowerCase());
+  const refused = new AppError('forbidden', 'Refused: this request did not come from this site (its Origin header names another site).');
+  if (origin !== null) {
+    let originHost: string | null = null;
+    try {
+      originHost = origin !== 'null' ? new URL(origin).host.toLowerCase() : null;
+    } catch {
+      originHost = null;
+    }
+    if (!originHost || !hosts.has(originHost)) throw refused;
+  } else {
+    const fetchSite = (request.headers.get('sec-fetch-site') ?? '').toLowerCase();
+    if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') throw refused;
+  }
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('invalid', 'Send the body as JSON, with the header Content-Type: application/json.');
 }

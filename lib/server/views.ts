@@ -4,6 +4,8 @@ import { planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { AccountState } from './account';
+import type { Actor } from './actor';
+import { openAccount } from './context';
 
 export interface PlanCard {
   code: string;
@@ -89,8 +91,14 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
   });
 }
 
-/** "/change?plan=PREMIUM&addOns=ld_300" under a base path ("" or "/agent/subscribers/12"). */
-export function changeHref(base: string, target: Configuration, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({ plan: target.planCode, addOns: target.addOns.join(','), ...extra });
-  return `${base}/change?${q.toString()}`;
+/** The plans page of an account: the subscriber's name and the plan cards priced for them. */
+export async function getPlanCards(actor: Actor, subscriberId: number): Promise<{ name: string; cards: PlanCard[] }> {
+  const { catalog, state } = await openAccount(actor, 'view_plans', { subscriberId });
+  return { name: state.name, cards: buildPlanCards(catalog, state, actor.today) };
+}
+
+/** The add-ons page of an account: the subscriber's name and one row per add-on. */
+export async function getAddOnRows(actor: Actor, subscriberId: number): Promise<{ name: string; rows: AddOnRow[] }> {
+  const { catalog, state } = await openAccount(actor, 'view_add_ons', { subscriberId });
+  return { name: state.name, rows: buildAddOnRows(catalog, state) };
 }

@@ -1,7 +1,7 @@
 import { expect, test, type APIResponse } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { signIn } from './helpers';
+import { expectNoAxeViolations, signIn } from './helpers';
 
 function expectSecurityHeaders(res: APIResponse, where: string) {
   const h = res.headers();
@@ -72,4 +72,72 @@ test('no secret of this run reaches the client bundle', async () => {
     const text = fs.readFileSync(f, 'utf8');
     for (const secret of secrets) expect(text.includes(secret), `${secret.slice(0, 6)}… in ${f}`).toBe(false);
   }
+});
+
+test('an unknown URL gets a 404 page rendered for the request: the site header, scripts with the nonce, no console error', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await signIn(page, 'gus@example.com');
+  const res = await page.goto('/no-such-page/anywhere');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1, name: 'Not found' })).toBeVisible();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Switchboard' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' })).toBeVisible();
+  const html = await res!.text();
+  const nonce = /'nonce-([^']+)'/.exec(res!.headers()['content-security-policy'] ?? '')?.[1];
+  expect(nonce).toBeTruthy();
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag, 'every script carries this response\'s nonce').toContain(`nonce="${nonce}"`);
+  // The page is live (its scripts ran): client navigation from it works.
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('link', { name: 'Go to the start page' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+  expect(problems).toEqual([]);
+  // Signed out, an unknown URL asks to sign in first.
+  const other = await page.context().browser()!.newContext({ baseURL: page.url().replace(/\/dashboard.*$/, '') });
+  const anon = await other.newPage();
+  await anon.goto('/no-such-page');
+  await expect(anon).toHaveURL(/\/login\?callbackUrl=%2Fno-such-page/);
+  await other.close();
+});
+
+test('"Sign out everywhere" on the account page ends the session in another browser too', async ({ browser, baseURL }) => {
+  const first = await browser.newContext({ baseURL });
+  const second = await browser.newContext({ baseURL });
+  try {
+    const a = await first.newPage();
+    const b = await second.newPage();
+    await signIn(a, 'hana@example.com');
+    await signIn(b, 'hana@example.com');
+    await b.goto('/dashboard');
+    await expect(b.getByTestId('plan-code')).toBeVisible();
+
+    await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await expect(a).toHaveURL(/\/account$/);
+    await expect(a.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+    await expect(a.getByTestId('account-email')).toHaveText('hana@example.com');
+    await expectNoAxeViolations(a);
+    await a.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await expect(a).toHaveURL(/\/login/);
+
+    await b.goto('/dashboard');
+    await expect(b).toHaveURL(/\/login/);
+    await expect(b.getByRole('heading', { name: 'Sign in to Switchboard' })).toBeVisible();
+    await a.goto('/dashboard');
+    await expect(a).toHaveURL(/\/login/);
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+test('staff have the account page too', async ({ page }) => {
+  await signIn(page, 'agent@example.com');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await expect(page.getByTestId('account-role')).toHaveText('Support agent');
+  await expect(page.getByText(/staff session ends after 30 minutes without use/)).toBeVisible();
 });

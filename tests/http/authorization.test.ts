@@ -36,6 +36,7 @@ const NOTE = 'app/_actions/notes.ts#addNoteAction';
 const CLOCK = 'app/_actions/clock.ts#moveClockAction';
 const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
 const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
+const SIGN_OUT_EVERYWHERE = 'app/_actions/account.ts#signOutEverywhereAction';
 const OFFERS_ROUTE = '/api/v1/subscribers/[id]/offers';
 const CLOCK_ROUTE = '/api/v1/test/clock';
 const CREATE_CLIENT = 'app/_actions/api-clients.ts#createApiClientAction';
@@ -104,6 +105,8 @@ interface ActionSpec {
   /** Well-formed input as its rightful caller would send it (used for the "nobody" calls). */
   valid(w: World): Fields;
   refusals: Array<{ who: Who; threat: string; fields(w: World): Fields; refusal: Refusal; audit?: string }>;
+  /** An action that takes no target and acts on the caller's own account only: why it has no signed-in refusal. */
+  selfOnly?: string;
   /** Positive control: the rightful caller succeeds. */
   positive: { who: Who; run(c: HttpClient, w: World, entry: ActionEntry): Promise<ActionResponse> };
 }
@@ -225,6 +228,22 @@ const ACTIONS: Record<string, ActionSpec> = {
       { who: 'admin', threat: "admin gives offer-email consent (only the subscriber can, for themself)", fields: () => ({ offerEmails: 'on' }), refusal: forbidden, audit: 'set_offer_email_consent' },
     ],
     positive: { who: 'ada', run: (c, _w, entry) => callAction(c, { page: '/account/profile', actionId: entry.id, fields: { offerEmails: 'on' } }) },
+  },
+  [SIGN_OUT_EVERYWHERE]: {
+    page: () => '/account',
+    valid: () => ({}),
+    refusals: [],
+    selfOnly: 'it takes no input and ends the sessions of the signed-in account only (any field sent is ignored); nobody and ghost sessions are refused above',
+    // Ends every session of ben's (run after ben's other positive controls; no later control uses ben).
+    positive: {
+      who: 'ben',
+      async run(c, w, entry) {
+        const r = await callAction(c, { page: '/account', actionId: entry.id, fields: { userId: String(w.userId.ada) } });
+        // ben's cookie is dead now; ada's is not.
+        expect((await c.getJson(`/api/v1/subscribers/${w.ben}/offers`)).status).toBe(401);
+        return r;
+      },
+    },
   },
 };
 
@@ -422,7 +441,7 @@ describe.skipIf(!hasBuild())('every server action and route handler has authoriz
     expect(built, 'server actions in .next/server/server-reference-manifest.json vs. exports of \'use server\' modules (rebuild if you just added one)').toEqual(actions.map((a) => a.key));
     expect(built.length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(ACTIONS).sort(), 'every server action needs its cases in tests/http/authorization.test.ts').toEqual(built);
-    for (const [key, spec] of Object.entries(ACTIONS)) expect(spec.refusals.length, `${key}: at least one signed-in refusal`).toBeGreaterThan(0);
+    for (const [key, spec] of Object.entries(ACTIONS)) expect(spec.refusals.length || (spec.selfOnly ? 1 : 0), `${key}: at least one signed-in refusal`).toBeGreaterThan(0);
   });
 
   it('the route handlers in the source match the build, and each method has cases here', () => {
@@ -612,7 +631,8 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
   it('wrote nothing, and audited each role and ownership refusal', async () => {
     after = await h.direct(dumpDatabase);
     // api_rate_windows: the rate limiter counts every authenticated request, refused ones too.
-    const diffs = diffDumps(before, after, { exclude: ['login_attempts', 'audit_events', 'api_rate_windows'] });
+    // sessions: bookkeeping of the sign-ins themselves (last_seen_at moves with use).
+    const diffs = diffDumps(before, after, { exclude: ['login_attempts', 'audit_events', 'api_rate_windows', 'sessions'] });
     expect(diffs, describeDiffs(diffs)).toEqual([]);
 
     const known = new Set(auditRows(before).map((r) => r.id));

@@ -16,6 +16,7 @@ import { rolloverDue } from '@/lib/server/billing';
 import { getCatalog } from '@/lib/server/catalog';
 import { cancelScheduledChange, confirmChange, previewChange, type Preview } from '@/lib/server/changes';
 import { moveClock } from '@/lib/server/clock-admin';
+import { TEST_CLOCK_ACTOR } from '@/lib/server/policy';
 import { AppError } from '@/lib/server/errors';
 import { getHistory } from '@/lib/server/history';
 import { getOffers, respondToOffer } from '@/lib/server/offers';
@@ -441,7 +442,7 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const state = await moveClock(admin, { set: '2026-12-10T09:00:00Z' });
       expect(state.enabled).toBe(true);
       expect((await loadActor(t.db, adaId))!.today).toBe('2026-12-10');
-      await moveClock('test-token', { advanceDays: 2 });
+      await moveClock(TEST_CLOCK_ACTOR, { advanceDays: 2 });
       expect((await loadActor(t.db, adaId))!.today).toBe('2026-12-12');
       expect((await rejection(moveClock(admin, { set: 'not a date' }))).code).toBe('invalid');
       expect((await rejection(moveClock(admin, { advanceDays: Number.NaN }))).code).toBe('invalid');

@@ -98,7 +98,7 @@ describe('PGlite data folder lock', () => {
     // Released: the script now runs, and the data is intact.
     const r2 = spawnSync('node_modules/.bin/tsx', ['scripts/db.ts', 'seed'], { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' }, encoding: 'utf8' });
     expect(r2.status, r2.stderr).toBe(0);
-    expect(r2.stdout).toContain('already there');
+    expect(r2.stdout).toContain('already has accounts');
     const again = await openDatabase({ dataDir: dir, command: 'reopen' });
     const n = await again.db.select({ n: sql<number>`count(*)::int` }).from(s.subscribers);
     expect(n[0]?.n).toBe(8);

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 const DOMAIN = path.resolve(import.meta.dirname, '../../lib/domain');
 /** The folder modules; `types.ts` beside them is the shared vocabulary (no root barrel). */
-const MODULES = ['bills', 'catalog', 'changes', 'notifications', 'offers', 'periods', 'pricing', 'rollover', 'text'];
+const MODULES = ['accounts', 'bills', 'catalog', 'changes', 'notifications', 'offers', 'periods', 'pricing', 'rollover', 'text'];
 const MAX_LINES = 300;
 
 function filesUnder(dir: string): string[] {

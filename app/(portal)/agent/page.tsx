@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { AppLink } from '@/app/_components/app-link';
 import { z } from 'zod';
-import { requirePageRole, searchSubscribers, type SubscriberSearchResult } from '@/lib/server/agents';
-import { AppError } from '@/lib/server/errors';
+import { pageData, requirePageActor } from '@/app/_lib/page';
+import { searchSubscribers, type SubscriberSearchResult } from '@/lib/server/agents';
 
 export const metadata: Metadata = { title: 'Agent home' };
 
@@ -20,7 +20,7 @@ function pageHref(q: string, page: number): string {
 }
 
 export default async function AgentHome({ searchParams }: { searchParams: Promise<Search> }) {
-  const actor = await requirePageRole(['agent', 'admin'], 'open_agent_area', '/login?callbackUrl=/agent');
+  const actor = await requirePageActor('open_agent_area', '/login?callbackUrl=/agent');
   const flat = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = querySchema.safeParse(flat);
   let error: string | null = null;
@@ -28,12 +28,9 @@ export default async function AgentHome({ searchParams }: { searchParams: Promis
   const q = parsed.success ? parsed.data.q : '';
   if (!parsed.success) error = parsed.error.issues[0]?.message ?? 'That search could not be read.';
   else if (q) {
-    try {
-      result = await searchSubscribers(actor, { q, page: parsed.data.page });
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      error = e.message;
-    }
+    const r = await pageData(() => searchSubscribers(actor, { q, page: parsed.data.page }));
+    if (r.ok) result = r.data;
+    else error = r.problem;
   }
   return (
     <>

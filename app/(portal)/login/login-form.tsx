@@ -21,9 +21,11 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       const res = await signIn('credentials', { email, password, redirect: false });
       if (!res || res.error) {
         setError(
-          res?.error === 'throttled'
-            ? 'Too many failed sign-in attempts. For your security, sign-in is paused for 15 minutes.'
-            : 'That email and password combination is not right. Check both and try again.',
+          res?.error === 'throttled' || res?.error === 'address_throttled'
+            ? 'Too many failed sign-in attempts from here. For your security, sign-in from this address is paused for 15 minutes.'
+            : res?.error === 'account_locked'
+              ? 'This account has had too many failed sign-in attempts from several places, so sign-in to it is paused for 15 minutes. If that was not you, contact support.'
+              : 'That email and password combination is not right. Check both and try again.',
         );
         setPending(false);
         return;

@@ -1,6 +1,7 @@
 import { AppLink } from '@/app/_components/app-link';
-import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
-import { buildAddOnRows, changeHref } from '@/lib/server/views';
+import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
+import { changeHref } from '@/app/_lib/urls';
+import { getAddOnRows } from '@/lib/server/views';
 import { formatCents } from '../format';
 
 const BADGE: Record<string, string> = {
@@ -14,11 +15,10 @@ const BADGE: Record<string, string> = {
 
 export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { catalog, state } = await loadPageContext(actor, subscriberId, 'view_add_ons');
-  const rows = buildAddOnRows(catalog, state);
+  const { name, rows } = await orNotFound(() => getAddOnRows(actor, subscriberId));
   return (
     <>
-      <h1 className="mb-1 text-2xl font-bold">Add-ons{staff ? ` for ${state.name}` : ''}</h1>
+      <h1 className="mb-1 text-2xl font-bold">Add-ons{staff ? ` for ${name}` : ''}</h1>
       <p className="muted mb-6 text-sm">Every change is previewed before anything happens.</p>
       <div className="card overflow-x-auto p-0">
         <table className="w-full text-sm" data-testid="add-ons">

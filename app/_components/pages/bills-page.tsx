@@ -1,8 +1,6 @@
-import { notFound } from 'next/navigation';
 import { BILL_STATE_LABELS } from '@/lib/domain/bills';
+import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getBills } from '@/lib/server/bills';
-import { AppError } from '@/lib/server/errors';
-import { resolvePageSubject } from '@/lib/server/pages';
 import { BillsChart } from '../bills-chart';
 import { formatCents, formatDay } from '../format';
 
@@ -12,10 +10,7 @@ const monthLabel = (day: string) => `${MONTHS[Number(day.slice(5, 7)) - 1]} ${da
 /** Every bill, newest first, with a chart of the last twelve totals and each bill's lines and PDF. */
 export async function BillsPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, staff } = await resolvePageSubject(subscriberParam);
-  const view = await getBills(actor, subscriberId).catch((e: unknown) => {
-    if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) notFound();
-    throw e;
-  });
+  const view = await orNotFound(() => getBills(actor, subscriberId));
   const last12 = view.bills.slice(0, 12).reverse();
   const points = last12.map((b) => ({ label: monthLabel(b.billDate), number: b.number, totalCents: b.totalCents }));
   const summary = `Bill totals, oldest to newest: ${last12.map((b) => `${formatDay(b.billDate)} ${formatCents(b.totalCents)}`).join('; ')}.`;

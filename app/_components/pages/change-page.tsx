@@ -1,14 +1,12 @@
 import { AppLink } from '@/app/_components/app-link';
-import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { previewChange, type Preview } from '@/lib/server/changes';
-import { AppError } from '@/lib/server/errors';
-import { resolvePageSubject } from '@/lib/server/pages';
-import { changeHref } from '@/lib/server/views';
+import { code, offerKey } from '@/lib/contracts/fields';
+import { pageData, resolvePageSubject } from '@/app/_lib/page';
+import { changeHref } from '@/app/_lib/urls';
+import { previewChange } from '@/lib/server/changes';
 import { ConfirmChange } from '../confirm-change';
 import { formatCents, formatDay, formatSignedCents } from '../format';
 
-const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_]+$/);
 const querySchema = z.object({
   plan: code,
   addOns: z
@@ -17,7 +15,7 @@ const querySchema = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').filter(Boolean) : []))
     .pipe(z.array(code).max(20)),
-  offer: z.string().max(200).regex(/^[a-z_]+:[A-Za-z0-9_+]+$/).optional(),
+  offer: offerKey.optional(),
   now: z.enum(['1']).optional(),
 });
 
@@ -35,14 +33,10 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
   }
   const q = parsed.data;
   const applyNow = staff && q.now === '1';
-  let preview: Preview;
-  try {
-    preview = await previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow });
-  } catch (e) {
-    if (e instanceof AppError && (e.code === 'invalid' || e.code === 'forbidden')) return <Problem title="That change can't be made" message={e.message} back={back} />;
-    if (e instanceof AppError && e.code === 'not_found') notFound();
-    throw e;
-  }
+  // A change the rules refuse (invalid) or a power this person lacks (forbidden) is explained; an account that isn't there is the 404 page.
+  const r = await pageData(() => previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow }), ['invalid', 'forbidden']);
+  if (!r.ok) return <Problem title="That change can't be made" message={r.problem} back={back} />;
+  const preview = r.data;
   const p = preview.plan;
   const scheduled = p.timing === 'end_of_period';
   const selfHref = changeHref(base, { planCode: q.plan, addOns: q.addOns }, { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? { now: '1' } : {}) });

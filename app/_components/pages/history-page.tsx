@@ -1,17 +1,12 @@
-import { notFound } from 'next/navigation';
-import { AppError } from '@/lib/server/errors';
+import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getHistory } from '@/lib/server/history';
-import { resolvePageSubject } from '@/lib/server/pages';
 import { formatCents, formatDay, formatSignedCents } from '../format';
 
 const STATUS: Record<string, string> = { applied: 'Done', scheduled: 'Scheduled', cancelled: 'Cancelled', replaced: 'Replaced by a later change' };
 
 export async function HistoryPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, staff } = await resolvePageSubject(subscriberParam);
-  const entries = await getHistory(actor, subscriberId).catch((e: unknown) => {
-    if (e instanceof AppError && e.code === 'not_found') notFound();
-    throw e;
-  });
+  const entries = await orNotFound(() => getHistory(actor, subscriberId));
   return (
     <>
       <h1 className="mb-6 text-2xl font-bold">{staff ? 'Change history' : 'Your change history'}</h1>

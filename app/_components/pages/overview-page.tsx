@@ -1,16 +1,12 @@
-import { buildDashboard } from '@/lib/server/dashboard';
-import { offersFor, recordImpressions } from '@/lib/server/offers';
-import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
+import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
+import { getDashboard } from '@/lib/server/dashboard';
 import { AccountOverview } from '../account-overview';
 import { OffersSection } from '../offers-section';
 import { PendingChange } from '../pending-change';
 
 export async function OverviewPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { db, catalog, state } = await loadPageContext(actor, subscriberId, 'view_dashboard');
-  const view = buildDashboard(catalog, state, actor.today, actor.userId);
-  const offers = offersFor(catalog, state, actor.today);
-  if (offers.status === 'offers') await recordImpressions(db, actor, subscriberId, offers.offers, state.impressedToday);
+  const { view, offers } = await orNotFound(() => getDashboard(actor, subscriberId));
   return (
     <>
       <h1 className="mb-1 text-2xl font-bold">{staff ? view.name : `Hello, ${view.name.split(' ')[0]}`}</h1>

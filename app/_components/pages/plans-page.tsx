@@ -1,15 +1,15 @@
 import { AppLink } from '@/app/_components/app-link';
-import { loadPageContext, resolvePageSubject } from '@/lib/server/pages';
-import { buildPlanCards, changeHref } from '@/lib/server/views';
+import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
+import { changeHref } from '@/app/_lib/urls';
+import { getPlanCards } from '@/lib/server/views';
 import { formatCents, formatSignedCents } from '../format';
 
 export async function PlansPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { catalog, state } = await loadPageContext(actor, subscriberId, 'view_plans');
-  const cards = buildPlanCards(catalog, state, actor.today);
+  const { name, cards } = await orNotFound(() => getPlanCards(actor, subscriberId));
   return (
     <>
-      <h1 className="mb-1 text-2xl font-bold">Plans{staff ? ` for ${state.name}` : ''}</h1>
+      <h1 className="mb-1 text-2xl font-bold">Plans{staff ? ` for ${name}` : ''}</h1>
       <p className="muted mb-6 text-sm">All plans include unlimited local calling. Prices are per month; the change shown is for {staff ? 'this account' : 'you'}, add-ons included.</p>
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="plans">
         {cards.map((c) => (

@@ -1,4 +1,5 @@
 import 'server-only';
+import { recordAudit } from '../audit';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
@@ -428,7 +429,7 @@ export async function createCatalogDraft(ctx: TmfContext, resource: CatalogResou
   const stored = stripServerFields(body);
   const row = await ctx.db.transaction(async (tx) => {
     const [r] = await tx.insert(s.catalogDrafts).values({ id, resource, name, body: stored, createdByClientId: ctx.client.clientId }).returning();
-    await tx.insert(s.auditEvents).values(clientAudit(ctx.client, `tmf620.${resource}.create`, { after: { id, name } }));
+    await recordAudit(tx, clientAudit(ctx.client, `tmf620.${resource}.create`, { after: { id, name } }));
     return r!;
   });
   return createdResponse(draftDoc(row, ctx.base) as Doc & { href: string });
@@ -463,7 +464,7 @@ export async function patchCatalogDraft(ctx: TmfContext, resource: CatalogResour
       .set({ name, body: stored, lastUpdate: sql`now()` })
       .where(and(eq(s.catalogDrafts.id, id), eq(s.catalogDrafts.resource, resource)))
       .returning();
-    await tx.insert(s.auditEvents).values(clientAudit(ctx.client, `tmf620.${resource}.update`, { before: { name: current.name, ...current.body }, after: { name, ...stored } }));
+    await recordAudit(tx, clientAudit(ctx.client, `tmf620.${resource}.update`, { before: { name: current.name, ...current.body }, after: { name, ...stored } }));
     return r!;
   });
   return resourceResponse(draftDoc(row, ctx.base), ctx.url);
@@ -474,7 +475,7 @@ export async function deleteCatalogDraft(ctx: TmfContext, resource: CatalogResou
   if (!current) return refuseLaunched(ctx, resource, id, 'deleted');
   await ctx.db.transaction(async (tx) => {
     await tx.delete(s.catalogDrafts).where(and(eq(s.catalogDrafts.id, id), eq(s.catalogDrafts.resource, resource)));
-    await tx.insert(s.auditEvents).values(clientAudit(ctx.client, `tmf620.${resource}.delete`, { before: { id, name: current.name, ...current.body } }));
+    await recordAudit(tx, clientAudit(ctx.client, `tmf620.${resource}.delete`, { before: { id, name: current.name, ...current.body } }));
   });
   return tmfJson(null, 204);
 }

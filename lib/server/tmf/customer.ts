@@ -1,4 +1,5 @@
 import 'server-only';
+import { recordAudit } from '../audit';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
@@ -181,7 +182,7 @@ export async function createCustomer(ctx: TmfContext): Promise<Response> {
     const id = row!.id;
     // Account numbers of accounts opened here: SB-5xxxxx (the seed's are SB-1xxxxx).
     await tx.update(s.subscribers).set({ accountNumber: `SB-${500000 + id}` }).where(eq(s.subscribers.id, id));
-    await tx.insert(s.auditEvents).values(clientAudit(ctx.client, 'tmf629.customer.create', { subscriberId: id, after: { name, ...contacts, engagedParty } }));
+    await recordAudit(tx, clientAudit(ctx.client, 'tmf629.customer.create', { subscriberId: id, after: { name, ...contacts, engagedParty } }));
     return (await rows(tx, [id]))[0]!;
   });
   return createdResponse(customerDoc(created, origin(ctx)) as Doc & { href: string });
@@ -204,7 +205,8 @@ export async function patchCustomer(ctx: TmfContext, rawId: string): Promise<Res
     await emailTaken(tx, contacts.email, id);
     await tx.update(s.subscribers).set({ name, ...contacts }).where(eq(s.subscribers.id, id));
     if (name !== current.name) await tx.update(s.users).set({ name }).where(eq(s.users.subscriberId, id));
-    await tx.insert(s.auditEvents).values(
+    await recordAudit(
+      tx,
       clientAudit(ctx.client, 'tmf629.customer.update', {
         subscriberId: id,
         before: { name: current.name, email: current.email, phone: current.phone },

@@ -1,10 +1,10 @@
 import 'server-only';
 import jsonMergePatch from 'json-merge-patch';
 import type { Db } from '@/db/client';
-import { auditEvents } from '@/db/schema';
 import type { ApiScope } from '@/lib/api-scopes';
 import { config } from '@/lib/config';
 import { authenticateBearer, BearerError, clientHoldsScope, type ApiClientActor } from '../api-clients';
+import { recordAudit, type AuditEntry } from '../audit';
 import { getDb } from '../db';
 import { AppError, HTTP_STATUS } from '../errors';
 import { log } from '../log';
@@ -80,7 +80,7 @@ function origin(request: Request): string {
  */
 export async function tmfOperation(
   request: Request,
-  op: { api: string; basePath: string; operation: string; scope: ApiScope },
+  op: { api: `tmf${number}`; basePath: string; operation: string; scope: ApiScope },
   body: (ctx: TmfContext) => Promise<Response>,
 ): Promise<Response> {
   let client: ApiClientActor | undefined;
@@ -97,7 +97,7 @@ export async function tmfOperation(
       throw e;
     }
     if (!clientHoldsScope(client, op.scope)) {
-      await db.insert(auditEvents).values({ actorClientId: client.clientId, actorRole: 'api-client', action: `${op.api}.${op.operation}`, outcome: 'refused', reason: `missing scope ${op.scope}` });
+      await recordAudit(db, { actor: client, action: `${op.api}.${op.operation}`, outcome: 'refused', reason: `missing scope ${op.scope}` });
       throw new TmfError(403, 'insufficient_scope', 'Forbidden', `This client lacks the scope "${op.scope}".`, undefined, {
         'www-authenticate': `Bearer realm="switchboard", error="insufficient_scope", scope="${op.scope}"`,
       });
@@ -257,7 +257,11 @@ export function createdResponse(resource: Record<string, unknown> & { href: stri
   return tmfJson(resource, 201, { location: resource.href });
 }
 
-/** Audit row for an API client's write. */
-export function clientAudit(client: ApiClientActor, action: string, extra: { subscriberId?: number; before?: unknown; after?: unknown; detail?: Record<string, unknown> } = {}) {
-  return { actorClientId: client.clientId, actorRole: 'api-client', action, outcome: 'ok', ...extra };
+/** Audit entry for an API client's write (written with recordAudit). */
+export function clientAudit(
+  client: ApiClientActor,
+  action: `tmf${number}.${string}`,
+  extra: { subscriberId?: number; before?: unknown; after?: unknown; detail?: Record<string, unknown> } = {},
+): AuditEntry {
+  return { actor: client, action, outcome: 'ok', ...extra };
 }

@@ -89,6 +89,9 @@ export class HttpClient {
   async fetch(pathOrUrl: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
+    // Like a browser on this site: a POST carries its Origin (routes refuse a cross-site one).
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin')) headers.set('origin', new URL(this.base).origin);
     const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(60_000) });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
@@ -146,7 +149,12 @@ export async function signedIn(base: string, email: string): Promise<HttpClient>
  */
 export async function ghostClient(base: string, secret: string): Promise<HttpClient> {
   const c = new HttpClient(base, 'ghost session (valid cookie, no such account)');
-  const token = await encode({ token: { sub: '987654', uid: 987654, role: 'admin', subscriberId: null, name: 'Ghost', email: 'ghost@example.com' }, secret });
+  // With every session claim (a session id, a version, a fresh sign-in time), so the token's own
+  // checks pass and only the database says there is no such account or session.
+  const token = await encode({
+    token: { sub: '987654', uid: 987654, role: 'admin', subscriberId: null, name: 'Ghost', email: 'ghost@example.com', sid: 'ghost-session-id-0000000000', sv: 1, authAt: Math.floor(Date.now() / 1000) },
+    secret,
+  });
   c.cookies.set('next-auth.session-token', token);
   return c;
 }

@@ -2,9 +2,8 @@ import type { Metadata } from 'next';
 import { z } from 'zod';
 import { AnalyticsChart } from '@/app/_components/agent-analytics-chart';
 import { formatCents, formatDay, formatSignedCents } from '@/app/_components/format';
-import { requirePageRole } from '@/lib/server/agents';
+import { pageData, requirePageActor } from '@/app/_lib/page';
 import { MAX_RANGE_DAYS, offerAnalytics, type OfferAnalytics, type OfferCounts } from '@/lib/server/analytics';
-import { AppError } from '@/lib/server/errors';
 
 export const metadata: Metadata = { title: 'Offer analytics' };
 
@@ -26,19 +25,16 @@ function percent(r: number | null) {
 }
 
 export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const actor = await requirePageRole(['admin'], 'view_offer_analytics', '/login?callbackUrl=/admin/analytics');
+  const actor = await requirePageActor('view_offer_analytics', '/login?callbackUrl=/admin/analytics');
   const flat = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = querySchema.safeParse(flat);
   const asked = parsed.success ? parsed.data : {};
   let data: OfferAnalytics | null = null;
   let error: string | null = parsed.success ? null : 'The dates could not be read.';
   if (parsed.success) {
-    try {
-      data = await offerAnalytics(actor, asked);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      error = e.message;
-    }
+    const r = await pageData(() => offerAnalytics(actor, asked));
+    if (r.ok) data = r.data;
+    else error = r.problem;
   }
   return (
     <>

@@ -1,18 +1,14 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { API_SCOPES } from '@/lib/api-scopes';
-import { getActor } from '@/lib/server/actor';
-import { listApiClients } from '@/lib/server/api-clients';
-import { getDb } from '@/lib/server/db';
+import { requirePageActor } from '@/app/_lib/page';
+import { listApiClientsFor } from '@/lib/server/api-clients';
 import { ApiClientRowActions, CreateApiClientForm } from '@/app/_components/api-client-forms';
 
 export const metadata: Metadata = { title: 'API clients' };
 
 export default async function ApiClientsPage() {
-  const actor = await getActor();
-  if (!actor) redirect('/login');
-  if (actor.role !== 'admin') redirect('/');
-  const clients = await listApiClients(await getDb(), actor);
+  const actor = await requirePageActor('api_client.list', '/login?callbackUrl=/admin/api-clients');
+  const clients = await listApiClientsFor(actor);
   const scopes = Object.entries(API_SCOPES).map(([scope, description]) => ({ scope, description }));
   return (
     <>

@@ -1,17 +1,13 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
-import { getActor } from '@/lib/server/actor';
-import { readClockState } from '@/lib/server/clock';
-import { getDb } from '@/lib/server/db';
 import { ClockForm } from '@/app/_components/clock-form';
+import { orNotFound, requirePageActor } from '@/app/_lib/page';
+import { readClock } from '@/lib/server/clock-admin';
 
 export const metadata: Metadata = { title: 'Test clock' };
 
 export default async function ClockPage() {
-  const actor = await getActor();
-  if (!actor) redirect('/login');
-  if (actor.role !== 'admin') redirect('/');
-  const clock = await readClockState(await getDb());
+  const actor = await requirePageActor('read_test_clock', '/login?callbackUrl=/admin/clock');
+  const clock = await orNotFound(() => readClock(actor));
   return (
     <>
       <h1 className="mb-2 text-2xl font-bold">Test clock</h1>

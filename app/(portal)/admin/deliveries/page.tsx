@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { AppLink } from '@/app/_components/app-link';
 import { RetryDeliveryButton } from '@/app/_components/delivery-forms';
-import { requirePageRole } from '@/lib/server/agents';
+import { requirePageActor } from '@/app/_lib/page';
 import { DELIVERY_STATUSES, listDeliveries } from '@/lib/server/deliveries';
 
 export const metadata: Metadata = { title: 'Deliveries' };
@@ -18,7 +18,7 @@ export default async function DeliveriesPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await requirePageRole(['admin'], 'view_deliveries', '/login?callbackUrl=/admin/deliveries');
+  const actor = await requirePageActor('view_deliveries', '/login?callbackUrl=/admin/deliveries');
   const q = await searchParams;
   const page = await listDeliveries(actor, { status: Array.isArray(q.status) ? q.status[0] : q.status });
   return (

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
-import { requirePageRole } from '@/lib/server/agents';
+import { requirePageActor } from '@/app/_lib/page';
 import { listMailFolder } from '@/lib/server/deliveries';
 
 export const metadata: Metadata = { title: 'Mail kept locally' };
 
 export default async function MailPage() {
-  const actor = await requirePageRole(['admin'], 'view_mail', '/login?callbackUrl=/admin/mail');
+  const actor = await requirePageActor('view_mail', '/login?callbackUrl=/admin/mail');
   const view = await listMailFolder(actor);
   return (
     <>

@@ -1,5 +1,4 @@
-import { getDb } from '@/lib/server/db';
-import { issueToken, OAuthError } from '@/lib/server/api-clients';
+import { issueTokenFor, OAuthError } from '@/lib/server/api-clients';
 import { log } from '@/lib/server/log';
 
 /**
@@ -60,7 +59,7 @@ export async function POST(request: Request) {
       secret = bodySecret;
     }
     const scope = form.get('scope') ?? undefined;
-    const token = await issueToken(await getDb(), { clientId: id, clientSecret: secret, scope }, new Date());
+    const token = await issueTokenFor({ clientId: id, clientSecret: secret, scope });
     return new Response(JSON.stringify(token), { status: 200, headers: NO_STORE });
   } catch (e) {
     if (e instanceof OAuthError) return oauthError(e);

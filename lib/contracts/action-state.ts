@@ -1,0 +1,22 @@
+/**
+ * What every server action returns to `useActionState`, shared by the actions (server) and
+ * the forms (client components). No server code here.
+ */
+
+/** The kinds of error the data layer reports (AppError codes). */
+export type AppErrorCode = 'unauthenticated' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'stale' | 'throttled';
+
+/** What a form may be told went wrong: a data-layer code, or `internal` (logged, nothing changed). */
+export type ActionErrorCode = AppErrorCode | 'internal';
+
+export type ActionState<T = undefined> = {
+  status: 'idle' | 'success' | 'error';
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+  /** Error kind, for the UI to offer the right next step (e.g. a fresh preview). */
+  code?: ActionErrorCode;
+  data?: T;
+};
+
+/** The state of a form before its first submit. */
+export const idle: ActionState<never> = { status: 'idle', message: '' };
