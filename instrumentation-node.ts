@@ -32,7 +32,10 @@ export async function registerNode(): Promise<void> {
   getDbHandle().catch(() => {});
 
   const http = await import('node:http');
-  const proto = http.Server.prototype as unknown as { emit: (event: string | symbol, ...args: unknown[]) => boolean; __switchboardClientAddress?: true };
+  const proto = http.Server.prototype as unknown as {
+    emit: (event: string | symbol, ...args: unknown[]) => boolean;
+    __switchboardClientAddress?: true;
+  };
   if (proto.__switchboardClientAddress) return;
   proto.__switchboardClientAddress = true;
   const emit = proto.emit;

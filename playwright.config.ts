@@ -38,40 +38,49 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromium,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
-  {
-    // The SMTP server the portal sends its email to (tests read it at E2E_MAIL_PORT).
-    command: 'node_modules/.bin/tsx tests/e2e/support/mail-catcher.ts',
-    url: `http://127.0.0.1:${process.env.E2E_MAIL_PORT}/messages`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
-  {
-    command: `node_modules/.bin/next start -p ${port}`,
-    url: `${baseURL}/login`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      NEXT_TELEMETRY_DISABLED: '1',
-      SWITCHBOARD_ENV: 'test',
-      NEXTAUTH_URL: baseURL,
-      // npm test sets one for the build and the run, so the bundle check can look for it.
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? `e2e-secret-${port}-not-for-production`,
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
-      // Jobs on, as `npm start` runs them: email goes to the mail catcher above.
-      JOBS: 'on',
-      JOBS_TICK_MS: '500',
-      SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
+    {
+      // The SMTP server the portal sends its email to (tests read it at E2E_MAIL_PORT).
+      command: 'node_modules/.bin/tsx tests/e2e/support/mail-catcher.ts',
+      url: `http://127.0.0.1:${process.env.E2E_MAIL_PORT}/messages`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
     },
-  },
+    {
+      command: `node_modules/.bin/next start -p ${port}`,
+      url: `${baseURL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        NEXT_TELEMETRY_DISABLED: '1',
+        SWITCHBOARD_ENV: 'test',
+        NEXTAUTH_URL: baseURL,
+        // npm test sets one for the build and the run, so the bundle check can look for it.
+        NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? `e2e-secret-${port}-not-for-production`,
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+        // Jobs on, as `npm start` runs them: email goes to the mail catcher above.
+        JOBS: 'on',
+        JOBS_TICK_MS: '500',
+        SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
+      },
+    },
   ],
 });

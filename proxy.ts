@@ -20,7 +20,11 @@ const PUBLIC_PAGES = ['/login'];
 
 function isPublic(pathname: string): boolean {
   // API routes (the portal's JSON, OAuth, the TMF Open APIs) answer 401/403 themselves rather than redirecting.
-  return pathname.startsWith('/api/') || pathname.startsWith('/tmf-api/') || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  return (
+    pathname.startsWith('/api/') ||
+    pathname.startsWith('/tmf-api/') ||
+    PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`))
+  );
 }
 
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {
@@ -60,8 +64,18 @@ const ACTION_BODY_LIMIT = 1024 * 1024;
 
 export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
-  if (req.method === 'POST' && req.headers.has('next-action') && Number(req.headers.get('content-length') ?? 0) > ACTION_BODY_LIMIT) {
-    return withSecurityHeaders(req, NextResponse.json({ error: { code: 'too_large', message: 'The request is too large (at most 1 MB).' } }, { status: 413 }));
+  if (
+    req.method === 'POST' &&
+    req.headers.has('next-action') &&
+    Number(req.headers.get('content-length') ?? 0) > ACTION_BODY_LIMIT
+  ) {
+    return withSecurityHeaders(
+      req,
+      NextResponse.json(
+        { error: { code: 'too_large', message: 'The request is too large (at most 1 MB).' } },
+        { status: 413 },
+      ),
+    );
   }
   if (!isPublic(pathname)) {
     const c = appConfig();

@@ -54,7 +54,10 @@ async function main(): Promise<BillsBench> {
     await handle.migrate();
     const db = handle.db;
     await applyReferenceData(db, catalogData);
-    const configs = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
+    const configs = allConfigurations(
+      catalogData,
+      catalogData.plans.map((p) => p.code),
+    );
     const rand = prng(16_2026);
     // Billing days 1 and 2: the periods containing 2026-11-15 end on 2026-12-01 and 2026-12-02.
     for (const billingDay of [1, 2]) {
@@ -64,17 +67,44 @@ async function main(): Promise<BillsBench> {
         const base = billingDay * 1_000_000 + start;
         const subs = await db
           .insert(s.subscribers)
-          .values(Array.from({ length: n }, (_, i) => ({ accountNumber: `BB-${base + i}`, name: `Bench ${base + i}`, email: `bench.${base + i}@example.invalid`, phone: `+1 555-77-${base + i}`, phoneDigits: `155577${base + i}`, billingDay, joinedOn: period.start })))
+          .values(
+            Array.from({ length: n }, (_, i) => ({
+              accountNumber: `BB-${base + i}`,
+              name: `Bench ${base + i}`,
+              email: `bench.${base + i}@example.invalid`,
+              phone: `+1 555-77-${base + i}`,
+              phoneDigits: `155577${base + i}`,
+              billingDay,
+              joinedOn: period.start,
+            })),
+          )
           .returning({ id: s.subscribers.id });
         const picked = subs.map(() => configs[Math.floor(rand() * configs.length)]!);
         const subscriptions = await db
           .insert(s.subscriptions)
-          .values(subs.map((x, i) => ({ subscriberId: x.id, planCode: picked[i]!.planCode, periodStart: period.start, periodEnd: period.end })))
+          .values(
+            subs.map((x, i) => ({
+              subscriberId: x.id,
+              planCode: picked[i]!.planCode,
+              periodStart: period.start,
+              periodEnd: period.end,
+            })),
+          )
           .returning({ id: s.subscriptions.id });
-        const addOns = subscriptions.flatMap((x, i) => picked[i]!.addOns.map((addOnCode) => ({ subscriptionId: x.id, addOnCode, addedOn: period.start })));
+        const addOns = subscriptions.flatMap((x, i) =>
+          picked[i]!.addOns.map((addOnCode) => ({ subscriptionId: x.id, addOnCode, addedOn: period.start })),
+        );
         if (addOns.length) await db.insert(s.subscriptionAddOns).values(addOns);
         await db.insert(s.usagePeriods).values(
-          subs.map((x) => ({ subscriberId: x.id, periodStart: period.start, periodEnd: period.end, ldMinutes: Math.floor(rand() * 1200), intlMinutes: rand() < 0.3 ? Math.floor(rand() * 200) : 0, unansweredCalls: 0, missedWhileBusy: 0 })),
+          subs.map((x) => ({
+            subscriberId: x.id,
+            periodStart: period.start,
+            periodEnd: period.end,
+            ldMinutes: Math.floor(rand() * 1200),
+            intlMinutes: rand() < 0.3 ? Math.floor(rand() * 200) : 0,
+            unansweredCalls: 0,
+            missedWhileBusy: 0,
+          })),
         );
       }
     }
@@ -87,10 +117,14 @@ async function main(): Promise<BillsBench> {
     const job = await rolloverDue(db, catalogData, '2026-12-01');
     const jobS = (performance.now() - j0) / 1000;
     if (job.failed.length) throw new Error(`the job failed on ${job.failed.length} subscriptions`);
-    log(`job (rolloverDue, sequential): ${job.periods} bills in ${jobS.toFixed(1)} s = ${(job.periods / jobS).toFixed(0)} bills/s`);
+    log(
+      `job (rolloverDue, sequential): ${job.periods} bills in ${jobS.toFixed(1)} s = ${(job.periods / jobS).toFixed(0)} bills/s`,
+    );
 
     // 2. W workers at once over the second half.
-    const due = rows<{ id: number }>(await db.execute(sql`select id from subscriptions where period_end = '2026-12-02' order by id`)).map((r) => r.id);
+    const due = rows<{ id: number }>(
+      await db.execute(sql`select id from subscriptions where period_end = '2026-12-02' order by id`),
+    ).map((r) => r.id);
     let next = 0;
     let issued = 0;
     const w0 = performance.now();
@@ -114,13 +148,25 @@ async function main(): Promise<BillsBench> {
         from bills`),
     );
     const bills = Number(c!.bills);
-    const check = { bills, gapless: Number(c!.min) === 1 && Number(c!.max) === bills, linesMatchTotals: Number(c!.bad) === 0, usageLines: Number(c!.usage) };
-    log(`check: ${bills} bills, numbers 1…${c!.max} ${check.gapless ? 'without a gap' : 'WITH GAPS'}, ${check.linesMatchTotals ? 'every total = its lines' : 'TOTALS DISAGREE'}, ${check.usageLines} usage lines`);
+    const check = {
+      bills,
+      gapless: Number(c!.min) === 1 && Number(c!.max) === bills,
+      linesMatchTotals: Number(c!.bad) === 0,
+      usageLines: Number(c!.usage),
+    };
+    log(
+      `check: ${bills} bills, numbers 1…${c!.max} ${check.gapless ? 'without a gap' : 'WITH GAPS'}, ${check.linesMatchTotals ? 'every total = its lines' : 'TOTALS DISAGREE'}, ${check.usageLines} usage lines`,
+    );
     const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
     return {
       subscriptions: 2 * N,
       job: { bills: job.periods, seconds: round(jobS, 2), billsPerSecond: round(job.periods / jobS) },
-      workers: { workers: WORKERS, bills: issued, seconds: round(workersS, 2), billsPerSecond: round(issued / workersS) },
+      workers: {
+        workers: WORKERS,
+        bills: issued,
+        seconds: round(workersS, 2),
+        billsPerSecond: round(issued / workersS),
+      },
       check,
       setupSeconds: round(setupSeconds),
     };

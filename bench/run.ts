@@ -28,11 +28,38 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD } from '../db/seed';
 import { createThrowawayPostgres, type ThrowawayDatabase } from '../db/throwaway';
-import { PG_ADMIN_URL, prepareDatabase, previewPath, type BenchSubscriber, type DbTarget, type PreparedData } from './lib/data';
-import { confirmLoad, getPage, loadInTurns, pageJavaScript, signIn, signInAll, type LoadOptions, type LoadResult, type LoadScenario } from './lib/http';
+import {
+  PG_ADMIN_URL,
+  prepareDatabase,
+  previewPath,
+  type BenchSubscriber,
+  type DbTarget,
+  type PreparedData,
+} from './lib/data';
+import {
+  confirmLoad,
+  getPage,
+  loadInTurns,
+  pageJavaScript,
+  signIn,
+  signInAll,
+  type LoadOptions,
+  type LoadResult,
+  type LoadScenario,
+} from './lib/http';
 import { chromiumPath, runLighthouse, type LighthouseResult } from './lib/lighthouse';
 import { benchOffers } from './lib/offers';
-import { billsMarkdown, evaluateTargets, markdown, withFloorRatios, type BenchResults, type BillsBenchResult, type DriverResult, type RoundTrips, type Scenario } from './lib/report';
+import {
+  billsMarkdown,
+  evaluateTargets,
+  markdown,
+  withFloorRatios,
+  type BenchResults,
+  type BillsBenchResult,
+  type DriverResult,
+  type RoundTrips,
+  type Scenario,
+} from './lib/report';
 import { serverCpuMs, serverMemory, startServer, waitForQuiet, type Server } from './lib/server';
 
 const args = process.argv.slice(2);
@@ -44,7 +71,12 @@ const option = (name: string, fallback: number) => {
   return v;
 };
 
-const LOAD: LoadOptions = { connections: option('connections', 10), durationS: option('duration', 12), warmupS: option('warmup', 3), rounds: Math.max(1, Math.round(option('rounds', 4))) };
+const LOAD: LoadOptions = {
+  connections: option('connections', 10),
+  durationS: option('duration', 12),
+  warmupS: option('warmup', 3),
+  rounds: Math.max(1, Math.round(option('rounds', 4))),
+};
 const SESSIONS = 24;
 const LIGHTHOUSE_RUNS = Math.max(1, Math.round(option('lighthouse-runs', 5)));
 const CONFIRM_CLIENTS = 20;
@@ -76,15 +108,24 @@ function ensureBuild(): BenchResults['build'] {
   const reuse = fs.existsSync(buildIdFile) && !flag('rebuild');
   if (!reuse) {
     log('building the portal (`next build`)…');
-    const r = spawnSync(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    const r = spawnSync(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+      stdio: 'inherit',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
     if (r.status !== 0) throw new Error('`next build` failed');
   }
   const id = fs.readFileSync(buildIdFile, 'utf8').trim();
   const builtAt = fs.statSync(buildIdFile).mtimeMs;
   const stale = ['app', 'lib', 'db'].some((d) => newestSource(path.join(process.cwd(), d)) > builtAt);
-  if (reuse) log(`reusing the production build ${id} (${new Date(builtAt).toISOString()})${stale ? ' — WARNING: sources changed since; run with --rebuild to measure them' : ''}`);
-  const routes = JSON.parse(fs.readFileSync(path.join(process.cwd(), '.next', 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>;
-  if (!Object.values(routes).includes('/floor')) throw new Error('The build has no /floor page (it predates the benchmark): run `npm run bench -- --rebuild`.');
+  if (reuse)
+    log(
+      `reusing the production build ${id} (${new Date(builtAt).toISOString()})${stale ? ' — WARNING: sources changed since; run with --rebuild to measure them' : ''}`,
+    );
+  const routes = JSON.parse(
+    fs.readFileSync(path.join(process.cwd(), '.next', 'app-path-routes-manifest.json'), 'utf8'),
+  ) as Record<string, string>;
+  if (!Object.values(routes).includes('/floor'))
+    throw new Error('The build has no /floor page (it predates the benchmark): run `npm run bench -- --rebuild`.');
   return { id, reused: reuse, stale };
 }
 
@@ -113,7 +154,12 @@ async function countRoundTrips(server: Server, subs: BenchSubscriber[], cookies:
   return { dashboard, dashboardFirstView, plans, preview, coldFirstRequest, statements };
 }
 
-async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { javascriptAndLighthouse: boolean; confirm: boolean }, out: Partial<BenchResults>): Promise<DriverResult> {
+async function runDriver(
+  driver: 'pglite' | 'postgres',
+  db: DbTarget,
+  extras: { javascriptAndLighthouse: boolean; confirm: boolean },
+  out: Partial<BenchResults>,
+): Promise<DriverResult> {
   const label = driver === 'pglite' ? 'PGlite' : 'PostgreSQL';
   log(`${label}: creating, migrating and seeding the database…`);
   const data: PreparedData = await prepareDatabase(db);
@@ -126,38 +172,64 @@ async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { 
   let server = await startServer({ db, secret, logQueries: true });
   cleanups.push(() => server.stop());
   log(`${label}: signing in ${subs.length} subscribers and an agent…`);
-  const cookies = await signInAll(server.base, subs.map((s) => s.email), DEMO_PASSWORD);
+  const cookies = await signInAll(
+    server.base,
+    subs.map((s) => s.email),
+    DEMO_PASSWORD,
+  );
   const agentCookie = await signIn(server.base, 'agent@example.com', DEMO_PASSWORD);
   result.roundTrips = await countRoundTrips(server, subs, cookies);
-  log(`${label}: round trips per request: dashboard ${result.roundTrips.dashboard} (first view of the day ${result.roundTrips.dashboardFirstView}), plans ${result.roundTrips.plans}, preview ${result.roundTrips.preview}; cold first request ${result.roundTrips.coldFirstRequest}`);
+  log(
+    `${label}: round trips per request: dashboard ${result.roundTrips.dashboard} (first view of the day ${result.roundTrips.dashboardFirstView}), plans ${result.roundTrips.plans}, preview ${result.roundTrips.preview}; cold first request ${result.roundTrips.coldFirstRequest}`,
+  );
   await server.stop();
 
   // Pass 2: load, without the log (the sessions stay valid: same secret).
   server = await startServer({ db, secret, logQueries: false });
   cleanups.push(() => server.stop());
-  const rotate = (pathFor: (s: BenchSubscriber) => string) => subs.map((s, i) => ({ path: pathFor(s), cookie: cookies[i]! }));
+  const rotate = (pathFor: (s: BenchSubscriber) => string) =>
+    subs.map((s, i) => ({ path: pathFor(s), cookie: cookies[i]! }));
   const scenarios: LoadScenario[] = [
     { name: 'floor', targets: rotate(() => '/floor') },
     { name: 'dashboard', targets: rotate(() => '/dashboard') },
     { name: 'plans', targets: rotate(() => '/plans') },
     { name: 'preview', targets: rotate((s) => previewPath(s)) },
-    { name: 'agentSearch', targets: AGENT_QUERIES.map((q) => ({ path: `/agent?${new URLSearchParams({ q }).toString()}`, cookie: agentCookie })) },
+    {
+      name: 'agentSearch',
+      targets: AGENT_QUERIES.map((q) => ({
+        path: `/agent?${new URLSearchParams({ q }).toString()}`,
+        cookie: agentCookie,
+      })),
+    },
   ];
   // Each target answers 200 before it is loaded (a redirect to /login would be an error).
   for (const sc of scenarios) for (const t of sc.targets) await getPage(server.base, t.path, t.cookie);
-  log(`${label}: ${scenarios.map((x) => x.name).join(', ')}: ${LOAD.warmupS} s warm-up each, then ${LOAD.durationS} s each in ${LOAD.rounds} turns, ${LOAD.connections} connections…`);
+  log(
+    `${label}: ${scenarios.map((x) => x.name).join(', ')}: ${LOAD.warmupS} s warm-up each, then ${LOAD.durationS} s each in ${LOAD.rounds} turns, ${LOAD.connections} connections…`,
+  );
   const loads: Partial<Record<Scenario, LoadResult>> = await loadInTurns(server.base, scenarios, LOAD, {
-    onResult: (l) => log(`${label}: ${l.name}: ${l.rps} req/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, errors ${l.errors}, server CPU ${l.serverCpuMsPerRequest} ms/request`),
+    onResult: (l) =>
+      log(
+        `${label}: ${l.name}: ${l.rps} req/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, errors ${l.errors}, server CPU ${l.serverCpuMsPerRequest} ms/request`,
+      ),
     serverCpuMs: () => serverCpuMs(server),
   });
 
   if (extras.confirm) {
     const candidates = data.subscribers.filter((s) => s.swapTarget && !subs.includes(s)).slice(0, CONFIRM_CLIENTS);
     if (candidates.length < CONFIRM_CLIENTS) {
-      log(`${label}: confirm: only ${candidates.length} subscribers have a same-price configuration to swap to; measuring with those`);
+      log(
+        `${label}: confirm: only ${candidates.length} subscribers have a same-price configuration to swap to; measuring with those`,
+      );
     }
-    log(`${label}: confirm: signing in ${candidates.length} subscribers; ${LOAD.warmupS} s warm-up + ${LOAD.durationS} s…`);
-    const confirmCookies = await signInAll(server.base, candidates.map((s) => s.email), DEMO_PASSWORD);
+    log(
+      `${label}: confirm: signing in ${candidates.length} subscribers; ${LOAD.warmupS} s warm-up + ${LOAD.durationS} s…`,
+    );
+    const confirmCookies = await signInAll(
+      server.base,
+      candidates.map((s) => s.email),
+      DEMO_PASSWORD,
+    );
     const confirm = await confirmLoad(
       server.base,
       candidates.map((s, i) => ({ subscriberId: s.id, cookie: confirmCookies[i]!, a: s.config, b: s.swapTarget! })),
@@ -166,7 +238,9 @@ async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { 
     );
     result.confirm = confirm;
     loads.confirm = confirm;
-    log(`${label}: confirm: ${confirm.rps} confirms/s, p50 ${confirm.p50Ms} ms, p99 ${confirm.p99Ms} ms, errors ${confirm.errors}`);
+    log(
+      `${label}: confirm: ${confirm.rps} confirms/s, p50 ${confirm.p50Ms} ms, p99 ${confirm.p99Ms} ms, errors ${confirm.errors}`,
+    );
   }
   const mem = serverMemory(server);
   result.memory = { afterLoad: mem.server, processes: mem.processes };
@@ -174,12 +248,20 @@ async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { 
   log(`${label}: server RSS after the load: ${mem.server?.rssMB ?? '?'} MB`);
 
   if (extras.javascriptAndLighthouse) {
-    const [dashboard, floor] = [await pageJavaScript(server.base, '/dashboard', cookies[0]!), await pageJavaScript(server.base, '/floor', cookies[0]!)];
+    const [dashboard, floor] = [
+      await pageJavaScript(server.base, '/dashboard', cookies[0]!),
+      await pageJavaScript(server.base, '/floor', cookies[0]!),
+    ];
     out.javascript = { dashboard, floor, ratio: Math.round((dashboard.gzipBytes / floor.gzipBytes) * 100) / 100 };
-    log(`JavaScript (gzip): dashboard ${(dashboard.gzipBytes / 1024).toFixed(1)} KiB in ${dashboard.chunks} chunks, floor ${(floor.gzipBytes / 1024).toFixed(1)} KiB in ${floor.chunks}`);
+    log(
+      `JavaScript (gzip): dashboard ${(dashboard.gzipBytes / 1024).toFixed(1)} KiB in ${dashboard.chunks} chunks, floor ${(floor.gzipBytes / 1024).toFixed(1)} KiB in ${floor.chunks}`,
+    );
     const chromium = chromiumPath();
     if (flag('skip-lighthouse')) out.lighthouse = { skipped: '--skip-lighthouse' };
-    else if (!chromium) out.lighthouse = { skipped: `no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} (set CHROMIUM_PATH)` };
+    else if (!chromium)
+      out.lighthouse = {
+        skipped: `no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} (set CHROMIUM_PATH)`,
+      };
     else {
       // The floor page is measured the same way, as the control: what the framework alone scores on this host.
       const lighthouse = { dashboard: null as LighthouseResult | null, floor: null as LighthouseResult | null };
@@ -187,7 +269,9 @@ async function runDriver(driver: 'pglite' | 'postgres', db: DbTarget, extras: { 
         log(`Lighthouse on the signed-in ${page} (median of ${LIGHTHOUSE_RUNS} runs)…`);
         const r = await runLighthouse(`${server.base}/${page}`, cookies[3]!, chromium, LIGHTHOUSE_RUNS);
         lighthouse[page] = r;
-        log(`Lighthouse ${page}: performance ${r.performance} (runs ${r.runs.map((x) => x.performance).join(', ')}), accessibility ${r.accessibility}, host benchmarkIndex ${r.runs.map((x) => x.benchmarkIndex).join(', ')}`);
+        log(
+          `Lighthouse ${page}: performance ${r.performance} (runs ${r.runs.map((x) => x.performance).join(', ')}), accessibility ${r.accessibility}, host benchmarkIndex ${r.runs.map((x) => x.benchmarkIndex).join(', ')}`,
+        );
       }
       out.lighthouse = { dashboard: lighthouse.dashboard!, floor: lighthouse.floor! };
     }
@@ -204,7 +288,9 @@ async function createPgDatabase(): Promise<ThrowawayDatabase | { skipped: string
   try {
     return await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_bench');
   } catch (e) {
-    return { skipped: `no throwaway database on PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')}: ${(e as Error).message}` };
+    return {
+      skipped: `no throwaway database on PostgreSQL at ${PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')}: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -214,7 +300,11 @@ async function createPgDatabase(): Promise<ThrowawayDatabase | { skipped: string
 function benchBills(): BillsBenchResult | { skipped: string } {
   const passOn = args.filter((a) => a.startsWith('--bills-'));
   log(`bills: the rollover issuing bills on PostgreSQL (${passOn.join(' ') || '10,000 subscriptions, 8 workers'})…`);
-  const r = spawnSync(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/bills.ts', ...passOn], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(
+    process.execPath,
+    [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/bills.ts', ...passOn],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 },
+  );
   const out = (r.stdout ?? '').trim().split('\n');
   for (const line of out.slice(0, -1)) console.log(line);
   if (r.status !== 0) return { skipped: `bench/bills.ts failed (exit ${r.status ?? r.signal})` };
@@ -227,7 +317,10 @@ async function main() {
     const bills = benchBills();
     const dir = path.join(process.cwd(), 'bench', 'results');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'bills.json'), JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage1m: os.loadavg()[0], bills }, null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(dir, 'bills.json'),
+      JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage1m: os.loadavg()[0], bills }, null, 2) + '\n',
+    );
     console.log(`\n${billsMarkdown(bills).join('\n')}`);
     log('results in bench/results/bills.json');
     return;
@@ -237,7 +330,9 @@ async function main() {
 
   log('offers: 10,000 generated subscribers in one batch, then one at a time…');
   const offers = benchOffers();
-  log(`offers: ${offers.perSubscriber.meanMs} ms per subscriber (p99 ${offers.perSubscriber.p99Ms}), 10,000 in ${offers.batch.totalMs} ms`);
+  log(
+    `offers: ${offers.perSubscriber.meanMs} ms per subscriber (p99 ${offers.perSubscriber.p99Ms}), 10,000 in ${offers.batch.totalMs} ms`,
+  );
 
   const partial: Partial<BenchResults> = {};
   const drivers: DriverResult[] = [];
@@ -254,7 +349,14 @@ async function main() {
       drivers.push({ driver: 'postgres', label: 'PostgreSQL', skipped: pgdb.skipped });
     } else {
       cleanups.push(pgdb.drop);
-      drivers.push(await runDriver('postgres', { databaseUrl: pgdb.url }, { javascriptAndLighthouse: false, confirm: true }, partial));
+      drivers.push(
+        await runDriver(
+          'postgres',
+          { databaseUrl: pgdb.url },
+          { javascriptAndLighthouse: false, confirm: true },
+          partial,
+        ),
+      );
       partial.bills = benchBills();
     }
   }
@@ -263,16 +365,34 @@ async function main() {
   const loadAfter = os.loadavg()[0]!;
   const base: Omit<BenchResults, 'targets' | 'totalSeconds'> = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? '?', memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage1m: { before: loadBefore, after: loadAfter } },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? '?',
+      memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage1m: { before: loadBefore, after: loadAfter },
+    },
     build,
-    settings: { connections: LOAD.connections, durationS: LOAD.durationS, warmupS: LOAD.warmupS, rounds: LOAD.rounds, sessions: SESSIONS, confirmClients: CONFIRM_CLIENTS },
+    settings: {
+      connections: LOAD.connections,
+      durationS: LOAD.durationS,
+      warmupS: LOAD.warmupS,
+      rounds: LOAD.rounds,
+      sessions: SESSIONS,
+      confirmClients: CONFIRM_CLIENTS,
+    },
     drivers,
     offers,
     bills: partial.bills ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
     javascript: partial.javascript ?? { skipped: 'not measured' },
     lighthouse: partial.lighthouse ?? { skipped: 'not measured' },
   };
-  const results: BenchResults = { ...base, targets: evaluateTargets(base), totalSeconds: Math.round((performance.now() - t0) / 1000) };
+  const results: BenchResults = {
+    ...base,
+    targets: evaluateTargets(base),
+    totalSeconds: Math.round((performance.now() - t0) / 1000),
+  };
   const dir = path.join(process.cwd(), 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');

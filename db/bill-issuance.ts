@@ -48,7 +48,16 @@ export interface IssuedBill {
 
 type ReadRow = {
   existing: number | null;
-  lines: { kind: LineKind; item_type: string; item_code: string; description: string; amount_cents: number; quantity: number | null }[] | null;
+  lines:
+    | {
+        kind: LineKind;
+        item_type: string;
+        item_code: string;
+        description: string;
+        amount_cents: number;
+        quantity: number | null;
+      }[]
+    | null;
   usage: { ld_minutes: number; intl_minutes: number } | null;
   prev: { number: number; credit: number } | null;
 };
@@ -81,8 +90,19 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
   )[0]!;
   if (read.existing !== null) return null;
 
-  const booked: BillLine[] = (read.lines ?? []).map((l) => ({ kind: l.kind, itemType: l.item_type, itemCode: l.item_code, description: l.description, amountCents: l.amount_cents, quantity: l.quantity }));
-  const usage = input.closedPeriod && read.usage ? rateUsage(catalog, input.config, { ldMinutes: read.usage.ld_minutes, intlMinutes: read.usage.intl_minutes }).lines : [];
+  const booked: BillLine[] = (read.lines ?? []).map((l) => ({
+    kind: l.kind,
+    itemType: l.item_type,
+    itemCode: l.item_code,
+    description: l.description,
+    amountCents: l.amount_cents,
+    quantity: l.quantity,
+  }));
+  const usage =
+    input.closedPeriod && read.usage
+      ? rateUsage(catalog, input.config, { ldMinutes: read.usage.ld_minutes, intlMinutes: read.usage.intl_minutes })
+          .lines
+      : [];
   const bill = assembleBill({
     billDate,
     closedPeriod: input.closedPeriod,
@@ -106,7 +126,8 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
   if (!created) throw new Error('The bill-number counter row is missing (migration 0005 creates it).');
   const id = Number(created.id);
   const values = bill.newLines.map(
-    (l) => sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents}, ${l.quantity ?? null}::integer, ${id}::bigint)`,
+    (l) =>
+      sql`(${subscriptionId}, ${l.kind}::ledger_kind, ${billDate}::date, ${l.itemType}, ${l.itemCode}, ${l.description}, ${l.amountCents}, ${l.quantity ?? null}::integer, ${id}::bigint)`,
   );
   const inserted =
     values.length > 0
@@ -128,7 +149,9 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
   const sum = Number(attached!.sum);
   if (n !== bill.lines.length || sum !== bill.totalCents) {
     // Something booked a line outside the subscription's lock: refuse rather than issue a wrong bill.
-    throw new Error(`Bill for subscription ${subscriptionId} on ${billDate}: ${n} lines summing to ${sum}, expected ${bill.lines.length} summing to ${bill.totalCents}.`);
+    throw new Error(
+      `Bill for subscription ${subscriptionId} on ${billDate}: ${n} lines summing to ${sum}, expected ${bill.lines.length} summing to ${bill.totalCents}.`,
+    );
   }
   return { id, number: Number(created.number), bill };
 }

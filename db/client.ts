@@ -65,10 +65,20 @@ function namingClient(Base: typeof import('pg').Client): typeof import('pg').Cli
     override query(...args: any[]): any {
       const [config, values] = args as [unknown, unknown];
       // Plain query configs only: a Submittable (a cursor, a stream) is passed through untouched.
-      if (config && typeof config === 'object' && typeof (config as { submit?: unknown }).submit !== 'function' && !(config as { name?: unknown }).name) {
+      if (
+        config &&
+        typeof config === 'object' &&
+        typeof (config as { submit?: unknown }).submit !== 'function' &&
+        !(config as { name?: unknown }).name
+      ) {
         const c = config as { text?: unknown; values?: unknown[] };
         const params = Array.isArray(values) ? values : (c.values ?? []);
-        if (typeof c.text === 'string' && c.text.length <= NAMED_MAX_TEXT && params.length <= NAMED_MAX_PARAMS && DATA_STATEMENT.test(c.text)) {
+        if (
+          typeof c.text === 'string' &&
+          c.text.length <= NAMED_MAX_TEXT &&
+          params.length <= NAMED_MAX_PARAMS &&
+          DATA_STATEMENT.test(c.text)
+        ) {
           args[0] = { ...c, name: statementName(c.text) };
         }
       }
@@ -92,7 +102,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     const { drizzle } = await import('drizzle-orm/node-postgres');
     // Dates as "YYYY-MM-DD" strings, not JS Dates shifted by the local time zone.
     pg.types.setTypeParser(1082, (v: string) => v);
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10, Client: namingClient(pg.Client) });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolMax ?? 10,
+      Client: namingClient(pg.Client),
+    });
     pool.on('error', (err) => console.error(`[db] idle PostgreSQL client error: ${err.message}`));
     const db = drizzle({ client: pool, schema, logger }) as unknown as Db;
     const migrateNow = async () => {

@@ -168,10 +168,16 @@ export const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
 /** Statements kept prepared at most; past that, new texts take the unprepared path. */
 export const MAX_PREPARED_STATEMENTS = 1000;
 
-export async function openPgliteThread(folder: string, maxStatements = MAX_PREPARED_STATEMENTS): Promise<ThreadedClient> {
+export async function openPgliteThread(
+  folder: string,
+  maxStatements = MAX_PREPARED_STATEMENTS,
+): Promise<ThreadedClient> {
   const req = createRequire(path.join(process.cwd(), 'package.json'));
   const pgliteUrl = pathToFileURL(req.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { folder, pgliteUrl, maxStatements, dataStatement: DATA_STATEMENT.source } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { folder, pgliteUrl, maxStatements, dataStatement: DATA_STATEMENT.source },
+  });
   const pending = new Map<number, { resolve: (v: Result) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;
@@ -202,7 +208,8 @@ export async function openPgliteThread(folder: string, maxStatements = MAX_PREPA
       worker.postMessage({ ...msg, id });
     });
   };
-  const raw = (sql: string, params: unknown[] = [], opts: QueryOptions = {}) => send({ op: 'query', sql, params, rowMode: opts.rowMode ?? 'object' });
+  const raw = (sql: string, params: unknown[] = [], opts: QueryOptions = {}) =>
+    send({ op: 'query', sql, params, rowMode: opts.rowMode ?? 'object' });
   const session = new Mutex();
 
   return {

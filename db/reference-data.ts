@@ -23,15 +23,38 @@ export async function applyReferenceData(db: Db, catalog: Catalog = catalogData)
     .onConflictDoNothing();
   await db
     .insert(s.plans)
-    .values(catalog.plans.map((p, i) => ({ code: p.code, name: p.name, monthlyCents: p.monthlyCents, tier: p.tier, ldMinutes: p.ldMinutes, status: p.status, sortOrder: i })))
+    .values(
+      catalog.plans.map((p, i) => ({
+        code: p.code,
+        name: p.name,
+        monthlyCents: p.monthlyCents,
+        tier: p.tier,
+        ldMinutes: p.ldMinutes,
+        status: p.status,
+        sortOrder: i,
+      })),
+    )
     .onConflictDoNothing();
   await db
     .insert(s.addOns)
-    .values(catalog.addOns.map((a, i) => ({ code: a.code, name: a.name, monthlyCents: a.monthlyCents, kind: a.kind, ldMinutes: a.ldMinutes, ldUnlimited: a.ldUnlimited, intlRateCents: a.intlRateCents, sortOrder: i })))
+    .values(
+      catalog.addOns.map((a, i) => ({
+        code: a.code,
+        name: a.name,
+        monthlyCents: a.monthlyCents,
+        kind: a.kind,
+        ldMinutes: a.ldMinutes,
+        ldUnlimited: a.ldUnlimited,
+        intlRateCents: a.intlRateCents,
+        sortOrder: i,
+      })),
+    )
     .onConflictDoNothing();
   const includes = catalog.plans.flatMap((p) => p.includes.map((addOnCode) => ({ planCode: p.code, addOnCode })));
   if (includes.length) await db.insert(s.planIncludes).values(includes).onConflictDoNothing();
-  const availability = catalog.addOns.flatMap((a) => a.availableOn.map((planCode) => ({ addOnCode: a.code, planCode })));
+  const availability = catalog.addOns.flatMap((a) =>
+    a.availableOn.map((planCode) => ({ addOnCode: a.code, planCode })),
+  );
   if (availability.length) await db.insert(s.addOnAvailability).values(availability).onConflictDoNothing();
   const req = catalog.addOns.flatMap((a) => a.requires.map((requiredCode) => ({ addOnCode: a.code, requiredCode })));
   if (req.length) await db.insert(s.addOnRequires).values(req).onConflictDoNothing();

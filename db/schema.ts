@@ -91,10 +91,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
     uniqueIndex('users_subscriber_id_key').on(t.subscriberId),
-    check(
-      'users_subscriber_role',
-      sql`(${t.role} = 'subscriber') = (${t.subscriberId} is not null)`,
-    ),
+    check('users_subscriber_role', sql`(${t.role} = 'subscriber') = (${t.subscriberId} is not null)`),
   ],
 );
 
@@ -129,8 +126,12 @@ export const addOns = pgTable('add_ons', {
 export const planIncludes = pgTable(
   'plan_includes',
   {
-    planCode: text('plan_code').notNull().references(() => plans.code),
-    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+    planCode: text('plan_code')
+      .notNull()
+      .references(() => plans.code),
+    addOnCode: text('add_on_code')
+      .notNull()
+      .references(() => addOns.code),
   },
   (t) => [primaryKey({ columns: [t.planCode, t.addOnCode] })],
 );
@@ -138,8 +139,12 @@ export const planIncludes = pgTable(
 export const addOnAvailability = pgTable(
   'add_on_availability',
   {
-    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
-    planCode: text('plan_code').notNull().references(() => plans.code),
+    addOnCode: text('add_on_code')
+      .notNull()
+      .references(() => addOns.code),
+    planCode: text('plan_code')
+      .notNull()
+      .references(() => plans.code),
   },
   (t) => [primaryKey({ columns: [t.addOnCode, t.planCode] })],
 );
@@ -147,8 +152,12 @@ export const addOnAvailability = pgTable(
 export const addOnRequires = pgTable(
   'add_on_requires',
   {
-    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
-    requiredCode: text('required_code').notNull().references(() => addOns.code),
+    addOnCode: text('add_on_code')
+      .notNull()
+      .references(() => addOns.code),
+    requiredCode: text('required_code')
+      .notNull()
+      .references(() => addOns.code),
   },
   (t) => [primaryKey({ columns: [t.addOnCode, t.requiredCode] })],
 );
@@ -156,8 +165,12 @@ export const addOnRequires = pgTable(
 export const addOnExcludes = pgTable(
   'add_on_excludes',
   {
-    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
-    excludedCode: text('excluded_code').notNull().references(() => addOns.code),
+    addOnCode: text('add_on_code')
+      .notNull()
+      .references(() => addOns.code),
+    excludedCode: text('excluded_code')
+      .notNull()
+      .references(() => addOns.code),
   },
   (t) => [primaryKey({ columns: [t.addOnCode, t.excludedCode] })],
 );
@@ -176,8 +189,12 @@ export const subscriptions = pgTable(
   'subscriptions',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
-    planCode: text('plan_code').notNull().references(() => plans.code),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
+    planCode: text('plan_code')
+      .notNull()
+      .references(() => plans.code),
     /** Current billing period [start, end). */
     periodStart: date('period_start', { mode: 'string' }).notNull(),
     periodEnd: date('period_end', { mode: 'string' }).notNull(),
@@ -194,8 +211,12 @@ export const subscriptions = pgTable(
 export const subscriptionAddOns = pgTable(
   'subscription_add_ons',
   {
-    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
-    addOnCode: text('add_on_code').notNull().references(() => addOns.code),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+    addOnCode: text('add_on_code')
+      .notNull()
+      .references(() => addOns.code),
     addedOn: date('added_on', { mode: 'string' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.subscriptionId, t.addOnCode] })],
@@ -205,7 +226,9 @@ export const subscriptionAddOns = pgTable(
 export const usagePeriods = pgTable(
   'usage_periods',
   {
-    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
     periodStart: date('period_start', { mode: 'string' }).notNull(),
     periodEnd: date('period_end', { mode: 'string' }).notNull(),
     ldMinutes: integer('ld_minutes').notNull().default(0),
@@ -222,8 +245,12 @@ export const orders = pgTable(
   'orders',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
-    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
     /**
      * Only 'change' is written: a plan or add-on change asked for by a subscriber or an agent.
      * A rollover applying a scheduled change and a cancellation update the order's status
@@ -254,7 +281,9 @@ export const ledgerLines = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     orderId: integer('order_id').references(() => orders.id),
-    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
     kind: ledgerKindEnum('kind').notNull(),
     /** The bill this line appears on: the start of the period it is billed with. */
     billPeriodStart: date('bill_period_start', { mode: 'string' }).notNull(),
@@ -282,7 +311,9 @@ export const scheduledChanges = pgTable(
   'scheduled_changes',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
     orderId: integer('order_id').references(() => orders.id),
     targetConfig: jsonb('target_config').$type<ConfigJson>().notNull(),
     effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
@@ -292,11 +323,7 @@ export const scheduledChanges = pgTable(
     closedBy: integer('closed_by').references(() => users.id),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [
-    uniqueIndex('scheduled_changes_one_pending')
-      .on(t.subscriptionId)
-      .where(sql`${t.status} = 'pending'`),
-  ],
+  (t) => [uniqueIndex('scheduled_changes_one_pending').on(t.subscriptionId).where(sql`${t.status} = 'pending'`)],
 );
 
 // ---------------------------------------------------------------- bills (issue 16)
@@ -312,8 +339,12 @@ export const bills = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     /** Unique per operator, increasing, without gaps: allocated from bill_number_counter in the issuing transaction. */
     number: bigint('number', { mode: 'number' }).notNull(),
-    subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
-    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
     /** The boundary: the day the new period starts (for the opening bill, the first period's start). */
     billDate: date('bill_date', { mode: 'string' }).notNull(),
     /** The period that closed at bill_date (its usage is on the bill); null on an opening bill. */
@@ -350,7 +381,9 @@ export const offerEvents = pgTable(
   'offer_events',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
     offerKey: text('offer_key').notNull(),
     kind: text('kind').notNull(),
     targetConfig: jsonb('target_config').$type<ConfigJson>().notNull(),
@@ -397,8 +430,12 @@ export const agentNotes = pgTable(
   'agent_notes',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    subscriberId: integer('subscriber_id').notNull().references(() => subscribers.id),
-    authorUserId: integer('author_user_id').notNull().references(() => users.id),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
+    authorUserId: integer('author_user_id')
+      .notNull()
+      .references(() => users.id),
     body: text('body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -426,7 +463,9 @@ export const apiTokens = pgTable(
   'api_tokens',
   {
     tokenHash: text('token_hash').primaryKey(),
-    clientId: text('client_id').notNull().references(() => apiClients.id),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => apiClients.id),
     scopes: text('scopes').array().notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -438,7 +477,9 @@ export const apiTokens = pgTable(
 export const apiRateWindows = pgTable(
   'api_rate_windows',
   {
-    clientId: text('client_id').notNull().references(() => apiClients.id),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => apiClients.id),
     windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
     requests: integer('requests').notNull().default(0),
   },
@@ -497,7 +538,9 @@ export const sessions = pgTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     /** Absolute end (sign-in + 8 h), whatever happens meanwhile. */
@@ -534,7 +577,10 @@ export const outboxEvents = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('outbox_events_event_key').on(t.eventKey), index('outbox_events_subscriber_idx').on(t.subscriberId, t.id)],
+  (t) => [
+    uniqueIndex('outbox_events_event_key').on(t.eventKey),
+    index('outbox_events_subscriber_idx').on(t.subscriberId, t.id),
+  ],
 );
 
 /** Listeners registered for webhooks (the TM Forum hubs register them). */
@@ -561,7 +607,9 @@ export const deliveries = pgTable(
   'deliveries',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    eventId: bigint('event_id', { mode: 'number' }).notNull().references(() => outboxEvents.id),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => outboxEvents.id),
     channel: deliveryChannelEnum('channel').notNull(),
     stream: text('stream').notNull(),
     /** The email address, or the listener's callback URL, when the event was written. */

@@ -29,14 +29,62 @@ interface DemoSubscriber {
 }
 
 export const demoSubscribers: DemoSubscriber[] = [
-  { email: 'ada@example.com', name: 'Ada Lovelace', billingDay: 1, config: { planCode: 'BASIC', addOns: [] }, usage: { ld: 240, intl: 0, unanswered: 12, busy: 0 } },
-  { email: 'ben@example.com', name: 'Ben Okafor', billingDay: 5, config: { planCode: 'PLUS', addOns: ['ld_300', 'voicemail'] }, usage: { ld: 650, intl: 0, unanswered: 0, busy: 0 } },
-  { email: 'carla@example.com', name: 'Carla Mendes', billingDay: 10, config: { planCode: 'PREMIUM', addOns: [] }, usage: { ld: 20, intl: 0, unanswered: 0, busy: 0 } },
-  { email: 'dev@example.com', name: 'Dev Patel', billingDay: 15, config: { planCode: 'UNLIMITED', addOns: [] }, usage: { ld: 1400, intl: 10, unanswered: 0, busy: 0 } },
-  { email: 'eve@example.com', name: 'Eve Martin', billingDay: 20, config: { planCode: 'BASIC', addOns: ['call_waiting', 'caller_id', 'three_way', 'voicemail'] }, usage: { ld: 80, intl: 0, unanswered: 0, busy: 0 } },
-  { email: 'finn@example.com', name: 'Finn Larsen', billingDay: 25, config: { planCode: 'LEGACY', addOns: [] }, usage: { ld: 30, intl: 0, unanswered: 0, busy: 6 } },
-  { email: 'gus@example.com', name: 'Gus Romero', billingDay: 28, config: { planCode: 'BASIC', addOns: [] }, usage: { ld: 10, intl: 120, unanswered: 0, busy: 0 } },
-  { email: 'hana@example.com', name: 'Hana Sato', billingDay: 'recent', config: { planCode: 'PLUS', addOns: [] }, usage: null },
+  {
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    billingDay: 1,
+    config: { planCode: 'BASIC', addOns: [] },
+    usage: { ld: 240, intl: 0, unanswered: 12, busy: 0 },
+  },
+  {
+    email: 'ben@example.com',
+    name: 'Ben Okafor',
+    billingDay: 5,
+    config: { planCode: 'PLUS', addOns: ['ld_300', 'voicemail'] },
+    usage: { ld: 650, intl: 0, unanswered: 0, busy: 0 },
+  },
+  {
+    email: 'carla@example.com',
+    name: 'Carla Mendes',
+    billingDay: 10,
+    config: { planCode: 'PREMIUM', addOns: [] },
+    usage: { ld: 20, intl: 0, unanswered: 0, busy: 0 },
+  },
+  {
+    email: 'dev@example.com',
+    name: 'Dev Patel',
+    billingDay: 15,
+    config: { planCode: 'UNLIMITED', addOns: [] },
+    usage: { ld: 1400, intl: 10, unanswered: 0, busy: 0 },
+  },
+  {
+    email: 'eve@example.com',
+    name: 'Eve Martin',
+    billingDay: 20,
+    config: { planCode: 'BASIC', addOns: ['call_waiting', 'caller_id', 'three_way', 'voicemail'] },
+    usage: { ld: 80, intl: 0, unanswered: 0, busy: 0 },
+  },
+  {
+    email: 'finn@example.com',
+    name: 'Finn Larsen',
+    billingDay: 25,
+    config: { planCode: 'LEGACY', addOns: [] },
+    usage: { ld: 30, intl: 0, unanswered: 0, busy: 6 },
+  },
+  {
+    email: 'gus@example.com',
+    name: 'Gus Romero',
+    billingDay: 28,
+    config: { planCode: 'BASIC', addOns: [] },
+    usage: { ld: 10, intl: 120, unanswered: 0, busy: 0 },
+  },
+  {
+    email: 'hana@example.com',
+    name: 'Hana Sato',
+    billingDay: 'recent',
+    config: { planCode: 'PLUS', addOns: [] },
+    usage: null,
+  },
 ];
 
 export const staffUsers = [
@@ -56,8 +104,46 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Liam', 'Olivia', 'Noah', 'Emma', 'Mateo', 'Amara', 'Yuki', 'Priya', 'Lucas', 'Sofia', 'Omar', 'Ines', 'Kai', 'Zara', 'Leo', 'Maya', 'Ravi', 'Chloe', 'Tariq', 'Elena'];
-const LAST = ['Nguyen', 'Smith', 'Garcia', 'Kowalski', 'Haddad', 'Johansson', 'Mensah', 'Rossi', 'Tanaka', 'Dubois', 'Silva', 'Fischer', 'Kim', 'Oconnor', 'Novak', 'Abebe'];
+const FIRST = [
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Emma',
+  'Mateo',
+  'Amara',
+  'Yuki',
+  'Priya',
+  'Lucas',
+  'Sofia',
+  'Omar',
+  'Ines',
+  'Kai',
+  'Zara',
+  'Leo',
+  'Maya',
+  'Ravi',
+  'Chloe',
+  'Tariq',
+  'Elena',
+];
+const LAST = [
+  'Nguyen',
+  'Smith',
+  'Garcia',
+  'Kowalski',
+  'Haddad',
+  'Johansson',
+  'Mensah',
+  'Rossi',
+  'Tanaka',
+  'Dubois',
+  'Silva',
+  'Fischer',
+  'Kim',
+  'Oconnor',
+  'Novak',
+  'Abebe',
+];
 
 export function phoneFor(n: number): { phone: string; digits: string } {
   const line = String(n).padStart(4, '0');
@@ -100,15 +186,34 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
   const passwordHash = opts.passwordHash ?? (await hash(DEMO_PASSWORD, ARGON2_OPTIONS));
   const generated = opts.generated ?? GENERATED_SUBSCRIBERS;
   const rand = prng(20261127);
-  const configs = allConfigurations(catalog, catalog.plans.map((p) => p.code));
+  const configs = allConfigurations(
+    catalog,
+    catalog.plans.map((p) => p.code),
+  );
 
-  type Row = { n: number; email: string; name: string; billingDay: number; config: Configuration; usage: DemoSubscriber['usage']; joinedOn?: Day };
+  type Row = {
+    n: number;
+    email: string;
+    name: string;
+    billingDay: number;
+    config: Configuration;
+    usage: DemoSubscriber['usage'];
+    joinedOn?: Day;
+  };
   const rows: Row[] = [];
   demoSubscribers.forEach((d, i) => {
     if (d.billingDay === 'recent') {
       const joined = addDays(opts.today, -2);
       const billingDay = Number(joined.slice(8, 10));
-      rows.push({ n: i + 1, email: d.email, name: d.name, billingDay, config: d.config, usage: null, joinedOn: periodContaining(billingDay, opts.today).start });
+      rows.push({
+        n: i + 1,
+        email: d.email,
+        name: d.name,
+        billingDay,
+        config: d.config,
+        usage: null,
+        joinedOn: periodContaining(billingDay, opts.today).start,
+      });
     } else {
       rows.push({ n: i + 1, email: d.email, name: d.name, billingDay: d.billingDay, config: d.config, usage: d.usage });
     }
@@ -162,14 +267,25 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
         .returning({ id: s.subscribers.id, email: s.subscribers.email });
       const idByEmail = new Map(subs.map((x) => [x.email, x.id]));
       await tx.insert(s.users).values(
-        chunk.map((r) => ({ email: r.email, name: r.name, passwordHash, role: 'subscriber' as const, subscriberId: idByEmail.get(r.email)! })),
+        chunk.map((r) => ({
+          email: r.email,
+          name: r.name,
+          passwordHash,
+          role: 'subscriber' as const,
+          subscriberId: idByEmail.get(r.email)!,
+        })),
       );
       const subsRows = await tx
         .insert(s.subscriptions)
         .values(
           chunk.map((r) => {
             const period = periodContaining(r.billingDay, opts.today);
-            return { subscriberId: idByEmail.get(r.email)!, planCode: r.config.planCode, periodStart: period.start, periodEnd: period.end };
+            return {
+              subscriberId: idByEmail.get(r.email)!,
+              planCode: r.config.planCode,
+              periodStart: period.start,
+              periodEnd: period.end,
+            };
           }),
         )
         .returning({ id: s.subscriptions.id, subscriberId: s.subscriptions.subscriberId });
@@ -185,7 +301,15 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
         for (const code of r.config.addOns) addOnRows.push({ subscriptionId, addOnCode: code, addedOn: joinedOn });
         if (r.usage) {
           for (const p of previousPeriods(r.billingDay, period, 3)) {
-            usageRows.push({ subscriberId, periodStart: p.start, periodEnd: p.end, ldMinutes: r.usage.ld, intlMinutes: r.usage.intl, unansweredCalls: r.usage.unanswered, missedWhileBusy: r.usage.busy });
+            usageRows.push({
+              subscriberId,
+              periodStart: p.start,
+              periodEnd: p.end,
+              ldMinutes: r.usage.ld,
+              intlMinutes: r.usage.intl,
+              unansweredCalls: r.usage.unanswered,
+              missedWhileBusy: r.usage.busy,
+            });
           }
         }
         // This period so far: the same pace, pro rata of the days elapsed.
@@ -206,7 +330,14 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
         const history = [...previousPeriods(r.billingDay, period, 3).filter((p) => p.start >= joinedOn), period];
         history.forEach((p, i) => {
           ledgerRows.push(...recurringLedgerRows(recurringLines(catalog, r.config, p), subscriptionId, p.start));
-          billsToIssue.push({ subscriptionId, subscriberId, billDate: p.start, closedPeriod: i === 0 ? null : history[i - 1]!, nextPeriodEnd: p.end, config: r.config });
+          billsToIssue.push({
+            subscriptionId,
+            subscriberId,
+            billDate: p.start,
+            closedPeriod: i === 0 ? null : history[i - 1]!,
+            nextPeriodEnd: p.end,
+            config: r.config,
+          });
         });
       }
       if (addOnRows.length) await tx.insert(s.subscriptionAddOns).values(addOnRows);
@@ -215,7 +346,9 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
     }
     await tx.insert(s.users).values(staffUsers.map((u) => ({ ...u, passwordHash })));
     // Numbers increase with the bill date, as if the rollover had run on each day.
-    billsToIssue.sort((a, b) => (a.billDate < b.billDate ? -1 : a.billDate > b.billDate ? 1 : a.subscriptionId - b.subscriptionId));
+    billsToIssue.sort((a, b) =>
+      a.billDate < b.billDate ? -1 : a.billDate > b.billDate ? 1 : a.subscriptionId - b.subscriptionId,
+    );
     for (const b of billsToIssue) await issueBill(tx, catalog, b);
   });
   return { subscribers: rows.length };

@@ -28,7 +28,10 @@ export function isApiScope(s: string): s is ApiScope {
  * returned in `unknown` so the caller can refuse them with a clear message.
  */
 export function parseScopeList(text: string, separator: RegExp = /[\s,]+/): { scopes: ApiScope[]; unknown: string[] } {
-  const names = text.split(separator).map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 1 && names[0] === 'all') return { scopes: [...ALL_API_SCOPES], unknown: [] };
   const unknown = names.filter((n) => !isApiScope(n));
   const scopes = [...new Set(names.filter(isApiScope))].sort();

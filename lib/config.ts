@@ -31,7 +31,10 @@ const schema = z.object({
    * the test harness do). Unset under NODE_ENV=production means a real deployment: the test clock
    * is off and NEXTAUTH_SECRET is required.
    */
-  SWITCHBOARD_ENV: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['development', 'production', 'test']).optional()),
+  SWITCHBOARD_ENV: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['development', 'production', 'test']).optional(),
+  ),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -52,7 +55,12 @@ const schema = z.object({
     .trim()
     .optional()
     .transform((v) => (v === undefined || v === '' || v === 'false' ? '0' : v === 'true' ? '1' : v))
-    .pipe(z.string().regex(/^\d{1,2}$/, 'must be a number of proxies from 0 to 10 (or true/false)').transform(Number))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,2}$/, 'must be a number of proxies from 0 to 10 (or true/false)')
+        .transform(Number),
+    )
     .pipe(z.number().int().min(0, 'must be 0 to 10').max(10, 'must be 0 to 10')),
 });
 
@@ -106,7 +114,9 @@ export function dataFolderSecret(dataDir: string): { secret: string; file: strin
   const read = () => {
     const secret = fs.readFileSync(file, 'utf8').trim();
     if (secret.length < MIN_SECRET_LENGTH) {
-      throw new Error(`${MESSAGE} unset, and ${file} holds fewer than ${MIN_SECRET_LENGTH} characters (delete it to have a new one generated)`);
+      throw new Error(
+        `${MESSAGE} unset, and ${file} holds fewer than ${MIN_SECRET_LENGTH} characters (delete it to have a new one generated)`,
+      );
     }
     if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     return { secret, file };
@@ -121,16 +131,24 @@ export function dataFolderSecret(dataDir: string): { secret: string; file: strin
   return read();
 }
 
-function sessionSecret(given: string | undefined, o: { deployment: boolean; building: boolean; dataDir: string }): { value: string; source: AppConfig['authSecretSource'] } {
+function sessionSecret(
+  given: string | undefined,
+  o: { deployment: boolean; building: boolean; dataDir: string },
+): { value: string; source: AppConfig['authSecretSource'] } {
   if (given) {
     if (o.deployment && given.length < MIN_SECRET_LENGTH && !o.building) {
-      throw new Error(`${MESSAGE} must be at least ${MIN_SECRET_LENGTH} characters in a deployment (for example: openssl rand -base64 32)`);
+      throw new Error(
+        `${MESSAGE} must be at least ${MIN_SECRET_LENGTH} characters in a deployment (for example: openssl rand -base64 32)`,
+      );
     }
     return { value: given, source: 'NEXTAUTH_SECRET' };
   }
   // `next build` signs nothing: a throwaway value, never the same twice.
   if (o.building) return { value: randomBytes(32).toString('base64url'), source: 'build' };
-  if (o.deployment) throw new Error(`${MESSAGE} required in a deployment (at least ${MIN_SECRET_LENGTH} characters; for example: openssl rand -base64 32)`);
+  if (o.deployment)
+    throw new Error(
+      `${MESSAGE} required in a deployment (at least ${MIN_SECRET_LENGTH} characters; for example: openssl rand -base64 32)`,
+    );
   const generated = dataFolderSecret(o.dataDir);
   return { value: generated.secret, source: generated.file };
 }
@@ -148,7 +166,9 @@ export function config(): AppConfig {
   const env = e.SWITCHBOARD_ENV ?? e.NODE_ENV;
   const deployment = env === 'production';
   const building = e.NEXT_PHASE === 'phase-production-build';
-  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'data'));
+  const dataDir = path.resolve(
+    /*turbopackIgnore: true*/ e.DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'data'),
+  );
   // Resolved on first use (the server and the sign-in proxy), not by scripts that sign nothing.
   let secret: { value: string; source: AppConfig['authSecretSource'] } | undefined;
   const resolveSecret = () => {
@@ -190,7 +210,13 @@ export function resetConfigForTests(): void {
 
 // ---------------------------------------------------------------- jobs, outbox, mail, webhooks
 
-const ms = (dflt: number, min = 1) => z.coerce.number().int().min(min).max(7 * 86_400_000).default(dflt);
+const ms = (dflt: number, min = 1) =>
+  z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(7 * 86_400_000)
+    .default(dflt);
 
 const jobsSchema = z.object({
   /** "off": this instance runs no background jobs (tests and benchmarks; another instance may). */

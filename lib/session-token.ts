@@ -8,7 +8,13 @@
  * Imported by the sign-in proxy (proxy.ts), so no database and no server-only here; the
  * revocation checks (session row, session version) are lib/server/actor.ts's, per request.
  */
-import { decode as jwtDecode, encode as jwtEncode, type JWT, type JWTDecodeParams, type JWTEncodeParams } from 'next-auth/jwt';
+import {
+  decode as jwtDecode,
+  encode as jwtEncode,
+  type JWT,
+  type JWTDecodeParams,
+  type JWTEncodeParams,
+} from 'next-auth/jwt';
 
 /** Absolute session lifetime: 8 hours from sign-in. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -41,7 +47,8 @@ export function sessionClaims(token: JWT | null | undefined): SessionClaims | nu
 
 export async function encodeSessionToken(params: JWTEncodeParams): Promise<string> {
   const authAt = (params.token as { authAt?: unknown } | undefined)?.authAt;
-  const remaining = typeof authAt === 'number' ? authAt + SESSION_MAX_AGE_SECONDS - nowSeconds() : SESSION_MAX_AGE_SECONDS;
+  const remaining =
+    typeof authAt === 'number' ? authAt + SESSION_MAX_AGE_SECONDS - nowSeconds() : SESSION_MAX_AGE_SECONDS;
   // Never longer than what is left of the 8 hours (at least 1 s: jose wants a positive lifetime).
   return jwtEncode({ ...params, maxAge: Math.max(1, Math.min(remaining, SESSION_MAX_AGE_SECONDS)) });
 }

@@ -22,15 +22,26 @@ import { describeTarget, openForScript } from './lib';
 class UsageError extends Error {}
 
 const argsSchema = z.object({
-  email: z.string({ message: '--email is required' }).trim().toLowerCase().email('--email must be an email address').max(254),
-  name: z.string({ message: '--name is required' }).trim().min(1, '--name must not be empty').max(120, '--name: at most 120 characters'),
+  email: z
+    .string({ message: '--email is required' })
+    .trim()
+    .toLowerCase()
+    .email('--email must be an email address')
+    .max(254),
+  name: z
+    .string({ message: '--name is required' })
+    .trim()
+    .min(1, '--name must not be empty')
+    .max(120, '--name: at most 120 characters'),
   role: z.enum(['admin', 'agent'], { message: '--role must be admin or agent' }).default('admin'),
 });
 
 async function readPiped(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Reads a line at the terminal without echoing it. */
@@ -62,9 +73,15 @@ async function readPassword(): Promise<string> {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    strict: true,
+  });
   const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(`${parsed.error.issues.map((i) => i.message).join('; ')}\nUsage: npm run admin:create -- --email EMAIL --name NAME [--role admin|agent]  (password on standard input)`);
+  if (!parsed.success)
+    throw new UsageError(
+      `${parsed.error.issues.map((i) => i.message).join('; ')}\nUsage: npm run admin:create -- --email EMAIL --name NAME [--role admin|agent]  (password on standard input)`,
+    );
   const { email, name, role } = parsed.data;
 
   const password = await readPassword();
@@ -79,12 +96,20 @@ async function main() {
       const existing = await tx.select({ id: s.users.id }).from(s.users).where(eq(s.users.email, email)).limit(1);
       if (existing.length) return null;
       const [user] = await tx.insert(s.users).values({ email, name, role, passwordHash }).returning({ id: s.users.id });
-      await recordAudit(tx, { actor: { kind: 'command-line' }, action: 'create_staff_account', outcome: 'ok', detail: { userId: user!.id, email, role, via: 'npm run admin:create' } });
+      await recordAudit(tx, {
+        actor: { kind: 'command-line' },
+        action: 'create_staff_account',
+        outcome: 'ok',
+        detail: { userId: user!.id, email, role, via: 'npm run admin:create' },
+      });
       return user!.id;
     });
-    if (created === null) throw new UsageError(`An account with the email ${email} already exists. Nothing was created.`);
+    if (created === null)
+      throw new UsageError(`An account with the email ${email} already exists. Nothing was created.`);
     const [{ n } = { n: 0 }] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(s.users);
-    console.log(`Created ${role} ${email} (${name}), user ${created}, in ${describeTarget()} (${n} account${n === 1 ? '' : 's'} now).`);
+    console.log(
+      `Created ${role} ${email} (${name}), user ${created}, in ${describeTarget()} (${n} account${n === 1 ? '' : 's'} now).`,
+    );
   } finally {
     await handle.close();
   }

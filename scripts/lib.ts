@@ -28,7 +28,14 @@ export async function freePort(preferred: number): Promise<number> {
 /** Open the configured database for a script: migrated, with the reference data, and (outside a deployment) the demo data when it has no accounts. */
 export async function openForScript(command: string, opts: { seedDemo?: boolean } = {}): Promise<DbHandle> {
   const c = config();
-  return openReady({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, command, today: dayOf(new Date()), seedDemo: opts.seedDemo ?? !c.deployment, log: console.log });
+  return openReady({
+    databaseUrl: c.databaseUrl,
+    dataDir: c.dataDir,
+    command,
+    today: dayOf(new Date()),
+    seedDemo: opts.seedDemo ?? !c.deployment,
+    log: console.log,
+  });
 }
 
 export async function openRawForScript(command: string): Promise<DbHandle> {

@@ -16,9 +16,13 @@ async function main() {
     const today = dayOf(await readNow(handle.db));
     const catalog = await readCatalog(handle.db);
     const r = await rolloverDue(handle.db, catalog, today);
-    console.log(`Rollover on ${today} (${describeTarget()}): ${r.periods} period(s) closed on ${r.subscriptions} subscription(s).`);
+    console.log(
+      `Rollover on ${today} (${describeTarget()}): ${r.periods} period(s) closed on ${r.subscriptions} subscription(s).`,
+    );
     if (r.failed.length > 0) {
-      console.error(`Could not close ${r.failed.length} subscription(s): ${r.failed.join(', ')} (see the errors above).`);
+      console.error(
+        `Could not close ${r.failed.length} subscription(s): ${r.failed.join(', ')} (see the errors above).`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -45,15 +45,23 @@ async function main() {
   env.NEXTAUTH_URL = url;
   env.PORT = String(port);
 
-  const child = spawn(nextBin, [dev ? 'dev' : 'start', '-p', String(port)], { stdio: ['inherit', 'pipe', 'inherit'], env });
+  const child = spawn(nextBin, [dev ? 'dev' : 'start', '-p', String(port)], {
+    stdio: ['inherit', 'pipe', 'inherit'],
+    env,
+  });
   let announced = false;
   child.stdout.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk);
     if (!announced && /ready|started|Local:/i.test(chunk.toString())) {
       announced = true;
-      const secret = c.authSecretSource === 'NEXTAUTH_SECRET' ? 'NEXTAUTH_SECRET' : `generated, kept in ${c.authSecretSource}`;
-      const logins = c.deployment ? 'No demo accounts in a deployment: create the first admin with npm run admin:create.' : DEMO_LOGINS;
-      console.log(`\nSwitchboard is running at ${url}  (database: ${describeTarget()}; session secret: ${secret})\n${logins}\n`);
+      const secret =
+        c.authSecretSource === 'NEXTAUTH_SECRET' ? 'NEXTAUTH_SECRET' : `generated, kept in ${c.authSecretSource}`;
+      const logins = c.deployment
+        ? 'No demo accounts in a deployment: create the first admin with npm run admin:create.'
+        : DEMO_LOGINS;
+      console.log(
+        `\nSwitchboard is running at ${url}  (database: ${describeTarget()}; session secret: ${secret})\n${logins}\n`,
+      );
     }
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));

@@ -15,7 +15,9 @@ for (let i = 0; i < args.length; i += 2) {
   reports.push({ kind, file });
 }
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const { kind, file } of reports) {
   try {
     const r = JSON.parse(fs.readFileSync(file, 'utf8'));

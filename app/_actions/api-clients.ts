@@ -8,22 +8,37 @@ import type { ClientCredentials } from '@/lib/contracts/api-clients';
 import { createApiClientFor, revokeApiClientFor, rotateApiClientSecretFor } from '@/lib/server/api-clients';
 import { formObject, runAction } from '@/lib/server/action';
 
-const scopeList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(ALL_API_SCOPES as [string, ...string[]])).min(1, 'Choose at least one scope.'));
-const createSchema = z.object({ name: z.string().trim().min(1, 'Give the client a name.').max(100, 'At most 100 characters.'), scopes: scopeList });
+const scopeList = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.enum(ALL_API_SCOPES as [string, ...string[]])).min(1, 'Choose at least one scope.'),
+);
+const createSchema = z.object({
+  name: z.string().trim().min(1, 'Give the client a name.').max(100, 'At most 100 characters.'),
+  scopes: scopeList,
+});
 const clientSchema = z.object({ clientId: z.string().regex(/^sbc_[0-9a-f]{24}$/, 'Not an API client id.') });
 
 /** Creates an API client; its secret is in the answer this once. */
-export async function createApiClientAction(_prev: ActionState<ClientCredentials>, form: FormData): Promise<ActionState<ClientCredentials>> {
+export async function createApiClientAction(
+  _prev: ActionState<ClientCredentials>,
+  form: FormData,
+): Promise<ActionState<ClientCredentials>> {
   return runAction('createApiClient', createSchema, formObject(form), async (input) => {
     const actor = await requireActor();
     const c = await createApiClientFor(actor, input);
     revalidatePath('/admin/api-clients');
-    return { message: `Created "${c.view.name}". Copy the secret now: it is not shown again.`, data: { clientId: c.clientId, clientSecret: c.clientSecret } };
+    return {
+      message: `Created "${c.view.name}". Copy the secret now: it is not shown again.`,
+      data: { clientId: c.clientId, clientSecret: c.clientSecret },
+    };
   });
 }
 
 /** A new secret for a client; the old one and its tokens stop working. */
-export async function rotateApiClientSecretAction(_prev: ActionState<ClientCredentials>, form: FormData): Promise<ActionState<ClientCredentials>> {
+export async function rotateApiClientSecretAction(
+  _prev: ActionState<ClientCredentials>,
+  form: FormData,
+): Promise<ActionState<ClientCredentials>> {
   return runAction('rotateApiClientSecret', clientSchema, formObject(form), async (input) => {
     const actor = await requireActor();
     const c = await rotateApiClientSecretFor(actor, input.clientId);

@@ -19,7 +19,10 @@ const confirmSchema = z.object({
   offerKey: offerKey.optional().or(z.literal('').transform(() => undefined)),
 });
 
-export async function confirmChangeAction(_prev: ActionState<ConfirmResult>, form: FormData): Promise<ActionState<ConfirmResult>> {
+export async function confirmChangeAction(
+  _prev: ActionState<ConfirmResult>,
+  form: FormData,
+): Promise<ActionState<ConfirmResult>> {
   return runAction('confirmChange', confirmSchema, formObject(form), async (input) => {
     const actor = await requireActor();
     const result = await confirmChange(actor, {

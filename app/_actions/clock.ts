@@ -15,7 +15,10 @@ const schema = z.discriminatedUnion('op', [
 export async function moveClockAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('moveClock', schema, formObject(form), async (input) => {
     const actor = await requireActor();
-    const state = await moveClock(actor, input.op === 'set' ? { set: input.at } : input.op === 'advance' ? { advanceDays: input.days } : { reset: true });
+    const state = await moveClock(
+      actor,
+      input.op === 'set' ? { set: input.at } : input.op === 'advance' ? { advanceDays: input.days } : { reset: true },
+    );
     revalidatePath('/', 'layout');
     return { message: `The clock now reads ${state.now}.` };
   });

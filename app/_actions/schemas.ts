@@ -16,9 +16,20 @@ export const reason = z
   .max(500, 'at most 500 characters')
   .refine(storableText, 'must not contain NUL characters')
   // Empty means "no reason" (required or not is the data layer's rule); given, it must say something.
-  .refine((v) => v === '' || hasVisibleText(v), 'must contain visible characters (letters, digits or punctuation), not only spaces or invisible ones')
+  .refine(
+    (v) => v === '' || hasVisibleText(v),
+    'must contain visible characters (letters, digits or punctuation), not only spaces or invisible ones',
+  )
   .optional();
 export const bool = z
-  .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('false'), z.literal('0'), z.literal(''), z.boolean()])
+  .union([
+    z.literal('on'),
+    z.literal('true'),
+    z.literal('1'),
+    z.literal('false'),
+    z.literal('0'),
+    z.literal(''),
+    z.boolean(),
+  ])
   .optional()
   .transform((v) => v === true || v === 'on' || v === 'true' || v === '1');

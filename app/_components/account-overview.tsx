@@ -13,7 +13,8 @@ export function AccountOverview({ view }: { view: DashboardView }) {
         <p className="text-2xl font-bold">
           <span data-testid="plan-name">{view.plan.name}</span>{' '}
           <span className="text-base font-medium text-slate-600">
-            (<span data-testid="plan-code">{view.plan.code}</span>, tier <span data-testid="plan-tier">{view.plan.tier}</span>)
+            (<span data-testid="plan-code">{view.plan.code}</span>, tier{' '}
+            <span data-testid="plan-tier">{view.plan.tier}</span>)
           </span>
         </p>
         {view.plan.retired && (
@@ -64,13 +65,19 @@ export function AccountOverview({ view }: { view: DashboardView }) {
           <span data-testid="days-left">{view.period.daysLeft}</span> {view.period.daysLeft === 1 ? 'day' : 'days'} left
         </p>
         <div className="space-y-4">
-          <UsageMeter id="usage-ld" label="Long-distance minutes" used={view.usage.ldMinutes} allowance={view.usage.ldAllowance} unit="min" />
+          <UsageMeter
+            id="usage-ld"
+            label="Long-distance minutes"
+            used={view.usage.ldMinutes}
+            allowance={view.usage.ldAllowance}
+            unit="min"
+          />
           <p className="text-sm">
             International minutes: <span data-testid="usage-intl">{view.usage.intlMinutes}</span>
           </p>
           <p className="text-sm">
-            Unanswered calls: <span data-testid="usage-unanswered">{view.usage.unansweredCalls}</span> · Calls missed while busy:{' '}
-            <span data-testid="usage-busy">{view.usage.missedWhileBusy}</span>
+            Unanswered calls: <span data-testid="usage-unanswered">{view.usage.unansweredCalls}</span> · Calls missed
+            while busy: <span data-testid="usage-busy">{view.usage.missedWhileBusy}</span>
           </p>
         </div>
       </section>
@@ -80,8 +87,9 @@ export function AccountOverview({ view }: { view: DashboardView }) {
           Next bill estimate
         </h2>
         <p className="muted mb-3 text-sm">
-          Your bill of {formatDay(view.nextBill.periodStart)}: next period&apos;s plan and add-ons in advance, the changes made this period, and this
-          period&apos;s usage so far (the bill rates the whole period&apos;s usage when it closes).
+          Your bill of {formatDay(view.nextBill.periodStart)}: next period&apos;s plan and add-ons in advance, the
+          changes made this period, and this period&apos;s usage so far (the bill rates the whole period&apos;s usage
+          when it closes).
         </p>
         <table className="w-full text-sm" data-testid="next-bill">
           <caption className="sr-only">Next bill lines</caption>

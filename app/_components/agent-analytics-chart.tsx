@@ -37,8 +37,17 @@ export function AnalyticsChart({ data }: { data: OfferAnalytics }) {
     .join(' ')}`;
   return (
     <figure className="card" data-testid="analytics-chart">
-      <figcaption className="mb-3 text-base font-semibold">Impressions, acceptances, dismissals and snoozes by offer kind</figcaption>
-      <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={summary} className="max-w-3xl" preserveAspectRatio="xMinYMin meet">
+      <figcaption className="mb-3 text-base font-semibold">
+        Impressions, acceptances, dismissals and snoozes by offer kind
+      </figcaption>
+      <svg
+        viewBox={`0 0 ${W} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={summary}
+        className="max-w-3xl"
+        preserveAspectRatio="xMinYMin meet"
+      >
         {kinds.map((k, gi) => {
           const y0 = gi * (groupH + GROUP_GAP);
           return (

@@ -21,7 +21,8 @@ export function AgentNotesList({ notes, emptyText = 'No notes yet.' }: { notes: 
             {n.body}
           </p>
           <p className="muted mt-1 text-xs">
-            <span data-testid="note-author">{n.author}</span> ({n.authorRole}) · <time dateTime={n.createdAt}>{when(n.createdAt)}</time>
+            <span data-testid="note-author">{n.author}</span> ({n.authorRole}) ·{' '}
+            <time dateTime={n.createdAt}>{when(n.createdAt)}</time>
           </p>
         </li>
       ))}

@@ -10,15 +10,22 @@ function Credentials({ data }: { data?: ClientCredentials }) {
   return (
     <dl className="card mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="api-client-credentials">
       <dt className="font-semibold">client_id</dt>
-      <dd className="font-mono break-all" data-testid="api-client-id">{data.clientId}</dd>
+      <dd className="font-mono break-all" data-testid="api-client-id">
+        {data.clientId}
+      </dd>
       <dt className="font-semibold">client_secret</dt>
-      <dd className="font-mono break-all" data-testid="api-client-secret">{data.clientSecret}</dd>
+      <dd className="font-mono break-all" data-testid="api-client-secret">
+        {data.clientSecret}
+      </dd>
     </dl>
   );
 }
 
 export function CreateApiClientForm({ scopes }: { scopes: { scope: string; description: string }[] }) {
-  const [state, action, pending] = useActionState<ActionState<ClientCredentials>, FormData>(createApiClientAction, idle);
+  const [state, action, pending] = useActionState<ActionState<ClientCredentials>, FormData>(
+    createApiClientAction,
+    idle,
+  );
   return (
     <div className="space-y-3">
       <form action={action} className="card space-y-3">
@@ -26,7 +33,14 @@ export function CreateApiClientForm({ scopes }: { scopes: { scope: string; descr
           <label htmlFor="api-client-name" className="label">
             Name
           </label>
-          <input id="api-client-name" name="name" required maxLength={100} className="field w-full max-w-md" placeholder="CRM" />
+          <input
+            id="api-client-name"
+            name="name"
+            required
+            maxLength={100}
+            className="field w-full max-w-md"
+            placeholder="CRM"
+          />
         </div>
         <fieldset>
           <legend className="label">Scopes</legend>
@@ -52,7 +66,10 @@ export function CreateApiClientForm({ scopes }: { scopes: { scope: string; descr
 }
 
 export function ApiClientRowActions({ clientId, name }: { clientId: string; name: string }) {
-  const [rotated, rotate, rotating] = useActionState<ActionState<ClientCredentials>, FormData>(rotateApiClientSecretAction, idle);
+  const [rotated, rotate, rotating] = useActionState<ActionState<ClientCredentials>, FormData>(
+    rotateApiClientSecretAction,
+    idle,
+  );
   const [revoked, revoke, revoking] = useActionState<ActionState, FormData>(revokeApiClientAction, idle);
   return (
     <div className="space-y-2">

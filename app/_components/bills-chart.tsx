@@ -16,7 +16,13 @@ export function BillsChart({ points, summary }: { points: BillsChartPoint[]; sum
   const data = points.map((p) => ({ ...p, total: p.totalCents / 100 }));
   return (
     <div role="img" aria-label={summary} className="overflow-x-auto">
-      <BarChart width={640} height={220} data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
+      <BarChart
+        width={640}
+        height={220}
+        data={data}
+        margin={{ top: 8, right: 8, bottom: 8, left: 8 }}
+        accessibilityLayer={false}
+      >
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
         <XAxis dataKey="label" tick={{ fill: '#334155', fontSize: 12 }} />
         <YAxis tick={{ fill: '#334155', fontSize: 12 }} tickFormatter={(v: number) => v.toFixed(0)} width={40} />

@@ -5,11 +5,25 @@ import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
 
 /** The scheduled-change card; once cancelled it says so in place of the change. */
-export function ScheduledChangeCard({ subscriberId, scheduledChangeId, staff, children }: { subscriberId: number; scheduledChangeId: number; staff: boolean; children: React.ReactNode }) {
+export function ScheduledChangeCard({
+  subscriberId,
+  scheduledChangeId,
+  staff,
+  children,
+}: {
+  subscriberId: number;
+  scheduledChangeId: number;
+  staff: boolean;
+  children: React.ReactNode;
+}) {
   const [state, action, pending] = useActionState(cancelScheduledAction, idle);
   const done = state.status === 'success';
   return (
-    <section aria-labelledby="pending-heading" className="card border-amber-300 bg-amber-50" data-testid="scheduled-change">
+    <section
+      aria-labelledby="pending-heading"
+      className="card border-amber-300 bg-amber-50"
+      data-testid="scheduled-change"
+    >
       <h2 id="pending-heading" className="text-lg font-semibold">
         {done ? 'Scheduled change cancelled' : 'Scheduled change'}
       </h2>

@@ -34,7 +34,16 @@ export function ConfirmChange(props: {
           <label htmlFor="reason" className="label">
             Reason (required; recorded in the audit trail)
           </label>
-          <textarea id="reason" name="reason" className="field" rows={2} required maxLength={500} aria-invalid={state.fieldErrors?.reason ? true : undefined} aria-describedby={state.fieldErrors?.reason ? 'reason-error' : undefined} />
+          <textarea
+            id="reason"
+            name="reason"
+            className="field"
+            rows={2}
+            required
+            maxLength={500}
+            aria-invalid={state.fieldErrors?.reason ? true : undefined}
+            aria-describedby={state.fieldErrors?.reason ? 'reason-error' : undefined}
+          />
           {state.fieldErrors?.reason && (
             <p id="reason-error" className="mt-1 text-sm text-red-800">
               {state.fieldErrors.reason.join(' ')}

@@ -7,7 +7,17 @@ import { OfferButtons } from './offer-buttons';
 const KIND_LABEL = { cross_sell: 'Add-on', up_sell: 'Upgrade', right_size: 'Save money' } as const;
 
 /** "Recommended for you": value-first offers with their evidence and the exact price change. */
-export function OffersSection({ result, subscriberId, base, staff }: { result: OffersResult; subscriberId: number; base: string; staff: boolean }) {
+export function OffersSection({
+  result,
+  subscriberId,
+  base,
+  staff,
+}: {
+  result: OffersResult;
+  subscriberId: number;
+  base: string;
+  staff: boolean;
+}) {
   return (
     <section aria-labelledby="offers-heading" className="card" data-testid="offers">
       <h2 id="offers-heading" className="mb-1 text-lg font-semibold">
@@ -26,11 +36,18 @@ export function OffersSection({ result, subscriberId, base, staff }: { result: O
       {result.status === 'offers' && (
         <>
           <p className="muted mb-4 text-sm">
-            Based on your usage over your last complete billing periods. You pay {formatCents(result.currentCostCents)} a month for how you use your line today.
+            Based on your usage over your last complete billing periods. You pay {formatCents(result.currentCostCents)}{' '}
+            a month for how you use your line today.
           </p>
           <ol className="space-y-4">
             {result.offers.map((o, i) => (
-              <li key={o.key} className="rounded-lg border border-slate-200 p-4" data-testid="offer" data-offer-key={o.key} data-offer-kind={o.kind}>
+              <li
+                key={o.key}
+                className="rounded-lg border border-slate-200 p-4"
+                data-testid="offer"
+                data-offer-key={o.key}
+                data-offer-kind={o.kind}
+              >
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <h3 className="text-base font-semibold" data-testid="offer-title">
                     {o.title}
@@ -62,7 +79,9 @@ export function OffersSection({ result, subscriberId, base, staff }: { result: O
                     <div>
                       <dt className="muted">Why</dt>
                       <dd data-testid="offer-reason">
-                        {Math.round(o.evidence.perMonth * 10) / 10} {o.evidence.signal === 'unanswered_calls' ? 'unanswered calls' : 'calls missed while busy'} a month
+                        {Math.round(o.evidence.perMonth * 10) / 10}{' '}
+                        {o.evidence.signal === 'unanswered_calls' ? 'unanswered calls' : 'calls missed while busy'} a
+                        month
                       </dd>
                     </div>
                   )}
@@ -78,7 +97,11 @@ export function OffersSection({ result, subscriberId, base, staff }: { result: O
                   </div>
                 )}
                 <div className="mt-3 flex flex-wrap items-center gap-2">
-                  <AppLink href={changeHref(base, o.target, { offer: o.key })} className="btn-primary no-underline hover:no-underline" aria-label={`Review this change: ${o.title}`}>
+                  <AppLink
+                    href={changeHref(base, o.target, { offer: o.key })}
+                    className="btn-primary no-underline hover:no-underline"
+                    aria-label={`Review this change: ${o.title}`}
+                  >
                     Review this change
                   </AppLink>
                   {!staff && <OfferButtons subscriberId={subscriberId} offerKey={o.key} title={o.title} />}

@@ -21,7 +21,12 @@ export async function SiteHeader() {
             ...(allows(actor, 'view_offer_analytics') ? [{ href: '/admin/analytics', label: 'Offer analytics' }] : []),
             ...(allows(actor, 'api_client.list') ? [{ href: '/admin/api-clients', label: 'API clients' }] : []),
             ...(allows(actor, 'read_test_clock') ? [{ href: '/admin/clock', label: 'Test clock' }] : []),
-            ...(allows(actor, 'view_deliveries') ? [{ href: '/admin/deliveries', label: 'Deliveries' }, { href: '/admin/mail', label: 'Mail' }] : []),
+            ...(allows(actor, 'view_deliveries')
+              ? [
+                  { href: '/admin/deliveries', label: 'Deliveries' },
+                  { href: '/admin/mail', label: 'Mail' },
+                ]
+              : []),
           ]
         : [];
   return (

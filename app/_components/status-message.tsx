@@ -1,5 +1,11 @@
 /** The outcome of an action, announced to screen readers. */
-export function StatusMessage({ state, testId = 'action-message' }: { state: { status: string; message: string }; testId?: string }) {
+export function StatusMessage({
+  state,
+  testId = 'action-message',
+}: {
+  state: { status: string; message: string };
+  testId?: string;
+}) {
   if (state.status === 'idle' || !state.message) return <div role="status" aria-live="polite" className="sr-only" />;
   const ok = state.status === 'success';
   return (

@@ -1,5 +1,17 @@
 /** A labelled usage bar: visual meter plus the numbers in text. */
-export function UsageMeter({ id, label, used, allowance, unit }: { id: string; label: string; used: number; allowance: number | null; unit: string }) {
+export function UsageMeter({
+  id,
+  label,
+  used,
+  allowance,
+  unit,
+}: {
+  id: string;
+  label: string;
+  used: number;
+  allowance: number | null;
+  unit: string;
+}) {
   const unlimited = allowance === null;
   const max = unlimited ? Math.max(used, 1) : Math.max(allowance, 1);
   const pct = unlimited ? 100 : Math.min(100, Math.round((used / max) * 100));

@@ -21,7 +21,10 @@ export type PageResult<T> = { ok: true; data: T } | { ok: false; code: AppErrorC
  * (not_found, forbidden) is the "not found" page; anything else goes to the error boundary,
  * which logs it and shows no details.
  */
-export async function pageData<T>(load: () => Promise<T>, show: readonly AppErrorCode[] = ['invalid']): Promise<PageResult<T>> {
+export async function pageData<T>(
+  load: () => Promise<T>,
+  show: readonly AppErrorCode[] = ['invalid'],
+): Promise<PageResult<T>> {
   try {
     return { ok: true, data: await load() };
   } catch (e) {

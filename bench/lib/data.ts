@@ -45,9 +45,18 @@ export function previewPath(s: BenchSubscriber): string {
 
 function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {
   // Highest tier first: an upgrade takes effect now, so the preview has proration lines.
-  const plans = catalogData.plans.filter((p) => p.status === 'active' && p.code !== config.planCode).sort((a, b) => b.tier - a.tier);
+  const plans = catalogData.plans
+    .filter((p) => p.status === 'active' && p.code !== config.planCode)
+    .sort((a, b) => b.tier - a.tier);
   for (const p of plans) {
-    const r = planChange({ catalog: catalogData, current: config, requested: { planCode: p.code, addOns: config.addOns }, billingDay, today, pending: null });
+    const r = planChange({
+      catalog: catalogData,
+      current: config,
+      requested: { planCode: p.code, addOns: config.addOns },
+      billingDay,
+      today,
+      pending: null,
+    });
     if (r.ok) return { planCode: p.code, addOns: config.addOns };
   }
   throw new Error(`No plan to preview for ${configKey(config)}`);
@@ -58,9 +67,30 @@ function swapTargetFor(config: Configuration, billingDay: number, today: Day): C
   const key = configKey(config);
   for (const candidate of allConfigurations(catalogData, [config.planCode])) {
     if (configKey(candidate) === key || monthlyRecurringCents(catalogData, candidate) !== price) continue;
-    const there = planChange({ catalog: catalogData, current: config, requested: candidate, billingDay, today, pending: null });
-    const back = planChange({ catalog: catalogData, current: candidate, requested: config, billingDay, today, pending: null });
-    if (there.ok && back.ok && there.plan.timing === 'now' && back.plan.timing === 'now' && configKey(there.plan.target) === configKey(candidate) && configKey(back.plan.target) === key) {
+    const there = planChange({
+      catalog: catalogData,
+      current: config,
+      requested: candidate,
+      billingDay,
+      today,
+      pending: null,
+    });
+    const back = planChange({
+      catalog: catalogData,
+      current: candidate,
+      requested: config,
+      billingDay,
+      today,
+      pending: null,
+    });
+    if (
+      there.ok &&
+      back.ok &&
+      there.plan.timing === 'now' &&
+      back.plan.timing === 'now' &&
+      configKey(there.plan.target) === configKey(candidate) &&
+      configKey(back.plan.target) === key
+    ) {
       return candidate;
     }
   }
@@ -79,11 +109,20 @@ export async function prepareDatabase(target: DbTarget): Promise<PreparedData> {
       .from(s.subscribers)
       .where(like(s.subscribers.email, '%@example.net'))
       .orderBy(asc(s.subscribers.id));
-    const plans = await db.select({ subscriberId: s.subscriptions.subscriberId, id: s.subscriptions.id, planCode: s.subscriptions.planCode }).from(s.subscriptions);
-    const addOns = await db.select({ subscriptionId: s.subscriptionAddOns.subscriptionId, code: s.subscriptionAddOns.addOnCode }).from(s.subscriptionAddOns);
+    const plans = await db
+      .select({
+        subscriberId: s.subscriptions.subscriberId,
+        id: s.subscriptions.id,
+        planCode: s.subscriptions.planCode,
+      })
+      .from(s.subscriptions);
+    const addOns = await db
+      .select({ subscriptionId: s.subscriptionAddOns.subscriptionId, code: s.subscriptionAddOns.addOnCode })
+      .from(s.subscriptionAddOns);
     const planBySubscriber = new Map(plans.map((p) => [p.subscriberId, p]));
     const addOnsBySubscription = new Map<number, string[]>();
-    for (const a of addOns) addOnsBySubscription.set(a.subscriptionId, [...(addOnsBySubscription.get(a.subscriptionId) ?? []), a.code]);
+    for (const a of addOns)
+      addOnsBySubscription.set(a.subscriptionId, [...(addOnsBySubscription.get(a.subscriptionId) ?? []), a.code]);
     const subscribers = subs.flatMap((row): BenchSubscriber[] => {
       const sub = planBySubscriber.get(row.id);
       if (!sub || !row.email) return [];

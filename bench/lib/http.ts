@@ -57,7 +57,10 @@ export async function signInAll(base: string, emails: string[], password: string
 export async function getPage(base: string, pathname: string, cookie: string): Promise<string> {
   const res = await fetch(`${base}${pathname}`, { headers: { ...BROWSER_HEADERS, cookie }, redirect: 'manual' });
   const body = await res.text();
-  if (res.status !== 200) throw new Error(`GET ${pathname} → HTTP ${res.status}${res.headers.get('location') ? ` (to ${res.headers.get('location')})` : ''}`);
+  if (res.status !== 200)
+    throw new Error(
+      `GET ${pathname} → HTTP ${res.status}${res.headers.get('location') ? ` (to ${res.headers.get('location')})` : ''}`,
+    );
   return body;
 }
 
@@ -122,7 +125,8 @@ export async function loadInTurns(
   hooks: { onResult?: (r: LoadResult) => void; serverCpuMs?: () => number } = {},
 ): Promise<Record<string, LoadResult>> {
   const counters = new Map(scenarios.map((s) => [s.name, { i: 0 }]));
-  if (opts.warmupS > 0) for (const s of scenarios) await runSlice(base, s, opts.warmupS, opts.connections, counters.get(s.name)!);
+  if (opts.warmupS > 0)
+    for (const s of scenarios) await runSlice(base, s, opts.warmupS, opts.connections, counters.get(s.name)!);
   const raw = new Map<string, RawResult[]>(scenarios.map((s) => [s.name, []]));
   const cpu = new Map<string, number>(scenarios.map((s) => [s.name, 0]));
   const slice = Math.max(1, Math.round(opts.durationS / opts.rounds));
@@ -149,8 +153,17 @@ export async function loadInTurns(
       p50Ms: r.latency.p50,
       p99Ms: r.latency.p99,
       errors: r.non2xx + r.errors + r.timeouts,
-      statusCounts: { '2xx': r['2xx'], '3xx': r['3xx'], '4xx': r['4xx'], '5xx': r['5xx'], socketErrors: r.errors, timeouts: r.timeouts },
-      ...(hooks.serverCpuMs && completed > 0 ? { serverCpuMsPerRequest: Math.round((cpu.get(s.name)! / completed) * 100) / 100 } : {}),
+      statusCounts: {
+        '2xx': r['2xx'],
+        '3xx': r['3xx'],
+        '4xx': r['4xx'],
+        '5xx': r['5xx'],
+        socketErrors: r.errors,
+        timeouts: r.timeouts,
+      },
+      ...(hooks.serverCpuMs && completed > 0
+        ? { serverCpuMsPerRequest: Math.round((cpu.get(s.name)! / completed) * 100) / 100 }
+        : {}),
     };
     hooks.onResult?.(out[s.name]!);
   }
@@ -175,14 +188,20 @@ export function confirmActionId(previewHtml: string): string {
   const manifestPath = path.join(process.cwd(), '.next', 'server', 'server-reference-manifest.json');
   let fromManifest: string | undefined;
   try {
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { node?: Record<string, { exportedName?: string; filename?: string }> };
-    fromManifest = Object.entries(manifest.node ?? {}).find(([, v]) => v.exportedName === 'confirmChangeAction' && v.filename === 'app/_actions/changes.ts')?.[0];
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+      node?: Record<string, { exportedName?: string; filename?: string }>;
+    };
+    fromManifest = Object.entries(manifest.node ?? {}).find(
+      ([, v]) => v.exportedName === 'confirmChangeAction' && v.filename === 'app/_actions/changes.ts',
+    )?.[0];
   } catch {
     // manifest format changed: the page is enough
   }
   const id = fromPage ?? fromManifest;
-  if (!id) throw new Error('Could not find the confirm action id in the preview page or the server-reference manifest.');
-  if (fromPage && fromManifest && fromPage !== fromManifest) throw new Error(`Action id mismatch: page ${fromPage}, manifest ${fromManifest}`);
+  if (!id)
+    throw new Error('Could not find the confirm action id in the preview page or the server-reference manifest.');
+  if (fromPage && fromManifest && fromPage !== fromManifest)
+    throw new Error(`Action id mismatch: page ${fromPage}, manifest ${fromManifest}`);
   return id;
 }
 
@@ -208,7 +227,11 @@ export interface ConfirmResultStats extends LoadResult {
 type EncodeReply = (value: unknown) => Promise<string | FormData>;
 let encoder: EncodeReply | undefined;
 function encodeReply(value: unknown): Promise<string | FormData> {
-  encoder ??= (createRequire(import.meta.url)('next/dist/compiled/react-server-dom-turbopack/client.browser') as { encodeReply: EncodeReply }).encodeReply;
+  encoder ??= (
+    createRequire(import.meta.url)('next/dist/compiled/react-server-dom-turbopack/client.browser') as {
+      encodeReply: EncodeReply;
+    }
+  ).encodeReply;
   return encoder(value);
 }
 
@@ -217,7 +240,13 @@ function encodeReply(value: unknown): Promise<string | FormData> {
  * to the preview URL, with the `Next-Action` header, Origin, and the action's arguments
  * (previous state, the form's FormData) encoded by React's `encodeReply` as multipart/form-data.
  */
-async function postConfirm(base: string, actionId: string, client: ConfirmClient, target: Configuration, version: number): Promise<{ ok: boolean; stale: boolean; status: number }> {
+async function postConfirm(
+  base: string,
+  actionId: string,
+  client: ConfirmClient,
+  target: Configuration,
+  version: number,
+): Promise<{ ok: boolean; stale: boolean; status: number }> {
   const form = new FormData();
   form.append('subscriberId', String(client.subscriberId));
   form.append('plan', target.planCode);
@@ -229,11 +258,21 @@ async function postConfirm(base: string, actionId: string, client: ConfirmClient
   const res = await fetch(`${base}${changePath(target)}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { accept: 'text/x-component', 'next-action': actionId, origin: base, cookie: client.cookie, 'accept-encoding': 'gzip, deflate' },
+    headers: {
+      accept: 'text/x-component',
+      'next-action': actionId,
+      origin: base,
+      cookie: client.cookie,
+      'accept-encoding': 'gzip, deflate',
+    },
     body: reply,
   });
   const body = await res.text();
-  return { ok: res.status === 200 && body.includes('"status":"success"'), stale: body.includes('"code":"stale"'), status: res.status };
+  return {
+    ok: res.status === 200 && body.includes('"status":"success"'),
+    stale: body.includes('"code":"stale"'),
+    status: res.status,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -242,11 +281,20 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Confirm throughput: one client per subscriber, each swapping between two same-price configurations. */
-export async function confirmLoad(base: string, clients: ConfirmClient[], opts: LoadOptions, serverCpuMs?: () => number): Promise<ConfirmResultStats> {
+export async function confirmLoad(
+  base: string,
+  clients: ConfirmClient[],
+  opts: LoadOptions,
+  serverCpuMs?: () => number,
+): Promise<ConfirmResultStats> {
   const firstHtml = await getPage(base, changePath(clients[0]!.b), clients[0]!.cookie);
   const actionId = confirmActionId(firstHtml);
   const state = await Promise.all(
-    clients.map(async (c) => ({ client: c, version: versionIn(await getPage(base, changePath(c.b), c.cookie)), onA: true })),
+    clients.map(async (c) => ({
+      client: c,
+      version: versionIn(await getPage(base, changePath(c.b), c.cookie)),
+      onA: true,
+    })),
   );
   const run = async (seconds: number) => {
     const latencies: number[] = [];
@@ -300,7 +348,9 @@ export async function confirmLoad(base: string, clients: ConfirmClient[], opts: 
     errors: r.errors,
     statusCounts: r.statusCounts,
     applied: sorted.length - r.errors,
-    ...(serverCpuMs && sorted.length > 0 ? { serverCpuMsPerRequest: Math.round((cpuMs / sorted.length) * 100) / 100 } : {}),
+    ...(serverCpuMs && sorted.length > 0
+      ? { serverCpuMsPerRequest: Math.round((cpuMs / sorted.length) * 100) / 100 }
+      : {}),
     stale: r.stale,
     note: `server action over HTTP (Next-Action ${actionId.slice(0, 8)}…), ${clients.length} clients on distinct subscribers`,
   };
@@ -322,7 +372,9 @@ export interface PageJs {
 
 export async function pageJavaScript(base: string, pathname: string, cookie: string): Promise<PageJs> {
   const html = await getPage(base, pathname, cookie);
-  const srcs = [...new Set([...html.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')))];
+  const srcs = [
+    ...new Set([...html.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))),
+  ];
   const inline = [...html.matchAll(/<script\b(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!).join('');
   const files = await Promise.all(
     srcs.map(async (src) => {

@@ -25,7 +25,16 @@ export interface LighthouseResult extends LighthouseRun {
   failedAudits: { category: string; id: string; title: string; score: number | null }[];
 }
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function chromiumPath(): string | null {
   const p = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,10 +43,17 @@ export function chromiumPath(): string | null {
 
 async function launchChromium(executable: string): Promise<{ port: number; stop: () => Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-chromium-'));
-  const child = spawn(executable, [...FLAGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    executable,
+    [...FLAGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`Chromium did not open its DevTools port:\n${err.slice(-2000)}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Chromium did not open its DevTools port:\n${err.slice(-2000)}`)),
+      30_000,
+    );
     child.stderr?.on('data', (b: Buffer) => {
       err += b.toString();
       const m = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(err);
@@ -79,7 +95,8 @@ function summarizeRun(lhr: Lhr): LighthouseRun {
   return {
     performance: score('performance'),
     accessibility: score('accessibility'),
-    benchmarkIndex: typeof lhr.environment?.benchmarkIndex === 'number' ? Math.round(lhr.environment.benchmarkIndex) : null,
+    benchmarkIndex:
+      typeof lhr.environment?.benchmarkIndex === 'number' ? Math.round(lhr.environment.benchmarkIndex) : null,
     metrics: {
       firstContentfulPaintMs: metric('first-contentful-paint'),
       largestContentfulPaintMs: metric('largest-contentful-paint'),
@@ -96,9 +113,16 @@ function summarizeRun(lhr: Lhr): LighthouseRun {
  * (Lighthouse's own computeMedianRun), as Lighthouse's variability guide recommends: one
  * run on a shared 2-core machine swings by ±5 points.
  */
-export async function runLighthouse(url: string, cookie: string, executable: string, runs: number): Promise<LighthouseResult> {
+export async function runLighthouse(
+  url: string,
+  cookie: string,
+  executable: string,
+  runs: number,
+): Promise<LighthouseResult> {
   const { default: lighthouse } = await import('lighthouse');
-  const { computeMedianRun } = (await import('lighthouse/core/lib/median-run.js' as string)) as { computeMedianRun: (lhrs: Lhr[]) => Lhr };
+  const { computeMedianRun } = (await import('lighthouse/core/lib/median-run.js' as string)) as {
+    computeMedianRun: (lhrs: Lhr[]) => Lhr;
+  };
   const chrome = await launchChromium(executable);
   try {
     const lhrs: Lhr[] = [];
@@ -113,7 +137,8 @@ export async function runLighthouse(url: string, cookie: string, executable: str
       if (!result) throw new Error('Lighthouse returned no result');
       const lhr = result.lhr;
       if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
-      if (lhr.finalDisplayedUrl && new URL(lhr.finalDisplayedUrl).pathname.startsWith('/login')) throw new Error('Lighthouse was redirected to the login page: the session cookie was not accepted');
+      if (lhr.finalDisplayedUrl && new URL(lhr.finalDisplayedUrl).pathname.startsWith('/login'))
+        throw new Error('Lighthouse was redirected to the login page: the session cookie was not accepted');
       lhrs.push(lhr);
     }
     const median = computeMedianRun(lhrs);

@@ -9,7 +9,6 @@ import { computeOffers, prepareCatalog, type OffersResult } from '../../lib/doma
 import type { Catalog, Configuration, UsageProfile } from '../../lib/domain/types';
 import { prng } from '../../db/seed';
 
-
 interface Case {
   current: Configuration;
   usage: UsageProfile;
@@ -18,7 +17,10 @@ interface Case {
 /** Subscribers on any valid configuration (retired plan included), with 1–3 periods of usage. */
 export function generateCases(n: number, seed = 8_2026): Case[] {
   const rand = prng(seed);
-  const configs = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
+  const configs = allConfigurations(
+    catalogData,
+    catalogData.plans.map((p) => p.code),
+  );
   return Array.from({ length: n }, () => ({
     current: configs[Math.floor(rand() * configs.length)]!,
     usage: {
@@ -42,7 +44,14 @@ export interface OffersBench {
   /** The first call of the process: enumerates and prices the configuration space (memoized per catalog). */
   firstCallMs: number;
   perSubscriber: { samples: number; meanMs: number; p50Ms: number; p99Ms: number; maxMs: number };
-  batch: { subscribers: number; totalMs: number; perSubscriberMs: number; includesPrepare: boolean; withOffers: number; offersShown: number };
+  batch: {
+    subscribers: number;
+    totalMs: number;
+    perSubscriberMs: number;
+    includesPrepare: boolean;
+    withOffers: number;
+    offersShown: number;
+  };
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -81,7 +90,20 @@ export function benchOffers(samples = 2000, batchSize = 10_000): OffersBench {
   return {
     configurations: prepareCatalog(catalog).configs.length,
     firstCallMs: round(firstCallMs, 2),
-    perSubscriber: { samples, meanMs: round(times.reduce((a, b) => a + b, 0) / times.length), p50Ms: round(pct(50)), p99Ms: round(pct(99)), maxMs: round(times[times.length - 1]!) },
-    batch: { subscribers: batchSize, totalMs: round(totalMs, 1), perSubscriberMs: round(totalMs / batchSize), includesPrepare: true, withOffers, offersShown },
+    perSubscriber: {
+      samples,
+      meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
+      p50Ms: round(pct(50)),
+      p99Ms: round(pct(99)),
+      maxMs: round(times[times.length - 1]!),
+    },
+    batch: {
+      subscribers: batchSize,
+      totalMs: round(totalMs, 1),
+      perSubscriberMs: round(totalMs / batchSize),
+      includesPrepare: true,
+      withOffers,
+      offersShown,
+    },
   };
 }

@@ -38,9 +38,23 @@ export interface DriverResult {
 
 export interface BenchResults {
   generatedAt: string;
-  machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string; /** Other work on the machine skews absolute figures (ratios less so). */ loadAverage1m: { before: number; after: number } };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGB: number;
+    node: string;
+    platform: string /** Other work on the machine skews absolute figures (ratios less so). */;
+    loadAverage1m: { before: number; after: number };
+  };
   build: { id: string; reused: boolean; stale: boolean };
-  settings: { connections: number; durationS: number; warmupS: number; rounds: number; sessions: number; confirmClients: number };
+  settings: {
+    connections: number;
+    durationS: number;
+    warmupS: number;
+    rounds: number;
+    sessions: number;
+    confirmClients: number;
+  };
   drivers: DriverResult[];
   offers: OffersBench;
   /** Bills issued per second on PostgreSQL (bench/bills.ts). */
@@ -79,11 +93,16 @@ export interface Target {
 
 /** Server CPU per request relative to the floor's: steadier than throughput when the host's speed drifts. */
 const cpuRatio = (v: { serverCpuMsPerRequest?: number }, floor: { serverCpuMsPerRequest?: number } | undefined) =>
-  v.serverCpuMsPerRequest && floor?.serverCpuMsPerRequest ? (v.serverCpuMsPerRequest / floor.serverCpuMsPerRequest).toFixed(2) : '–';
+  v.serverCpuMsPerRequest && floor?.serverCpuMsPerRequest
+    ? (v.serverCpuMsPerRequest / floor.serverCpuMsPerRequest).toFixed(2)
+    : '–';
 
-const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 1) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d);
 
-export function withFloorRatios(load: Partial<Record<Scenario, LoadResult>>): Partial<Record<Scenario, ScenarioResult>> {
+export function withFloorRatios(
+  load: Partial<Record<Scenario, LoadResult>>,
+): Partial<Record<Scenario, ScenarioResult>> {
   const floor = load.floor;
   const out: Partial<Record<Scenario, ScenarioResult>> = {};
   for (const [k, v] of Object.entries(load) as [Scenario, LoadResult][]) {
@@ -102,33 +121,93 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
     if (d.skipped) continue;
     const dash = d.load?.dashboard;
     if (dash) {
-      t.push({ name: `Dashboard throughput vs floor (${d.label})`, target: '≥ 0.5×', measured: `${fmt(dash.rpsVsFloor, 2)}× (${fmt(dash.rps)} vs ${fmt(d.load?.floor?.rps)} req/s; server CPU per request ${cpuRatio(dash, d.load?.floor)}× the floor's)`, pass: dash.rpsVsFloor !== null && dash.rpsVsFloor >= 0.5 });
-      t.push({ name: `Dashboard p99 vs floor p99 (${d.label})`, target: '≤ 3×', measured: `${fmt(dash.p99VsFloor, 2)}× (${fmt(dash.p99Ms)} vs ${fmt(d.load?.floor?.p99Ms)} ms)`, pass: dash.p99VsFloor !== null && dash.p99VsFloor <= 3 });
+      t.push({
+        name: `Dashboard throughput vs floor (${d.label})`,
+        target: '≥ 0.5×',
+        measured: `${fmt(dash.rpsVsFloor, 2)}× (${fmt(dash.rps)} vs ${fmt(d.load?.floor?.rps)} req/s; server CPU per request ${cpuRatio(dash, d.load?.floor)}× the floor's)`,
+        pass: dash.rpsVsFloor !== null && dash.rpsVsFloor >= 0.5,
+      });
+      t.push({
+        name: `Dashboard p99 vs floor p99 (${d.label})`,
+        target: '≤ 3×',
+        measured: `${fmt(dash.p99VsFloor, 2)}× (${fmt(dash.p99Ms)} vs ${fmt(d.load?.floor?.p99Ms)} ms)`,
+        pass: dash.p99VsFloor !== null && dash.p99VsFloor <= 3,
+      });
     }
     const errors = Object.values(d.load ?? {}).reduce((n, s) => n + s.errors, 0);
     t.push({ name: `Errors under load (${d.label})`, target: '0', measured: String(errors), pass: errors === 0 });
     if (d.roundTrips) {
-      t.push({ name: `Dashboard round trips (${d.label})`, target: '≤ 3', measured: `${d.roundTrips.dashboard} (first view of the day ${d.roundTrips.dashboardFirstView})`, pass: Math.max(d.roundTrips.dashboard, d.roundTrips.dashboardFirstView) <= 3 });
-      t.push({ name: `Plans round trips (${d.label})`, target: '≤ 2', measured: String(d.roundTrips.plans), pass: d.roundTrips.plans <= 2 });
-      t.push({ name: `Preview round trips (${d.label})`, target: '≤ 3', measured: String(d.roundTrips.preview), pass: d.roundTrips.preview <= 3 });
+      t.push({
+        name: `Dashboard round trips (${d.label})`,
+        target: '≤ 3',
+        measured: `${d.roundTrips.dashboard} (first view of the day ${d.roundTrips.dashboardFirstView})`,
+        pass: Math.max(d.roundTrips.dashboard, d.roundTrips.dashboardFirstView) <= 3,
+      });
+      t.push({
+        name: `Plans round trips (${d.label})`,
+        target: '≤ 2',
+        measured: String(d.roundTrips.plans),
+        pass: d.roundTrips.plans <= 2,
+      });
+      t.push({
+        name: `Preview round trips (${d.label})`,
+        target: '≤ 3',
+        measured: String(d.roundTrips.preview),
+        pass: d.roundTrips.preview <= 3,
+      });
     }
   }
-  t.push({ name: 'Offers for one subscriber', target: '< 1 ms', measured: `p99 ${fmt(r.offers.perSubscriber.p99Ms, 3)} ms (mean ${fmt(r.offers.perSubscriber.meanMs, 3)})`, pass: r.offers.perSubscriber.p99Ms < 1 });
-  t.push({ name: 'Offers for 10,000 subscribers', target: '< 5 s', measured: `${fmt(r.offers.batch.totalMs / 1000, 2)} s`, pass: r.offers.batch.totalMs < 5000 });
+  t.push({
+    name: 'Offers for one subscriber',
+    target: '< 1 ms',
+    measured: `p99 ${fmt(r.offers.perSubscriber.p99Ms, 3)} ms (mean ${fmt(r.offers.perSubscriber.meanMs, 3)})`,
+    pass: r.offers.perSubscriber.p99Ms < 1,
+  });
+  t.push({
+    name: 'Offers for 10,000 subscribers',
+    target: '< 5 s',
+    measured: `${fmt(r.offers.batch.totalMs / 1000, 2)} s`,
+    pass: r.offers.batch.totalMs < 5000,
+  });
   if (r.javascript && 'ratio' in r.javascript) {
-    t.push({ name: 'Dashboard JavaScript vs floor (gzip)', target: '≤ 1.2×', measured: `${fmt(r.javascript.ratio, 2)}× (${fmt(r.javascript.dashboard.gzipBytes / 1024)} vs ${fmt(r.javascript.floor.gzipBytes / 1024)} KiB)`, pass: r.javascript.ratio <= 1.2 });
+    t.push({
+      name: 'Dashboard JavaScript vs floor (gzip)',
+      target: '≤ 1.2×',
+      measured: `${fmt(r.javascript.ratio, 2)}× (${fmt(r.javascript.dashboard.gzipBytes / 1024)} vs ${fmt(r.javascript.floor.gzipBytes / 1024)} KiB)`,
+      pass: r.javascript.ratio <= 1.2,
+    });
   } else {
-    t.push({ name: 'Dashboard JavaScript vs floor (gzip)', target: '≤ 1.2×', measured: `not measured: ${r.javascript?.skipped ?? '?'}`, pass: null });
+    t.push({
+      name: 'Dashboard JavaScript vs floor (gzip)',
+      target: '≤ 1.2×',
+      measured: `not measured: ${r.javascript?.skipped ?? '?'}`,
+      pass: null,
+    });
   }
   if (r.lighthouse && 'dashboard' in r.lighthouse) {
     const { dashboard: d, floor: f } = r.lighthouse;
     const runs = (x: LighthouseResult) => x.runs.map((run) => run.performance ?? '–').join(', ');
     const bi = [...d.runs, ...f.runs].map((run) => run.benchmarkIndex).filter((x): x is number => x !== null);
     const context = `median of ${d.runs.length} (runs ${runs(d)}); floor page ${f.performance ?? '–'} (runs ${runs(f)}) on the same host, benchmarkIndex ${bi.length ? `${Math.min(...bi)}–${Math.max(...bi)}` : '–'}`;
-    t.push({ name: 'Lighthouse performance (dashboard)', target: '≥ 95', measured: `${d.performance ?? '–'}: ${context}`, pass: (d.performance ?? 0) >= 95 });
-    t.push({ name: 'Lighthouse accessibility (dashboard)', target: '100', measured: `${d.accessibility ?? '–'} (runs ${d.runs.map((run) => run.accessibility ?? '–').join(', ')})`, pass: d.accessibility === 100 });
+    t.push({
+      name: 'Lighthouse performance (dashboard)',
+      target: '≥ 95',
+      measured: `${d.performance ?? '–'}: ${context}`,
+      pass: (d.performance ?? 0) >= 95,
+    });
+    t.push({
+      name: 'Lighthouse accessibility (dashboard)',
+      target: '100',
+      measured: `${d.accessibility ?? '–'} (runs ${d.runs.map((run) => run.accessibility ?? '–').join(', ')})`,
+      pass: d.accessibility === 100,
+    });
   } else {
-    t.push({ name: 'Lighthouse (dashboard)', target: 'performance ≥ 95, accessibility 100', measured: `not measured: ${r.lighthouse && 'skipped' in r.lighthouse ? r.lighthouse.skipped : '?'}`, pass: null });
+    t.push({
+      name: 'Lighthouse (dashboard)',
+      target: 'performance ≥ 95, accessibility 100',
+      measured: `not measured: ${r.lighthouse && 'skipped' in r.lighthouse ? r.lighthouse.skipped : '?'}`,
+      pass: null,
+    });
   }
   return t;
 }
@@ -145,9 +224,21 @@ const SCENARIO_LABEL: Record<Scenario, string> = {
 export function markdown(r: BenchResults): string {
   const drivers = r.drivers.filter((d) => !d.skipped);
   const out: string[] = [];
-  out.push(`Measured ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}; server and load generator on the same machine, loopback, ${r.settings.connections} connections, ${r.settings.durationS} s per page (in ${r.settings.rounds} turns) after a ${r.settings.warmupS} s warm-up, ${r.settings.sessions} signed-in subscribers rotated; load average ${r.machine.loadAverage1m.before.toFixed(1)} before, ${r.machine.loadAverage1m.after.toFixed(1)} after.`);
+  out.push(
+    `Measured ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}; server and load generator on the same machine, loopback, ${r.settings.connections} connections, ${r.settings.durationS} s per page (in ${r.settings.rounds} turns) after a ${r.settings.warmupS} s warm-up, ${r.settings.sessions} signed-in subscribers rotated; load average ${r.machine.loadAverage1m.before.toFixed(1)} before, ${r.machine.loadAverage1m.after.toFixed(1)} after.`,
+  );
   out.push('');
-  const head = ['Page', ...drivers.flatMap((d) => [`${d.label} req/s`, 'p50 ms', 'p99 ms', 'errors', '× floor (req/s, p99)', 'server CPU ms/req'])];
+  const head = [
+    'Page',
+    ...drivers.flatMap((d) => [
+      `${d.label} req/s`,
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      '× floor (req/s, p99)',
+      'server CPU ms/req',
+    ]),
+  ];
   out.push(`| ${head.join(' | ')} |`);
   out.push(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   const scenarios: Scenario[] = ['floor', 'dashboard', 'plans', 'preview', 'agentSearch', 'confirm'];
@@ -156,7 +247,14 @@ export function markdown(r: BenchResults): string {
     const cells = drivers.flatMap((d) => {
       const v = d.load?.[s];
       if (!v) return ['–', '–', '–', '–', '–', '–'];
-      return [fmt(v.rps), fmt(v.p50Ms), fmt(v.p99Ms), String(v.errors), s === 'floor' ? '1 / 1' : `${fmt(v.rpsVsFloor, 2)} / ${fmt(v.p99VsFloor, 2)}`, fmt(v.serverCpuMsPerRequest, 2)];
+      return [
+        fmt(v.rps),
+        fmt(v.p50Ms),
+        fmt(v.p99Ms),
+        String(v.errors),
+        s === 'floor' ? '1 / 1' : `${fmt(v.rpsVsFloor, 2)} / ${fmt(v.p99VsFloor, 2)}`,
+        fmt(v.serverCpuMsPerRequest, 2),
+      ];
     });
     const label = s === 'confirm' ? `${SCENARIO_LABEL[s]} (${r.settings.confirmClients} clients)` : SCENARIO_LABEL[s];
     out.push(`| ${label} | ${cells.join(' | ')} |`);
@@ -170,6 +268,9 @@ export function markdown(r: BenchResults): string {
   if (billsLines.length) out.push(...billsLines, '');
   out.push('| Target | Goal | Measured | Result |');
   out.push('|---|---|---|---|');
-  for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? 'pass' : '**miss**'} |`);
+  for (const t of r.targets)
+    out.push(
+      `| ${t.name} | ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? 'pass' : '**miss**'} |`,
+    );
   return out.join('\n') + '\n';
 }

@@ -36,11 +36,26 @@ export function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer(opts: { db: DbTarget; secret: string; logQueries: boolean; /** e.g. --cpu-prof, for profiling */ nodeArgs?: string[] }): Promise<Server> {
+export async function startServer(opts: {
+  db: DbTarget;
+  secret: string;
+  logQueries: boolean /** e.g. --cpu-prof, for profiling */;
+  nodeArgs?: string[];
+}): Promise<Server> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DATABASE_URL', 'DATA_DIR', 'SWITCHBOARD_LOG_QUERIES', 'PORT', 'NODE_ENV', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'TRUST_PROXY']) delete env[k];
+  for (const k of [
+    'DATABASE_URL',
+    'DATA_DIR',
+    'SWITCHBOARD_LOG_QUERIES',
+    'PORT',
+    'NODE_ENV',
+    'NEXTAUTH_URL',
+    'NEXTAUTH_SECRET',
+    'TRUST_PROXY',
+  ])
+    delete env[k];
   Object.assign(env, {
     NEXT_TELEMETRY_DISABLED: '1',
     SWITCHBOARD_ENV: 'test',
@@ -52,7 +67,11 @@ export async function startServer(opts: { db: DbTarget; secret: string; logQueri
     ...(opts.logQueries ? { SWITCHBOARD_LOG_QUERIES: '1' } : {}),
   });
   const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const lines: string[] = [];
   const server: Server = {
     base,
@@ -168,7 +187,11 @@ export function serverMemory(server: Server): { server: ProcessMemory | null; pr
       const rss = /VmRSS:\s+(\d+)\s+kB/.exec(status);
       const name = /Name:\s+(.*)/.exec(status)?.[1] ?? '';
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      processes.push({ pid, name: cmd.startsWith('next-server') ? cmd : name, rssMB: rss ? Math.round(Number(rss[1]) / 102.4) / 10 : 0 });
+      processes.push({
+        pid,
+        name: cmd.startsWith('next-server') ? cmd : name,
+        rssMB: rss ? Math.round(Number(rss[1]) / 102.4) / 10 : 0,
+      });
     } catch {
       // gone
     }

@@ -4,7 +4,14 @@
  */
 
 /** The kinds of error the data layer reports (AppError codes). */
-export type AppErrorCode = 'unauthenticated' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'stale' | 'throttled';
+export type AppErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'stale'
+  | 'throttled';
 
 /** What a form may be told went wrong: a data-layer code, or `internal` (logged, nothing changed). */
 export type ActionErrorCode = AppErrorCode | 'internal';

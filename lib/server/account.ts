@@ -20,7 +20,9 @@ export interface AccountState {
   config: Configuration;
   period: BillingPeriod;
   version: number;
-  pending: (PendingChange & { id: number; orderId: number | null; createdBy: number | null; createdByName: string | null }) | null;
+  pending:
+    | (PendingChange & { id: number; orderId: number | null; createdBy: number | null; createdByName: string | null })
+    | null;
   /** Newest first; includes the current period's record when there is one. */
   usage: PeriodUsage[];
   /** Proration lines booked this period: they appear on the next bill. */
@@ -30,7 +32,11 @@ export interface AccountState {
   /** Offer keys whose impression is already recorded today (not written again on every view). */
   impressedToday: string[];
   /** Bills (issue 16): the latest bill that closed a period, its plan, add-on and usage lines (the offers' "cost last month"). */
-  lastBill: { number: number; closedPeriodStart: Day; lines: { kind: 'recurring' | 'usage'; itemCode: string; amountCents: number; quantity: number | null }[] } | null;
+  lastBill: {
+    number: number;
+    closedPeriodStart: Day;
+    lines: { kind: 'recurring' | 'usage'; itemCode: string; amountCents: number; quantity: number | null }[];
+  } | null;
 }
 
 type Row = {
@@ -47,12 +53,31 @@ type Row = {
   period_end: string;
   version: number;
   add_ons: string[] | null;
-  pending: { id: number; order_id: number | null; target_config: Configuration; effective_date: string; created_by: number | null; created_by_name: string | null } | null;
-  usage: { period_start: string; ld_minutes: number; intl_minutes: number; unanswered_calls: number; missed_while_busy: number }[] | null;
+  pending: {
+    id: number;
+    order_id: number | null;
+    target_config: Configuration;
+    effective_date: string;
+    created_by: number | null;
+    created_by_name: string | null;
+  } | null;
+  usage:
+    | {
+        period_start: string;
+        ld_minutes: number;
+        intl_minutes: number;
+        unanswered_calls: number;
+        missed_while_busy: number;
+      }[]
+    | null;
   proration: { description: string; amount_cents: number }[] | null;
   suppressed: { key: string; until: string }[] | null;
   impressed_today: string[] | null;
-  last_bill: { number: number | string; closed_period_start: string; lines: { kind: 'recurring' | 'usage'; item_code: string; amount_cents: number; quantity: number | null }[] | null } | null;
+  last_bill: {
+    number: number | string;
+    closed_period_start: string;
+    lines: { kind: 'recurring' | 'usage'; item_code: string; amount_cents: number; quantity: number | null }[] | null;
+  } | null;
 };
 
 /** The account as stored (one round trip, no writes): on the database or inside a transaction. */
@@ -121,7 +146,12 @@ export async function readAccount(db: Queryable, subscriberId: number, today: Da
       ? {
           number: Number(r.last_bill.number),
           closedPeriodStart: r.last_bill.closed_period_start,
-          lines: (r.last_bill.lines ?? []).map((l) => ({ kind: l.kind, itemCode: l.item_code, amountCents: l.amount_cents, quantity: l.quantity })),
+          lines: (r.last_bill.lines ?? []).map((l) => ({
+            kind: l.kind,
+            itemCode: l.item_code,
+            amountCents: l.amount_cents,
+            quantity: l.quantity,
+          })),
         }
       : null,
   };
@@ -139,7 +169,12 @@ export async function closeEndedPeriods(db: Db, catalog: Catalog, state: Account
 }
 
 /** The account as of `today`: read, its ended periods closed, and read again if they were. */
-export async function loadAccount(db: Db, catalog: Catalog, subscriberId: number, today: Day): Promise<AccountState | null> {
+export async function loadAccount(
+  db: Db,
+  catalog: Catalog,
+  subscriberId: number,
+  today: Day,
+): Promise<AccountState | null> {
   const state = await readAccount(db, subscriberId, today);
   if (!state || !(await closeEndedPeriods(db, catalog, state, today))) return state;
   return readAccount(db, subscriberId, today);

@@ -11,8 +11,15 @@ export type { ActionState };
 export function invalid(error: z.ZodError): ActionState<never> {
   const first = error.issues[0];
   // Messages that end a sentence themselves ("At most 2000 characters.") don't get a second period.
-  const detail = first ? `${first.path.join('.') || 'input'}: ${first.message.replace(/[.!?]+$/, '')}` : 'invalid input';
-  return { status: 'error', code: 'invalid', message: `Please check the form: ${detail}.`, fieldErrors: fieldErrorsOf(error) };
+  const detail = first
+    ? `${first.path.join('.') || 'input'}: ${first.message.replace(/[.!?]+$/, '')}`
+    : 'invalid input';
+  return {
+    status: 'error',
+    code: 'invalid',
+    message: `Please check the form: ${detail}.`,
+    fieldErrors: fieldErrorsOf(error),
+  };
 }
 
 /**
@@ -35,7 +42,11 @@ export async function runAction<I, T>(
     // Next's own control flow (redirect, notFound, dynamic rendering bail-outs) goes through.
     unstable_rethrow(e);
     log.error(`[action ${name}] failed`, e);
-    return { status: 'error', code: 'internal', message: 'Something went wrong on our side and nothing was changed. Please try again.' };
+    return {
+      status: 'error',
+      code: 'internal',
+      message: 'Something went wrong on our side and nothing was changed. Please try again.',
+    };
   }
 }
 

@@ -7,7 +7,13 @@ import type { Queryable } from '@/db/client';
 import { config } from '@/lib/config';
 import { dayOf } from '@/lib/domain/periods';
 import type { Day } from '@/lib/domain/types';
-import { decodeSessionToken, sessionClaims, sessionCookieName, STAFF_IDLE_SECONDS, type SessionClaims } from '@/lib/session-token';
+import {
+  decodeSessionToken,
+  sessionClaims,
+  sessionCookieName,
+  STAFF_IDLE_SECONDS,
+  type SessionClaims,
+} from '@/lib/session-token';
 import type { Role } from './auth';
 import { CLOCK_KEY, clockFromSetting, clockSettingSql, type ClockSetting } from './clock';
 import { getDb } from './db';
@@ -44,13 +50,29 @@ export async function loadActor(db: Queryable, userId: number): Promise<Actor | 
   const u = rows[0];
   if (!u || u.disabled) return null;
   const now = clockFromSetting(u.clock);
-  return { userId: u.id, role: u.role, name: u.name, email: u.email, subscriberId: u.subscriberId, now, today: dayOf(now) };
+  return {
+    userId: u.id,
+    role: u.role,
+    name: u.name,
+    email: u.email,
+    subscriberId: u.subscriberId,
+    now,
+    today: dayOf(now),
+  };
 }
 
 /** A session's last_seen_at is moved at most this often (the staff idle limit needs no more). */
 export const SESSION_TOUCH_SECONDS = 60;
 
-type SessionRow = { id: number; role: Role; name: string; email: string; subscriber_id: number | null; valid: boolean; clock: ClockSetting | null };
+type SessionRow = {
+  id: number;
+  role: Role;
+  name: string;
+  email: string;
+  subscriber_id: number | null;
+  valid: boolean;
+  clock: ClockSetting | null;
+};
 
 /**
  * The actor of a session token, or null when the session has ended, in ONE statement (the
@@ -81,7 +103,15 @@ export async function loadSessionActor(db: Queryable, claims: SessionClaims): Pr
   const u = (result as unknown as { rows: SessionRow[] }).rows[0];
   if (!u || !u.valid) return null;
   const now = clockFromSetting(u.clock);
-  return { userId: u.id, role: u.role, name: u.name, email: u.email, subscriberId: u.subscriber_id, now, today: dayOf(now) };
+  return {
+    userId: u.id,
+    role: u.role,
+    name: u.name,
+    email: u.email,
+    subscriberId: u.subscriber_id,
+    now,
+    today: dayOf(now),
+  };
 }
 
 /** The session claims of this request's cookie (absolute lifetime checked), or null. */

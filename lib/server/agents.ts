@@ -66,7 +66,10 @@ export function parseSearchQuery(raw: string): SearchTerms {
       ...none,
       phoneDigits: digits.length >= MIN_PHONE_DIGITS ? digits : null,
       accountNumbers: /^\d+$/.test(q) ? [`${ACCOUNT_PREFIX}-${digits}`] : [],
-      hint: digits.length < MIN_PHONE_DIGITS ? `Type at least ${MIN_PHONE_DIGITS} digits of a phone number, or the whole account number.` : null,
+      hint:
+        digits.length < MIN_PHONE_DIGITS
+          ? `Type at least ${MIN_PHONE_DIGITS} digits of a phone number, or the whole account number.`
+          : null,
     };
   }
   const account = /^([a-z]{1,6})[\s-]?(\d{1,12})$/i.exec(q);
@@ -114,16 +117,22 @@ export const searchInputSchema = z.object({
 });
 
 /** Finds subscribers by name, phone number (any formatting), email or account number. Agents and admins only. */
-export async function searchSubscribers(actor: Actor, input: { q: string; page?: number }): Promise<SubscriberSearchResult> {
+export async function searchSubscribers(
+  actor: Actor,
+  input: { q: string; page?: number },
+): Promise<SubscriberSearchResult> {
   const db = await getDb();
   await authorize(actor, 'search_subscribers', {}, { db });
   const parsed = searchInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error);
   const { q, page } = parsed.data;
   const terms = parseSearchQuery(q);
-  const matchedOn = [terms.name && 'name', terms.email && 'email', terms.phoneDigits && 'phone number', terms.accountNumbers.length > 0 && 'account number'].filter(
-    (x): x is string => typeof x === 'string',
-  );
+  const matchedOn = [
+    terms.name && 'name',
+    terms.email && 'email',
+    terms.phoneDigits && 'phone number',
+    terms.accountNumbers.length > 0 && 'account number',
+  ].filter((x): x is string => typeof x === 'string');
 
   const sub = s.subscribers;
   const match: SQL[] = [];
@@ -151,10 +160,26 @@ export async function searchSubscribers(actor: Actor, input: { q: string; page?:
     match.push(inArray(sub.accountNumber, accounts));
     exact.push(inArray(sub.accountNumber, accounts));
   }
-  if (match.length === 0) return { query: q, page, pageSize: SEARCH_PAGE_SIZE, total: 0, pageCount: 0, rows: [], matchedOn, hint: terms.hint };
+  if (match.length === 0)
+    return {
+      query: q,
+      page,
+      pageSize: SEARCH_PAGE_SIZE,
+      total: 0,
+      pageCount: 0,
+      rows: [],
+      matchedOn,
+      hint: terms.hint,
+    };
 
   // Within the matches: 0 exact, 1 starts with the query, 2 anything else.
-  const orAll = (xs: SQL[]) => (xs.length === 0 ? sql`false` : sql.join(xs.map((x) => sql`(${x})`), sql` or `));
+  const orAll = (xs: SQL[]) =>
+    xs.length === 0
+      ? sql`false`
+      : sql.join(
+          xs.map((x) => sql`(${x})`),
+          sql` or `,
+        );
   const rank = sql<number>`case when ${orAll(exact)} then 0 when ${orAll(starts)} then 1 else 2 end`;
   const where = or(...match)!;
   const rows = await db
@@ -180,7 +205,10 @@ export async function searchSubscribers(actor: Actor, input: { q: string; page?:
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && page > 1) {
     // Past the last page: say how many there are, so the page can link back.
-    const n = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(sub).where(where);
+    const n = await db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(sub)
+      .where(where);
     total = n[0]?.n ?? 0;
   }
   return {
@@ -218,7 +246,13 @@ export interface SubscriberSummary {
 
 async function findSubscriber(db: Queryable, subscriberId: number): Promise<SubscriberSummary | null> {
   const rows = await db
-    .select({ id: s.subscribers.id, name: s.subscribers.name, accountNumber: s.subscribers.accountNumber, phone: s.subscribers.phone, email: s.subscribers.email })
+    .select({
+      id: s.subscribers.id,
+      name: s.subscribers.name,
+      accountNumber: s.subscribers.accountNumber,
+      phone: s.subscribers.phone,
+      email: s.subscribers.email,
+    })
     .from(s.subscribers)
     .where(eq(s.subscribers.id, subscriberId))
     .limit(1);
@@ -235,7 +269,12 @@ export async function getSubscriberSummary(actor: Actor, subscriberId: number): 
 }
 
 /** For lib/server/notes.ts too: staff only, and the subscriber must exist. */
-export async function requireStaffOn(db: Queryable, actor: Actor, subscriberId: number, operation: Operation): Promise<SubscriberSummary> {
+export async function requireStaffOn(
+  db: Queryable,
+  actor: Actor,
+  subscriberId: number,
+  operation: Operation,
+): Promise<SubscriberSummary> {
   await authorize(actor, operation, { subscriberId }, { db });
   const found = await findSubscriber(db, subscriberId);
   if (!found) throw new AppError('not_found', 'That account was not found.');
@@ -298,7 +337,8 @@ export function describeAuditValue(catalog: Catalog, value: unknown): string | n
 
 /** The detail of an audit event in words, for the known keys; anything else as "key: value". */
 export function describeAuditDetail(detail: unknown): string | null {
-  if (detail === null || detail === undefined || typeof detail !== 'object' || Array.isArray(detail)) return detail == null ? null : JSON.stringify(detail);
+  if (detail === null || detail === undefined || typeof detail !== 'object' || Array.isArray(detail))
+    return detail == null ? null : JSON.stringify(detail);
   const parts: string[] = [];
   for (const [k, v] of Object.entries(detail as Record<string, unknown>)) {
     if (v === null || v === undefined || v === false) continue;

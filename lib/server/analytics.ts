@@ -78,13 +78,22 @@ export function resolveRange(today: Day, input: { from?: string; to?: string }):
   const parsed = rangeSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw invalidInput(parsed.error, `${first?.path.join('.') === 'to' ? 'To' : 'From'}: ${first?.message ?? 'not a date'}`);
+    throw invalidInput(
+      parsed.error,
+      `${first?.path.join('.') === 'to' ? 'To' : 'From'}: ${first?.message ?? 'not a date'}`,
+    );
   }
   const to = parsed.data.to ?? (parsed.data.from ? addDays(parsed.data.from, DEFAULT_RANGE_DAYS - 1) : today);
   const from = parsed.data.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) throw new AppError('invalid', 'The start date must be on or before the end date.', { from: ['After the end date.'] });
+  if (from > to)
+    throw new AppError('invalid', 'The start date must be on or before the end date.', {
+      from: ['After the end date.'],
+    });
   const days = daysBetween(from, to) + 1;
-  if (days > MAX_RANGE_DAYS) throw new AppError('invalid', `Choose a range of at most ${MAX_RANGE_DAYS} days.`, { to: [`At most ${MAX_RANGE_DAYS} days after the start.`] });
+  if (days > MAX_RANGE_DAYS)
+    throw new AppError('invalid', `Choose a range of at most ${MAX_RANGE_DAYS} days.`, {
+      to: [`At most ${MAX_RANGE_DAYS} days after the start.`],
+    });
   return { from, to, days };
 }
 
@@ -101,13 +110,17 @@ function emptyCounts(): Omit<OfferCounts, 'acceptanceRate' | 'dismissalRate'> {
 }
 
 /** Impressions, acceptances, dismissals and snoozes per offer kind and target, in one aggregate query. Admins only. */
-export async function offerAnalytics(actor: Actor, input: { from?: string; to?: string } = {}): Promise<OfferAnalytics> {
+export async function offerAnalytics(
+  actor: Actor,
+  input: { from?: string; to?: string } = {},
+): Promise<OfferAnalytics> {
   const db = await getDb();
   await authorize(actor, 'view_offer_analytics', {}, { db });
   const { from, to, days } = resolveRange(actor.today, input);
   const e = s.offerEvents;
   const count = (type: string) => sql<number>`count(*) filter (where ${e.eventType} = ${type})`.mapWith(Number);
-  const acceptedSum = (col: AnyColumn) => sql<number>`coalesce(sum(${col}) filter (where ${e.eventType} = 'accepted'), 0)`.mapWith(Number);
+  const acceptedSum = (col: AnyColumn) =>
+    sql<number>`coalesce(sum(${col}) filter (where ${e.eventType} = 'accepted'), 0)`.mapWith(Number);
   const [catalog, rows] = await Promise.all([
     getCatalog(db),
     db
@@ -148,7 +161,13 @@ export async function offerAnalytics(actor: Actor, input: { from?: string; to?: 
         savingsCents: r.savingsCents,
       }),
     }))
-    .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || b.acceptances - a.acceptances || b.impressions - a.impressions || a.offerKey.localeCompare(b.offerKey));
+    .sort(
+      (a, b) =>
+        kindRank(a.kind) - kindRank(b.kind) ||
+        b.acceptances - a.acceptances ||
+        b.impressions - a.impressions ||
+        a.offerKey.localeCompare(b.offerKey),
+    );
 
   const kinds = [...new Set([...KIND_ORDER, ...out.map((r) => r.kind)])];
   const add = (acc: ReturnType<typeof emptyCounts>, r: OfferAnalyticsRow) => {
@@ -160,7 +179,11 @@ export async function offerAnalytics(actor: Actor, input: { from?: string; to?: 
     acc.savingsCents += r.savingsCents;
     return acc;
   };
-  const byKind = kinds.map((kind) => ({ kind, kindLabel: KIND_LABEL[kind] ?? kind, ...withRates(out.filter((r) => r.kind === kind).reduce(add, emptyCounts())) }));
+  const byKind = kinds.map((kind) => ({
+    kind,
+    kindLabel: KIND_LABEL[kind] ?? kind,
+    ...withRates(out.filter((r) => r.kind === kind).reduce(add, emptyCounts())),
+  }));
   const totals = withRates(out.reduce(add, emptyCounts()));
   return { from, to, days, rows: out, byKind, totals };
 }

@@ -42,7 +42,11 @@ export interface AuditEntry {
 }
 
 /** Who goes in the actor columns: a user with their role; an API client by its id; a test suite holding the clock token as "test-suite"; the command line. */
-function actorColumns(actor: Principal | null): { actorUserId: number | null; actorClientId: string | null; actorRole: string | null } {
+function actorColumns(actor: Principal | null): {
+  actorUserId: number | null;
+  actorClientId: string | null;
+  actorRole: string | null;
+} {
   if (!actor) return { actorUserId: null, actorClientId: null, actorRole: null };
   if (!('kind' in actor)) return { actorUserId: actor.userId, actorClientId: null, actorRole: actor.role };
   switch (actor.kind) {

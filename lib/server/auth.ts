@@ -26,14 +26,25 @@ function getDummyHash(): Promise<string> {
 
 export type Role = 'subscriber' | 'agent' | 'admin';
 
-type SignedInUser = { id: string; email: string; name: string; role: Role; subscriberId: number | null; sid: string; sv: number };
+type SignedInUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  subscriberId: number | null;
+  sid: string;
+  sv: number;
+};
 
 /**
  * next-auth's `req` in authorize() carries the request's headers (no socket): the client
  * address is the X-Forwarded-For that instrumentation.ts rewrote from the socket (see
  * clientAddressFrom), so a client-set header counts only behind TRUST_PROXY.
  */
-export async function authorizeCredentials(raw: unknown, headers: Record<string, unknown>): Promise<SignedInUser | null> {
+export async function authorizeCredentials(
+  raw: unknown,
+  headers: Record<string, unknown>,
+): Promise<SignedInUser | null> {
   const parsed = credentialsSchema.safeParse(raw ?? {});
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
@@ -53,7 +64,15 @@ export async function authorizeCredentials(raw: unknown, headers: Record<string,
   await finishLoginAttempt(db, attempt.attemptId, ok, { email, clientAddress });
   if (!ok || !row) return null;
   const sid = await createSession(db, row.id);
-  return { id: String(row.id), email: row.email, name: row.name, role: row.role, subscriberId: row.subscriberId, sid, sv: row.sessionVersion };
+  return {
+    id: String(row.id),
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    subscriberId: row.subscriberId,
+    sid,
+    sv: row.sessionVersion,
+  };
 }
 
 export const authOptions: NextAuthOptions = {

@@ -28,7 +28,11 @@ export function renderBillPdf(doc: BillDocument, operatorName: string = config()
   const pdf = new PDFDocument({
     size: 'A4',
     margin: 56,
-    info: { Title: `Bill ${bill.number}`, Author: operatorName, Subject: `Bill ${bill.number} for account ${subscriber.accountNumber}` },
+    info: {
+      Title: `Bill ${bill.number}`,
+      Author: operatorName,
+      Subject: `Bill ${bill.number} for account ${subscriber.accountNumber}`,
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -50,7 +54,10 @@ export function renderBillPdf(doc: BillDocument, operatorName: string = config()
     ['Bill number', String(bill.number)],
     ['Bill date', day(bill.billDate)],
     ['Charges in advance for', `${day(bill.billedPeriod.start)} to ${day(bill.billedPeriod.lastDay)}`],
-    ['Usage for', bill.closedPeriod ? `${day(bill.closedPeriod.start)} to ${day(bill.closedPeriod.lastDay)}` : 'None (first bill)'],
+    [
+      'Usage for',
+      bill.closedPeriod ? `${day(bill.closedPeriod.start)} to ${day(bill.closedPeriod.lastDay)}` : 'None (first bill)',
+    ],
     ['Due date', day(bill.dueDate)],
     ['Status', BILL_STATE_LABELS[bill.state]],
   ];
@@ -65,7 +72,10 @@ export function renderBillPdf(doc: BillDocument, operatorName: string = config()
   const head = pdf.y;
   pdf.font('Helvetica-Bold').text('Item', left, head, { width: width - amountW });
   pdf.text('Amount', left + width - amountW, head, { width: amountW, align: 'right' });
-  pdf.moveTo(left, pdf.y + 2).lineTo(left + width, pdf.y + 2).stroke('#999999');
+  pdf
+    .moveTo(left, pdf.y + 2)
+    .lineTo(left + width, pdf.y + 2)
+    .stroke('#999999');
   pdf.moveDown(0.5).font('Helvetica');
   for (const l of bill.lines) {
     const y = pdf.y;
@@ -75,14 +85,26 @@ export function renderBillPdf(doc: BillDocument, operatorName: string = config()
     pdf.y = Math.max(after, pdf.y);
     pdf.moveDown(0.2);
   }
-  pdf.moveTo(left, pdf.y + 2).lineTo(left + width, pdf.y + 2).stroke('#999999');
+  pdf
+    .moveTo(left, pdf.y + 2)
+    .lineTo(left + width, pdf.y + 2)
+    .stroke('#999999');
   pdf.moveDown(0.6);
   const totalY = pdf.y;
-  pdf.font('Helvetica-Bold').fontSize(12).text('Total due', left, totalY, { width: width - amountW });
+  pdf
+    .font('Helvetica-Bold')
+    .fontSize(12)
+    .text('Total due', left, totalY, { width: width - amountW });
   pdf.text(formatCents(bill.totalCents), left + width - amountW, totalY, { width: amountW, align: 'right' });
-  pdf.moveDown(0.4).font('Helvetica').fontSize(10).text(`Please pay by ${day(bill.dueDate)}.`, left);
+  pdf
+    .moveDown(0.4)
+    .font('Helvetica')
+    .fontSize(10)
+    .text(`Please pay by ${day(bill.dueDate)}.`, left);
   if (bill.creditForwardCents > 0) {
-    pdf.moveDown(0.4).text(`A credit of ${formatCents(bill.creditForwardCents)} is carried forward to your next bill.`, left);
+    pdf
+      .moveDown(0.4)
+      .text(`A credit of ${formatCents(bill.creditForwardCents)} is carried forward to your next bill.`, left);
   }
   pdf.end();
   return done;
@@ -93,13 +115,20 @@ export function billPdfFilename(number: number): string {
 }
 
 /** The PDF of one of a subscriber's bills, for the signed-in owner, an agent or an admin. */
-export async function billPdfFor(actor: Actor, subscriberId: number, number: number): Promise<{ filename: string; pdf: Buffer }> {
+export async function billPdfFor(
+  actor: Actor,
+  subscriberId: number,
+  number: number,
+): Promise<{ filename: string; pdf: Buffer }> {
   const doc = await getBill(actor, subscriberId, number);
   return { filename: billPdfFilename(number), pdf: await renderBillPdf(doc) };
 }
 
 /** The PDF of a bill by its id, for jobs (the "bill issued" email attaches it); null if there is no such bill. */
-export async function renderBillPdfById(db: Queryable, billId: number): Promise<{ filename: string; pdf: Buffer } | null> {
+export async function renderBillPdfById(
+  db: Queryable,
+  billId: number,
+): Promise<{ filename: string; pdf: Buffer } | null> {
   const doc = await readBillById(db, billId);
   if (!doc) return null;
   return { filename: billPdfFilename(doc.bill.number), pdf: await renderBillPdf(doc) };

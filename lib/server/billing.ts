@@ -20,18 +20,33 @@ import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf 
  * lock, re-reads what it decides on, and books through a unique index, so any number of
  * concurrent runs (job, readers, confirms) book each period once.
  */
-export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptionId: number, today: Day): Promise<number> {
+export async function rolloverSubscription(
+  db: Db,
+  catalog: Catalog,
+  subscriptionId: number,
+  today: Day,
+): Promise<number> {
   return db.transaction(async (tx) => {
     const sub = (
       await tx
-        .select({ id: s.subscriptions.id, subscriberId: s.subscriptions.subscriberId, planCode: s.subscriptions.planCode, periodStart: s.subscriptions.periodStart, periodEnd: s.subscriptions.periodEnd, billingDay: s.subscribers.billingDay })
+        .select({
+          id: s.subscriptions.id,
+          subscriberId: s.subscriptions.subscriberId,
+          planCode: s.subscriptions.planCode,
+          periodStart: s.subscriptions.periodStart,
+          periodEnd: s.subscriptions.periodEnd,
+          billingDay: s.subscribers.billingDay,
+        })
         .from(s.subscriptions)
         .innerJoin(s.subscribers, eq(s.subscribers.id, s.subscriptions.subscriberId))
         .where(eq(s.subscriptions.id, subscriptionId))
         .for('update', { of: s.subscriptions })
     )[0];
     if (!sub || sub.periodEnd > today) return 0;
-    const addOns = await tx.select({ code: s.subscriptionAddOns.addOnCode }).from(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
+    const addOns = await tx
+      .select({ code: s.subscriptionAddOns.addOnCode })
+      .from(s.subscriptionAddOns)
+      .where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
     const pendingRow = await pendingChangeOf(tx, subscriptionId);
     const from = { planCode: sub.planCode, addOns: addOns.map((a) => a.code) };
     const plan = planRollover({
@@ -46,7 +61,11 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
     let config = from;
     // Bills (issue 16): the period that closes at each step's boundary.
     const bills: IssueBillInput[] = [];
-    let closed: BillingPeriod = { start: sub.periodStart, end: sub.periodEnd, days: daysBetween(sub.periodStart, sub.periodEnd) };
+    let closed: BillingPeriod = {
+      start: sub.periodStart,
+      end: sub.periodEnd,
+      days: daysBetween(sub.periodStart, sub.periodEnd),
+    };
     for (const step of plan.steps) {
       // Usage is rated on the configuration held at the closed period's end: before the change due at the boundary.
       const closedConfig = config;
@@ -68,11 +87,23 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
       await tx
         .insert(s.ledgerLines)
         .values(
-          recurringLedgerRows(step.recurringLines, subscriptionId, step.period.start, step.appliedPending ? (pendingRow?.orderId ?? null) : null),
+          recurringLedgerRows(
+            step.recurringLines,
+            subscriptionId,
+            step.period.start,
+            step.appliedPending ? (pendingRow?.orderId ?? null) : null,
+          ),
         )
         .onConflictDoNothing();
       // Bills (issue 16): one bill per boundary, issued below in this transaction.
-      bills.push({ subscriptionId, subscriberId: sub.subscriberId, billDate: step.period.start, closedPeriod: closed, nextPeriodEnd: step.period.end, config: closedConfig });
+      bills.push({
+        subscriptionId,
+        subscriberId: sub.subscriberId,
+        billDate: step.period.start,
+        closedPeriod: closed,
+        nextPeriodEnd: step.period.end,
+        config: closedConfig,
+      });
       closed = step.period;
     }
     const final = plan.finalConfig;
@@ -95,7 +126,12 @@ export async function rolloverSubscription(db: Db, catalog: Catalog, subscriptio
  * target is no longer in the catalog) is logged and left for the next run, and the job goes
  * on with the others instead of leaving every later subscription unbilled.
  */
-export async function rolloverDue(db: Db, catalog: Catalog, today: Day, batch = 500): Promise<{ subscriptions: number; periods: number; failed: number[] }> {
+export async function rolloverDue(
+  db: Db,
+  catalog: Catalog,
+  today: Day,
+  batch = 500,
+): Promise<{ subscriptions: number; periods: number; failed: number[] }> {
   let subscriptions = 0;
   let periods = 0;
   let lastId = 0;

@@ -51,7 +51,16 @@ type BillRow = {
   total_cents: number;
   credit_forward_cents: number;
   state: BillState;
-  lines: { kind: LineKind; item_type: string; item_code: string; description: string; amount_cents: number; quantity: number | null }[] | null;
+  lines:
+    | {
+        kind: LineKind;
+        item_type: string;
+        item_code: string;
+        description: string;
+        amount_cents: number;
+        quantity: number | null;
+      }[]
+    | null;
 };
 
 function toView(r: BillRow): BillView {
@@ -65,7 +74,14 @@ function toView(r: BillRow): BillView {
     creditForwardCents: r.credit_forward_cents,
     state: r.state,
     lines: sortBillLines(
-      (r.lines ?? []).map((l) => ({ kind: l.kind, itemType: l.item_type, itemCode: l.item_code, description: l.description, amountCents: l.amount_cents, quantity: l.quantity })),
+      (r.lines ?? []).map((l) => ({
+        kind: l.kind,
+        itemType: l.item_type,
+        itemCode: l.item_code,
+        description: l.description,
+        amountCents: l.amount_cents,
+        quantity: l.quantity,
+      })),
     ),
   };
 }
@@ -89,7 +105,12 @@ export async function readBills(db: Queryable, subscriberId: number, number?: nu
 /** Every bill of a subscriber (the subscriber themself, an agent or an admin); the account is rolled over first. */
 export async function getBills(actor: Actor, subscriberId: number): Promise<BillsView> {
   const { state } = await openAccount(actor, 'view_bills', { subscriberId });
-  return { subscriberId, name: state.name, accountNumber: state.accountNumber, bills: await readBills(await getDb(), subscriberId) };
+  return {
+    subscriberId,
+    name: state.name,
+    accountNumber: state.accountNumber,
+    bills: await readBills(await getDb(), subscriberId),
+  };
 }
 
 /** Parses a bill number from a URL segment; anything else is "not found". */
@@ -100,7 +121,11 @@ export function parseBillNumber(raw: unknown): number {
 }
 
 /** One bill of a subscriber, by its number; a bill of another subscriber is "not found". */
-export async function getBill(actor: Actor, subscriberId: number, number: number): Promise<{ subscriber: { id: number; name: string; accountNumber: string }; bill: BillView }> {
+export async function getBill(
+  actor: Actor,
+  subscriberId: number,
+  number: number,
+): Promise<{ subscriber: { id: number; name: string; accountNumber: string }; bill: BillView }> {
   const { state } = await openAccount(actor, 'view_bill', { subscriberId });
   const bill = (await readBills(await getDb(), subscriberId, number))[0];
   if (!bill) throw new AppError('not_found', 'That bill was not found.');
@@ -108,16 +133,24 @@ export async function getBill(actor: Actor, subscriberId: number, number: number
 }
 
 /** A bill and its subscriber by the bill's id, for jobs (the "bill issued" email): no actor. */
-export async function readBillById(db: Queryable, billId: number): Promise<{ subscriber: { id: number; name: string; accountNumber: string; email: string }; bill: BillView } | null> {
+export async function readBillById(
+  db: Queryable,
+  billId: number,
+): Promise<{ subscriber: { id: number; name: string; accountNumber: string; email: string }; bill: BillView } | null> {
   const head = (
     (await db.execute(sql`
       select b.number, b.subscriber_id, s.name, s.account_number, s.email
       from bills b join subscribers s on s.id = b.subscriber_id where b.id = ${billId}
-    `)) as unknown as { rows: { number: string | number; subscriber_id: number; name: string; account_number: string; email: string }[] }
+    `)) as unknown as {
+      rows: { number: string | number; subscriber_id: number; name: string; account_number: string; email: string }[];
+    }
   ).rows[0];
   if (!head) return null;
   const bill = (await readBills(db, head.subscriber_id, Number(head.number)))[0]!;
-  return { subscriber: { id: head.subscriber_id, name: head.name, accountNumber: head.account_number, email: head.email }, bill };
+  return {
+    subscriber: { id: head.subscriber_id, name: head.name, accountNumber: head.account_number, email: head.email },
+    bill,
+  };
 }
 
 /**
@@ -126,11 +159,14 @@ export async function readBillById(db: Queryable, billId: number): Promise<{ sub
  */
 export async function changeBillState(db: Queryable, billId: number, to: BillState): Promise<void> {
   const rows = (
-    (await db.execute(sql`select state from bills where id = ${billId} for update`)) as unknown as { rows: { state: BillState }[] }
+    (await db.execute(sql`select state from bills where id = ${billId} for update`)) as unknown as {
+      rows: { state: BillState }[];
+    }
   ).rows;
   const from = rows[0]?.state;
   if (!from) throw new AppError('not_found', 'That bill was not found.');
   if (from === to) return;
-  if (!canChangeBillState(from, to)) throw new AppError('conflict', `A bill that is ${from.replace('_', ' ')} can't become ${to.replace('_', ' ')}.`);
+  if (!canChangeBillState(from, to))
+    throw new AppError('conflict', `A bill that is ${from.replace('_', ' ')} can't become ${to.replace('_', ' ')}.`);
   await db.execute(sql`update bills set state = ${to}::bill_state, state_changed_at = now() where id = ${billId}`);
 }

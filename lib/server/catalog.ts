@@ -35,7 +35,10 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
       tier: p.tier,
       ldMinutes: p.ldMinutes,
       status: p.status,
-      includes: includes.filter((i) => i.planCode === p.code).map((i) => i.addOnCode).sort(),
+      includes: includes
+        .filter((i) => i.planCode === p.code)
+        .map((i) => i.addOnCode)
+        .sort(),
     })),
     addOns: addOns.map((a) => ({
       code: a.code,

@@ -17,7 +17,14 @@ import { writeOfferEvents } from './offer-events';
 import { findOffer } from './offers';
 import { cancelledEvent, changeEvent, recordEvent } from './outbox';
 import { isStaff } from './policy';
-import { applyConfiguration, bumpVersion, closeScheduledChange, lockSubscription, scheduleChange, scheduledChangeOf } from './subscription-store';
+import {
+  applyConfiguration,
+  bumpVersion,
+  closeScheduledChange,
+  lockSubscription,
+  scheduleChange,
+  scheduledChangeOf,
+} from './subscription-store';
 
 export interface ChangeRequest {
   subscriberId: number;
@@ -49,7 +56,10 @@ export type { ConfirmResult };
 
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
-  const { catalog, state } = await openAccount(actor, 'preview_change', { subscriberId: req.subscriberId, applyNow: req.applyNow });
+  const { catalog, state } = await openAccount(actor, 'preview_change', {
+    subscriberId: req.subscriberId,
+    applyNow: req.applyNow,
+  });
   const result = planChange({
     catalog,
     current: state.config,
@@ -82,10 +92,15 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
   if (staff && (!reason || !hasVisibleText(reason))) {
-    throw new AppError('invalid', 'Give a reason for this change: it goes in the audit trail.', { reason: ['A reason is required.'] });
+    throw new AppError('invalid', 'Give a reason for this change: it goes in the audit trail.', {
+      reason: ['A reason is required.'],
+    });
   }
   // Authorizes, loads the catalog and closes an ended period before anything else.
-  const { catalog, state: before } = await openAccount(actor, 'confirm_change', { subscriberId: input.subscriberId, applyNow: input.applyNow });
+  const { catalog, state: before } = await openAccount(actor, 'confirm_change', {
+    subscriberId: input.subscriberId,
+    applyNow: input.applyNow,
+  });
 
   return withTransaction(async (tx) => {
     const locked = await lockSubscription(tx, before.subscriptionId);
@@ -95,7 +110,9 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       await tx
         .select({ id: s.orders.id, result: s.orders.result })
         .from(s.orders)
-        .where(and(eq(s.orders.subscriptionId, before.subscriptionId), eq(s.orders.idempotencyKey, input.idempotencyKey)))
+        .where(
+          and(eq(s.orders.subscriptionId, before.subscriptionId), eq(s.orders.idempotencyKey, input.idempotencyKey)),
+        )
     )[0];
     if (earlier?.result) return { ...(earlier.result as unknown as ConfirmResult), replayed: true };
 
@@ -161,7 +178,13 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         );
       }
     } else {
-      await scheduleChange(tx, { subscriptionId, orderId, target: plan.target, effectiveDate: plan.effectiveDate, createdBy: actor.userId });
+      await scheduleChange(tx, {
+        subscriptionId,
+        orderId,
+        target: plan.target,
+        effectiveDate: plan.effectiveDate,
+        createdBy: actor.userId,
+      });
     }
 
     await bumpVersion(tx, subscriptionId);
@@ -209,23 +232,37 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       message: resultMessage(plan),
       replayed: false,
     };
-    await tx.update(s.orders).set({ result: out as unknown as Record<string, unknown> }).where(eq(s.orders.id, orderId));
+    await tx
+      .update(s.orders)
+      .set({ result: out as unknown as Record<string, unknown> })
+      .where(eq(s.orders.id, orderId));
     return out;
   });
 }
 
 /** Cancel the pending scheduled change (until it takes effect). */
-export async function cancelScheduledChange(actor: Actor, input: { subscriberId: number; scheduledChangeId: number; reason?: string }): Promise<{ message: string }> {
+export async function cancelScheduledChange(
+  actor: Actor,
+  input: { subscriberId: number; scheduledChangeId: number; reason?: string },
+): Promise<{ message: string }> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
-  if (staff && (!reason || !hasVisibleText(reason))) throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', { reason: ['A reason is required.'] });
+  if (staff && (!reason || !hasVisibleText(reason)))
+    throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', {
+      reason: ['A reason is required.'],
+    });
   const { state } = await openAccount(actor, 'cancel_scheduled_change', { subscriberId: input.subscriberId });
   return withTransaction(async (tx) => {
     await lockSubscription(tx, state.subscriptionId);
     const row = await scheduledChangeOf(tx, state.subscriptionId, input.scheduledChangeId);
     if (!row) throw new AppError('not_found', 'That scheduled change was not found.');
     if (row.status !== 'pending') {
-      throw new AppError('conflict', row.status === 'applied' ? 'That change has already taken effect, so it can no longer be cancelled.' : 'That scheduled change was already cancelled or replaced.');
+      throw new AppError(
+        'conflict',
+        row.status === 'applied'
+          ? 'That change has already taken effect, so it can no longer be cancelled.'
+          : 'That scheduled change was already cancelled or replaced.',
+      );
     }
     await closeScheduledChange(tx, row, 'cancelled', actor.userId);
     await bumpVersion(tx, state.subscriptionId);
@@ -243,4 +280,3 @@ export async function cancelScheduledChange(actor: Actor, input: { subscriberId:
     return { message: `Cancelled. You keep your current plan; nothing changes on ${row.effectiveDate}.` };
   });
 }
-

@@ -31,19 +31,31 @@ export async function moveClock(principal: Principal, command: ClockCommand): Pr
   if ('reset' in command) offset = 0;
   else if ('set' in command) {
     const at = Date.parse(command.set);
-    if (!Number.isFinite(at)) throw new AppError('invalid', 'Give the time as an ISO date, e.g. 2026-12-01T09:00:00Z.', { set: ['Not a date.'] });
+    if (!Number.isFinite(at))
+      throw new AppError('invalid', 'Give the time as an ISO date, e.g. 2026-12-01T09:00:00Z.', {
+        set: ['Not a date.'],
+      });
     offset = at - Date.now();
   } else {
     // Callers other than the form (API, scripts) may pass anything: NaN would be stored as
     // null and silently reset the clock.
     if (typeof command.advanceDays !== 'number' || !Number.isFinite(command.advanceDays)) {
-      throw new AppError('invalid', 'Give the number of days to advance the clock by.', { advanceDays: ['Not a number of days.'] });
+      throw new AppError('invalid', 'Give the number of days to advance the clock by.', {
+        advanceDays: ['Not a number of days.'],
+      });
     }
     offset = current.offsetMs + command.advanceDays * 86_400_000;
   }
-  if (Math.abs(offset) > MAX_OFFSET_MS) throw new AppError('invalid', 'The test clock can move at most 20 years from the real time.');
+  if (Math.abs(offset) > MAX_OFFSET_MS)
+    throw new AppError('invalid', 'The test clock can move at most 20 years from the real time.');
   await writeClockOffset(db, Math.round(offset));
-  await recordAudit(db, { actor: principal, action: 'move_test_clock', outcome: 'ok', before: { offsetMs: current.offsetMs }, after: { offsetMs: Math.round(offset) } });
+  await recordAudit(db, {
+    actor: principal,
+    action: 'move_test_clock',
+    outcome: 'ok',
+    before: { offsetMs: current.offsetMs },
+    after: { offsetMs: Math.round(offset) },
+  });
   await queueDailyRun(db);
   return readClockState(db);
 }
@@ -54,4 +66,3 @@ export function testClockActorFor(token: string | null): TestClockActor | null {
   const expected = c.testClockToken;
   return c.testClockEnabled && expected !== undefined && token === expected ? TEST_CLOCK_ACTOR : null;
 }
-

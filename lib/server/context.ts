@@ -18,12 +18,17 @@ export interface SubscriberContext {
  * (a refusal is audited), load the catalog and the account, and close the periods that have
  * ended by the actor's day first, so that everything after sees the current period.
  */
-export async function openAccount(actor: Actor, operation: Operation, subject: { subscriberId: number; applyNow?: boolean }): Promise<SubscriberContext> {
+export async function openAccount(
+  actor: Actor,
+  operation: Operation,
+  subject: { subscriberId: number; applyNow?: boolean },
+): Promise<SubscriberContext> {
   const db = await getDb();
   await authorize(actor, operation, subject, { db });
   const catalog = await getCatalog(db);
   let state = await readAccount(db, subject.subscriberId, actor.today);
-  if (state && (await closeEndedPeriods(db, catalog, state, actor.today))) state = await readAccount(db, subject.subscriberId, actor.today);
+  if (state && (await closeEndedPeriods(db, catalog, state, actor.today)))
+    state = await readAccount(db, subject.subscriberId, actor.today);
   if (!state) throw new AppError('not_found', 'That account was not found.');
   return { catalog, state };
 }
@@ -31,6 +36,7 @@ export async function openAccount(actor: Actor, operation: Operation, subject: {
 /** Parses a subscriber id from a URL segment or form value; anything else is "not found". */
 export function parseSubscriberId(raw: unknown): number {
   const s = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : '';
-  if (!/^[1-9][0-9]{0,9}$/.test(s) || Number(s) > 2_147_483_647) throw new AppError('not_found', 'That account was not found.');
+  if (!/^[1-9][0-9]{0,9}$/.test(s) || Number(s) > 2_147_483_647)
+    throw new AppError('not_found', 'That account was not found.');
   return Number(s);
 }

@@ -42,11 +42,17 @@ export interface DashboardView {
 }
 
 /** The subscriber's overview, computed from the account state (no further reads). */
-export function buildDashboard(catalog: Catalog, state: AccountState, today: string, viewerUserId: number): DashboardView {
+export function buildDashboard(
+  catalog: Catalog,
+  state: AccountState,
+  today: string,
+  viewerUserId: number,
+): DashboardView {
   const plan = getPlan(catalog, state.config.planCode);
   const usage = currentUsage(state);
   const next = nextPeriod(state.billingDay, state.period);
-  const nextConfig = state.pending && state.pending.effectiveDate <= state.period.end ? state.pending.target : state.config;
+  const nextConfig =
+    state.pending && state.pending.effectiveDate <= state.period.end ? state.pending.target : state.config;
   const recurring = recurringLines(catalog, nextConfig, next).map((l) => ({
     description: l.description,
     amountCents: l.amountCents,
@@ -54,7 +60,10 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
   }));
   const proration = state.prorationThisPeriod.map((p) => ({ ...p, kind: 'proration' as const }));
   // Bills (issue 16): this period's usage so far, rated as its bill will rate it (on the configuration held now).
-  const usageSoFar = rateUsage(catalog, state.config, { ldMinutes: usage?.ldMinutes ?? 0, intlMinutes: usage?.intlMinutes ?? 0 }).lines.map((l) => ({
+  const usageSoFar = rateUsage(catalog, state.config, {
+    ldMinutes: usage?.ldMinutes ?? 0,
+    intlMinutes: usage?.intlMinutes ?? 0,
+  }).lines.map((l) => ({
     description: `${l.description} (so far this period)`,
     amountCents: l.amountCents,
     kind: 'usage' as const,
@@ -66,7 +75,13 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
     name: state.name,
     accountNumber: state.accountNumber,
     phone: state.phone,
-    plan: { code: plan.code, name: plan.name, tier: plan.tier, monthlyCents: plan.monthlyCents, retired: plan.status === 'retired' },
+    plan: {
+      code: plan.code,
+      name: plan.name,
+      tier: plan.tier,
+      monthlyCents: plan.monthlyCents,
+      retired: plan.status === 'retired',
+    },
     addOns: state.config.addOns.map((code) => {
       const a = getAddOn(catalog, code);
       return { code, name: a.name, monthlyCents: a.monthlyCents };
@@ -95,10 +110,16 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
             effectiveDate: state.pending.effectiveDate,
             label: configurationLabel(catalog, state.pending.target),
             monthlyCents: monthlyRecurringCents(catalog, state.pending.target),
-            byName: state.pending.createdBy && state.pending.createdBy !== viewerUserId ? state.pending.createdByName : null,
+            byName:
+              state.pending.createdBy && state.pending.createdBy !== viewerUserId ? state.pending.createdByName : null,
           }
         : null,
-    nextBill: { periodStart: next.start, lines, totalCents: lines.reduce((s, l) => s + l.amountCents, 0), usageCents: usageSoFar.reduce((s, l) => s + l.amountCents, 0) },
+    nextBill: {
+      periodStart: next.start,
+      lines,
+      totalCents: lines.reduce((s, l) => s + l.amountCents, 0),
+      usageCents: usageSoFar.reduce((s, l) => s + l.amountCents, 0),
+    },
     version: state.version,
   };
 }
@@ -107,7 +128,10 @@ export function buildDashboard(catalog: Catalog, state: AccountState, today: str
  * The overview page of an account: the dashboard and the offers, from one read of the account.
  * The offers the subscriber is shown are recorded as impressions after the response is sent.
  */
-export async function getDashboard(actor: Actor, subscriberId: number): Promise<{ view: DashboardView; offers: OffersResult }> {
+export async function getDashboard(
+  actor: Actor,
+  subscriberId: number,
+): Promise<{ view: DashboardView; offers: OffersResult }> {
   const { catalog, state } = await openAccount(actor, 'view_dashboard', { subscriberId });
   const view = buildDashboard(catalog, state, actor.today, actor.userId);
   const offers = offersFor(catalog, state, actor.today);

@@ -108,7 +108,12 @@ export async function retryDelivery(actor: Actor, input: unknown): Promise<{ mes
           : 'That delivery is already waiting to be sent.',
       );
     await requeueDeliveries(tx, [deliveryId]);
-    await recordAudit(tx, { actor, action: 'retry_delivery', outcome: 'ok', detail: { deliveryId, eventId: row.eventId } });
+    await recordAudit(tx, {
+      actor,
+      action: 'retry_delivery',
+      outcome: 'ok',
+      detail: { deliveryId, eventId: row.eventId },
+    });
     return { message: `Delivery ${deliveryId} is queued again and will be sent shortly.` };
   });
 }
@@ -144,7 +149,12 @@ export async function getOfferEmailConsent(actor: Actor): Promise<boolean> {
 /** The subscriber's own choice (staff can't give consent for them); audited. */
 export async function setOfferEmailConsent(actor: Actor, offerEmails: boolean): Promise<{ message: string }> {
   const db = await getDb();
-  await authorize(actor, 'set_offer_email_consent', actor.subscriberId === null ? {} : { subscriberId: actor.subscriberId }, { db });
+  await authorize(
+    actor,
+    'set_offer_email_consent',
+    actor.subscriberId === null ? {} : { subscriberId: actor.subscriberId },
+    { db },
+  );
   const subscriberId = actor.subscriberId;
   if (subscriberId === null) throw new AppError('forbidden', 'Only a subscriber has offer-email preferences.');
   await db.transaction(async (tx) => {
@@ -155,7 +165,13 @@ export async function setOfferEmailConsent(actor: Actor, offerEmails: boolean): 
         target: s.notificationPreferences.subscriberId,
         set: { offerEmails, updatedAt: sql`now()` },
       });
-    await recordAudit(tx, { actor, subscriberId, action: 'set_offer_email_consent', outcome: 'ok', after: { offerEmails } });
+    await recordAudit(tx, {
+      actor,
+      subscriberId,
+      action: 'set_offer_email_consent',
+      outcome: 'ok',
+      after: { offerEmails },
+    });
   });
   return {
     message: offerEmails

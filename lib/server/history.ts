@@ -40,7 +40,9 @@ export async function getHistory(actor: Actor, subscriberId: number): Promise<Hi
       actorName: s.users.name,
       actorRole: s.users.role,
       actorId: s.users.id,
-      lines: sql<{ description: string; amount_cents: number }[] | null>`(select json_agg(json_build_object('description', l.description, 'amount_cents', l.amount_cents) order by l.id) from ledger_lines l where l.order_id = ${s.orders.id} and l.kind = 'proration')`,
+      lines: sql<
+        { description: string; amount_cents: number }[] | null
+      >`(select json_agg(json_build_object('description', l.description, 'amount_cents', l.amount_cents) order by l.id) from ledger_lines l where l.order_id = ${s.orders.id} and l.kind = 'proration')`,
     })
     .from(s.orders)
     .leftJoin(s.users, eq(s.users.id, s.orders.actorUserId))

@@ -39,17 +39,32 @@ export async function listNotes(actor: Actor, subscriberId: number): Promise<Age
   const db = await getDb();
   await requireStaffOn(db, actor, subscriberId, 'view_notes');
   const rows = await db
-    .select({ id: s.agentNotes.id, body: s.agentNotes.body, createdAt: s.agentNotes.createdAt, author: s.users.name, authorRole: s.users.role })
+    .select({
+      id: s.agentNotes.id,
+      body: s.agentNotes.body,
+      createdAt: s.agentNotes.createdAt,
+      author: s.users.name,
+      authorRole: s.users.role,
+    })
     .from(s.agentNotes)
     .innerJoin(s.users, eq(s.users.id, s.agentNotes.authorUserId))
     .where(eq(s.agentNotes.subscriberId, subscriberId))
     .orderBy(desc(s.agentNotes.createdAt), desc(s.agentNotes.id))
     .limit(NOTES_LIMIT);
-  return rows.map((r) => ({ id: r.id, body: r.body, author: r.author, authorRole: r.authorRole, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    body: r.body,
+    author: r.author,
+    authorRole: r.authorRole,
+    createdAt: r.createdAt.toISOString(),
+  }));
 }
 
 /** Adds a note (1 to 2000 characters) to an account, with its audit event, in one transaction. */
-export async function addNote(actor: Actor, input: { subscriberId: number; body: string }): Promise<{ id: number; message: string }> {
+export async function addNote(
+  actor: Actor,
+  input: { subscriberId: number; body: string },
+): Promise<{ id: number; message: string }> {
   const db = await getDb();
   // The role first: someone who may not add notes is refused (and audited) whatever they sent.
   await requireStaffOn(db, actor, input.subscriberId, 'add_note');
@@ -64,7 +79,13 @@ export async function addNote(actor: Actor, input: { subscriberId: number; body:
       .values({ subscriberId: input.subscriberId, authorUserId: actor.userId, body: body.data })
       .returning({ id: s.agentNotes.id });
     const id = note!.id;
-    await recordAudit(tx, { actor, subscriberId: input.subscriberId, action: 'note_added', outcome: 'ok', detail: { noteId: id, length: body.data.length } });
+    await recordAudit(tx, {
+      actor,
+      subscriberId: input.subscriberId,
+      action: 'note_added',
+      outcome: 'ok',
+      detail: { noteId: id, length: body.data.length },
+    });
     return { id, message: 'Note added.' };
   });
 }

@@ -11,10 +11,18 @@ import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 
 /** The offers for an account as it stands (suppressions and the scheduled change included). */
-export function offersFor(catalog: Catalog, state: AccountState, today: Day, opts: { ignoreSuppression?: boolean } = {}): OffersResult {
+export function offersFor(
+  catalog: Catalog,
+  state: AccountState,
+  today: Day,
+  opts: { ignoreSuppression?: boolean } = {},
+): OffersResult {
   const complete = completeUsage(state);
   // Bills (issue 16): "cost last month" is what the bill of the latest complete period charged.
-  const lastMonth = state.lastBill && state.lastBill.closedPeriodStart === complete[0]?.periodStart ? lastBilledMonth(state.lastBill) : null;
+  const lastMonth =
+    state.lastBill && state.lastBill.closedPeriodStart === complete[0]?.periodStart
+      ? lastBilledMonth(state.lastBill)
+      : null;
   return computeOffers({
     lastMonth,
     catalog,
@@ -42,7 +50,8 @@ export async function recordImpressions(
   when: 'now' | 'after_response',
 ): Promise<void> {
   if (actor.role !== 'subscriber' || result.status !== 'offers') return;
-  const fresh = alreadyRecorded.length > 0 ? result.offers.filter((o) => !alreadyRecorded.includes(o.key)) : result.offers;
+  const fresh =
+    alreadyRecorded.length > 0 ? result.offers.filter((o) => !alreadyRecorded.includes(o.key)) : result.offers;
   if (fresh.length === 0) return;
   const write = async () =>
     writeOfferEvents(
@@ -73,7 +82,10 @@ export async function getOffers(actor: Actor, subscriberId: number): Promise<Off
 
 /** Finds an offer by key among those shown now or hidden by a suppression (a repeat click is harmless). */
 export function findOffer(catalog: Catalog, state: AccountState, today: Day, key: string): Offer | undefined {
-  for (const result of [offersFor(catalog, state, today), offersFor(catalog, state, today, { ignoreSuppression: true })]) {
+  for (const result of [
+    offersFor(catalog, state, today),
+    offersFor(catalog, state, today, { ignoreSuppression: true }),
+  ]) {
     const offer = result.status === 'offers' ? result.offers.find((o) => o.key === key) : undefined;
     if (offer) return offer;
   }
@@ -81,7 +93,10 @@ export function findOffer(catalog: Catalog, state: AccountState, today: Day, key
 }
 
 /** "Not for me" (90 days) or "Remind me later" (30 days) on an offer the subscriber has now. */
-export async function respondToOffer(actor: Actor, input: { subscriberId: number; offerKey: string; response: 'dismissed' | 'snoozed' }): Promise<{ message: string }> {
+export async function respondToOffer(
+  actor: Actor,
+  input: { subscriberId: number; offerKey: string; response: 'dismissed' | 'snoozed' },
+): Promise<{ message: string }> {
   const { catalog, state } = await openAccount(actor, 'respond_to_offer', { subscriberId: input.subscriberId });
   const offer = findOffer(catalog, state, actor.today, input.offerKey);
   if (!offer) throw new AppError('not_found', 'That offer is no longer available.');

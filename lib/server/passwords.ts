@@ -20,7 +20,9 @@ let common: Promise<ReadonlySet<string>> | undefined;
 
 /** Loaded on first use (not on the sign-in path: the package decompresses its list on import). */
 export function commonPasswords(): Promise<ReadonlySet<string>> {
-  common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set([...dictionary['passwords-common'], ...PUBLISHED].map(normalizeForCommonCheck)));
+  common ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set([...dictionary['passwords-common'], ...PUBLISHED].map(normalizeForCommonCheck)),
+  );
   return common;
 }
 

@@ -105,13 +105,22 @@ export function isStaff(p: Principal): boolean {
 }
 
 /** What the table allows, without a side effect: for showing or hiding a link. Refusals go through `authorize`. */
-export function allows(p: Principal, operation: Operation, subject: { subscriberId?: number; applyNow?: boolean } = {}): boolean {
+export function allows(
+  p: Principal,
+  operation: Operation,
+  subject: { subscriberId?: number; applyNow?: boolean } = {},
+): boolean {
   return decide(p, operation, subject) === null;
 }
 
 type Refusal = { code: 'forbidden' | 'not_found'; message: string; detail: Record<string, unknown> };
 
-function decide(p: Principal, operation: Operation, subject: { subscriberId?: number; applyNow?: boolean }, page = false): Refusal | null {
+function decide(
+  p: Principal,
+  operation: Operation,
+  subject: { subscriberId?: number; applyNow?: boolean },
+  page = false,
+): Refusal | null {
   const cap: Capability = CAPABILITIES[operation];
   const kind = kindOf(p);
   const reach = cap.who[kind];
@@ -119,9 +128,18 @@ function decide(p: Principal, operation: Operation, subject: { subscriberId?: nu
   if (!reach) {
     // `required` names the roles that may (the test-clock token, the command line are not roles).
     const required = ROLES.filter((r) => cap.who[r] !== undefined);
-    return { code: 'forbidden', message: page ? REFUSAL.forbiddenPage : REFUSAL.forbidden, detail: { required, ...about } };
+    return {
+      code: 'forbidden',
+      message: page ? REFUSAL.forbiddenPage : REFUSAL.forbidden,
+      detail: { required, ...about },
+    };
   }
-  if (reach === 'own' && subject.subscriberId !== undefined && !('kind' in p) && p.subscriberId !== subject.subscriberId) {
+  if (
+    reach === 'own' &&
+    subject.subscriberId !== undefined &&
+    !('kind' in p) &&
+    p.subscriberId !== subject.subscriberId
+  ) {
     return { code: 'not_found', message: REFUSAL.notYours, detail: about };
   }
   if (subject.applyNow && !cap.applyNow?.includes(kind)) {
@@ -143,6 +161,12 @@ export async function authorize(
 ): Promise<void> {
   const refusal = decide(principal, operation, subject, opts.page);
   if (!refusal) return;
-  await recordAudit(opts.db ?? (await getDb()), { action: operation, outcome: 'refused', actor: principal, reason: refusal.message, detail: refusal.detail });
+  await recordAudit(opts.db ?? (await getDb()), {
+    action: operation,
+    outcome: 'refused',
+    actor: principal,
+    reason: refusal.message,
+    detail: refusal.detail,
+  });
   throw new AppError(refusal.code, refusal.message);
 }

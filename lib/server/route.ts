@@ -11,15 +11,24 @@ export async function jsonRoute(name: string, body: () => Promise<unknown>): Pro
     return NextResponse.json(data, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {
     if (e instanceof AppError) {
-      return NextResponse.json({ error: { code: e.code, message: e.message, fieldErrors: e.fieldErrors } }, { status: HTTP_STATUS[e.code], headers: { 'cache-control': 'no-store' } });
+      return NextResponse.json(
+        { error: { code: e.code, message: e.message, fieldErrors: e.fieldErrors } },
+        { status: HTTP_STATUS[e.code], headers: { 'cache-control': 'no-store' } },
+      );
     }
     log.error(`[route ${name}] failed`, e);
-    return NextResponse.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, { status: 500 });
+    return NextResponse.json(
+      { error: { code: 'internal', message: 'Something went wrong on our side.' } },
+      { status: 500 },
+    );
   }
 }
 
 /** A file download (a bill's PDF): errors answer as jsonRoute's do. */
-export async function fileRoute(name: string, body: () => Promise<{ body: Buffer; contentType: string; filename: string }>): Promise<Response> {
+export async function fileRoute(
+  name: string,
+  body: () => Promise<{ body: Buffer; contentType: string; filename: string }>,
+): Promise<Response> {
   let file: { body: Buffer; contentType: string; filename: string };
   try {
     file = await body();
@@ -86,7 +95,10 @@ export function requireSameOriginJson(request: Request): void {
   if (forwarded && config().trustProxy > 0) hosts.add(forwarded.split(',')[0]!.trim().toLowerCase());
   const site = config().publicUrl;
   if (site) hosts.add(new URL(site).host.toLowerCase());
-  const refused = new AppError('forbidden', 'Refused: this request did not come from this site (its Origin header names another site).');
+  const refused = new AppError(
+    'forbidden',
+    'Refused: this request did not come from this site (its Origin header names another site).',
+  );
   if (origin !== null) {
     let originHost: string | null = null;
     try {
@@ -100,5 +112,6 @@ export function requireSameOriginJson(request: Request): void {
     if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') throw refused;
   }
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new AppError('invalid', 'Send the body as JSON, with the header Content-Type: application/json.');
+  if (type !== 'application/json')
+    throw new AppError('invalid', 'Send the body as JSON, with the header Content-Type: application/json.');
 }

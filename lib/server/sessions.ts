@@ -22,8 +22,12 @@ import { log } from './log';
 /** A new session row; the account's sessions that ended over a day ago are dropped on the way (the table stays small). */
 export async function createSession(db: Queryable, userId: number): Promise<string> {
   const id = randomBytes(24).toString('base64url');
-  await db.delete(s.sessions).where(and(eq(s.sessions.userId, userId), lt(s.sessions.expiresAt, sql`now() - interval '1 day'`)));
-  await db.insert(s.sessions).values({ id, userId, expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` });
+  await db
+    .delete(s.sessions)
+    .where(and(eq(s.sessions.userId, userId), lt(s.sessions.expiresAt, sql`now() - interval '1 day'`)));
+  await db
+    .insert(s.sessions)
+    .values({ id, userId, expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` });
   return id;
 }
 
@@ -31,7 +35,10 @@ export async function createSession(db: Queryable, userId: number): Promise<stri
 export async function revokeSession(sid: string): Promise<void> {
   try {
     const db = await getDb();
-    await db.update(s.sessions).set({ revokedAt: sql`now()` }).where(and(eq(s.sessions.id, sid), isNull(s.sessions.revokedAt)));
+    await db
+      .update(s.sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(s.sessions.id, sid), isNull(s.sessions.revokedAt)));
   } catch (e) {
     // next-auth clears the cookie regardless; log so a failed revocation is seen.
     log.error('[auth] could not revoke a session at sign-out', e);
@@ -43,13 +50,27 @@ export async function revokeSession(sid: string): Promise<void> {
 export async function endAllSessions(actor: Actor): Promise<{ message: string; ended: number }> {
   const db: Db = await getDb();
   return db.transaction(async (tx) => {
-    await tx.update(s.users).set({ sessionVersion: sql`${s.users.sessionVersion} + 1` }).where(eq(s.users.id, actor.userId));
+    await tx
+      .update(s.users)
+      .set({ sessionVersion: sql`${s.users.sessionVersion} + 1` })
+      .where(eq(s.users.id, actor.userId));
     const ended = await tx
       .update(s.sessions)
       .set({ revokedAt: sql`now()` })
-      .where(and(eq(s.sessions.userId, actor.userId), isNull(s.sessions.revokedAt), sql`${s.sessions.expiresAt} > now()`))
+      .where(
+        and(eq(s.sessions.userId, actor.userId), isNull(s.sessions.revokedAt), sql`${s.sessions.expiresAt} > now()`),
+      )
       .returning({ id: s.sessions.id });
-    await recordAudit(tx, { actor, subscriberId: actor.subscriberId, action: 'sign_out_everywhere', outcome: 'ok', detail: { sessionsEnded: ended.length } });
-    return { message: `Signed out everywhere (${ended.length} session${ended.length === 1 ? '' : 's'} ended).`, ended: ended.length };
+    await recordAudit(tx, {
+      actor,
+      subscriberId: actor.subscriberId,
+      action: 'sign_out_everywhere',
+      outcome: 'ok',
+      detail: { sessionsEnded: ended.length },
+    });
+    return {
+      message: `Signed out everywhere (${ended.length} session${ended.length === 1 ? '' : 's'} ended).`,
+      ended: ended.length,
+    };
   });
 }

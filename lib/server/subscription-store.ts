@@ -11,7 +11,10 @@ import type { Configuration, Day } from '@/lib/domain/types';
  */
 
 /** Locks the subscription row for the rest of the transaction; null when there is none. */
-export async function lockSubscription(tx: Tx, subscriptionId: number): Promise<{ version: number; subscriberId: number } | null> {
+export async function lockSubscription(
+  tx: Tx,
+  subscriptionId: number,
+): Promise<{ version: number; subscriberId: number } | null> {
   const rows = await tx
     .select({ version: s.subscriptions.version, subscriberId: s.subscriptions.subscriberId })
     .from(s.subscriptions)
@@ -25,17 +28,29 @@ export async function lockSubscription(tx: Tx, subscriptionId: number): Promise<
  * the add-ons the change removes or adds (one kept through it keeps the day it was added; a new
  * one is held from `day`).
  */
-export async function applyConfiguration(tx: Tx, subscriptionId: number, from: Configuration, to: Configuration, day: Day): Promise<void> {
+export async function applyConfiguration(
+  tx: Tx,
+  subscriptionId: number,
+  from: Configuration,
+  to: Configuration,
+  day: Day,
+): Promise<void> {
   if (from.planCode !== to.planCode) {
     await tx.update(s.subscriptions).set({ planCode: to.planCode }).where(eq(s.subscriptions.id, subscriptionId));
   }
   const removed = from.addOns.filter((c) => !to.addOns.includes(c));
   const added = to.addOns.filter((c) => !from.addOns.includes(c));
   if (removed.length > 0) {
-    await tx.delete(s.subscriptionAddOns).where(and(eq(s.subscriptionAddOns.subscriptionId, subscriptionId), inArray(s.subscriptionAddOns.addOnCode, removed)));
+    await tx
+      .delete(s.subscriptionAddOns)
+      .where(
+        and(eq(s.subscriptionAddOns.subscriptionId, subscriptionId), inArray(s.subscriptionAddOns.addOnCode, removed)),
+      );
   }
   if (added.length > 0) {
-    await tx.insert(s.subscriptionAddOns).values(added.map((code) => ({ subscriptionId, addOnCode: code, addedOn: day })));
+    await tx
+      .insert(s.subscriptionAddOns)
+      .values(added.map((code) => ({ subscriptionId, addOnCode: code, addedOn: day })));
   }
 }
 
@@ -46,7 +61,11 @@ export async function applyConfiguration(tx: Tx, subscriptionId: number, from: C
 export async function bumpVersion(tx: Tx, subscriptionId: number, period?: { start: Day; end: Day }): Promise<void> {
   await tx
     .update(s.subscriptions)
-    .set({ version: sql`${s.subscriptions.version} + 1`, updatedAt: sql`now()`, ...(period ? { periodStart: period.start, periodEnd: period.end } : {}) })
+    .set({
+      version: sql`${s.subscriptions.version} + 1`,
+      updatedAt: sql`now()`,
+      ...(period ? { periodStart: period.start, periodEnd: period.end } : {}),
+    })
     .where(eq(s.subscriptions.id, subscriptionId));
 }
 
@@ -62,7 +81,11 @@ export async function pendingChangeOf(tx: Tx, subscriptionId: number): Promise<S
 }
 
 /** One scheduled change of this subscription by id (any status), or null. */
-export async function scheduledChangeOf(tx: Tx, subscriptionId: number, scheduledChangeId: number): Promise<ScheduledChangeRow | null> {
+export async function scheduledChangeOf(
+  tx: Tx,
+  subscriptionId: number,
+  scheduledChangeId: number,
+): Promise<ScheduledChangeRow | null> {
   const rows = await tx
     .select()
     .from(s.scheduledChanges)
@@ -71,7 +94,10 @@ export async function scheduledChangeOf(tx: Tx, subscriptionId: number, schedule
 }
 
 /** Schedules a change for the end of the period (its order is written by the caller). */
-export async function scheduleChange(tx: Tx, change: { subscriptionId: number; orderId: number; target: Configuration; effectiveDate: Day; createdBy: number }): Promise<void> {
+export async function scheduleChange(
+  tx: Tx,
+  change: { subscriptionId: number; orderId: number; target: Configuration; effectiveDate: Day; createdBy: number },
+): Promise<void> {
   await tx.insert(s.scheduledChanges).values({
     subscriptionId: change.subscriptionId,
     orderId: change.orderId,

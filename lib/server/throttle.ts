@@ -48,10 +48,19 @@ export const THROTTLE_ERRORS: Record<ThrottleReason, string> = {
  * With TRUST_PROXY=n the address taken is the one n entries before that last one: what the
  * outermost trusted proxy saw, which no client can choose.
  */
-export function clientAddressFrom(headers: Record<string, unknown> | Headers, trustProxy = config().trustProxy): string {
-  const raw = headers instanceof Headers ? headers.get('x-forwarded-for') : (headers as Record<string, unknown>)['x-forwarded-for'];
+export function clientAddressFrom(
+  headers: Record<string, unknown> | Headers,
+  trustProxy = config().trustProxy,
+): string {
+  const raw =
+    headers instanceof Headers
+      ? headers.get('x-forwarded-for')
+      : (headers as Record<string, unknown>)['x-forwarded-for'];
   const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join(',') : '';
-  const entries = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   return (entries[Math.max(0, entries.length - 1 - trustProxy)] ?? 'unknown').slice(0, 64);
 }
 
@@ -60,7 +69,9 @@ export type AttemptStart = { allowed: true; attemptId: number } | { allowed: fal
 /** Counts this attempt before any password is checked: 'checking', or 'throttled' (never verified). */
 export async function beginLoginAttempt(db: Db, email: string, clientAddress: string): Promise<AttemptStart> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_ACCOUNT}, hashtext(${email})), pg_advisory_xact_lock(${LOCK_ADDRESS}, hashtext(${clientAddress}))`);
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(${LOCK_ACCOUNT}, hashtext(${email})), pg_advisory_xact_lock(${LOCK_ADDRESS}, hashtext(${clientAddress}))`,
+    );
     const since = sql`now() - make_interval(mins => ${WINDOW_MINUTES})`;
     const [c] = await tx
       .select({
@@ -69,20 +80,50 @@ export async function beginLoginAttempt(db: Db, email: string, clientAddress: st
         address: sql<number>`count(*) filter (where ${loginAttempts.clientAddress} = ${clientAddress})::int`,
       })
       .from(loginAttempts)
-      .where(and(inArray(loginAttempts.outcome, ['checking', 'failed']), gt(loginAttempts.at, since), or(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, clientAddress))));
-    const reason: ThrottleReason | null = !c ? null : c.pair >= PAIR_LIMIT ? 'pair' : c.account >= ACCOUNT_LIMIT ? 'account' : c.address >= ADDRESS_LIMIT ? 'address' : null;
+      .where(
+        and(
+          inArray(loginAttempts.outcome, ['checking', 'failed']),
+          gt(loginAttempts.at, since),
+          or(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, clientAddress)),
+        ),
+      );
+    const reason: ThrottleReason | null = !c
+      ? null
+      : c.pair >= PAIR_LIMIT
+        ? 'pair'
+        : c.account >= ACCOUNT_LIMIT
+          ? 'account'
+          : c.address >= ADDRESS_LIMIT
+            ? 'address'
+            : null;
     if (reason) {
       await tx.insert(loginAttempts).values({ email, clientAddress, outcome: 'throttled' });
-      await recordAudit(tx, { actor: null, action: 'sign_in', outcome: 'throttled', detail: { email, clientAddress, limit: reason } });
+      await recordAudit(tx, {
+        actor: null,
+        action: 'sign_in',
+        outcome: 'throttled',
+        detail: { email, clientAddress, limit: reason },
+      });
       return { allowed: false, reason };
     }
-    const [row] = await tx.insert(loginAttempts).values({ email, clientAddress, outcome: 'checking' }).returning({ id: loginAttempts.id });
+    const [row] = await tx
+      .insert(loginAttempts)
+      .values({ email, clientAddress, outcome: 'checking' })
+      .returning({ id: loginAttempts.id });
     return { allowed: true, attemptId: row!.id };
   });
 }
 
 /** Records how a counted attempt ended (a failure is audited). */
-export async function finishLoginAttempt(db: Db, attemptId: number, success: boolean, detail: { email: string; clientAddress: string }): Promise<void> {
-  await db.update(loginAttempts).set({ outcome: success ? 'succeeded' : 'failed' }).where(eq(loginAttempts.id, attemptId));
+export async function finishLoginAttempt(
+  db: Db,
+  attemptId: number,
+  success: boolean,
+  detail: { email: string; clientAddress: string },
+): Promise<void> {
+  await db
+    .update(loginAttempts)
+    .set({ outcome: success ? 'succeeded' : 'failed' })
+    .where(eq(loginAttempts.id, attemptId));
   if (!success) await recordAudit(db, { actor: null, action: 'sign_in', outcome: 'refused', detail });
 }

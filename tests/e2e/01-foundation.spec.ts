@@ -44,7 +44,9 @@ test('staff land on the agent home', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 });
 
-test('the login page and the dashboard load without a console error or a failed request (the icon included)', async ({ page }) => {
+test('the login page and the dashboard load without a console error or a failed request (the icon included)', async ({
+  page,
+}) => {
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);

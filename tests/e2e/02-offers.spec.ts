@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations, signIn, signOut } from './helpers';
 
-test('ada sees her top offer with its saving; a dismissed offer stays gone after reload and re-login', async ({ page }) => {
+test('ada sees her top offer with its saving; a dismissed offer stays gone after reload and re-login', async ({
+  page,
+}) => {
   await signIn(page, 'ada@example.com');
   await expect(page).toHaveURL(/\/dashboard/);
   const offers = page.getByTestId('offer');
@@ -41,7 +43,12 @@ test('the offers API answers the subscriber and hides other accounts', async ({ 
   const own = await page.request.get('/api/v1/subscribers/7/offers');
   expect(own.status()).toBe(200);
   const body = await own.json();
-  expect(body.offers[0]).toMatchObject({ kind: 'cross_sell', target: { plan: 'BASIC', addOns: ['intl_saver'] }, monthlySavingCents: 1800, monthlyPriceChangeCents: 600 });
+  expect(body.offers[0]).toMatchObject({
+    kind: 'cross_sell',
+    target: { plan: 'BASIC', addOns: ['intl_saver'] },
+    monthlySavingCents: 1800,
+    monthlyPriceChangeCents: 600,
+  });
   const other = await page.request.get('/api/v1/subscribers/1/offers');
   expect(other.status()).toBe(404);
   const missing = await page.request.get('/api/v1/subscribers/999999/offers');
@@ -56,7 +63,9 @@ test('the offers API refuses a signed-out caller', async ({ request }) => {
   expect(r.status()).toBe(401);
 });
 
-test('pages prefetch nothing (each link would be a server render per view); links still navigate in the app', async ({ page }) => {
+test('pages prefetch nothing (each link would be a server render per view); links still navigate in the app', async ({
+  page,
+}) => {
   await signIn(page, 'carla@example.com');
   const rscRequests: string[] = [];
   page.on('request', (r) => {

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { caughtMail, expectNoAxeViolations, signIn } from './helpers';
 
-test('ben accepts his best-value offer and ends on Premium + Long Distance 300, voicemail removed as included', async ({ page }) => {
+test('ben accepts his best-value offer and ends on Premium + Long Distance 300, voicemail removed as included', async ({
+  page,
+}) => {
   await signIn(page, 'ben@example.com');
   await expect(page).toHaveURL(/\/dashboard/);
   const top = page.getByTestId('offer').first();
@@ -66,7 +68,9 @@ test('ada adds voicemail from the add-ons page', async ({ page }) => {
   await expect(page.getByTestId('add-on-status-voicemail')).toHaveText('On your line');
   await expect(page.getByTestId('add-on-status-visual_voicemail')).toHaveText('Available');
   await page.goto('/history');
-  await expect(page.getByTestId('history-entry').first().getByTestId('history-description')).toContainText('added Voicemail');
+  await expect(page.getByTestId('history-entry').first().getByTestId('history-description')).toContainText(
+    'added Voicemail',
+  );
   // The change confirmed by email (the outbox, delivered by the server's jobs to the SMTP server).
   await expect.poll(async () => (await caughtMail('ada@example.com')).length, { timeout: 20_000 }).toBe(1);
   const [mail] = await caughtMail('ada@example.com');

@@ -34,7 +34,13 @@ test('every page carries the security headers, with a fresh nonce each time', as
 
 test('staff pages carry the security headers too', async ({ page }) => {
   await signIn(page, 'admin@example.com');
-  for (const p of ['/agent', '/admin/clock', '/admin/analytics', '/agent/subscribers/1', '/agent/subscribers/1/history']) {
+  for (const p of [
+    '/agent',
+    '/admin/clock',
+    '/admin/analytics',
+    '/agent/subscribers/1',
+    '/agent/subscribers/1/history',
+  ]) {
     const res = await page.request.get(p);
     expect(res.status(), p).toBe(200);
     expectSecurityHeaders(res, p);
@@ -42,20 +48,31 @@ test('staff pages carry the security headers too', async ({ page }) => {
 });
 
 test('a request carrying x-middleware-subrequest does not skip the sign-in check', async ({ request }) => {
-  for (const value of ['proxy', 'middleware', 'proxy:proxy:proxy:proxy:proxy', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware']) {
+  for (const value of [
+    'proxy',
+    'middleware',
+    'proxy:proxy:proxy:proxy:proxy',
+    'middleware:middleware:middleware:middleware:middleware',
+    'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware',
+  ]) {
     const res = await request.get('/dashboard', { headers: { 'x-middleware-subrequest': value }, maxRedirects: 0 });
     expect(res.status(), value).toBe(307);
     expect(res.headers()['location'], value).toContain('/login');
   }
   // And the page itself checks the session even if the proxy were skipped.
-  const api = await request.get('/api/v1/subscribers/1/offers', { headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' } });
+  const api = await request.get('/api/v1/subscribers/1/offers', {
+    headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' },
+  });
   expect(api.status()).toBe(401);
 });
 
 test('no secret of this run reaches the client bundle', async () => {
-  const secrets = [process.env.NEXTAUTH_SECRET, process.env.E2E_DATABASE_URL, process.env.TEST_DATABASE_URL, 'switchboard-development-secret-not-for-production'].filter(
-    (x): x is string => typeof x === 'string' && x.length >= 8,
-  );
+  const secrets = [
+    process.env.NEXTAUTH_SECRET,
+    process.env.E2E_DATABASE_URL,
+    process.env.TEST_DATABASE_URL,
+    'switchboard-development-secret-not-for-production',
+  ].filter((x): x is string => typeof x === 'string' && x.length >= 8);
   expect(secrets.length).toBeGreaterThanOrEqual(1);
   const root = path.join(process.cwd(), '.next', 'static');
   const files: string[] = [];
@@ -74,7 +91,9 @@ test('no secret of this run reaches the client bundle', async () => {
   }
 });
 
-test('an unknown URL gets a 404 page rendered for the request: the site header, scripts with the nonce, no console error', async ({ page }) => {
+test('an unknown URL gets a 404 page rendered for the request: the site header, scripts with the nonce, no console error', async ({
+  page,
+}) => {
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(`console: ${m.text()}`);
@@ -91,21 +110,27 @@ test('an unknown URL gets a 404 page rendered for the request: the site header, 
   expect(nonce).toBeTruthy();
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   expect(scripts.length).toBeGreaterThan(0);
-  for (const tag of scripts) expect(tag, 'every script carries this response\'s nonce').toContain(`nonce="${nonce}"`);
+  for (const tag of scripts) expect(tag, "every script carries this response's nonce").toContain(`nonce="${nonce}"`);
   // The page is live (its scripts ran): client navigation from it works.
   await page.waitForLoadState('networkidle');
   await page.getByRole('link', { name: 'Go to the start page' }).click();
   await expect(page).toHaveURL(/\/dashboard/);
   expect(problems).toEqual([]);
   // Signed out, an unknown URL asks to sign in first.
-  const other = await page.context().browser()!.newContext({ baseURL: page.url().replace(/\/dashboard.*$/, '') });
+  const other = await page
+    .context()
+    .browser()!
+    .newContext({ baseURL: page.url().replace(/\/dashboard.*$/, '') });
   const anon = await other.newPage();
   await anon.goto('/no-such-page');
   await expect(anon).toHaveURL(/\/login\?callbackUrl=%2Fno-such-page/);
   await other.close();
 });
 
-test('"Sign out everywhere" on the account page ends the session in another browser too', async ({ browser, baseURL }) => {
+test('"Sign out everywhere" on the account page ends the session in another browser too', async ({
+  browser,
+  baseURL,
+}) => {
   const first = await browser.newContext({ baseURL });
   const second = await browser.newContext({ baseURL });
   try {

@@ -61,7 +61,9 @@ async function search(page: Page, q: string) {
   await expect(page.getByTestId('search-summary')).toBeVisible();
 }
 
-test('an agent finds ben by phone number, opens his account and sees his offers with talking points', async ({ page }) => {
+test('an agent finds ben by phone number, opens his account and sees his offers with talking points', async ({
+  page,
+}) => {
   await signIn(page, 'agent@example.com');
   await expect(page).toHaveURL(/\/agent$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Find a subscriber' })).toBeVisible();
@@ -82,7 +84,9 @@ test('an agent finds ben by phone number, opens his account and sees his offers 
   await expect(page).toHaveURL(/\/agent\/subscribers\/\d+$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Ben Okafor' })).toBeVisible();
   await expect(page.getByTestId('acting-for-name')).toHaveText('Ben Okafor');
-  await expect(page.getByRole('navigation', { name: 'Account of Ben Okafor' }).getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+  await expect(
+    page.getByRole('navigation', { name: 'Account of Ben Okafor' }).getByRole('link', { name: 'Overview' }),
+  ).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('offers')).toBeVisible();
   const plan = await page.getByTestId('plan-code').textContent();
   subject = plan === 'PLUS' ? BEN : EVE;
@@ -102,7 +106,9 @@ test('an agent finds ben by phone number, opens his account and sees his offers 
   await expect(page.getByRole('heading', { level: 1, name: 'Account not found' })).toBeVisible();
 });
 
-test('an agent applies the best-value offer with a reason; the history, audit trail and a note record it', async ({ page }) => {
+test('an agent applies the best-value offer with a reason; the history, audit trail and a note record it', async ({
+  page,
+}) => {
   const j = subject;
   await signIn(page, 'agent@example.com');
   await expect(page).toHaveURL(/\/agent$/);
@@ -142,7 +148,9 @@ test('an agent applies the best-value offer with a reason; the history, audit tr
 
   await subnav.getByRole('link', { name: 'Audit trail & notes' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Audit trail and notes for ${j.name}` })).toBeVisible();
-  const entry = page.getByTestId('audit-entry').filter({ has: page.locator('[data-testid="audit-reason"]', { hasText: REASON }) });
+  const entry = page
+    .getByTestId('audit-entry')
+    .filter({ has: page.locator('[data-testid="audit-reason"]', { hasText: REASON }) });
   await expect(entry).toHaveCount(1);
   await expect(entry.getByTestId('audit-who')).toContainText('Sam Rivera');
   await expect(entry.getByTestId('audit-action')).toHaveText('Change applied');
@@ -164,7 +172,9 @@ test('an agent applies the best-value offer with a reason; the history, audit tr
   await signOut(page);
 });
 
-test("the subscriber sees the change and the agent's name in their history; agent pages are not for them", async ({ page }) => {
+test("the subscriber sees the change and the agent's name in their history; agent pages are not for them", async ({
+  page,
+}) => {
   const j = subject;
   await signIn(page, j.email);
   await expect(page).toHaveURL(/\/dashboard/);
@@ -173,7 +183,13 @@ test("the subscriber sees the change and the agent's name in their history; agen
   const first = page.getByTestId('history-entry').first();
   await expect(first.getByTestId('history-by')).toHaveText('Sam Rivera (support)');
   await expect(first).toContainText(REASON);
-  for (const path of ['/agent', '/agent?q=ben', '/agent/subscribers/1', '/agent/subscribers/1/audit', '/admin/analytics']) {
+  for (const path of [
+    '/agent',
+    '/agent?q=ben',
+    '/agent/subscribers/1',
+    '/agent/subscribers/1/audit',
+    '/admin/analytics',
+  ]) {
     await page.goto(path);
     await expect(page, path).toHaveURL(/\/dashboard$/);
   }

@@ -22,11 +22,15 @@ test('admin creates an API client, uses it, and revokes it', async ({ page }) =>
   expect(clientSecret).toMatch(/^sbs_/);
   await expectNoAxeViolations(page);
 
-  const token = await page.request.post('/api/oauth/token', { form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } });
+  const token = await page.request.post('/api/oauth/token', {
+    form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+  });
   expect(token.status()).toBe(200);
   const { access_token: accessToken, scope } = (await token.json()) as { access_token: string; scope: string };
   expect(scope).toBe('catalog.read');
-  const offerings = await page.request.get('/tmf-api/productCatalogManagement/v4/productOffering?fields=name', { headers: { authorization: `Bearer ${accessToken}` } });
+  const offerings = await page.request.get('/tmf-api/productCatalogManagement/v4/productOffering?fields=name', {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   expect(offerings.status()).toBe(200);
 
   // After a reload the secret is gone from the page; the client is listed with its scopes.
@@ -38,6 +42,8 @@ test('admin creates an API client, uses it, and revokes it', async ({ page }) =>
   // The list is rendered again: the client shows as revoked, without its buttons.
   await expect(row).toHaveAttribute('data-status', 'revoked');
   await expect(row.getByRole('button')).toHaveCount(0);
-  const after = await page.request.get('/tmf-api/productCatalogManagement/v4/productOffering', { headers: { authorization: `Bearer ${accessToken}` } });
+  const after = await page.request.get('/tmf-api/productCatalogManagement/v4/productOffering', {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   expect(after.status()).toBe(401);
 });

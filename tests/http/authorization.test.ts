@@ -22,7 +22,18 @@
 import { randomUUID } from 'node:crypto';
 import { deliveries } from '@/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callAction, confirmFormFields, ghostClient, HttpClient, pageUrl, readActionManifest, signedIn, type ActionEntry, type ActionResponse, type Fields } from './support/actions';
+import {
+  callAction,
+  confirmFormFields,
+  ghostClient,
+  HttpClient,
+  pageUrl,
+  readActionManifest,
+  signedIn,
+  type ActionEntry,
+  type ActionResponse,
+  type Fields,
+} from './support/actions';
 import { auditRows, describeDiffs, diffDumps, dumpDatabase, type Dump } from './support/dump';
 import { builtRoutes, EXCLUDED_ROUTES, sourceActions, sourceRoutes } from './support/inventory';
 import { hasBuild, httpDrivers, ServerHarness, TEST_CLOCK_TOKEN, unexpectedErrors } from './support/server';
@@ -49,7 +60,12 @@ const TMF637 = '/tmf-api/productInventory/v4';
 
 /** apiClient: no session, a bearer token of an API client (the TMF Open APIs). */
 type Who = 'nobody' | 'ghost' | 'ada' | 'ben' | 'agent' | 'admin' | 'apiClient';
-const EMAILS = { ada: 'ada@example.com', ben: 'ben@example.com', agent: 'agent@example.com', admin: 'admin@example.com' } as const;
+const EMAILS = {
+  ada: 'ada@example.com',
+  ben: 'ben@example.com',
+  agent: 'agent@example.com',
+  admin: 'admin@example.com',
+} as const;
 
 /** What the world looks like before the matrix runs (read from the first dump). */
 interface World {
@@ -96,7 +112,10 @@ interface Case {
   refusal: Refusal;
   /** The audited action name when the spec says the refusal is recorded (role and ownership). */
   audit?: string;
-  run(c: HttpClient, w: World): Promise<ActionResponse | { httpStatus: number; body: unknown; location: string | null }>;
+  run(
+    c: HttpClient,
+    w: World,
+  ): Promise<ActionResponse | { httpStatus: number; body: unknown; location: string | null }>;
 }
 
 interface ActionSpec {
@@ -115,7 +134,15 @@ const notFound = { kind: 'action', code: 'not_found' } as const;
 const forbidden = { kind: 'action', code: 'forbidden' } as const;
 
 function confirmFields(subscriberId: number, extra: Record<string, string> = {}): Record<string, string> {
-  return { subscriberId: String(subscriberId), plan: 'PREMIUM', addOns: '', version: '1', idempotencyKey: randomUUID(), applyNow: 'false', ...extra };
+  return {
+    subscriberId: String(subscriberId),
+    plan: 'PREMIUM',
+    addOns: '',
+    version: '1',
+    idempotencyKey: randomUUID(),
+    applyNow: 'false',
+    ...extra,
+  };
 }
 
 const ACTIONS: Record<string, ActionSpec> = {
@@ -123,8 +150,20 @@ const ACTIONS: Record<string, ActionSpec> = {
     page: () => '/change',
     valid: (w) => confirmFields(w.ada),
     refusals: [
-      { who: 'ada', threat: "subscriber confirms a change on another subscriber's account", fields: (w) => confirmFields(w.ben, { version: String(w.benVersion) }), refusal: notFound, audit: 'confirm_change' },
-      { who: 'ada', threat: 'subscriber applies a change now (an agent power)', fields: (w) => confirmFields(w.ada, { plan: 'PLUS', applyNow: 'true' }), refusal: forbidden, audit: 'confirm_change' },
+      {
+        who: 'ada',
+        threat: "subscriber confirms a change on another subscriber's account",
+        fields: (w) => confirmFields(w.ben, { version: String(w.benVersion) }),
+        refusal: notFound,
+        audit: 'confirm_change',
+      },
+      {
+        who: 'ada',
+        threat: 'subscriber applies a change now (an agent power)',
+        fields: (w) => confirmFields(w.ada, { plan: 'PLUS', applyNow: 'true' }),
+        refusal: forbidden,
+        audit: 'confirm_change',
+      },
     ],
     positive: {
       who: 'ada',
@@ -142,103 +181,255 @@ const ACTIONS: Record<string, ActionSpec> = {
     page: () => '/dashboard',
     valid: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) }),
     refusals: [
-      { who: 'ada', threat: "subscriber cancels another subscriber's scheduled change", fields: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) }), refusal: notFound, audit: 'cancel_scheduled_change' },
+      {
+        who: 'ada',
+        threat: "subscriber cancels another subscriber's scheduled change",
+        fields: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) }),
+        refusal: notFound,
+        audit: 'cancel_scheduled_change',
+      },
       // Through their own account with the other's change id: the row is looked up within the
       // caller's subscription, so it is simply not found (nothing to audit: no one else's data was touched).
-      { who: 'ada', threat: "subscriber cancels another's scheduled change through their own account id", fields: (w) => ({ subscriberId: String(w.ada), scheduledChangeId: String(w.benScheduledChangeId) }), refusal: notFound },
+      {
+        who: 'ada',
+        threat: "subscriber cancels another's scheduled change through their own account id",
+        fields: (w) => ({ subscriberId: String(w.ada), scheduledChangeId: String(w.benScheduledChangeId) }),
+        refusal: notFound,
+      },
     ],
     positive: {
       who: 'ben',
-      run: (c, w, entry) => callAction(c, { page: '/dashboard', actionId: entry.id, fields: { subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) } }),
+      run: (c, w, entry) =>
+        callAction(c, {
+          page: '/dashboard',
+          actionId: entry.id,
+          fields: { subscriberId: String(w.ben), scheduledChangeId: String(w.benScheduledChangeId) },
+        }),
     },
   },
   [OFFER]: {
     page: () => '/dashboard',
     valid: (w) => ({ subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'dismissed' }),
     refusals: [
-      { who: 'ada', threat: "subscriber dismisses an offer on another subscriber's account", fields: (w) => ({ subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'dismissed' }), refusal: notFound, audit: 'respond_to_offer' },
+      {
+        who: 'ada',
+        threat: "subscriber dismisses an offer on another subscriber's account",
+        fields: (w) => ({ subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'dismissed' }),
+        refusal: notFound,
+        audit: 'respond_to_offer',
+      },
     ],
     positive: {
       who: 'ben',
-      run: (c, w, entry) => callAction(c, { page: '/dashboard', actionId: entry.id, fields: { subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'snoozed' } }),
+      run: (c, w, entry) =>
+        callAction(c, {
+          page: '/dashboard',
+          actionId: entry.id,
+          fields: { subscriberId: String(w.ben), offerKey: w.benOfferKey, response: 'snoozed' },
+        }),
     },
   },
   [NOTE]: {
     page: (w) => `/agent/subscribers/${w.ben}/audit`,
     valid: (w) => ({ subscriberId: String(w.ben), body: 'Customer asked about the bill.' }),
     refusals: [
-      { who: 'ada', threat: "subscriber adds an agent note on another subscriber's account", fields: (w) => ({ subscriberId: String(w.ben), body: 'Nothing to see here.' }), refusal: forbidden, audit: 'add_note' },
-      { who: 'ada', threat: 'subscriber adds an agent note on their own account (agent function)', fields: (w) => ({ subscriberId: String(w.ada), body: 'I am very important.' }), refusal: forbidden, audit: 'add_note' },
+      {
+        who: 'ada',
+        threat: "subscriber adds an agent note on another subscriber's account",
+        fields: (w) => ({ subscriberId: String(w.ben), body: 'Nothing to see here.' }),
+        refusal: forbidden,
+        audit: 'add_note',
+      },
+      {
+        who: 'ada',
+        threat: 'subscriber adds an agent note on their own account (agent function)',
+        fields: (w) => ({ subscriberId: String(w.ada), body: 'I am very important.' }),
+        refusal: forbidden,
+        audit: 'add_note',
+      },
     ],
     positive: {
       who: 'agent',
-      run: (c, w, entry) => callAction(c, { page: `/agent/subscribers/${w.ben}/audit`, actionId: entry.id, fields: { subscriberId: String(w.ben), body: 'Customer asked about the bill.' } }),
+      run: (c, w, entry) =>
+        callAction(c, {
+          page: `/agent/subscribers/${w.ben}/audit`,
+          actionId: entry.id,
+          fields: { subscriberId: String(w.ben), body: 'Customer asked about the bill.' },
+        }),
     },
   },
   [CLOCK]: {
     page: () => '/admin/clock',
     valid: () => ({ op: 'advance', days: '40' }),
     refusals: [
-      { who: 'ada', threat: 'subscriber moves the test clock (admin function)', fields: () => ({ op: 'advance', days: '40' }), refusal: forbidden, audit: 'move_test_clock' },
-      { who: 'agent', threat: 'agent moves the test clock (admin function)', fields: () => ({ op: 'set', at: '2030-01-01T00:00:00Z' }), refusal: forbidden, audit: 'move_test_clock' },
+      {
+        who: 'ada',
+        threat: 'subscriber moves the test clock (admin function)',
+        fields: () => ({ op: 'advance', days: '40' }),
+        refusal: forbidden,
+        audit: 'move_test_clock',
+      },
+      {
+        who: 'agent',
+        threat: 'agent moves the test clock (admin function)',
+        fields: () => ({ op: 'set', at: '2030-01-01T00:00:00Z' }),
+        refusal: forbidden,
+        audit: 'move_test_clock',
+      },
     ],
-    positive: { who: 'admin', run: (c, _w, entry) => callAction(c, { page: '/admin/clock', actionId: entry.id, fields: { op: 'reset' } }) },
+    positive: {
+      who: 'admin',
+      run: (c, _w, entry) => callAction(c, { page: '/admin/clock', actionId: entry.id, fields: { op: 'reset' } }),
+    },
   },
   [CREATE_CLIENT]: {
     page: () => '/admin/api-clients',
     valid: () => ({ name: 'Matrix CRM', scopes: 'catalog.read' }),
     refusals: [
-      { who: 'ada', threat: 'subscriber creates an API client (admin function)', fields: () => ({ name: 'Mine', scopes: 'customer.write' }), refusal: forbidden, audit: 'api_client.create' },
-      { who: 'agent', threat: 'agent creates an API client (admin function)', fields: () => ({ name: 'Mine', scopes: 'catalog.write' }), refusal: forbidden, audit: 'api_client.create' },
+      {
+        who: 'ada',
+        threat: 'subscriber creates an API client (admin function)',
+        fields: () => ({ name: 'Mine', scopes: 'customer.write' }),
+        refusal: forbidden,
+        audit: 'api_client.create',
+      },
+      {
+        who: 'agent',
+        threat: 'agent creates an API client (admin function)',
+        fields: () => ({ name: 'Mine', scopes: 'catalog.write' }),
+        refusal: forbidden,
+        audit: 'api_client.create',
+      },
     ],
-    positive: { who: 'admin', run: (c, _w, entry) => callAction(c, { page: '/admin/api-clients', actionId: entry.id, fields: { name: 'Matrix CRM', scopes: 'catalog.read' } }) },
+    positive: {
+      who: 'admin',
+      run: (c, _w, entry) =>
+        callAction(c, {
+          page: '/admin/api-clients',
+          actionId: entry.id,
+          fields: { name: 'Matrix CRM', scopes: 'catalog.read' },
+        }),
+    },
   },
   [ROTATE_CLIENT]: {
     page: () => '/admin/api-clients',
     valid: (w) => ({ clientId: w.managedClientId }),
     refusals: [
-      { who: 'ada', threat: "subscriber takes a new secret for an API client (admin function)", fields: (w) => ({ clientId: w.managedClientId }), refusal: forbidden, audit: 'api_client.rotate' },
-      { who: 'agent', threat: "agent takes a new secret for an API client (admin function)", fields: (w) => ({ clientId: w.managedClientId }), refusal: forbidden, audit: 'api_client.rotate' },
+      {
+        who: 'ada',
+        threat: 'subscriber takes a new secret for an API client (admin function)',
+        fields: (w) => ({ clientId: w.managedClientId }),
+        refusal: forbidden,
+        audit: 'api_client.rotate',
+      },
+      {
+        who: 'agent',
+        threat: 'agent takes a new secret for an API client (admin function)',
+        fields: (w) => ({ clientId: w.managedClientId }),
+        refusal: forbidden,
+        audit: 'api_client.rotate',
+      },
     ],
-    positive: { who: 'admin', run: (c, w, entry) => callAction(c, { page: '/admin/api-clients', actionId: entry.id, fields: { clientId: w.managedClientId } }) },
+    positive: {
+      who: 'admin',
+      run: (c, w, entry) =>
+        callAction(c, { page: '/admin/api-clients', actionId: entry.id, fields: { clientId: w.managedClientId } }),
+    },
   },
   [REVOKE_CLIENT]: {
     page: () => '/admin/api-clients',
     valid: (w) => ({ clientId: w.managedClientId }),
     refusals: [
-      { who: 'ada', threat: 'subscriber revokes an API client (admin function)', fields: (w) => ({ clientId: w.managedClientId }), refusal: forbidden, audit: 'api_client.revoke' },
-      { who: 'agent', threat: 'agent revokes an API client (admin function)', fields: (w) => ({ clientId: w.managedClientId }), refusal: forbidden, audit: 'api_client.revoke' },
+      {
+        who: 'ada',
+        threat: 'subscriber revokes an API client (admin function)',
+        fields: (w) => ({ clientId: w.managedClientId }),
+        refusal: forbidden,
+        audit: 'api_client.revoke',
+      },
+      {
+        who: 'agent',
+        threat: 'agent revokes an API client (admin function)',
+        fields: (w) => ({ clientId: w.managedClientId }),
+        refusal: forbidden,
+        audit: 'api_client.revoke',
+      },
     ],
-    positive: { who: 'admin', run: (c, w, entry) => callAction(c, { page: '/admin/api-clients', actionId: entry.id, fields: { clientId: w.managedClientId } }) },
+    positive: {
+      who: 'admin',
+      run: (c, w, entry) =>
+        callAction(c, { page: '/admin/api-clients', actionId: entry.id, fields: { clientId: w.managedClientId } }),
+    },
   },
   [RETRY]: {
     page: () => '/admin/deliveries',
     valid: (w) => ({ deliveryId: String(w.deadDeliveryId) }),
     refusals: [
-      { who: 'ada', threat: 'subscriber retries a dead delivery (admin function)', fields: (w) => ({ deliveryId: String(w.deadDeliveryId) }), refusal: forbidden, audit: 'retry_delivery' },
-      { who: 'agent', threat: 'agent retries a dead delivery (admin function)', fields: (w) => ({ deliveryId: String(w.deadDeliveryId) }), refusal: forbidden, audit: 'retry_delivery' },
+      {
+        who: 'ada',
+        threat: 'subscriber retries a dead delivery (admin function)',
+        fields: (w) => ({ deliveryId: String(w.deadDeliveryId) }),
+        refusal: forbidden,
+        audit: 'retry_delivery',
+      },
+      {
+        who: 'agent',
+        threat: 'agent retries a dead delivery (admin function)',
+        fields: (w) => ({ deliveryId: String(w.deadDeliveryId) }),
+        refusal: forbidden,
+        audit: 'retry_delivery',
+      },
     ],
-    positive: { who: 'admin', run: (c, w, entry) => callAction(c, { page: '/admin/deliveries', actionId: entry.id, fields: { deliveryId: String(w.deadDeliveryId) } }) },
+    positive: {
+      who: 'admin',
+      run: (c, w, entry) =>
+        callAction(c, {
+          page: '/admin/deliveries',
+          actionId: entry.id,
+          fields: { deliveryId: String(w.deadDeliveryId) },
+        }),
+    },
   },
   [CONSENT]: {
     page: () => '/account/profile',
     valid: () => ({ offerEmails: 'on' }),
     refusals: [
-      { who: 'agent', threat: "agent gives offer-email consent (only the subscriber can, for themself)", fields: () => ({ offerEmails: 'on' }), refusal: forbidden, audit: 'set_offer_email_consent' },
-      { who: 'admin', threat: "admin gives offer-email consent (only the subscriber can, for themself)", fields: () => ({ offerEmails: 'on' }), refusal: forbidden, audit: 'set_offer_email_consent' },
+      {
+        who: 'agent',
+        threat: 'agent gives offer-email consent (only the subscriber can, for themself)',
+        fields: () => ({ offerEmails: 'on' }),
+        refusal: forbidden,
+        audit: 'set_offer_email_consent',
+      },
+      {
+        who: 'admin',
+        threat: 'admin gives offer-email consent (only the subscriber can, for themself)',
+        fields: () => ({ offerEmails: 'on' }),
+        refusal: forbidden,
+        audit: 'set_offer_email_consent',
+      },
     ],
-    positive: { who: 'ada', run: (c, _w, entry) => callAction(c, { page: '/account/profile', actionId: entry.id, fields: { offerEmails: 'on' } }) },
+    positive: {
+      who: 'ada',
+      run: (c, _w, entry) =>
+        callAction(c, { page: '/account/profile', actionId: entry.id, fields: { offerEmails: 'on' } }),
+    },
   },
   [SIGN_OUT_EVERYWHERE]: {
     page: () => '/account',
     valid: () => ({}),
     refusals: [],
-    selfOnly: 'it takes no input and ends the sessions of the signed-in account only (any field sent is ignored); nobody and ghost sessions are refused above',
+    selfOnly:
+      'it takes no input and ends the sessions of the signed-in account only (any field sent is ignored); nobody and ghost sessions are refused above',
     // Ends every session of ben's (run after ben's other positive controls; no later control uses ben).
     positive: {
       who: 'ben',
       async run(c, w, entry) {
-        const r = await callAction(c, { page: '/account', actionId: entry.id, fields: { userId: String(w.userId.ada) } });
+        const r = await callAction(c, {
+          page: '/account',
+          actionId: entry.id,
+          fields: { userId: String(w.userId.ada) },
+        });
         // ben's cookie is dead now; ada's is not.
         expect((await c.getJson(`/api/v1/subscribers/${w.ben}/offers`)).status).toBe(401);
         return r;
@@ -253,16 +444,38 @@ type HeaderSpec = Record<string, string> | ((w: World) => Record<string, string>
 
 interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  cases: Array<{ who: Who; threat: string; path(w: World): string; body?: Body; headers?: HeaderSpec; refusal: Refusal; audit?: string }>;
-  positive: Array<{ who: Who; path(w: World): string; body?: Body; headers?: HeaderSpec; status?: number; check(body: unknown, w: World): void }>;
+  cases: Array<{
+    who: Who;
+    threat: string;
+    path(w: World): string;
+    body?: Body;
+    headers?: HeaderSpec;
+    refusal: Refusal;
+    audit?: string;
+  }>;
+  positive: Array<{
+    who: Who;
+    path(w: World): string;
+    body?: Body;
+    headers?: HeaderSpec;
+    status?: number;
+    check(body: unknown, w: World): void;
+  }>;
 }
 
 /** The request init of a matrix call: JSON bodies as JSON, strings form-encoded (the token endpoint). */
 function requestInit(method: string, w: World, body: Body, headers: HeaderSpec | undefined): RequestInit {
   const b = typeof body === 'function' ? (body as (w: World) => unknown)(w) : body;
   const h = typeof headers === 'function' ? headers(w) : (headers ?? {});
-  const type: Record<string, string> = b === undefined ? {} : { 'content-type': typeof b === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' };
-  return { method, headers: { ...type, ...h }, body: b === undefined ? undefined : typeof b === 'string' ? b : JSON.stringify(b) };
+  const type: Record<string, string> =
+    b === undefined
+      ? {}
+      : { 'content-type': typeof b === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' };
+  return {
+    method,
+    headers: { ...type, ...h },
+    body: b === undefined ? undefined : typeof b === 'string' ? b : JSON.stringify(b),
+  };
 }
 
 const tmf401 = { kind: 'tmf', status: 401 } as const;
@@ -274,15 +487,42 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
  * don't open the TMF APIs, whatever the role), a malformed token, and a valid token without the
  * operation's scope (403, audited with the client as the actor).
  */
-function tmfRoute(method: RouteSpec['method'], path: (w: World) => string, audit: string, body: Body, positive: RouteSpec['positive']): RouteSpec {
+function tmfRoute(
+  method: RouteSpec['method'],
+  path: (w: World) => string,
+  audit: string,
+  body: Body,
+  positive: RouteSpec['positive'],
+): RouteSpec {
   return {
     method,
     cases: [
       { who: 'nobody', threat: 'no bearer token', path, body, refusal: tmf401 },
-      { who: 'ghost', threat: 'a session cookie of an account that does not exist, no token', path, body, refusal: tmf401 },
+      {
+        who: 'ghost',
+        threat: 'a session cookie of an account that does not exist, no token',
+        path,
+        body,
+        refusal: tmf401,
+      },
       { who: 'admin', threat: 'an admin session instead of a token', path, body, refusal: tmf401 },
-      { who: 'apiClient', threat: 'a malformed bearer token', path, body, headers: { authorization: 'Bearer not a token' }, refusal: tmf401 },
-      { who: 'apiClient', threat: "a token without the operation's scope", path, body, headers: (w) => bearer(w.tmfLimitedToken), refusal: tmf403, audit },
+      {
+        who: 'apiClient',
+        threat: 'a malformed bearer token',
+        path,
+        body,
+        headers: { authorization: 'Bearer not a token' },
+        refusal: tmf401,
+      },
+      {
+        who: 'apiClient',
+        threat: "a token without the operation's scope",
+        path,
+        body,
+        headers: (w) => bearer(w.tmfLimitedToken),
+        refusal: tmf403,
+        audit,
+      },
     ],
     positive: positive.map((p) => ({ ...p, headers: (w: World) => bearer(w.tmfToken) })),
   };
@@ -301,10 +541,32 @@ const BILL_PDF_ROUTE = '/api/v1/subscribers/[id]/bills/[number]/pdf';
 /** The same refusals for the three bill routes (owner, agent, admin; others 404 as the offers route). */
 function billCases(suffix: (w: World, own: 'ada' | 'ben') => string, audit: string): RouteSpec['cases'] {
   return [
-    { who: 'nobody', threat: 'no session', path: (w) => `/api/v1/subscribers/${w.ada}/bills${suffix(w, 'ada')}`, refusal: http401 },
-    { who: 'ghost', threat: 'signed session of an account that does not exist', path: (w) => `/api/v1/subscribers/${w.ada}/bills${suffix(w, 'ada')}`, refusal: http401 },
-    { who: 'ada', threat: "subscriber reads another subscriber's bills", path: (w) => `/api/v1/subscribers/${w.ben}/bills${suffix(w, 'ben')}`, refusal: http404, audit },
-    { who: 'ada', threat: 'subscriber probes an account id that does not exist', path: (w) => `/api/v1/subscribers/${w.missingSubscriber}/bills${suffix(w, 'ada')}`, refusal: http404, audit },
+    {
+      who: 'nobody',
+      threat: 'no session',
+      path: (w) => `/api/v1/subscribers/${w.ada}/bills${suffix(w, 'ada')}`,
+      refusal: http401,
+    },
+    {
+      who: 'ghost',
+      threat: 'signed session of an account that does not exist',
+      path: (w) => `/api/v1/subscribers/${w.ada}/bills${suffix(w, 'ada')}`,
+      refusal: http401,
+    },
+    {
+      who: 'ada',
+      threat: "subscriber reads another subscriber's bills",
+      path: (w) => `/api/v1/subscribers/${w.ben}/bills${suffix(w, 'ben')}`,
+      refusal: http404,
+      audit,
+    },
+    {
+      who: 'ada',
+      threat: 'subscriber probes an account id that does not exist',
+      path: (w) => `/api/v1/subscribers/${w.missingSubscriber}/bills${suffix(w, 'ada')}`,
+      refusal: http404,
+      audit,
+    },
   ];
 }
 
@@ -313,9 +575,25 @@ const ROUTES: Record<string, RouteSpec> = {
     method: 'GET',
     cases: billCases(() => '', 'view_bills'),
     positive: [
-      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/bills`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ada, bills: expect.arrayContaining([expect.objectContaining({ number: w.adaBill })]) }) },
-      { who: 'agent', path: (w) => `/api/v1/subscribers/${w.ben}/bills`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }) },
-      { who: 'admin', path: (w) => `/api/v1/subscribers/${w.ben}/bills`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }) },
+      {
+        who: 'ada',
+        path: (w) => `/api/v1/subscribers/${w.ada}/bills`,
+        check: (b, w) =>
+          expect(b).toMatchObject({
+            subscriberId: w.ada,
+            bills: expect.arrayContaining([expect.objectContaining({ number: w.adaBill })]),
+          }),
+      },
+      {
+        who: 'agent',
+        path: (w) => `/api/v1/subscribers/${w.ben}/bills`,
+        check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }),
+      },
+      {
+        who: 'admin',
+        path: (w) => `/api/v1/subscribers/${w.ben}/bills`,
+        check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }),
+      },
     ],
   },
   [`GET ${BILL_ROUTE}`]: {
@@ -323,136 +601,400 @@ const ROUTES: Record<string, RouteSpec> = {
     cases: [
       ...billCases((w, own) => `/${own === 'ada' ? w.adaBill : w.benBill}`, 'view_bill'),
       // Numbers are per operator: Ben's bill number under Ada's own id is not hers.
-      { who: 'ada', threat: "subscriber asks for another subscriber's bill number under their own id", path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.benBill}`, refusal: http404 },
+      {
+        who: 'ada',
+        threat: "subscriber asks for another subscriber's bill number under their own id",
+        path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.benBill}`,
+        refusal: http404,
+      },
     ],
     positive: [
-      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.adaBill}`, check: (b, w) => expect(b).toMatchObject({ number: w.adaBill, totalCents: 4400 }) },
-      { who: 'agent', path: (w) => `/api/v1/subscribers/${w.ben}/bills/${w.benBill}`, check: (b, w) => expect(b).toMatchObject({ number: w.benBill }) },
+      {
+        who: 'ada',
+        path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.adaBill}`,
+        check: (b, w) => expect(b).toMatchObject({ number: w.adaBill, totalCents: 4400 }),
+      },
+      {
+        who: 'agent',
+        path: (w) => `/api/v1/subscribers/${w.ben}/bills/${w.benBill}`,
+        check: (b, w) => expect(b).toMatchObject({ number: w.benBill }),
+      },
     ],
   },
   [`GET ${BILL_PDF_ROUTE}`]: {
     method: 'GET',
     cases: [
       ...billCases((w, own) => `/${own === 'ada' ? w.adaBill : w.benBill}/pdf`, 'view_bill'),
-      { who: 'ada', threat: "subscriber downloads another subscriber's bill under their own id", path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.benBill}/pdf`, refusal: http404 },
+      {
+        who: 'ada',
+        threat: "subscriber downloads another subscriber's bill under their own id",
+        path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.benBill}/pdf`,
+        refusal: http404,
+      },
     ],
     // Not JSON: the body is a PDF (getJson leaves it undefined); tests/e2e/05-bills.spec.ts reads its text.
     positive: [
-      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.adaBill}/pdf`, check: (b) => expect(b).toBeUndefined() },
-      { who: 'admin', path: (w) => `/api/v1/subscribers/${w.ben}/bills/${w.benBill}/pdf`, check: (b) => expect(b).toBeUndefined() },
+      {
+        who: 'ada',
+        path: (w) => `/api/v1/subscribers/${w.ada}/bills/${w.adaBill}/pdf`,
+        check: (b) => expect(b).toBeUndefined(),
+      },
+      {
+        who: 'admin',
+        path: (w) => `/api/v1/subscribers/${w.ben}/bills/${w.benBill}/pdf`,
+        check: (b) => expect(b).toBeUndefined(),
+      },
     ],
   },
   [`GET ${OFFERS_ROUTE}`]: {
     method: 'GET',
     cases: [
       { who: 'nobody', threat: 'no session', path: (w) => `/api/v1/subscribers/${w.ada}/offers`, refusal: http401 },
-      { who: 'ghost', threat: 'signed session of an account that does not exist', path: (w) => `/api/v1/subscribers/${w.ada}/offers`, refusal: http401 },
-      { who: 'ada', threat: "subscriber reads another subscriber's offers", path: (w) => `/api/v1/subscribers/${w.ben}/offers`, refusal: http404, audit: 'view_offers' },
-      { who: 'ada', threat: 'subscriber probes an account id that does not exist', path: (w) => `/api/v1/subscribers/${w.missingSubscriber}/offers`, refusal: http404, audit: 'view_offers' },
+      {
+        who: 'ghost',
+        threat: 'signed session of an account that does not exist',
+        path: (w) => `/api/v1/subscribers/${w.ada}/offers`,
+        refusal: http401,
+      },
+      {
+        who: 'ada',
+        threat: "subscriber reads another subscriber's offers",
+        path: (w) => `/api/v1/subscribers/${w.ben}/offers`,
+        refusal: http404,
+        audit: 'view_offers',
+      },
+      {
+        who: 'ada',
+        threat: 'subscriber probes an account id that does not exist',
+        path: (w) => `/api/v1/subscribers/${w.missingSubscriber}/offers`,
+        refusal: http404,
+        audit: 'view_offers',
+      },
     ],
     positive: [
-      { who: 'ada', path: (w) => `/api/v1/subscribers/${w.ada}/offers`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ada }) },
-      { who: 'agent', path: (w) => `/api/v1/subscribers/${w.ben}/offers`, check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }) },
+      {
+        who: 'ada',
+        path: (w) => `/api/v1/subscribers/${w.ada}/offers`,
+        check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ada }),
+      },
+      {
+        who: 'agent',
+        path: (w) => `/api/v1/subscribers/${w.ben}/offers`,
+        check: (b, w) => expect(b).toMatchObject({ subscriberId: w.ben }),
+      },
     ],
   },
   [`GET ${CLOCK_ROUTE}`]: {
     method: 'GET',
     cases: [
       { who: 'nobody', threat: 'no session', path: () => CLOCK_ROUTE, refusal: http401 },
-      { who: 'nobody', threat: 'a wrong test-clock token', path: () => CLOCK_ROUTE, headers: { 'x-test-clock-token': `${TEST_CLOCK_TOKEN}x` }, refusal: http401 },
-      { who: 'ghost', threat: 'signed session of an account that does not exist', path: () => CLOCK_ROUTE, refusal: http401 },
-      { who: 'ada', threat: 'subscriber reads the test clock (admin function)', path: () => CLOCK_ROUTE, refusal: http403, audit: 'read_test_clock' },
-      { who: 'agent', threat: 'agent reads the test clock (admin function)', path: () => CLOCK_ROUTE, refusal: http403, audit: 'read_test_clock' },
+      {
+        who: 'nobody',
+        threat: 'a wrong test-clock token',
+        path: () => CLOCK_ROUTE,
+        headers: { 'x-test-clock-token': `${TEST_CLOCK_TOKEN}x` },
+        refusal: http401,
+      },
+      {
+        who: 'ghost',
+        threat: 'signed session of an account that does not exist',
+        path: () => CLOCK_ROUTE,
+        refusal: http401,
+      },
+      {
+        who: 'ada',
+        threat: 'subscriber reads the test clock (admin function)',
+        path: () => CLOCK_ROUTE,
+        refusal: http403,
+        audit: 'read_test_clock',
+      },
+      {
+        who: 'agent',
+        threat: 'agent reads the test clock (admin function)',
+        path: () => CLOCK_ROUTE,
+        refusal: http403,
+        audit: 'read_test_clock',
+      },
     ],
     positive: [
       { who: 'admin', path: () => CLOCK_ROUTE, check: (b) => expect(b).toMatchObject({ enabled: true }) },
-      { who: 'nobody', path: () => CLOCK_ROUTE, headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN }, check: (b) => expect(b).toMatchObject({ enabled: true }) },
+      {
+        who: 'nobody',
+        path: () => CLOCK_ROUTE,
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        check: (b) => expect(b).toMatchObject({ enabled: true }),
+      },
     ],
   },
   [`POST ${CLOCK_ROUTE}`]: {
     method: 'POST',
     cases: [
       { who: 'nobody', threat: 'no session', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, refusal: http401 },
-      { who: 'nobody', threat: 'a wrong test-clock token', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN.slice(0, -1) }, refusal: http401 },
-      { who: 'ghost', threat: 'signed session of an account that does not exist', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, refusal: http401 },
-      { who: 'ada', threat: 'subscriber moves the test clock (admin function)', path: () => CLOCK_ROUTE, body: { advanceDays: 40 }, refusal: http403, audit: 'move_test_clock' },
-      { who: 'agent', threat: 'agent moves the test clock (admin function)', path: () => CLOCK_ROUTE, body: { set: '2030-01-01T00:00:00Z' }, refusal: http403, audit: 'move_test_clock' },
+      {
+        who: 'nobody',
+        threat: 'a wrong test-clock token',
+        path: () => CLOCK_ROUTE,
+        body: { advanceDays: 40 },
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN.slice(0, -1) },
+        refusal: http401,
+      },
+      {
+        who: 'ghost',
+        threat: 'signed session of an account that does not exist',
+        path: () => CLOCK_ROUTE,
+        body: { advanceDays: 40 },
+        refusal: http401,
+      },
+      {
+        who: 'ada',
+        threat: 'subscriber moves the test clock (admin function)',
+        path: () => CLOCK_ROUTE,
+        body: { advanceDays: 40 },
+        refusal: http403,
+        audit: 'move_test_clock',
+      },
+      {
+        who: 'agent',
+        threat: 'agent moves the test clock (admin function)',
+        path: () => CLOCK_ROUTE,
+        body: { set: '2030-01-01T00:00:00Z' },
+        refusal: http403,
+        audit: 'move_test_clock',
+      },
     ],
     positive: [
-      { who: 'admin', path: () => CLOCK_ROUTE, body: { reset: true }, check: (b) => expect(b).toMatchObject({ enabled: true, offsetMs: 0 }) },
-      { who: 'nobody', path: () => CLOCK_ROUTE, body: { reset: true }, headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN }, check: (b) => expect(b).toMatchObject({ enabled: true, offsetMs: 0 }) },
+      {
+        who: 'admin',
+        path: () => CLOCK_ROUTE,
+        body: { reset: true },
+        check: (b) => expect(b).toMatchObject({ enabled: true, offsetMs: 0 }),
+      },
+      {
+        who: 'nobody',
+        path: () => CLOCK_ROUTE,
+        body: { reset: true },
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        check: (b) => expect(b).toMatchObject({ enabled: true, offsetMs: 0 }),
+      },
     ],
   },
   [`POST ${TOKEN_ROUTE}`]: {
     method: 'POST',
     cases: [
-      { who: 'nobody', threat: 'no client credentials', path: () => TOKEN_ROUTE, body: 'grant_type=client_credentials', refusal: { kind: 'oauth', status: 401, error: 'invalid_client' } },
-      { who: 'nobody', threat: 'a wrong client secret', path: () => TOKEN_ROUTE, body: (w: World) => `grant_type=client_credentials&client_id=${w.tmfCredentials.clientId}&client_secret=wrong`, refusal: { kind: 'oauth', status: 401, error: 'invalid_client' } },
-      { who: 'ghost', threat: 'a session cookie instead of client credentials', path: () => TOKEN_ROUTE, body: 'grant_type=client_credentials', refusal: { kind: 'oauth', status: 401, error: 'invalid_client' } },
-      { who: 'admin', threat: 'an admin session instead of client credentials', path: () => TOKEN_ROUTE, body: 'grant_type=client_credentials', refusal: { kind: 'oauth', status: 401, error: 'invalid_client' } },
+      {
+        who: 'nobody',
+        threat: 'no client credentials',
+        path: () => TOKEN_ROUTE,
+        body: 'grant_type=client_credentials',
+        refusal: { kind: 'oauth', status: 401, error: 'invalid_client' },
+      },
+      {
+        who: 'nobody',
+        threat: 'a wrong client secret',
+        path: () => TOKEN_ROUTE,
+        body: (w: World) => `grant_type=client_credentials&client_id=${w.tmfCredentials.clientId}&client_secret=wrong`,
+        refusal: { kind: 'oauth', status: 401, error: 'invalid_client' },
+      },
+      {
+        who: 'ghost',
+        threat: 'a session cookie instead of client credentials',
+        path: () => TOKEN_ROUTE,
+        body: 'grant_type=client_credentials',
+        refusal: { kind: 'oauth', status: 401, error: 'invalid_client' },
+      },
+      {
+        who: 'admin',
+        threat: 'an admin session instead of client credentials',
+        path: () => TOKEN_ROUTE,
+        body: 'grant_type=client_credentials',
+        refusal: { kind: 'oauth', status: 401, error: 'invalid_client' },
+      },
     ],
     positive: [
       {
         who: 'nobody',
         path: () => TOKEN_ROUTE,
-        body: (w: World) => `grant_type=client_credentials&client_id=${w.tmfCredentials.clientId}&client_secret=${encodeURIComponent(w.tmfCredentials.clientSecret)}`,
-        check: (b) => expect(b).toMatchObject({ token_type: 'Bearer', expires_in: 900, access_token: expect.any(String) }),
+        body: (w: World) =>
+          `grant_type=client_credentials&client_id=${w.tmfCredentials.clientId}&client_secret=${encodeURIComponent(w.tmfCredentials.clientSecret)}`,
+        check: (b) =>
+          expect(b).toMatchObject({ token_type: 'Bearer', expires_in: 900, access_token: expect.any(String) }),
       },
     ],
   },
-  [`GET ${TMF620}/[resource]`]: tmfRoute('GET', () => `${TMF620}/productOffering`, 'tmf620.list', undefined, [{ who: 'apiClient', path: () => `${TMF620}/productOffering`, check: isList }]),
-  [`POST ${TMF620}/[resource]`]: tmfRoute('POST', () => `${TMF620}/productOffering`, 'tmf620.create', { name: 'Not allowed' }, [
-    { who: 'apiClient', path: () => `${TMF620}/productOffering`, body: { name: 'Matrix draft' }, status: 201, check: (b) => expect(b).toMatchObject({ lifecycleStatus: 'In design' }) },
+  [`GET ${TMF620}/[resource]`]: tmfRoute('GET', () => `${TMF620}/productOffering`, 'tmf620.list', undefined, [
+    { who: 'apiClient', path: () => `${TMF620}/productOffering`, check: isList },
   ]),
-  [`GET ${TMF620}/[resource]/[id]`]: tmfRoute('GET', () => `${TMF620}/productOffering/PLUS`, 'tmf620.retrieve', undefined, [
-    { who: 'apiClient', path: () => `${TMF620}/productOffering/PLUS`, check: (b) => expect(b).toMatchObject({ id: 'PLUS', lifecycleStatus: 'Launched' }) },
+  [`POST ${TMF620}/[resource]`]: tmfRoute(
+    'POST',
+    () => `${TMF620}/productOffering`,
+    'tmf620.create',
+    { name: 'Not allowed' },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF620}/productOffering`,
+        body: { name: 'Matrix draft' },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ lifecycleStatus: 'In design' }),
+      },
+    ],
+  ),
+  [`GET ${TMF620}/[resource]/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF620}/productOffering/PLUS`,
+    'tmf620.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF620}/productOffering/PLUS`,
+        check: (b) => expect(b).toMatchObject({ id: 'PLUS', lifecycleStatus: 'Launched' }),
+      },
+    ],
+  ),
+  [`PATCH ${TMF620}/[resource]/[id]`]: tmfRoute(
+    'PATCH',
+    (w) => `${TMF620}/productOffering/${w.draftId}`,
+    'tmf620.update',
+    { name: 'Hijacked' },
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF620}/productOffering/${w.draftId}`,
+        body: { name: 'Renamed draft' },
+        check: (b) => expect(b).toMatchObject({ name: 'Renamed draft' }),
+      },
+    ],
+  ),
+  [`DELETE ${TMF620}/[resource]/[id]`]: tmfRoute(
+    'DELETE',
+    (w) => `${TMF620}/productOffering/${w.draftId}`,
+    'tmf620.delete',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF620}/productOffering/${w.draftId}`,
+        status: 204,
+        check: (b) => expect(b).toBeUndefined(),
+      },
+    ],
+  ),
+  [`GET ${TMF629}/customer`]: tmfRoute('GET', () => `${TMF629}/customer`, 'tmf629.customer.list', undefined, [
+    { who: 'apiClient', path: () => `${TMF629}/customer?limit=5`, check: isList },
   ]),
-  [`PATCH ${TMF620}/[resource]/[id]`]: tmfRoute('PATCH', (w) => `${TMF620}/productOffering/${w.draftId}`, 'tmf620.update', { name: 'Hijacked' }, [
-    { who: 'apiClient', path: (w) => `${TMF620}/productOffering/${w.draftId}`, body: { name: 'Renamed draft' }, check: (b) => expect(b).toMatchObject({ name: 'Renamed draft' }) },
-  ]),
-  [`DELETE ${TMF620}/[resource]/[id]`]: tmfRoute('DELETE', (w) => `${TMF620}/productOffering/${w.draftId}`, 'tmf620.delete', undefined, [
-    { who: 'apiClient', path: (w) => `${TMF620}/productOffering/${w.draftId}`, status: 204, check: (b) => expect(b).toBeUndefined() },
-  ]),
-  [`GET ${TMF629}/customer`]: tmfRoute('GET', () => `${TMF629}/customer`, 'tmf629.customer.list', undefined, [{ who: 'apiClient', path: () => `${TMF629}/customer?limit=5`, check: isList }]),
-  [`POST ${TMF629}/customer`]: tmfRoute('POST', () => `${TMF629}/customer`, 'tmf629.customer.create', { name: 'Not allowed', engagedParty: { id: 'x', '@referredType': 'Individual' } }, [
-    { who: 'apiClient', path: () => `${TMF629}/customer`, body: { name: 'Matrix Customer', engagedParty: { id: 'm-1', '@referredType': 'Individual' } }, status: 201, check: (b) => expect(b).toMatchObject({ name: 'Matrix Customer' }) },
-  ]),
-  [`GET ${TMF629}/customer/[id]`]: tmfRoute('GET', (w) => `${TMF629}/customer/${w.ben}`, 'tmf629.customer.retrieve', undefined, [
-    { who: 'apiClient', path: (w) => `${TMF629}/customer/${w.ben}`, check: (b, w) => expect(b).toMatchObject({ id: String(w.ben) }) },
-  ]),
-  [`PATCH ${TMF629}/customer/[id]`]: tmfRoute('PATCH', (w) => `${TMF629}/customer/${w.ben}`, 'tmf629.customer.update', { name: 'Hijacked' }, [
-    { who: 'apiClient', path: (w) => `${TMF629}/customer/${w.ben}`, body: { name: 'Ben Okafor' }, check: (b) => expect(b).toMatchObject({ name: 'Ben Okafor' }) },
-  ]),
-  [`GET ${TMF637}/product`]: tmfRoute('GET', (w) => `${TMF637}/product?relatedParty.id=${w.ben}`, 'tmf637.product.list', undefined, [
-    { who: 'apiClient', path: (w) => `${TMF637}/product?relatedParty.id=${w.ben}`, check: isList },
-  ]),
-  [`GET ${TMF637}/product/[id]`]: tmfRoute('GET', (w) => `${TMF637}/product/${w.ben}-PLUS-0`, 'tmf637.product.retrieve', undefined, [
-    { who: 'apiClient', path: (w) => `${TMF637}/product/${w.ben}-PLUS-0`, check: (b) => expect(b).toMatchObject({ productOffering: { id: 'PLUS' } }) },
-  ]),
+  [`POST ${TMF629}/customer`]: tmfRoute(
+    'POST',
+    () => `${TMF629}/customer`,
+    'tmf629.customer.create',
+    { name: 'Not allowed', engagedParty: { id: 'x', '@referredType': 'Individual' } },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF629}/customer`,
+        body: { name: 'Matrix Customer', engagedParty: { id: 'm-1', '@referredType': 'Individual' } },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ name: 'Matrix Customer' }),
+      },
+    ],
+  ),
+  [`GET ${TMF629}/customer/[id]`]: tmfRoute(
+    'GET',
+    (w) => `${TMF629}/customer/${w.ben}`,
+    'tmf629.customer.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF629}/customer/${w.ben}`,
+        check: (b, w) => expect(b).toMatchObject({ id: String(w.ben) }),
+      },
+    ],
+  ),
+  [`PATCH ${TMF629}/customer/[id]`]: tmfRoute(
+    'PATCH',
+    (w) => `${TMF629}/customer/${w.ben}`,
+    'tmf629.customer.update',
+    { name: 'Hijacked' },
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF629}/customer/${w.ben}`,
+        body: { name: 'Ben Okafor' },
+        check: (b) => expect(b).toMatchObject({ name: 'Ben Okafor' }),
+      },
+    ],
+  ),
+  [`GET ${TMF637}/product`]: tmfRoute(
+    'GET',
+    (w) => `${TMF637}/product?relatedParty.id=${w.ben}`,
+    'tmf637.product.list',
+    undefined,
+    [{ who: 'apiClient', path: (w) => `${TMF637}/product?relatedParty.id=${w.ben}`, check: isList }],
+  ),
+  [`GET ${TMF637}/product/[id]`]: tmfRoute(
+    'GET',
+    (w) => `${TMF637}/product/${w.ben}-PLUS-0`,
+    'tmf637.product.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF637}/product/${w.ben}-PLUS-0`,
+        check: (b) => expect(b).toMatchObject({ productOffering: { id: 'PLUS' } }),
+      },
+    ],
+  ),
 };
 
 // ---------------------------------------------------------------- enumeration
 
 describe.skipIf(!hasBuild())('every server action and route handler has authorization cases', () => {
   it('the build manifest and the source agree on the server actions, and each has cases here', () => {
-    const built = readActionManifest().map((e) => `${e.file}#${e.exportName}`).sort();
+    const built = readActionManifest()
+      .map((e) => `${e.file}#${e.exportName}`)
+      .sort();
     const { actions, inline } = sourceActions();
     expect(inline, "inline 'use server' functions: move them to app/_actions so the matrix can name them").toEqual([]);
-    expect(built, 'server actions in .next/server/server-reference-manifest.json vs. exports of \'use server\' modules (rebuild if you just added one)').toEqual(actions.map((a) => a.key));
+    expect(
+      built,
+      "server actions in .next/server/server-reference-manifest.json vs. exports of 'use server' modules (rebuild if you just added one)",
+    ).toEqual(actions.map((a) => a.key));
     expect(built.length).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(ACTIONS).sort(), 'every server action needs its cases in tests/http/authorization.test.ts').toEqual(built);
-    for (const [key, spec] of Object.entries(ACTIONS)) expect(spec.refusals.length || (spec.selfOnly ? 1 : 0), `${key}: at least one signed-in refusal`).toBeGreaterThan(0);
+    expect(
+      Object.keys(ACTIONS).sort(),
+      'every server action needs its cases in tests/http/authorization.test.ts',
+    ).toEqual(built);
+    for (const [key, spec] of Object.entries(ACTIONS))
+      expect(spec.refusals.length || (spec.selfOnly ? 1 : 0), `${key}: at least one signed-in refusal`).toBeGreaterThan(
+        0,
+      );
   });
 
   it('the route handlers in the source match the build, and each method has cases here', () => {
     const routes = sourceRoutes();
-    expect(routes.map((r) => r.pattern), 'app/**/route.ts vs. the build (rebuild if you just added one)').toEqual(builtRoutes());
-    const covered = routes.filter((r) => !(r.pattern in EXCLUDED_ROUTES)).flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`)).sort();
+    expect(
+      routes.map((r) => r.pattern),
+      'app/**/route.ts vs. the build (rebuild if you just added one)',
+    ).toEqual(builtRoutes());
+    const covered = routes
+      .filter((r) => !(r.pattern in EXCLUDED_ROUTES))
+      .flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`))
+      .sort();
     expect(covered.length).toBeGreaterThanOrEqual(3);
-    expect(Object.keys(ROUTES).sort(), 'every route method needs its cases in tests/http/authorization.test.ts').toEqual(covered);
+    expect(
+      Object.keys(ROUTES).sort(),
+      'every route method needs its cases in tests/http/authorization.test.ts',
+    ).toEqual(covered);
     for (const [key, spec] of Object.entries(ROUTES)) {
-      expect(spec.cases.some((c) => c.who === 'nobody'), `${key}: a call without a session`).toBe(true);
-      expect(spec.cases.some((c) => c.who === 'ghost'), `${key}: a call with the session of a missing account`).toBe(true);
+      expect(
+        spec.cases.some((c) => c.who === 'nobody'),
+        `${key}: a call without a session`,
+      ).toBe(true);
+      expect(
+        spec.cases.some((c) => c.who === 'ghost'),
+        `${key}: a call with the session of a missing account`,
+      ).toBe(true);
       expect(spec.positive.length, `${key}: a positive control`).toBeGreaterThan(0);
     }
   });
@@ -464,17 +1006,32 @@ function rowsOf<T>(d: Dump, table: string): T[] {
   return (d[table] ?? []).map((j) => JSON.parse(j) as T);
 }
 
-function worldFrom(d: Dump, sessions: Record<'ada' | 'ben', number>, benOfferKey: string, tmf: Pick<World, 'managedClientId' | 'tmfCredentials' | 'tmfToken' | 'tmfLimitedToken' | 'draftId'>): World {
+function worldFrom(
+  d: Dump,
+  sessions: Record<'ada' | 'ben', number>,
+  benOfferKey: string,
+  tmf: Pick<World, 'managedClientId' | 'tmfCredentials' | 'tmfToken' | 'tmfLimitedToken' | 'draftId'>,
+): World {
   const users = rowsOf<{ id: number; email: string }>(d, 'users');
-  const userId = Object.fromEntries(Object.entries(EMAILS).map(([k, email]) => [k, users.find((u) => u.email === email)!.id])) as World['userId'];
-  const subscription = rowsOf<{ id: number; subscriber_id: number; version: number }>(d, 'subscriptions').find((s) => s.subscriber_id === sessions.ben)!;
-  const pending = rowsOf<{ id: number; subscription_id: number; status: string }>(d, 'scheduled_changes').filter((s) => s.subscription_id === subscription.id && s.status === 'pending');
+  const userId = Object.fromEntries(
+    Object.entries(EMAILS).map(([k, email]) => [k, users.find((u) => u.email === email)!.id]),
+  ) as World['userId'];
+  const subscription = rowsOf<{ id: number; subscriber_id: number; version: number }>(d, 'subscriptions').find(
+    (s) => s.subscriber_id === sessions.ben,
+  )!;
+  const pending = rowsOf<{ id: number; subscription_id: number; status: string }>(d, 'scheduled_changes').filter(
+    (s) => s.subscription_id === subscription.id && s.status === 'pending',
+  );
   expect(pending, "ben's scheduled change").toHaveLength(1);
   const maxSubscriber = Math.max(...rowsOf<{ id: number }>(d, 'subscribers').map((s) => s.id));
   const dead = rowsOf<{ id: number; status: string }>(d, 'deliveries').filter((x) => x.status === 'dead');
   expect(dead, 'one dead delivery').toHaveLength(1);
   const latestBill = (subscriberId: number) =>
-    Math.max(...rowsOf<{ number: number; subscriber_id: number }>(d, 'bills').filter((b) => b.subscriber_id === subscriberId).map((b) => Number(b.number)));
+    Math.max(
+      ...rowsOf<{ number: number; subscriber_id: number }>(d, 'bills')
+        .filter((b) => b.subscriber_id === subscriberId)
+        .map((b) => Number(b.number)),
+    );
   return {
     userId,
     ada: sessions.ada,
@@ -490,7 +1047,11 @@ function worldFrom(d: Dump, sessions: Record<'ada' | 'ben', number>, benOfferKey
   };
 }
 
-function checkRefusal(label: string, r: { httpStatus: number; location: string | null; state?: ActionResponse['state']; body?: unknown }, refusal: Refusal): void {
+function checkRefusal(
+  label: string,
+  r: { httpStatus: number; location: string | null; state?: ActionResponse['state']; body?: unknown },
+  refusal: Refusal,
+): void {
   switch (refusal.kind) {
     case 'proxy':
       expect(r.httpStatus, label).toBe(307);
@@ -514,7 +1075,12 @@ function checkRefusal(label: string, r: { httpStatus: number; location: string |
       return;
     case 'tmf':
       expect(r.httpStatus, `${label}: ${JSON.stringify(r.body)}`).toBe(refusal.status);
-      expect(r.body, label).toMatchObject({ code: expect.any(String), reason: expect.any(String), message: expect.any(String), status: String(refusal.status) });
+      expect(r.body, label).toMatchObject({
+        code: expect.any(String),
+        reason: expect.any(String),
+        message: expect.any(String),
+        status: String(refusal.status),
+      });
       return;
     case 'oauth':
       expect(r.httpStatus, `${label}: ${JSON.stringify(r.body)}`).toBe(refusal.status);
@@ -537,40 +1103,67 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
     manifest = new Map(readActionManifest().map((e) => [`${e.file}#${e.exportName}`, e]));
     h = await ServerHarness.create(driver);
     await h.start();
-    for (const who of Object.keys(EMAILS) as Array<keyof typeof EMAILS>) clients[who] = await signedIn(h.url, EMAILS[who]);
+    for (const who of Object.keys(EMAILS) as Array<keyof typeof EMAILS>)
+      clients[who] = await signedIn(h.url, EMAILS[who]);
     clients.nobody = new HttpClient(h.url, 'nobody');
     clients.ghost = await ghostClient(h.url, h.secret);
     clients.apiClient = new HttpClient(h.url, 'api-client');
-    const session = async (c: HttpClient) => ((await c.getJson('/api/auth/session')).body as { subscriberId: number }).subscriberId;
+    const session = async (c: HttpClient) =>
+      ((await c.getJson('/api/auth/session')).body as { subscriberId: number }).subscriberId;
     const sessions = { ada: await session(clients.ada), ben: await session(clients.ben) };
 
     // Setup that writes (before the first dump): ben schedules a downgrade, and sees his offers.
     const preview = await clients.ben.getText('/change?plan=BASIC');
     const fields = confirmFormFields(preview.text);
     expect(fields, "ben's downgrade preview").not.toBeNull();
-    const scheduled = await callAction(clients.ben, { page: '/change', actionId: manifest.get(CONFIRM)!.id, fields: fields! });
-    expect(scheduled.state, 'setup: ben schedules a downgrade').toMatchObject({ status: 'success', data: { status: 'scheduled' } });
+    const scheduled = await callAction(clients.ben, {
+      page: '/change',
+      actionId: manifest.get(CONFIRM)!.id,
+      fields: fields!,
+    });
+    expect(scheduled.state, 'setup: ben schedules a downgrade').toMatchObject({
+      status: 'success',
+      data: { status: 'scheduled' },
+    });
     const offers = await clients.ben.getJson(`/api/v1/subscribers/${sessions.ben}/offers`);
     const benOfferKey = (offers.body as { offers: Array<{ key: string }> }).offers[0]?.key;
     expect(benOfferKey, 'ben has an offer').toBeTruthy();
 
     // API clients for the matrix (as the command line makes them), their tokens, and a TMF620 draft.
     const made = await h.direct(async (db) => ({
-      managed: await createApiClient(db, { kind: 'command-line' }, { name: 'Matrix managed', scopes: ['catalog.read'] }),
+      managed: await createApiClient(
+        db,
+        { kind: 'command-line' },
+        { name: 'Matrix managed', scopes: ['catalog.read'] },
+      ),
       full: await createApiClient(db, { kind: 'command-line' }, { name: 'Matrix full', scopes: ALL_API_SCOPES }),
       limited: await createApiClient(db, { kind: 'command-line' }, { name: 'Matrix limited', scopes: ['usage.read'] }),
     }));
     await h.start();
     const tokenOf = async (c: { clientId: string; clientSecret: string }) => {
-      const res = await clients.nobody.getJson(TOKEN_ROUTE, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${c.clientId}&client_secret=${encodeURIComponent(c.clientSecret)}` });
+      const res = await clients.nobody.getJson(TOKEN_ROUTE, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&client_id=${c.clientId}&client_secret=${encodeURIComponent(c.clientSecret)}`,
+      });
       expect(res.status, res.text).toBe(200);
       return (res.body as { access_token: string }).access_token;
     };
     const tmfToken = await tokenOf(made.full);
     const tmfLimitedToken = await tokenOf(made.limited);
-    const draft = await clients.apiClient.getJson(`${TMF620}/productOffering`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(tmfToken) }, body: JSON.stringify({ name: 'Matrix draft to patch' }) });
+    const draft = await clients.apiClient.getJson(`${TMF620}/productOffering`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(tmfToken) },
+      body: JSON.stringify({ name: 'Matrix draft to patch' }),
+    });
     expect(draft.status, draft.text).toBe(201);
-    const tmf = { managedClientId: made.managed.clientId, tmfCredentials: { clientId: made.full.clientId, clientSecret: made.full.clientSecret }, tmfToken, tmfLimitedToken, draftId: (draft.body as { id: string }).id };
+    const tmf = {
+      managedClientId: made.managed.clientId,
+      tmfCredentials: { clientId: made.full.clientId, clientSecret: made.full.clientSecret },
+      tmfToken,
+      tmfLimitedToken,
+      draftId: (draft.body as { id: string }).id,
+    };
 
     // Ben's scheduled-change email, held as dead (as after a relay refused it every time).
     before = await h.direct(async (db) => {
@@ -585,15 +1178,48 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
       const entry = manifest.get(key)!;
       const page = (w: World, who: Who) => {
         const p = spec.page(w, who);
-        const fits = entry.workers.some((worker) => new RegExp(`^${pageUrl(worker, { id: '__ID__' }).replace(/[.*+?^${}()|\\]/g, '\\$&').replace('__ID__', '[0-9]+')}$`).test(p));
+        const fits = entry.workers.some((worker) =>
+          new RegExp(
+            `^${pageUrl(worker, { id: '__ID__' })
+              .replace(/[.*+?^${}()|\\]/g, '\\$&')
+              .replace('__ID__', '[0-9]+')}$`,
+          ).test(p),
+        );
         expect(fits, `${key}: ${p} carries the action (workers: ${entry.workers.join(', ')})`).toBe(true);
         return p;
       };
-      const call = (fields: (w: World) => Fields, who: Who, pagePath?: string) => (c: HttpClient, w: World) => callAction(c, { page: pagePath ?? page(w, who), actionId: entry.id, fields: fields(w) });
-      cases.push({ target: key, who: 'nobody', threat: 'no session', refusal: { kind: 'proxy' }, run: call(spec.valid, 'nobody') });
-      cases.push({ target: key, who: 'nobody', threat: 'no session, posted to a public page', refusal: { kind: 'forwarded' }, run: call(spec.valid, 'nobody', '/login') });
-      cases.push({ target: key, who: 'ghost', threat: 'signed session of an account that does not exist', refusal: { kind: 'action', code: 'unauthenticated' }, run: call(spec.valid, 'ghost') });
-      for (const r of spec.refusals) cases.push({ target: key, who: r.who, threat: r.threat, refusal: r.refusal, audit: r.audit, run: call(r.fields, r.who) });
+      const call = (fields: (w: World) => Fields, who: Who, pagePath?: string) => (c: HttpClient, w: World) =>
+        callAction(c, { page: pagePath ?? page(w, who), actionId: entry.id, fields: fields(w) });
+      cases.push({
+        target: key,
+        who: 'nobody',
+        threat: 'no session',
+        refusal: { kind: 'proxy' },
+        run: call(spec.valid, 'nobody'),
+      });
+      cases.push({
+        target: key,
+        who: 'nobody',
+        threat: 'no session, posted to a public page',
+        refusal: { kind: 'forwarded' },
+        run: call(spec.valid, 'nobody', '/login'),
+      });
+      cases.push({
+        target: key,
+        who: 'ghost',
+        threat: 'signed session of an account that does not exist',
+        refusal: { kind: 'action', code: 'unauthenticated' },
+        run: call(spec.valid, 'ghost'),
+      });
+      for (const r of spec.refusals)
+        cases.push({
+          target: key,
+          who: r.who,
+          threat: r.threat,
+          refusal: r.refusal,
+          audit: r.audit,
+          run: call(r.fields, r.who),
+        });
     }
     for (const [key, spec] of Object.entries(ROUTES)) {
       for (const r of spec.cases) {
@@ -613,7 +1239,8 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
   });
 
   afterAll(async () => {
-    if (outcomes.length) console.log(`[authorization on ${driver}] ${outcomes.length} refused calls:\n${outcomes.join('\n')}`);
+    if (outcomes.length)
+      console.log(`[authorization on ${driver}] ${outcomes.length} refused calls:\n${outcomes.join('\n')}`);
     await h?.destroy();
   });
 
@@ -632,16 +1259,27 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
     after = await h.direct(dumpDatabase);
     // api_rate_windows: the rate limiter counts every authenticated request, refused ones too.
     // sessions: bookkeeping of the sign-ins themselves (last_seen_at moves with use).
-    const diffs = diffDumps(before, after, { exclude: ['login_attempts', 'audit_events', 'api_rate_windows', 'sessions'] });
+    const diffs = diffDumps(before, after, {
+      exclude: ['login_attempts', 'audit_events', 'api_rate_windows', 'sessions'],
+    });
     expect(diffs, describeDiffs(diffs)).toEqual([]);
 
     const known = new Set(auditRows(before).map((r) => r.id));
     const added = auditRows(after).filter((r) => !known.has(r.id));
-    expect(added.filter((r) => r.outcome !== 'refused'), 'only refusals were audited').toEqual([]);
+    expect(
+      added.filter((r) => r.outcome !== 'refused'),
+      'only refusals were audited',
+    ).toEqual([]);
     const key = (actor: number | null, action: string) => `${actor ?? 'none'} ${action}`;
-    const expected = cases.filter((c) => c.audit).map((c) => key(world.userId[c.who as keyof World['userId']], c.audit!)).sort();
+    const expected = cases
+      .filter((c) => c.audit)
+      .map((c) => key(world.userId[c.who as keyof World['userId']], c.audit!))
+      .sort();
     expect(expected.length).toBeGreaterThanOrEqual(12);
-    expect(added.map((r) => key(r.actor_user_id, r.action)).sort(), 'one refused audit row per role or ownership refusal').toEqual(expected);
+    expect(
+      added.map((r) => key(r.actor_user_id, r.action)).sort(),
+      'one refused audit row per role or ownership refusal',
+    ).toEqual(expected);
   });
 
   it('positive controls: the owner or the right role succeeds with the same kind of call', async () => {

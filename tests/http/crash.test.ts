@@ -45,9 +45,15 @@ interface Stats {
   refused: string[];
 }
 
-
 /** One subscriber changing plans in a loop until the server goes away. */
-async function worker(c: HttpClient, subscriberId: number, actionId: string, stats: Stats, random: () => number, stop: { now: boolean }): Promise<void> {
+async function worker(
+  c: HttpClient,
+  subscriberId: number,
+  actionId: string,
+  stats: Stats,
+  random: () => number,
+  stop: { now: boolean },
+): Promise<void> {
   while (!stop.now) {
     const plan = PLANS[Math.floor(random() * PLANS.length)]!;
     const extra = random() < 0.3 ? 'intl_saver' : random() < 0.3 && plan !== 'UNLIMITED' ? 'ld_300' : '';
@@ -119,7 +125,9 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
   });
 
   it(`survives ${KILLS} kills in the middle of confirms`, async () => {
-    const actionId = readActionManifest().find((e) => e.file === 'app/_actions/changes.ts' && e.exportName === 'confirmChangeAction')!.id;
+    const actionId = readActionManifest().find(
+      (e) => e.file === 'app/_actions/changes.ts' && e.exportName === 'confirmChangeAction',
+    )!.id;
     await h.start();
     // Sessions are JWTs signed with the harness's secret: they stay valid across restarts.
     const clients = await Promise.all(subscribers.map((s) => signedIn(h.url, s.email)));
@@ -134,7 +142,9 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
       const cutBefore = stats.cutOff;
       const ackBefore = stats.acknowledged.length;
       const random = rng(1000 * (round + 1));
-      const running = subscribers.map((s, i) => worker(clients[i]!, s.subscriberId, actionId, stats, rng(round * 100 + i + 1), stop));
+      const running = subscribers.map((s, i) =>
+        worker(clients[i]!, s.subscriberId, actionId, stats, rng(round * 100 + i + 1), stop),
+      );
       await new Promise((r) => setTimeout(r, 1500 + Math.floor(random() * 2000)));
       const pid = server.pid;
       await h.kill();
@@ -142,12 +152,20 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
       expect(() => process.kill(pid, 0), 'the server process is gone').toThrow();
       if (h.db.dataDir) {
         // The dead process's lock is still there: the next start must take it over.
-        const lock = JSON.parse(fs.readFileSync(path.join(h.db.dataDir, 'switchboard.lock'), 'utf8')) as { pid: number };
+        const lock = JSON.parse(fs.readFileSync(path.join(h.db.dataDir, 'switchboard.lock'), 'utf8')) as {
+          pid: number;
+        };
         expect(lock.pid).toBe(pid);
       }
       await Promise.all(running);
-      expect(stats.acknowledged.length - ackBefore, `round ${round + 1}: confirms were being acknowledged when the server was killed`).toBeGreaterThan(0);
-      expect(stats.cutOff - cutBefore, `round ${round + 1}: requests were in flight when the server was killed`).toBeGreaterThan(0);
+      expect(
+        stats.acknowledged.length - ackBefore,
+        `round ${round + 1}: confirms were being acknowledged when the server was killed`,
+      ).toBeGreaterThan(0);
+      expect(
+        stats.cutOff - cutBefore,
+        `round ${round + 1}: requests were in flight when the server was killed`,
+      ).toBeGreaterThan(0);
       killsSurvived++;
     }
     // One last start on the crashed data: it opens, migrates (nothing to do), serves, signs in.
@@ -175,26 +193,45 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
 
     const ledger = rows(finalDump, 'ledger_lines');
     const scheduled = rows(finalDump, 'scheduled_changes');
-    const audit = rows(finalDump, 'audit_events').filter((e) => e.action === 'change_applied' || e.action === 'change_scheduled');
+    const audit = rows(finalDump, 'audit_events').filter(
+      (e) => e.action === 'change_applied' || e.action === 'change_scheduled',
+    );
     for (const o of orders) {
       const id = Number(o.id);
       const lines = ledger.filter((l) => Number(l.order_id) === id);
       const sc = scheduled.filter((s) => Number(s.order_id) === id);
       const events = audit.filter((e) => Number((e.detail as { orderId: number }).orderId) === id);
       expect(o.result, `order ${id}: its result was written with it`).not.toBeNull();
-      expect(events.map((e) => e.action), `order ${id}: one audit event`).toEqual([sc.length ? 'change_scheduled' : 'change_applied']);
+      expect(
+        events.map((e) => e.action),
+        `order ${id}: one audit event`,
+      ).toEqual([sc.length ? 'change_scheduled' : 'change_applied']);
       if (sc.length === 0) {
         // Immediate: applied, with its proration lines adding up to its total.
         expect(o.status, `order ${id}`).toBe('applied');
-        expect(lines.every((l) => l.kind === 'proration'), `order ${id}`).toBe(true);
-        expect(lines.reduce((s, l) => s + Number(l.amount_cents), 0), `order ${id}: lines = total`).toBe(Number(o.total_cents));
+        expect(
+          lines.every((l) => l.kind === 'proration'),
+          `order ${id}`,
+        ).toBe(true);
+        expect(
+          lines.reduce((s, l) => s + Number(l.amount_cents), 0),
+          `order ${id}: lines = total`,
+        ).toBe(Number(o.total_cents));
       } else {
         // Scheduled: exactly one scheduled_changes row in the matching state, nothing booked yet.
         expect(sc, `order ${id}`).toHaveLength(1);
-        const expected: Record<string, string> = { scheduled: 'pending', replaced: 'replaced', cancelled: 'cancelled', applied: 'applied' };
+        const expected: Record<string, string> = {
+          scheduled: 'pending',
+          replaced: 'replaced',
+          cancelled: 'cancelled',
+          applied: 'applied',
+        };
         expect(sc[0]!.status, `order ${id} is ${String(o.status)}`).toBe(expected[String(o.status)]);
         expect(key(sc[0]!.target_config as Config)).toBe(key(o.to_config as Config));
-        expect(lines.filter((l) => l.kind === 'proration'), `order ${id}`).toEqual([]);
+        expect(
+          lines.filter((l) => l.kind === 'proration'),
+          `order ${id}`,
+        ).toEqual([]);
         expect(Number(o.total_cents)).toBe(0);
       }
     }
@@ -204,7 +241,8 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
       expect(o, `ledger line ${String(l.id)} has its order`).toBeDefined();
       expect(scheduled.some((s) => Number(s.order_id) === Number(o!.id))).toBe(false);
     }
-    for (const e of audit) expect(byId.has(Number((e.detail as { orderId: number }).orderId)), `audit event ${String(e.id)}`).toBe(true);
+    for (const e of audit)
+      expect(byId.has(Number((e.detail as { orderId: number }).orderId)), `audit event ${String(e.id)}`).toBe(true);
     for (const s of scheduled) expect(byId.has(Number(s.order_id)), `scheduled change ${String(s.id)}`).toBe(true);
     const pending = scheduled.filter((s) => s.status === 'pending').map((s) => Number(s.subscription_id));
     expect(new Set(pending).size, 'at most one pending change per subscription').toBe(pending.length);
@@ -230,14 +268,25 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
       const mine = orders.filter((o) => Number(o.subscription_id) === id);
       let current = configOf(seedDump, id);
       for (const o of mine) {
-        expect(key(o.from_config as Config), `order ${String(o.id)} starts where the previous change left subscription ${id}`).toBe(key(current));
+        expect(
+          key(o.from_config as Config),
+          `order ${String(o.id)} starts where the previous change left subscription ${id}`,
+        ).toBe(key(current));
         if (!scheduledOrders.has(Number(o.id))) current = o.to_config as Config;
       }
       expect(key(configOf(finalDump, id)), `subscription ${id}: stored configuration`).toBe(key(current));
       // The seed books every period since joining (each with its bill); the rollover books the ones after.
-      const seededPeriods = new Set(seedRecurring.filter((l) => Number(l.subscription_id) === id).map((l) => String(l.bill_period_start)));
-      const rolled = new Set(recurring.filter((l) => Number(l.subscription_id) === id && !seededPeriods.has(String(l.bill_period_start))).map((l) => String(l.bill_period_start))).size;
-      expect(Number(sub.version), `subscription ${id}: version = 1 + orders + periods rolled over`).toBe(1 + mine.length + rolled);
+      const seededPeriods = new Set(
+        seedRecurring.filter((l) => Number(l.subscription_id) === id).map((l) => String(l.bill_period_start)),
+      );
+      const rolled = new Set(
+        recurring
+          .filter((l) => Number(l.subscription_id) === id && !seededPeriods.has(String(l.bill_period_start)))
+          .map((l) => String(l.bill_period_start)),
+      ).size;
+      expect(Number(sub.version), `subscription ${id}: version = 1 + orders + periods rolled over`).toBe(
+        1 + mine.length + rolled,
+      );
       if (mine.length) checked++;
     }
     expect(checked, 'subscriptions that changed under load').toBeGreaterThanOrEqual(WORKERS / 2);

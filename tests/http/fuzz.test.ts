@@ -21,7 +21,15 @@ import { randomUUID } from 'node:crypto';
 import { deliveries } from '@/db/schema';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callAction, confirmFormFields, HttpClient, readActionManifest, signedIn, type ActionEntry, type ActionResponse } from './support/actions';
+import {
+  callAction,
+  confirmFormFields,
+  HttpClient,
+  readActionManifest,
+  signedIn,
+  type ActionEntry,
+  type ActionResponse,
+} from './support/actions';
 import { describeDiffs, diffDumps, dumpDatabase, type Dump } from './support/dump';
 import {
   ADD_ON_CODES,
@@ -103,8 +111,26 @@ interface ActionTarget {
   noFields?: true;
 }
 
-const offerKeyOk = (v: string | string[] | undefined) => v === undefined || v === '' || (typeof v === 'string' && v.length <= 200 && /^[a-z_]+:[A-Za-z0-9_+]+$/.test(v));
-const idText = (w: World, own: number) => fc.oneof(numericText, anyText, fc.constantFrom(String(w.ben), String(w.ada), String(w.maxSubscriber + 50), '0', `-${own}`, `${own}.5`, `${own}e0`, `0x${own.toString(16)}`, ` ${own} `, `${own}abc`, String(MAX_INT + 1)));
+const offerKeyOk = (v: string | string[] | undefined) =>
+  v === undefined || v === '' || (typeof v === 'string' && v.length <= 200 && /^[a-z_]+:[A-Za-z0-9_+]+$/.test(v));
+const idText = (w: World, own: number) =>
+  fc.oneof(
+    numericText,
+    anyText,
+    fc.constantFrom(
+      String(w.ben),
+      String(w.ada),
+      String(w.maxSubscriber + 50),
+      '0',
+      `-${own}`,
+      `${own}.5`,
+      `${own}e0`,
+      `0x${own.toString(16)}`,
+      ` ${own} `,
+      `${own}abc`,
+      String(MAX_INT + 1),
+    ),
+  );
 
 const BASE_KEYS = { confirmAda: randomUUID(), confirmAgent: randomUUID() };
 
@@ -113,20 +139,79 @@ const ACTION_TARGETS: ActionTarget[] = [
     action: CONFIRM,
     who: 'ada',
     page: () => '/change',
-    base: (w) => ({ subscriberId: String(w.ada), plan: 'PLUS', addOns: '', version: String(w.adaVersion), idempotencyKey: BASE_KEYS.confirmAda, applyNow: 'false' }),
+    base: (w) => ({
+      subscriberId: String(w.ada),
+      plan: 'PLUS',
+      addOns: '',
+      version: String(w.adaVersion),
+      idempotencyKey: BASE_KEYS.confirmAda,
+      applyNow: 'false',
+    }),
     fields: (w) => ({
       subscriberId: idText(w, w.ada),
-      plan: fc.oneof(anyText, fc.constantFrom('LEGACY', 'plus', 'Plus', ' PLUS', 'PLUS\n', 'NOPE', 'PREMIUM_X', 'UNLIMITED;', 'PLUS,PREMIUM', 'ＰＬＵＳ', 'BASIC')),
+      plan: fc.oneof(
+        anyText,
+        fc.constantFrom(
+          'LEGACY',
+          'plus',
+          'Plus',
+          ' PLUS',
+          'PLUS\n',
+          'NOPE',
+          'PREMIUM_X',
+          'UNLIMITED;',
+          'PLUS,PREMIUM',
+          'ＰＬＵＳ',
+          'BASIC',
+        ),
+      ),
       addOns: fc.oneof(
         anyText,
-        fc.constantFrom('ld_300,ld_unlimited', 'NOPE', 'voicemail,nope', 'x,'.repeat(25), ',', ',,', 'voicemail,', ' ,voicemail'),
-        fc.array(fc.constantFrom(...ADD_ON_CODES, 'nope', 'VOICEMAIL', 'ld_600', "ld_300'--"), { minLength: 1, maxLength: 30 }).map((a) => a.join(',')),
+        fc.constantFrom(
+          'ld_300,ld_unlimited',
+          'NOPE',
+          'voicemail,nope',
+          'x,'.repeat(25),
+          ',',
+          ',,',
+          'voicemail,',
+          ' ,voicemail',
+        ),
+        fc
+          .array(fc.constantFrom(...ADD_ON_CODES, 'nope', 'VOICEMAIL', 'ld_600', "ld_300'--"), {
+            minLength: 1,
+            maxLength: 30,
+          })
+          .map((a) => a.join(',')),
       ),
-      version: fc.oneof(numericText, anyText, fc.constantFrom(String(w.adaVersion + 1), String(w.adaVersion - 1), '-1', String(2 ** 31), `${w.adaVersion}.5`)),
-      idempotencyKey: fc.oneof(anyText, fc.constantFrom(`${BASE_KEYS.confirmAda}x`, BASE_KEYS.confirmAda.slice(1), '00000000-0000-0000-0000-00000000000g', `{${BASE_KEYS.confirmAda}}`)),
+      version: fc.oneof(
+        numericText,
+        anyText,
+        fc.constantFrom(String(w.adaVersion + 1), String(w.adaVersion - 1), '-1', String(2 ** 31), `${w.adaVersion}.5`),
+      ),
+      idempotencyKey: fc.oneof(
+        anyText,
+        fc.constantFrom(
+          `${BASE_KEYS.confirmAda}x`,
+          BASE_KEYS.confirmAda.slice(1),
+          '00000000-0000-0000-0000-00000000000g',
+          `{${BASE_KEYS.confirmAda}}`,
+        ),
+      ),
       applyNow: fc.oneof(smallText, fc.constantFrom('on', 'true', '1', 'yes', 'TRUE', 'false', '0', '')),
       reason: anyText,
-      offerKey: fc.oneof(anyText, fc.constantFrom('fuzz_kind:PLUS', 'cross_sell:nope+x', 'UP_SELL:PLUS', 'up_sell:PLUS;drop', `a:${'b'.repeat(250)}`, 'up_sell:', ':PLUS')),
+      offerKey: fc.oneof(
+        anyText,
+        fc.constantFrom(
+          'fuzz_kind:PLUS',
+          'cross_sell:nope+x',
+          'UP_SELL:PLUS',
+          'up_sell:PLUS;drop',
+          `a:${'b'.repeat(250)}`,
+          'up_sell:',
+          ':PLUS',
+        ),
+      ),
     }),
     maybeValid: (o, w) =>
       isId(o.get('subscriberId'), w.ada) &&
@@ -143,7 +228,15 @@ const ACTION_TARGETS: ActionTarget[] = [
     action: CONFIRM,
     who: 'agent',
     page: (w) => `/agent/subscribers/${w.ben}/change`,
-    base: (w) => ({ subscriberId: String(w.ben), plan: 'PREMIUM', addOns: 'ld_300', version: String(w.benVersion), idempotencyKey: BASE_KEYS.confirmAgent, applyNow: 'false', reason: 'Customer asked by phone.' }),
+    base: (w) => ({
+      subscriberId: String(w.ben),
+      plan: 'PREMIUM',
+      addOns: 'ld_300',
+      version: String(w.benVersion),
+      idempotencyKey: BASE_KEYS.confirmAgent,
+      applyNow: 'false',
+      reason: 'Customer asked by phone.',
+    }),
     fields: (w) => ({
       subscriberId: idText(w, w.ben),
       plan: fc.oneof(anyText, fc.constantFrom('LEGACY', 'NOPE', 'premium ', 'PREMIUM;--')),
@@ -151,7 +244,10 @@ const ACTION_TARGETS: ActionTarget[] = [
       version: fc.oneof(numericText, anyText, fc.constantFrom(String(w.benVersion + 1), '-1')),
       idempotencyKey: fc.oneof(anyText, fc.constant('not-a-uuid')),
       applyNow: fc.oneof(smallText, fc.constantFrom('yes', 'TRUE', 'maybe')),
-      reason: fc.oneof(anyText, fc.constantFrom('', '   ', '\n', 'x'.repeat(501), ' '.repeat(600), 'r\u0000', "'; drop table orders; --")),
+      reason: fc.oneof(
+        anyText,
+        fc.constantFrom('', '   ', '\n', 'x'.repeat(501), ' '.repeat(600), 'r\u0000', "'; drop table orders; --"),
+      ),
     }),
     maybeValid: (o, w) => {
       const sub = o.get('subscriberId');
@@ -180,10 +276,23 @@ const ACTION_TARGETS: ActionTarget[] = [
     base: (w) => ({ subscriberId: String(w.ben), scheduledChangeId: String(w.benPendingId) }),
     fields: (w) => ({
       subscriberId: idText(w, w.ben),
-      scheduledChangeId: fc.oneof(numericText, anyText, fc.constantFrom(String(w.benPendingId + 1), String(w.benPendingId - 1), '0', `-${w.benPendingId}`, String(MAX_INT + 1))),
+      scheduledChangeId: fc.oneof(
+        numericText,
+        anyText,
+        fc.constantFrom(
+          String(w.benPendingId + 1),
+          String(w.benPendingId - 1),
+          '0',
+          `-${w.benPendingId}`,
+          String(MAX_INT + 1),
+        ),
+      ),
       reason: fc.oneof(anyText, fc.constantFrom('x'.repeat(501), 'r\u0000')),
     }),
-    maybeValid: (o, w) => isId(o.get('subscriberId'), w.ben) && isId(o.get('scheduledChangeId'), w.benPendingId) && optionalReason(o.get('reason')),
+    maybeValid: (o, w) =>
+      isId(o.get('subscriberId'), w.ben) &&
+      isId(o.get('scheduledChangeId'), w.benPendingId) &&
+      optionalReason(o.get('reason')),
   },
   {
     action: OFFER,
@@ -194,14 +303,33 @@ const ACTION_TARGETS: ActionTarget[] = [
       const key = [...w.adaOfferKeys][0]!;
       return {
         subscriberId: idText(w, w.ada),
-        offerKey: fc.oneof(anyText, fc.constantFrom(`${key}x`, key.toUpperCase(), `${key} `, `fuzz_kind:${key.split(':')[1]}`, 'up_sell:NOPE', 'cross_sell:BASIC+nope', `${key}+ld_unlimited+ld_300`)),
-        response: fc.oneof(anyText, fc.constantFrom('accepted', 'impression', 'DISMISSED', 'snoozed ', 'dismissed\n', 'deleted')),
+        offerKey: fc.oneof(
+          anyText,
+          fc.constantFrom(
+            `${key}x`,
+            key.toUpperCase(),
+            `${key} `,
+            `fuzz_kind:${key.split(':')[1]}`,
+            'up_sell:NOPE',
+            'cross_sell:BASIC+nope',
+            `${key}+ld_unlimited+ld_300`,
+          ),
+        ),
+        response: fc.oneof(
+          anyText,
+          fc.constantFrom('accepted', 'impression', 'DISMISSED', 'snoozed ', 'dismissed\n', 'deleted'),
+        ),
       };
     },
     maybeValid: (o, w) => {
       const key = o.get('offerKey');
       const response = o.get('response');
-      return isId(o.get('subscriberId'), w.ada) && typeof key === 'string' && w.adaOfferKeys.has(key) && (response === 'dismissed' || response === 'snoozed');
+      return (
+        isId(o.get('subscriberId'), w.ada) &&
+        typeof key === 'string' &&
+        w.adaOfferKeys.has(key) &&
+        (response === 'dismissed' || response === 'snoozed')
+      );
     },
   },
   {
@@ -211,11 +339,30 @@ const ACTION_TARGETS: ActionTarget[] = [
     base: (w) => ({ subscriberId: String(w.ben), body: 'Customer asked about the bill.' }),
     fields: (w) => ({
       subscriberId: idText(w, w.ben),
-      body: fc.oneof(anyText, fc.constantFrom('', '   ', '\n\t', 'x'.repeat(2001), `${' '.repeat(3000)}x`, '\u0000', 'note\u0000with nul', 'a'.repeat(20_001))),
+      body: fc.oneof(
+        anyText,
+        fc.constantFrom(
+          '',
+          '   ',
+          '\n\t',
+          'x'.repeat(2001),
+          `${' '.repeat(3000)}x`,
+          '\u0000',
+          'note\u0000with nul',
+          'a'.repeat(20_001),
+        ),
+      ),
     }),
     maybeValid: (o, w) => {
       const body = o.get('body');
-      return intIn(o.get('subscriberId'), 1, w.maxSubscriber) && typeof body === 'string' && body.length <= 20_000 && body.trim().length >= 1 && body.trim().length <= 2000 && storableText(body);
+      return (
+        intIn(o.get('subscriberId'), 1, w.maxSubscriber) &&
+        typeof body === 'string' &&
+        body.length <= 20_000 &&
+        body.trim().length >= 1 &&
+        body.trim().length <= 2000 &&
+        storableText(body)
+      );
     },
   },
   {
@@ -226,7 +373,19 @@ const ACTION_TARGETS: ActionTarget[] = [
     fields: () => ({
       op: fc.oneof(smallText, fc.constantFrom('set', 'advance', 'reset', 'RESET', 'reset ', 'Set', 'rewind')),
       days: fc.oneof(numericText, anyText, fc.constantFrom('3651', '-3651', '1.5', '1e4', '', '7300', '-99999999')),
-      at: fc.oneof(anyText, fc.constantFrom('2026-13-45T00:00:00Z', 'not a date at all', '9999-12-31T23:59:59Z', '0000-01-01', '1970-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '2026-12-01T09:00:00Z'.repeat(3), '2099-01-01T00:00:00Z')),
+      at: fc.oneof(
+        anyText,
+        fc.constantFrom(
+          '2026-13-45T00:00:00Z',
+          'not a date at all',
+          '9999-12-31T23:59:59Z',
+          '0000-01-01',
+          '1970-01-01T00:00:00Z',
+          '+275760-09-13T00:00:00.000Z',
+          '2026-12-01T09:00:00Z'.repeat(3),
+          '2099-01-01T00:00:00Z',
+        ),
+      ),
     }),
     maybeValid: (o) => maybeClockForm(o),
   },
@@ -237,13 +396,30 @@ const ACTION_TARGETS: ActionTarget[] = [
     base: () => ({ name: 'Fuzz CRM', scopes: 'catalog.read' }),
     fields: () => ({
       name: fc.oneof(anyText, fc.constantFrom('', '   ', 'x'.repeat(101), 'name\u0000', 'tab\tname', '\n')),
-      scopes: fc.oneof(smallText, fc.constantFrom('all', 'CATALOG.READ', 'catalog.read ', 'catalog.admin', 'catalog.read,customer.read', '', 'orders')),
+      scopes: fc.oneof(
+        smallText,
+        fc.constantFrom(
+          'all',
+          'CATALOG.READ',
+          'catalog.read ',
+          'catalog.admin',
+          'catalog.read,customer.read',
+          '',
+          'orders',
+        ),
+      ),
     }),
     maybeValid: (o) => {
       const name = o.get('name');
       const scopes = o.get('scopes');
       const list = scopes === undefined ? [] : Array.isArray(scopes) ? scopes : [scopes];
-      return typeof name === 'string' && name.trim().length >= 1 && name.trim().length <= 100 && list.length > 0 && list.every((x) => (ALL_API_SCOPES as string[]).includes(x));
+      return (
+        typeof name === 'string' &&
+        name.trim().length >= 1 &&
+        name.trim().length <= 100 &&
+        list.length > 0 &&
+        list.every((x) => (ALL_API_SCOPES as string[]).includes(x))
+      );
     },
   },
   ...([ROTATE_CLIENT, REVOKE_CLIENT] as const).map(
@@ -253,7 +429,17 @@ const ACTION_TARGETS: ActionTarget[] = [
       page: () => '/admin/api-clients',
       base: (w) => ({ clientId: w.managedClientId }),
       fields: (w) => ({
-        clientId: fc.oneof(anyText, fc.constantFrom(`${w.managedClientId}x`, w.managedClientId.toUpperCase(), `sbc_${'0'.repeat(24)}`, ` ${w.managedClientId}`, w.managedClientId.slice(0, -1), "sbc_'; drop table api_clients; --")),
+        clientId: fc.oneof(
+          anyText,
+          fc.constantFrom(
+            `${w.managedClientId}x`,
+            w.managedClientId.toUpperCase(),
+            `sbc_${'0'.repeat(24)}`,
+            ` ${w.managedClientId}`,
+            w.managedClientId.slice(0, -1),
+            "sbc_'; drop table api_clients; --",
+          ),
+        ),
       }),
       maybeValid: (o, w) => o.get('clientId') === w.managedClientId,
     }),
@@ -263,7 +449,12 @@ const ACTION_TARGETS: ActionTarget[] = [
     who: 'admin',
     page: () => '/admin/deliveries',
     base: (w) => ({ deliveryId: String(w.deadDeliveryId) }),
-    fields: (w) => ({ deliveryId: fc.oneof(idText(w, w.deadDeliveryId), fc.constantFrom('9007199254740993', '1'.repeat(17), `${w.deadDeliveryId}`.padStart(18, '0'))) }),
+    fields: (w) => ({
+      deliveryId: fc.oneof(
+        idText(w, w.deadDeliveryId),
+        fc.constantFrom('9007199254740993', '1'.repeat(17), `${w.deadDeliveryId}`.padStart(18, '0')),
+      ),
+    }),
     maybeValid: (o, w) => {
       const v = o.get('deliveryId');
       return typeof v === 'string' && v.trim() !== '' && /^\s*[0-9]+\s*$/.test(v) && Number(v) === w.deadDeliveryId;
@@ -274,7 +465,9 @@ const ACTION_TARGETS: ActionTarget[] = [
     who: 'ada',
     page: () => '/account/profile',
     base: () => ({ offerEmails: 'on' }),
-    fields: () => ({ offerEmails: fc.oneof(anyText, fc.constantFrom('ON', 'true', '1', 'yes', 'On', ' on', 'off ', '', 'onoff')) }),
+    fields: () => ({
+      offerEmails: fc.oneof(anyText, fc.constantFrom('ON', 'true', '1', 'yes', 'On', ' on', 'off ', '', 'onoff')),
+    }),
     maybeValid: (o) => {
       const v = o.get('offerEmails');
       return typeof v === 'string' && ['on', 'off'].includes(v.trim());
@@ -309,7 +502,8 @@ const LAUNCHED_IDS = [...PLAN_CODES, ...ADD_ON_CODES, 'PLUS-monthly', 'rate-intl
  * drops a `__proto__` query parameter before the handler sees it (checked against next start),
  * so that key doesn't make a query refusable.
  */
-const answerableQuery = (q: Array<[string, string]>) => q.every(([k]) => ['fields', 'offset', 'limit', 'name', 'id', 'status', '__proto__'].includes(wellFormed(k)));
+const answerableQuery = (q: Array<[string, string]>) =>
+  q.every(([k]) => ['fields', 'offset', 'limit', 'name', 'id', 'status', '__proto__'].includes(wellFormed(k)));
 
 interface TmfRouteTarget {
   route: string;
@@ -323,18 +517,101 @@ interface TmfRouteTarget {
 
 /** Every TMF operation: the id segment, the query and the body are fuzzed; valid requests are skipped. */
 const TMF_ROUTE_TARGETS: TmfRouteTarget[] = [
-  { route: `GET ${TMF620}/[resource]`, method: 'GET', path: (id) => `${TMF620}/${id}`, ids: () => CATALOG_RESOURCES, body: false, maybeValid: (id, q) => CATALOG_RESOURCES.includes(id) && answerableQuery(q) },
-  { route: `POST ${TMF620}/[resource]`, method: 'POST', path: (id) => `${TMF620}/${id}`, ids: () => CATALOG_RESOURCES, body: true, maybeValid: (id, _q, b) => CATALOG_RESOURCES.includes(id) && typeof parsedObject(b)?.name === 'string' },
-  { route: `GET ${TMF620}/[resource]/[id]`, method: 'GET', path: (id) => `${TMF620}/productOffering/${id}`, ids: () => LAUNCHED_IDS, body: false, maybeValid: (id) => LAUNCHED_IDS.includes(id) },
+  {
+    route: `GET ${TMF620}/[resource]`,
+    method: 'GET',
+    path: (id) => `${TMF620}/${id}`,
+    ids: () => CATALOG_RESOURCES,
+    body: false,
+    maybeValid: (id, q) => CATALOG_RESOURCES.includes(id) && answerableQuery(q),
+  },
+  {
+    route: `POST ${TMF620}/[resource]`,
+    method: 'POST',
+    path: (id) => `${TMF620}/${id}`,
+    ids: () => CATALOG_RESOURCES,
+    body: true,
+    maybeValid: (id, _q, b) => CATALOG_RESOURCES.includes(id) && typeof parsedObject(b)?.name === 'string',
+  },
+  {
+    route: `GET ${TMF620}/[resource]/[id]`,
+    method: 'GET',
+    path: (id) => `${TMF620}/productOffering/${id}`,
+    ids: () => LAUNCHED_IDS,
+    body: false,
+    maybeValid: (id) => LAUNCHED_IDS.includes(id),
+  },
   // No drafts exist while fuzzing: a patch or delete of a launched entry is refused (409), of anything else not found.
-  { route: `PATCH ${TMF620}/[resource]/[id]`, method: 'PATCH', path: (id) => `${TMF620}/productOffering/${id}`, ids: () => LAUNCHED_IDS, body: true, maybeValid: () => false },
-  { route: `DELETE ${TMF620}/[resource]/[id]`, method: 'DELETE', path: (id) => `${TMF620}/productOffering/${id}`, ids: () => LAUNCHED_IDS, body: false, maybeValid: () => false },
-  { route: `GET ${TMF629}/customer`, method: 'GET', path: () => `${TMF629}/customer`, ids: () => ['customer'], body: false, maybeValid: (_id, q) => answerableQuery(q) },
-  { route: `POST ${TMF629}/customer`, method: 'POST', path: () => `${TMF629}/customer`, ids: () => ['customer'], body: true, maybeValid: (_id, _q, b) => { const o = parsedObject(b); return !!o && 'name' in o && 'engagedParty' in o; } },
-  { route: `GET ${TMF629}/customer/[id]`, method: 'GET', path: (id) => `${TMF629}/customer/${id}`, ids: (w) => [String(w.ben), '0', String(w.maxSubscriber + 1)], body: false, maybeValid: (id, _q, _b, w) => intIn(id, 1, w.maxSubscriber) },
-  { route: `PATCH ${TMF629}/customer/[id]`, method: 'PATCH', path: (id) => `${TMF629}/customer/${id}`, ids: (w) => [String(w.ben), String(w.maxSubscriber + 1)], body: true, maybeValid: (id, _q, b, w) => { const o = parsedObject(b); return intIn(id, 1, w.maxSubscriber) && !!o && Object.keys(o).every((k) => k === 'name' || k === 'contactMedium'); } },
-  { route: `GET ${TMF637}/product`, method: 'GET', path: () => `${TMF637}/product`, ids: () => ['product'], body: false, maybeValid: (_id, q) => answerableQuery(q) },
-  { route: `GET ${TMF637}/product/[id]`, method: 'GET', path: (id) => `${TMF637}/product/${id}`, ids: (w) => [`${w.ben}-PLUS-0`, `${w.ben}-PLUS-1`, 'x-PLUS-0'], body: false, maybeValid: (id) => /^\d/.test(id) },
+  {
+    route: `PATCH ${TMF620}/[resource]/[id]`,
+    method: 'PATCH',
+    path: (id) => `${TMF620}/productOffering/${id}`,
+    ids: () => LAUNCHED_IDS,
+    body: true,
+    maybeValid: () => false,
+  },
+  {
+    route: `DELETE ${TMF620}/[resource]/[id]`,
+    method: 'DELETE',
+    path: (id) => `${TMF620}/productOffering/${id}`,
+    ids: () => LAUNCHED_IDS,
+    body: false,
+    maybeValid: () => false,
+  },
+  {
+    route: `GET ${TMF629}/customer`,
+    method: 'GET',
+    path: () => `${TMF629}/customer`,
+    ids: () => ['customer'],
+    body: false,
+    maybeValid: (_id, q) => answerableQuery(q),
+  },
+  {
+    route: `POST ${TMF629}/customer`,
+    method: 'POST',
+    path: () => `${TMF629}/customer`,
+    ids: () => ['customer'],
+    body: true,
+    maybeValid: (_id, _q, b) => {
+      const o = parsedObject(b);
+      return !!o && 'name' in o && 'engagedParty' in o;
+    },
+  },
+  {
+    route: `GET ${TMF629}/customer/[id]`,
+    method: 'GET',
+    path: (id) => `${TMF629}/customer/${id}`,
+    ids: (w) => [String(w.ben), '0', String(w.maxSubscriber + 1)],
+    body: false,
+    maybeValid: (id, _q, _b, w) => intIn(id, 1, w.maxSubscriber),
+  },
+  {
+    route: `PATCH ${TMF629}/customer/[id]`,
+    method: 'PATCH',
+    path: (id) => `${TMF629}/customer/${id}`,
+    ids: (w) => [String(w.ben), String(w.maxSubscriber + 1)],
+    body: true,
+    maybeValid: (id, _q, b, w) => {
+      const o = parsedObject(b);
+      return intIn(id, 1, w.maxSubscriber) && !!o && Object.keys(o).every((k) => k === 'name' || k === 'contactMedium');
+    },
+  },
+  {
+    route: `GET ${TMF637}/product`,
+    method: 'GET',
+    path: () => `${TMF637}/product`,
+    ids: () => ['product'],
+    body: false,
+    maybeValid: (_id, q) => answerableQuery(q),
+  },
+  {
+    route: `GET ${TMF637}/product/[id]`,
+    method: 'GET',
+    path: (id) => `${TMF637}/product/${id}`,
+    ids: (w) => [`${w.ben}-PLUS-0`, `${w.ben}-PLUS-1`, 'x-PLUS-0'],
+    body: false,
+    maybeValid: (id) => /^\d/.test(id),
+  },
 ];
 
 function expectClearActionError(r: ActionResponse, label: string): void {
@@ -350,7 +627,10 @@ function expectClearActionError(r: ActionResponse, label: string): void {
   expect(r.state!.message.trim().length, label).toBeGreaterThan(5);
 }
 
-function expectClearHttpError(res: { status: number; body: unknown; text: string; headers: Headers }, label: string): void {
+function expectClearHttpError(
+  res: { status: number; body: unknown; text: string; headers: Headers },
+  label: string,
+): void {
   expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
   expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
   expect(res.headers.get('content-type') ?? '', label).toContain('application/json');
@@ -359,11 +639,19 @@ function expectClearHttpError(res: { status: number; body: unknown; text: string
 }
 
 /** A TMF Open API's error: 4xx, the TMF error body ({code, reason, message, status}), JSON. */
-function expectClearTmfError(res: { status: number; body: unknown; text: string; headers: Headers }, label: string): void {
+function expectClearTmfError(
+  res: { status: number; body: unknown; text: string; headers: Headers },
+  label: string,
+): void {
   expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
   expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
   expect(res.headers.get('content-type') ?? '', label).toBe('application/json;charset=utf-8');
-  expect(res.body, `${label}: ${res.text.slice(0, 300)}`).toMatchObject({ code: expect.any(String), reason: expect.any(String), message: expect.any(String), status: String(res.status) });
+  expect(res.body, `${label}: ${res.text.slice(0, 300)}`).toMatchObject({
+    code: expect.any(String),
+    reason: expect.any(String),
+    message: expect.any(String),
+    status: String(res.status),
+  });
   expect((res.body as { message: string }).message.length, label).toBeGreaterThan(5);
 }
 
@@ -374,11 +662,14 @@ function comparable(d: Dump): Dump {
   delete out['api_rate_windows'];
   // Sign-in bookkeeping: last_seen_at moves with use.
   delete out['sessions'];
-  out['audit_events'] = (d['audit_events'] ?? []).filter((j) => (JSON.parse(j) as { outcome: string }).outcome !== 'refused');
+  out['audit_events'] = (d['audit_events'] ?? []).filter(
+    (j) => (JSON.parse(j) as { outcome: string }).outcome !== 'refused',
+  );
   return out;
 }
 
-const pretty = (form: FormInput) => JSON.stringify(form.map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 40)}…(${v.length} chars)` : v]));
+const pretty = (form: FormInput) =>
+  JSON.stringify(form.map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 40)}…(${v.length} chars)` : v]));
 
 describe.skipIf(!hasBuild())('every action and route has a fuzz target', () => {
   it('covers each server action and route handler in the code', () => {
@@ -387,16 +678,18 @@ describe.skipIf(!hasBuild())('every action and route has a fuzz target', () => {
       .filter((r) => !(r.pattern in EXCLUDED_ROUTES))
       .flatMap((r) => r.methods.map((m) => `${m} ${r.pattern}`))
       .sort();
-    expect(routes).toEqual([
-      'GET /api/v1/subscribers/[id]/bills',
-      'GET /api/v1/subscribers/[id]/bills/[number]',
-      'GET /api/v1/subscribers/[id]/bills/[number]/pdf',
-      'GET /api/v1/subscribers/[id]/offers',
-      'GET /api/v1/test/clock',
-      'POST /api/v1/test/clock',
-      'POST /api/oauth/token',
-      ...TMF_ROUTE_TARGETS.map((t) => t.route),
-    ].sort());
+    expect(routes).toEqual(
+      [
+        'GET /api/v1/subscribers/[id]/bills',
+        'GET /api/v1/subscribers/[id]/bills/[number]',
+        'GET /api/v1/subscribers/[id]/bills/[number]/pdf',
+        'GET /api/v1/subscribers/[id]/offers',
+        'GET /api/v1/test/clock',
+        'POST /api/v1/test/clock',
+        'POST /api/oauth/token',
+        ...TMF_ROUTE_TARGETS.map((t) => t.route),
+      ].sort(),
+    );
   });
 });
 
@@ -408,16 +701,27 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
   let before: Dump;
   const report: string[] = [];
 
-  const runs = async (label: string, numRuns: number, prop: (counter: { tried: number; skipped: number }) => fc.IAsyncPropertyWithHooks<[unknown]> | fc.IAsyncProperty<[unknown]>) => {
+  const runs = async (
+    label: string,
+    numRuns: number,
+    prop: (counter: {
+      tried: number;
+      skipped: number;
+    }) => fc.IAsyncPropertyWithHooks<[unknown]> | fc.IAsyncProperty<[unknown]>,
+  ) => {
     const counter = { tried: 0, skipped: 0 };
     const t0 = Date.now();
     await fc.assert(prop(counter) as fc.IAsyncProperty<[unknown]>, { numRuns, seed: SEED, endOnFailure: true });
-    report.push(`  ${label.padEnd(58)} ${String(counter.tried).padStart(4)} inputs sent (${counter.skipped} possibly-valid skipped) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    report.push(
+      `  ${label.padEnd(58)} ${String(counter.tried).padStart(4)} inputs sent (${counter.skipped} possibly-valid skipped) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     expect(counter.tried, `${label}: most generated inputs are sent`).toBeGreaterThanOrEqual(Math.floor(numRuns * 0.6));
   };
 
   beforeAll(async () => {
-    console.log(`[fuzz on ${driver}] seed ${SEED} (FUZZ_SEED to replay), ${RUNS} runs per action target, ${ROUTE_RUNS} per route target`);
+    console.log(
+      `[fuzz on ${driver}] seed ${SEED} (FUZZ_SEED to replay), ${RUNS} runs per action target, ${ROUTE_RUNS} per route target`,
+    );
     manifest = new Map(readActionManifest().map((e) => [`${e.file}#${e.exportName}`, e]));
     // The fuzz sends thousands of TMF requests from one client in a few minutes: no rate limit here.
     h = await ServerHarness.create(driver, { API_RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -427,15 +731,22 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
     clients.agent = await signedIn(h.url, 'agent@example.com');
     clients.admin = await signedIn(h.url, 'admin@example.com');
     clients.nobody = new HttpClient(h.url);
-    const session = async (c: HttpClient) => ((await c.getJson('/api/auth/session')).body as { subscriberId: number }).subscriberId;
+    const session = async (c: HttpClient) =>
+      ((await c.getJson('/api/auth/session')).body as { subscriberId: number }).subscriberId;
     const ada = await session(clients.ada);
     const ben = await session(clients.ben);
     // Setup that writes, before the first dump: ben schedules a downgrade (to fuzz cancelling
     // it), ada sees her offers (to fuzz responding to them).
     const preview = confirmFormFields((await clients.ben.getText('/change?plan=BASIC')).text);
-    const scheduled = await callAction(clients.ben, { page: '/change', actionId: manifest.get(CONFIRM)!.id, fields: preview! });
+    const scheduled = await callAction(clients.ben, {
+      page: '/change',
+      actionId: manifest.get(CONFIRM)!.id,
+      fields: preview!,
+    });
     expect(scheduled.state).toMatchObject({ status: 'success', data: { status: 'scheduled' } });
-    const offers = (await clients.ada.getJson(`/api/v1/subscribers/${ada}/offers`)).body as { offers: Array<{ key: string }> };
+    const offers = (await clients.ada.getJson(`/api/v1/subscribers/${ada}/offers`)).body as {
+      offers: Array<{ key: string }>;
+    };
     expect(offers.offers.length).toBeGreaterThan(0);
 
     const made = await h.direct(async (db) => ({
@@ -464,7 +775,9 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       adaOfferKeys: new Set(offers.offers.map((o) => o.key)),
       ben,
       benVersion: benSub.version,
-      benPendingId: rows<{ id: number; subscription_id: number; status: string }>('scheduled_changes').find((s) => s.subscription_id === benSub.id && s.status === 'pending')!.id,
+      benPendingId: rows<{ id: number; subscription_id: number; status: string }>('scheduled_changes').find(
+        (s) => s.subscription_id === benSub.id && s.status === 'pending',
+      )!.id,
       maxSubscriber: Math.max(...rows<{ id: number }>('subscribers').map((s) => s.id)),
       managedClientId: made.managed.clientId,
       tmfToken: (tokenRes.body as { access_token: string }).access_token,
@@ -489,7 +802,11 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
             fc.pre(false);
           }
           counter.tried++;
-          const r = await callAction(clients[target.who], { page: target.page(world), actionId: entry.id, fields: form });
+          const r = await callAction(clients[target.who], {
+            page: target.page(world),
+            actionId: entry.id,
+            fields: form,
+          });
           expectClearActionError(r, `${target.action} as ${target.who} with ${pretty(form)}`);
         }),
       );
@@ -497,22 +814,56 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
   }
 
   it('every action: argument lists that are not (state, form) are refused clearly', async () => {
-    const anything = fc.anything({ maxDepth: 2, maxKeys: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: false, withBoxedValues: false, withSparseArray: false, withObjectString: false });
+    const anything = fc.anything({
+      maxDepth: 2,
+      maxKeys: 4,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withNullPrototype: false,
+      withBoxedValues: false,
+      withSparseArray: false,
+      withObjectString: false,
+    });
     const argLists = fc.oneof(
       fc.constant<unknown[]>([]),
       anything.map((x) => [{ status: 'idle', message: '' }, x]),
       anything.map((x) => [x]),
       fc.array(anything, { minLength: 3, maxLength: 6 }),
-      fc.dictionary(junkKeys, smallText, { maxKeys: 4 }).map((o) => [{ status: 'idle', message: '' }, { subscriberId: '1', ...o }]),
+      fc.dictionary(junkKeys, smallText, { maxKeys: 4 }).map((o) => [
+        { status: 'idle', message: '' },
+        { subscriberId: '1', ...o },
+      ]),
     );
-    for (const key of [CONFIRM, CANCEL, OFFER, NOTE, CLOCK, CREATE_CLIENT, ROTATE_CLIENT, REVOKE_CLIENT, RETRY, CONSENT, SIGN_OUT_EVERYWHERE]) {
+    for (const key of [
+      CONFIRM,
+      CANCEL,
+      OFFER,
+      NOTE,
+      CLOCK,
+      CREATE_CLIENT,
+      ROTATE_CLIENT,
+      REVOKE_CLIENT,
+      RETRY,
+      CONSENT,
+      SIGN_OUT_EVERYWHERE,
+    ]) {
       const target = ACTION_TARGETS.find((t) => t.action === key)!;
       const entry = manifest.get(key)!;
       await runs(`${key.split('#')[1]} as ${target.who} (argument lists)`, ARG_RUNS, (counter) =>
         fc.asyncProperty(argLists as fc.Arbitrary<unknown>, async (args) => {
           counter.tried++;
-          const r = await callAction(clients[target.who], { page: target.page(world), actionId: entry.id, args: args as unknown[] });
-          expectClearActionError(r, `${key} with arguments ${String(JSON.stringify(args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))?.slice(0, 200)}`);
+          const r = await callAction(clients[target.who], {
+            page: target.page(world),
+            actionId: entry.id,
+            args: args as unknown[],
+          });
+          expectClearActionError(
+            r,
+            `${key} with arguments ${String(JSON.stringify(args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))?.slice(0, 200)}`,
+          );
           expect(r.state?.code ?? 'too_large').toMatch(/invalid|too_large/);
         }),
       );
@@ -521,10 +872,30 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
 
   it('GET /api/v1/subscribers/[id]/offers as a subscriber: hostile ids and query strings', async () => {
     const idArb = fc
-      .oneof(smallText, numericText, fc.constantFrom(String(world.ben), String(world.maxSubscriber + 9), '0', '-1', `${world.ada}.0`, `0${world.ada}`, ` ${world.ada}`, `${world.ada}/`, '1e1', String(2 ** 31), '99999999999', `${world.ada};drop`))
+      .oneof(
+        smallText,
+        numericText,
+        fc.constantFrom(
+          String(world.ben),
+          String(world.maxSubscriber + 9),
+          '0',
+          '-1',
+          `${world.ada}.0`,
+          `0${world.ada}`,
+          ` ${world.ada}`,
+          `${world.ada}/`,
+          '1e1',
+          String(2 ** 31),
+          '99999999999',
+          `${world.ada};drop`,
+        ),
+      )
       .map(wellFormed)
       .filter((s) => s !== '' && s !== '.' && s !== '..');
-    const query = fc.array(fc.tuple(junkKeys, smallText).map(([k, v]) => [wellFormed(k), wellFormed(v)] as [string, string]), { maxLength: 3 });
+    const query = fc.array(
+      fc.tuple(junkKeys, smallText).map(([k, v]) => [wellFormed(k), wellFormed(v)] as [string, string]),
+      { maxLength: 3 },
+    );
     await runs('GET /api/v1/subscribers/[id]/offers (path, query)', ROUTE_RUNS, (counter) =>
       fc.asyncProperty(fc.tuple(idArb, query) as fc.Arbitrary<unknown>, async (raw) => {
         const [id, q] = raw as [string, Array<[string, string]>];
@@ -534,15 +905,24 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
         }
         counter.tried++;
         const qs = new URLSearchParams(q).toString();
-        const res = await clients.ada.getJson(`/api/v1/subscribers/${encodeURIComponent(id)}/offers${qs ? `?${qs}` : ''}`);
+        const res = await clients.ada.getJson(
+          `/api/v1/subscribers/${encodeURIComponent(id)}/offers${qs ? `?${qs}` : ''}`,
+        );
         expectClearHttpError(res, `offers of ${JSON.stringify(id)}?${qs}`);
       }),
     );
   });
 
   it('GET /api/v1/subscribers/[id]/bills, …/bills/[number] and …/[number]/pdf as a subscriber: hostile ids and numbers', async () => {
-    const text = fc.oneof(smallText, numericText, fc.constantFrom('0', '-1', '1.0', '01', ' 1', '1e3', String(2 ** 53), '9'.repeat(30), '1;drop', '%00'));
-    const idArb = fc.oneof(text, fc.constantFrom(String(world.ben), String(world.maxSubscriber + 9), String(world.ada))).map(wellFormed).filter((s) => s !== '' && s !== '.' && s !== '..');
+    const text = fc.oneof(
+      smallText,
+      numericText,
+      fc.constantFrom('0', '-1', '1.0', '01', ' 1', '1e3', String(2 ** 53), '9'.repeat(30), '1;drop', '%00'),
+    );
+    const idArb = fc
+      .oneof(text, fc.constantFrom(String(world.ben), String(world.maxSubscriber + 9), String(world.ada)))
+      .map(wellFormed)
+      .filter((s) => s !== '' && s !== '.' && s !== '..');
     const numberArb = text.map(wellFormed).filter((s) => s !== '' && s !== '.' && s !== '..');
     const kind = fc.constantFrom('list', 'bill', 'pdf');
     await runs('GET /api/v1/subscribers/[id]/bills… (id, number)', ROUTE_RUNS, (counter) =>
@@ -562,11 +942,19 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
   });
 
   it('GET /api/v1/test/clock without a session: hostile test-clock tokens', async () => {
-    const token = fc.oneof(smallText, hugeText.map((s) => s.slice(0, 4000)), fc.string({ minLength: 16, maxLength: 64 })).map((s) => s.replace(/[^\x20-\x7e]/g, '?').trim());
+    const token = fc
+      .oneof(
+        smallText,
+        hugeText.map((s) => s.slice(0, 4000)),
+        fc.string({ minLength: 16, maxLength: 64 }),
+      )
+      .map((s) => s.replace(/[^\x20-\x7e]/g, '?').trim());
     await runs('GET /api/v1/test/clock (x-test-clock-token header)', ROUTE_RUNS, (counter) =>
       fc.asyncProperty(token as fc.Arbitrary<unknown>, async (raw) => {
         counter.tried++;
-        const res = await clients.nobody.getJson('/api/v1/test/clock', { headers: { 'x-test-clock-token': raw as string } });
+        const res = await clients.nobody.getJson('/api/v1/test/clock', {
+          headers: { 'x-test-clock-token': raw as string },
+        });
         expectClearHttpError(res, `token ${JSON.stringify(raw).slice(0, 80)}`);
         expect(res.status).toBe(401);
       }),
@@ -574,10 +962,36 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
   });
 
   it('POST /api/v1/test/clock as an admin: hostile bodies', async () => {
-    const value = fc.oneof(hostile, numericText.map(Number), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(true, false, null, 1.5, -1, 3651, -3651, 1e308, 'true', '2026-12-01', 'not a date but long', '2026-13-45T00:00:00Z'));
-    const key = fc.oneof(fc.constantFrom('set', 'advanceDays', 'reset', '__proto__', 'constructor', 'Set', 'advance_days'), junkKeys);
+    const value = fc.oneof(
+      hostile,
+      numericText.map(Number),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(
+        true,
+        false,
+        null,
+        1.5,
+        -1,
+        3651,
+        -3651,
+        1e308,
+        'true',
+        '2026-12-01',
+        'not a date but long',
+        '2026-13-45T00:00:00Z',
+      ),
+    );
+    const key = fc.oneof(
+      fc.constantFrom('set', 'advanceDays', 'reset', '__proto__', 'constructor', 'Set', 'advance_days'),
+      junkKeys,
+    );
     const body = fc.oneof(
-      { weight: 5, arbitrary: fc.array(fc.tuple(key, value), { minLength: 0, maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`) },
+      {
+        weight: 5,
+        arbitrary: fc
+          .array(fc.tuple(key, value), { minLength: 0, maxLength: 3 })
+          .map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`),
+      },
       { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
       { weight: 2, arbitrary: smallText },
       { weight: 1, arbitrary: hugeText.map((s) => JSON.stringify({ set: s })) },
@@ -605,7 +1019,14 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
         ),
       },
     );
-    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '');
+    const contentType = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=utf-16',
+      '',
+    );
     await runs('POST /api/v1/test/clock (body, content type)', ROUTE_RUNS, (counter) =>
       fc.asyncProperty(fc.tuple(body, contentType) as fc.Arbitrary<unknown>, async (raw) => {
         const [text, type] = raw as [string, string];
@@ -615,42 +1036,126 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
           fc.pre(false);
         }
         counter.tried++;
-        const res = await clients.admin.getJson('/api/v1/test/clock', { method: 'POST', headers: type ? { 'content-type': type } : {}, body: sent });
+        const res = await clients.admin.getJson('/api/v1/test/clock', {
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body: sent,
+        });
         expectClearHttpError(res, `body ${JSON.stringify(sent).slice(0, 120)}`);
       }),
     );
   });
 
   it('POST /api/oauth/token: hostile forms and credentials get RFC 6749 errors', async () => {
-    const key = fc.oneof(fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password'), junkKeys);
-    const value = fc.oneof(smallText, hostile, fc.constantFrom('client_credentials', 'password', 'authorization_code', world.managedClientId, 'catalog.read', 'all'));
-    const form = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((kv) => new URLSearchParams(kv.map(([k, v]) => [wellFormed(k), wellFormed(v)])).toString());
-    const auth = fc.oneof(fc.constant(''), smallText.map((x) => `Basic ${Buffer.from(wellFormed(x)).toString('base64')}`), fc.constantFrom('Basic', 'Basic !!!', `Basic ${Buffer.from(`${world.managedClientId}:wrong`).toString('base64')}`, 'Bearer x'));
+    const key = fc.oneof(
+      fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password'),
+      junkKeys,
+    );
+    const value = fc.oneof(
+      smallText,
+      hostile,
+      fc.constantFrom(
+        'client_credentials',
+        'password',
+        'authorization_code',
+        world.managedClientId,
+        'catalog.read',
+        'all',
+      ),
+    );
+    const form = fc
+      .array(fc.tuple(key, value), { maxLength: 5 })
+      .map((kv) => new URLSearchParams(kv.map(([k, v]) => [wellFormed(k), wellFormed(v)])).toString());
+    const auth = fc.oneof(
+      fc.constant(''),
+      smallText.map((x) => `Basic ${Buffer.from(wellFormed(x)).toString('base64')}`),
+      fc.constantFrom(
+        'Basic',
+        'Basic !!!',
+        `Basic ${Buffer.from(`${world.managedClientId}:wrong`).toString('base64')}`,
+        'Bearer x',
+      ),
+    );
     const type = fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', '');
     await runs('POST /api/oauth/token (form, Authorization, content type)', ROUTE_RUNS, (counter) =>
       fc.asyncProperty(fc.tuple(form, auth, type) as fc.Arbitrary<unknown>, async (raw) => {
         const [body, authorization, contentType] = raw as [string, string, string];
         counter.tried++;
-        const res = await clients.nobody.getJson('/api/oauth/token', { method: 'POST', headers: { ...(contentType ? { 'content-type': contentType } : {}), ...(authorization ? { authorization } : {}) }, body });
+        const res = await clients.nobody.getJson('/api/oauth/token', {
+          method: 'POST',
+          headers: {
+            ...(contentType ? { 'content-type': contentType } : {}),
+            ...(authorization ? { authorization } : {}),
+          },
+          body,
+        });
         const label = `token ${authorization} ${body.slice(0, 120)}`;
         expect([400, 401], `${label}: ${res.text.slice(0, 200)}`).toContain(res.status);
-        expect(res.body, label).toMatchObject({ error: expect.stringMatching(/^(invalid_request|invalid_client|unsupported_grant_type|invalid_scope)$/), error_description: expect.any(String) });
+        expect(res.body, label).toMatchObject({
+          error: expect.stringMatching(/^(invalid_request|invalid_client|unsupported_grant_type|invalid_scope)$/),
+          error_description: expect.any(String),
+        });
       }),
     );
   });
 
   for (const target of TMF_ROUTE_TARGETS) {
     it(`${target.route}: hostile ids, queries and bodies get the TMF error body`, async () => {
-      const id = fc.oneof(smallText, numericText, hostile, fc.constantFrom(...target.ids(world))).map(wellFormed).filter((x) => x !== '' && x !== '.' && x !== '..' && !/[/\\%?#]/.test(x));
-      const query = fc.array(fc.tuple(fc.oneof(junkKeys, fc.constantFrom('fields', 'offset', 'limit', 'name', 'id', 'status')), fc.oneof(smallText, fc.constantFrom('-1', 'x', '1001', '1e3', ''))), { maxLength: 3 });
-      const value = fc.oneof(hostile, smallText, fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, true, 1.5, [], {}, { id: 'x' }, [{ mediumType: 'fax' }]));
-      const bodyKey = fc.oneof(fc.constantFrom('name', 'id', 'href', 'lifecycleStatus', 'lastUpdate', 'contactMedium', 'engagedParty', 'isBundle', '@type', '__proto__', 'constructor'), junkKeys);
+      const id = fc
+        .oneof(smallText, numericText, hostile, fc.constantFrom(...target.ids(world)))
+        .map(wellFormed)
+        .filter((x) => x !== '' && x !== '.' && x !== '..' && !/[/\\%?#]/.test(x));
+      const query = fc.array(
+        fc.tuple(
+          fc.oneof(junkKeys, fc.constantFrom('fields', 'offset', 'limit', 'name', 'id', 'status')),
+          fc.oneof(smallText, fc.constantFrom('-1', 'x', '1001', '1e3', '')),
+        ),
+        { maxLength: 3 },
+      );
+      const value = fc.oneof(
+        hostile,
+        smallText,
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constantFrom(null, true, 1.5, [], {}, { id: 'x' }, [{ mediumType: 'fax' }]),
+      );
+      const bodyKey = fc.oneof(
+        fc.constantFrom(
+          'name',
+          'id',
+          'href',
+          'lifecycleStatus',
+          'lastUpdate',
+          'contactMedium',
+          'engagedParty',
+          'isBundle',
+          '@type',
+          '__proto__',
+          'constructor',
+        ),
+        junkKeys,
+      );
       const body = fc.oneof(
-        { weight: 5, arbitrary: fc.array(fc.tuple(bodyKey, value), { maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`) },
+        {
+          weight: 5,
+          arbitrary: fc
+            .array(fc.tuple(bodyKey, value), { maxLength: 3 })
+            .map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`),
+        },
         { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
         { weight: 1, arbitrary: smallText },
         { weight: 1, arbitrary: hugeText.map((x) => JSON.stringify({ name: 'x', description: x })) },
-        { weight: 1, arbitrary: fc.constantFrom('{', '[]', 'null', '"name"', '{"name": "x", "name": 1}', `${'['.repeat(3000)}${']'.repeat(3000)}`, '\u0000') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            '{',
+            '[]',
+            'null',
+            '"name"',
+            '{"name": "x", "name": 1}',
+            `${'['.repeat(3000)}${']'.repeat(3000)}`,
+            '\u0000',
+          ),
+        },
       );
       await runs(`${target.route} (id, query, body)`, Math.max(20, Math.round(ROUTE_RUNS / 2)), (counter) =>
         fc.asyncProperty(fc.tuple(id, query, body) as fc.Arbitrary<unknown>, async (raw) => {
@@ -664,10 +1169,16 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
           counter.tried++;
           const res = await clients.nobody.getJson(`${target.path(encodeURIComponent(rawId))}${qs ? `?${qs}` : ''}`, {
             method: target.method,
-            headers: { authorization: `Bearer ${world.tmfToken}`, ...(target.body ? { 'content-type': 'application/json' } : {}) },
+            headers: {
+              authorization: `Bearer ${world.tmfToken}`,
+              ...(target.body ? { 'content-type': 'application/json' } : {}),
+            },
             body: target.body ? sent : undefined,
           });
-          expectClearTmfError(res, `${target.method} ${target.path(rawId)}?${qs} ${target.body ? sent.slice(0, 120) : ''}`);
+          expectClearTmfError(
+            res,
+            `${target.method} ${target.path(rawId)}?${qs} ${target.body ? sent.slice(0, 120) : ''}`,
+          );
         }),
       );
     });
@@ -693,12 +1204,25 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       ['references to rows that do not exist', multipart('["$K1","$@5","$Q9"]')],
       ['a deeply nested argument row', multipart(`${'['.repeat(20_000)}${']'.repeat(20_000)}`)],
       ['2000 arguments', multipart(JSON.stringify(Array.from({ length: 2000 }, () => 'x')))],
-      ['a body over 1 MB', multipart('[{},"$K1"]', [['_1_subscriberId', String(world.ben)], ['_1_body', 'x'.repeat(1_200_000)]])],
+      [
+        'a body over 1 MB',
+        multipart('[{},"$K1"]', [
+          ['_1_subscriberId', String(world.ben)],
+          ['_1_body', 'x'.repeat(1_200_000)],
+        ]),
+      ],
     ];
     const statuses: string[] = [];
-    const ids: Record<string, string> = { 'an action id no build has': `7f${'ab'.repeat(20)}`, 'an action id of the wrong shape': "'; drop table users; --" };
+    const ids: Record<string, string> = {
+      'an action id no build has': `7f${'ab'.repeat(20)}`,
+      'an action id of the wrong shape': "'; drop table users; --",
+    };
     for (const [what, actionId] of Object.entries(ids)) {
-      const r = await callAction(clients.agent, { page, actionId, fields: { subscriberId: String(world.ben), body: 'x' } });
+      const r = await callAction(clients.agent, {
+        page,
+        actionId,
+        fields: { subscriberId: String(world.ben), body: 'x' },
+      });
       statuses.push(`${what} → ${r.httpStatus}`);
       expect([400, 404, 409], `${what}: ${r.body.slice(0, 200)}`).toContain(r.httpStatus);
       expect(r.state).toBeUndefined();
@@ -719,7 +1243,10 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
     const logged = unexpectedErrors(h.stderr().slice(mark)).filter((l) => !/^\s+at /.test(l));
     const known =
       /^(⨯ (SyntaxError: |TypeError: CreateListFromArrayLike called on non-object|Error: Invalid forward reference|RangeError: Maximum call stack size exceeded|Error: Server Action arguments list is too long)|Error: Failed to find Server Action|Error: The Server Reference ID did not match the expected format)/;
-    expect(logged.filter((l) => !known.test(l)), 'only the decoder errors of the probes').toEqual([]);
+    expect(
+      logged.filter((l) => !known.test(l)),
+      'only the decoder errors of the probes',
+    ).toEqual([]);
     report.push(`  malformed encodings (Next.js decodes them before any app code): ${statuses.join('; ')}`);
   });
 
@@ -736,10 +1263,27 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
     // In an order where one control doesn't spoil the next: cancelling ben's change bumps his
     // version; ada's offer is answered before her plan changes; the clock moves last.
     // Signing ben out everywhere comes last of his; the clock moves just before it.
-    const order: Array<[string, Who]> = [[CANCEL, 'ben'], [OFFER, 'ada'], [NOTE, 'agent'], [CONFIRM, 'ada'], [CONFIRM, 'agent'], [CREATE_CLIENT, 'admin'], [ROTATE_CLIENT, 'admin'], [REVOKE_CLIENT, 'admin'], [RETRY, 'admin'], [CONSENT, 'ada'], [CLOCK, 'admin'], [SIGN_OUT_EVERYWHERE, 'ben']];
+    const order: Array<[string, Who]> = [
+      [CANCEL, 'ben'],
+      [OFFER, 'ada'],
+      [NOTE, 'agent'],
+      [CONFIRM, 'ada'],
+      [CONFIRM, 'agent'],
+      [CREATE_CLIENT, 'admin'],
+      [ROTATE_CLIENT, 'admin'],
+      [REVOKE_CLIENT, 'admin'],
+      [RETRY, 'admin'],
+      [CONSENT, 'ada'],
+      [CLOCK, 'admin'],
+      [SIGN_OUT_EVERYWHERE, 'ben'],
+    ];
     for (const [action, who] of order) {
       const target = ACTION_TARGETS.find((t) => t.action === action && t.who === who)!;
-      const r = await callAction(clients[who], { page: target.page(world), actionId: manifest.get(action)!.id, fields: target.base(world) });
+      const r = await callAction(clients[who], {
+        page: target.page(world),
+        actionId: manifest.get(action)!.id,
+        fields: target.base(world),
+      });
       expect(r.state, `${action} as ${who}: ${r.body.slice(0, 300)}`).toMatchObject({ status: 'success' });
       if (action === CANCEL) world.benVersion += 1;
     }

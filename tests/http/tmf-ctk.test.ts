@@ -14,7 +14,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasBuild, httpDrivers, ROOT, ServerHarness, unexpectedErrors, type ServerDatabase } from './support/server';
 
-const CTK_DIR = process.env.TMF_CTK_DIR ? path.resolve(process.env.TMF_CTK_DIR) : path.resolve(ROOT, '..', 'shared', 'tmf-ctk');
+const CTK_DIR = process.env.TMF_CTK_DIR
+  ? path.resolve(process.env.TMF_CTK_DIR)
+  : path.resolve(ROOT, '..', 'shared', 'tmf-ctk');
 
 const KITS = [
   { kit: 'TMF620', base: '/tmf-api/productCatalogManagement/v4/' },
@@ -22,9 +24,17 @@ const KITS = [
   { kit: 'TMF637', base: '/tmf-api/productInventory/v4/' },
 ] as const;
 
-function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -36,8 +46,26 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 
 /** `npm run api-client:create -- --name … --scopes all --json` on the server's database. */
 async function createClient(db: ServerDatabase): Promise<{ clientId: string; clientSecret: string }> {
-  const env: Record<string, string> = { NODE_ENV: 'production', SWITCHBOARD_ENV: 'test', ...(db.dataDir ? { DATA_DIR: db.dataDir } : {}), ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}) };
-  const r = await run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'scripts/api-client.ts', '--name', 'TM Forum CTK', '--scopes', 'all', '--json'], env);
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    SWITCHBOARD_ENV: 'test',
+    ...(db.dataDir ? { DATA_DIR: db.dataDir } : {}),
+    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+  };
+  const r = await run(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      '--conditions=react-server',
+      'scripts/api-client.ts',
+      '--name',
+      'TM Forum CTK',
+      '--scopes',
+      'all',
+      '--json',
+    ],
+    env,
+  );
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { clientId: string; clientSecret: string };
 }
@@ -48,7 +76,9 @@ describe.skipIf(!hasBuild()).each(httpDrivers)("TM Forum's conformance kits agai
   const lastLines: string[] = [];
 
   beforeAll(async () => {
-    expect(fs.existsSync(path.join(CTK_DIR, 'run-ctk.mjs')), `the kits are not at ${CTK_DIR} (set TMF_CTK_DIR)`).toBe(true);
+    expect(fs.existsSync(path.join(CTK_DIR, 'run-ctk.mjs')), `the kits are not at ${CTK_DIR} (set TMF_CTK_DIR)`).toBe(
+      true,
+    );
     h = await ServerHarness.create(driver);
     let credentials: { clientId: string; clientSecret: string };
     if (driver === 'pglite') {
@@ -61,7 +91,11 @@ describe.skipIf(!hasBuild()).each(httpDrivers)("TM Forum's conformance kits agai
     const res = await fetch(`${h.url}/api/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+      }),
     });
     expect(res.status).toBe(200);
     token = ((await res.json()) as { access_token: string }).access_token;
@@ -87,11 +121,23 @@ describe.skipIf(!hasBuild()).each(httpDrivers)("TM Forum's conformance kits agai
 
   for (const { kit, base } of KITS) {
     it(`${kit}: every assertion of the kit passes`, async () => {
-      const r = await run(process.execPath, [path.join(CTK_DIR, 'run-ctk.mjs'), kit, `${h.url}${base}`, '--header', `Authorization: Bearer ${token}`], {});
+      const r = await run(
+        process.execPath,
+        [path.join(CTK_DIR, 'run-ctk.mjs'), kit, `${h.url}${base}`, '--header', `Authorization: Bearer ${token}`],
+        {},
+      );
       const last = r.stdout.trim().split('\n').at(-1) ?? '';
       lastLines.push(`  ${last}`);
-      expect(r.code, `${r.stdout.split('\n').filter((l) => l.includes('FAILED')).join('\n')}\n${r.stderr}`).toBe(0);
-      expect(last).toMatch(new RegExp(`^${kit} CTK: [1-9]\\d* assertions passed, 0 failed \\(\\d+ requests, 0 could not be sent\\)$`));
+      expect(
+        r.code,
+        `${r.stdout
+          .split('\n')
+          .filter((l) => l.includes('FAILED'))
+          .join('\n')}\n${r.stderr}`,
+      ).toBe(0);
+      expect(last).toMatch(
+        new RegExp(`^${kit} CTK: [1-9]\\d* assertions passed, 0 failed \\(\\d+ requests, 0 could not be sent\\)$`),
+      );
     });
   }
 

@@ -36,7 +36,9 @@ async function subscriberIdOf(db: Db, email: string): Promise<number> {
   return r.id;
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; fieldErrors?: Record<string, string[]> }> {
+async function rejection(
+  p: Promise<unknown>,
+): Promise<Error & { code?: string; fieldErrors?: Record<string, string[]> }> {
   try {
     await p;
   } catch (e) {
@@ -95,16 +97,41 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
     it('finds by name, case-insensitively, as a substring, exact matches first', async () => {
       for (const q of ['okafor', 'OKAFOR', 'Ben Oka', 'kafo']) {
         const r = await searchSubscribers(agent, { q });
-        expect(r.rows.map((x) => x.id), q).toContain(benId);
+        expect(
+          r.rows.map((x) => x.id),
+          q,
+        ).toContain(benId);
       }
       const exact = await searchSubscribers(agent, { q: 'ben okafor' });
-      expect(exact.rows[0]).toMatchObject({ id: benId, name: 'Ben Okafor', accountNumber: 'SB-100002', phone: '+1 555-010-0002', email: 'ben@example.com', planCode: 'PLUS', planName: 'Plus', exact: true });
+      expect(exact.rows[0]).toMatchObject({
+        id: benId,
+        name: 'Ben Okafor',
+        accountNumber: 'SB-100002',
+        phone: '+1 555-010-0002',
+        email: 'ben@example.com',
+        planCode: 'PLUS',
+        planName: 'Plus',
+        exact: true,
+      });
     });
 
     it('finds by phone number in any common formatting (and by its last digits)', async () => {
-      for (const q of ['555-010-0002', '(555) 010 0002', '+1 555 010 0002', '5550100002', '555 010 0002', '+1 (555) 010-0002', '15550100002', '555.010.0002', '0002']) {
+      for (const q of [
+        '555-010-0002',
+        '(555) 010 0002',
+        '+1 555 010 0002',
+        '5550100002',
+        '555 010 0002',
+        '+1 (555) 010-0002',
+        '15550100002',
+        '555.010.0002',
+        '0002',
+      ]) {
         const r = await searchSubscribers(agent, { q });
-        expect(r.rows.map((x) => x.id), q).toEqual([benId]);
+        expect(
+          r.rows.map((x) => x.id),
+          q,
+        ).toEqual([benId]);
         expect(r.matchedOn, q).toContain('phone number');
       }
     });
@@ -118,7 +145,10 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
     it('finds by email, exact or by its start, case-insensitively', async () => {
       for (const q of ['ben@example.com', 'BEN@Example.COM', 'ben@', 'ben@exa']) {
         const r = await searchSubscribers(agent, { q });
-        expect(r.rows.map((x) => x.id), q).toEqual([benId]);
+        expect(
+          r.rows.map((x) => x.id),
+          q,
+        ).toEqual([benId]);
       }
       const byStart = await searchSubscribers(agent, { q: 'ben' });
       expect(byStart.rows.map((x) => x.id)).toContain(benId);
@@ -135,7 +165,15 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
     it('paginates 20 at a time with the total, ordered by name, and says when a page is past the end', async () => {
       const rows = Array.from({ length: 45 }, (_, i) => {
         const n = String(i).padStart(2, '0');
-        return { accountNumber: `PG-${n}`, name: `Pagina Tester ${n}`, email: `pagina.${n}@example.org`, phone: `+1 555-777-00${n}`, phoneDigits: `155577700${n}`, billingDay: 3, joinedOn: '2026-01-03' };
+        return {
+          accountNumber: `PG-${n}`,
+          name: `Pagina Tester ${n}`,
+          email: `pagina.${n}@example.org`,
+          phone: `+1 555-777-00${n}`,
+          phoneDigits: `155577700${n}`,
+          billingDay: 3,
+          joinedOn: '2026-01-03',
+        };
       });
       await t.db.insert(s.subscribers).values([...rows].reverse());
       const pages = await Promise.all([1, 2, 3].map((page) => searchSubscribers(agent, { q: 'pagina', page })));
@@ -164,10 +202,18 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
     });
 
     it('reads the shape of a query', () => {
-      expect(parseSearchQuery('+1 (555) 010-0002')).toMatchObject({ phoneDigits: '15550100002', name: null, email: null });
+      expect(parseSearchQuery('+1 (555) 010-0002')).toMatchObject({
+        phoneDigits: '15550100002',
+        name: null,
+        email: null,
+      });
       expect(parseSearchQuery('100002')).toMatchObject({ phoneDigits: '100002', accountNumbers: ['SB-100002'] });
       expect(parseSearchQuery('sb 100002').accountNumbers).toContain('SB-100002');
-      expect(parseSearchQuery('Ben@Example.com')).toMatchObject({ email: 'ben@example.com', name: null, phoneDigits: null });
+      expect(parseSearchQuery('Ben@Example.com')).toMatchObject({
+        email: 'ben@example.com',
+        name: null,
+        phoneDigits: null,
+      });
       expect(parseSearchQuery('  Ben   Okafor ')).toMatchObject({ name: 'ben okafor', email: 'ben okafor' });
     });
   });
@@ -183,7 +229,13 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
       expect((await t.db.select().from(s.offerEvents).where(eq(s.offerEvents.subscriberId, benId))).length).toBe(0);
 
       const preview = await previewChange(agent, { subscriberId: benId, target: best!.target });
-      const input = { subscriberId: benId, target: best!.target, version: preview.version, idempotencyKey: preview.idempotencyKey, offerKey: best!.key };
+      const input = {
+        subscriberId: benId,
+        target: best!.target,
+        version: preview.version,
+        idempotencyKey: preview.idempotencyKey,
+        offerKey: best!.key,
+      };
       // No reason: refused, nothing written.
       const before = await state(t.db);
       const noReason = await rejection(confirmChange(agent, { ...input, reason: '   ' }));
@@ -196,24 +248,59 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
 
       const order = (await t.db.select().from(s.orders).where(eq(s.orders.id, result.orderId)))[0]!;
       expect(order).toMatchObject({ subscriberId: benId, actorUserId: agent.userId, reason });
-      const audit = (await t.db.select().from(s.auditEvents).where(and(eq(s.auditEvents.subscriberId, benId), eq(s.auditEvents.action, 'change_applied'))))[0]!;
-      expect(audit).toMatchObject({ actorUserId: agent.userId, actorRole: 'agent', subscriberId: benId, outcome: 'ok', reason });
+      const audit = (
+        await t.db
+          .select()
+          .from(s.auditEvents)
+          .where(and(eq(s.auditEvents.subscriberId, benId), eq(s.auditEvents.action, 'change_applied')))
+      )[0]!;
+      expect(audit).toMatchObject({
+        actorUserId: agent.userId,
+        actorRole: 'agent',
+        subscriberId: benId,
+        outcome: 'ok',
+        reason,
+      });
       expect(audit.before).toEqual({ planCode: 'PLUS', addOns: ['ld_300', 'voicemail'] });
       expect(audit.after).toEqual({ planCode: 'PREMIUM', addOns: ['ld_300'] });
-      const accepted = await t.db.select().from(s.offerEvents).where(and(eq(s.offerEvents.subscriberId, benId), eq(s.offerEvents.eventType, 'accepted')));
+      const accepted = await t.db
+        .select()
+        .from(s.offerEvents)
+        .where(and(eq(s.offerEvents.subscriberId, benId), eq(s.offerEvents.eventType, 'accepted')));
       expect(accepted).toHaveLength(1);
-      expect(accepted[0]).toMatchObject({ offerKey: 'up_sell:PREMIUM+ld_300', actorUserId: agent.userId, monthlyPriceChangeCents: 500, monthlySavingCents: 2000 });
+      expect(accepted[0]).toMatchObject({
+        offerKey: 'up_sell:PREMIUM+ld_300',
+        actorUserId: agent.userId,
+        monthlyPriceChangeCents: 500,
+        monthlySavingCents: 2000,
+      });
 
       const history = await getHistory(ben, benId);
       expect(history[0]).toMatchObject({ by: 'Sam Rivera (support)', byStaff: true, reason, status: 'applied' });
 
       const trail = await getAuditTrail(agent, benId);
-      expect(trail[0]).toMatchObject({ who: 'Sam Rivera', whoRole: 'agent', action: 'change_applied', outcome: 'ok', reason, before: 'Plus + Long Distance 300 + Voicemail', after: 'Premium + Long Distance 300' });
+      expect(trail[0]).toMatchObject({
+        who: 'Sam Rivera',
+        whoRole: 'agent',
+        action: 'change_applied',
+        outcome: 'ok',
+        reason,
+        before: 'Plus + Long Distance 300 + Voicemail',
+        after: 'Premium + Long Distance 300',
+      });
       expect(trail[0]!.detail).toMatch(/on behalf of the subscriber/);
 
       const analytics = await offerAnalytics(admin, {});
       const row = analytics.rows.find((r) => r.offerKey === 'up_sell:PREMIUM+ld_300');
-      expect(row).toMatchObject({ kind: 'up_sell', acceptances: 1, impressions: 0, acceptanceRate: null, revenueChangeCents: 500, savingsCents: 2000, targetLabel: 'Premium + Long Distance 300' });
+      expect(row).toMatchObject({
+        kind: 'up_sell',
+        acceptances: 1,
+        impressions: 0,
+        acceptanceRate: null,
+        revenueChangeCents: 500,
+        savingsCents: 2000,
+        targetLabel: 'Premium + Long Distance 300',
+      });
     });
 
     it('an agent may apply a lower-priced change now, with a reason (prorated credit)', async () => {
@@ -223,12 +310,24 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
       const now = await previewChange(agent, { subscriberId: eveId, target, applyNow: true });
       expect(now.plan.timing).toBe('now');
       expect(now.plan.prorationTotalCents).toBeLessThan(0);
-      const r = await confirmChange(agent, { subscriberId: eveId, target, applyNow: true, version: now.version, idempotencyKey: now.idempotencyKey, reason: 'Goodwill: move now' });
+      const r = await confirmChange(agent, {
+        subscriberId: eveId,
+        target,
+        applyNow: true,
+        version: now.version,
+        idempotencyKey: now.idempotencyKey,
+        reason: 'Goodwill: move now',
+      });
       expect(r.status).toBe('applied');
       const sub = (await t.db.select().from(s.subscriptions).where(eq(s.subscriptions.subscriberId, eveId)))[0]!;
       expect(sub.planCode).toBe('PLUS');
       const audit = await lastAudit(t.db);
-      expect(audit).toMatchObject({ action: 'change_applied', actorUserId: agent.userId, subscriberId: eveId, reason: 'Goodwill: move now' });
+      expect(audit).toMatchObject({
+        action: 'change_applied',
+        actorUserId: agent.userId,
+        subscriberId: eveId,
+        reason: 'Goodwill: move now',
+      });
       expect((audit.detail as { applyNow: boolean }).applyNow).toBe(true);
     });
   });
@@ -237,9 +336,19 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
     it('an agent adds a note; it is listed with its author and audited', async () => {
       const { id } = await addNote(agent, { subscriberId: benId, body: '  Prefers email over phone calls.  ' });
       const notes = await listNotes(admin, benId);
-      expect(notes[0]).toMatchObject({ id, body: 'Prefers email over phone calls.', author: 'Sam Rivera', authorRole: 'agent' });
+      expect(notes[0]).toMatchObject({
+        id,
+        body: 'Prefers email over phone calls.',
+        author: 'Sam Rivera',
+        authorRole: 'agent',
+      });
       const audit = await lastAudit(t.db);
-      expect(audit).toMatchObject({ action: 'note_added', outcome: 'ok', actorUserId: agent.userId, subscriberId: benId });
+      expect(audit).toMatchObject({
+        action: 'note_added',
+        outcome: 'ok',
+        actorUserId: agent.userId,
+        subscriberId: benId,
+      });
       const trail = await getAuditTrail(admin, benId);
       expect(trail[0]).toMatchObject({ action: 'note_added', actionLabel: 'Note added', who: 'Sam Rivera' });
     });
@@ -287,7 +396,18 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
       const a = await offerAnalytics(admin, {});
       expect(a).toMatchObject({ from: '2026-10-18', to: TODAY, days: 30 });
       const row = a.rows.find((r) => r.offerKey === 'cross_sell:BASIC+ld_300')!;
-      expect(row).toMatchObject({ kind: 'cross_sell', kindLabel: 'Add-on (cross-sell)', impressions: 4, acceptances: 1, dismissals: 1, snoozes: 1, acceptanceRate: 0.25, dismissalRate: 0.25, revenueChangeCents: 800, savingsCents: 1600 });
+      expect(row).toMatchObject({
+        kind: 'cross_sell',
+        kindLabel: 'Add-on (cross-sell)',
+        impressions: 4,
+        acceptances: 1,
+        dismissals: 1,
+        snoozes: 1,
+        acceptanceRate: 0.25,
+        dismissalRate: 0.25,
+        revenueChangeCents: 800,
+        savingsCents: 1600,
+      });
       expect(row.target).toEqual(target);
       const cross = a.byKind.find((k) => k.kind === 'cross_sell')!;
       expect(cross.impressions).toBe(4);
@@ -295,14 +415,28 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
       expect(a.totals.acceptances).toBe(a.rows.reduce((n, r) => n + r.acceptances, 0));
 
       const wide = await offerAnalytics(admin, { from: '2026-08-01', to: '2026-11-30' });
-      expect(wide.rows.find((r) => r.offerKey === 'cross_sell:BASIC+ld_300')).toMatchObject({ impressions: 5, acceptances: 2, revenueChangeCents: 1600 });
+      expect(wide.rows.find((r) => r.offerKey === 'cross_sell:BASIC+ld_300')).toMatchObject({
+        impressions: 5,
+        acceptances: 2,
+        revenueChangeCents: 1600,
+      });
       const oneDay = await offerAnalytics(admin, { from: '2026-11-03', to: '2026-11-03' });
-      expect(oneDay.rows.find((r) => r.offerKey === 'cross_sell:BASIC+ld_300')).toMatchObject({ impressions: 1, acceptances: 0, dismissals: 1, snoozes: 1 });
+      expect(oneDay.rows.find((r) => r.offerKey === 'cross_sell:BASIC+ld_300')).toMatchObject({
+        impressions: 1,
+        acceptances: 0,
+        dismissals: 1,
+        snoozes: 1,
+      });
     });
 
     it('validates the range: real dates, from ≤ to, at most 366 days', async () => {
       expect(resolveRange(TODAY, { from: '2026-01-01', to: '2027-01-01' }).days).toBe(366);
-      for (const bad of [{ from: '2026-11-20', to: '2026-11-10' }, { from: '2025-01-01', to: '2026-01-02' }, { from: '2026-02-30' }, { to: 'yesterday' }]) {
+      for (const bad of [
+        { from: '2026-11-20', to: '2026-11-10' },
+        { from: '2025-01-01', to: '2026-01-02' },
+        { from: '2026-02-30' },
+        { to: 'yesterday' },
+      ]) {
         const e = await rejection(offerAnalytics(admin, bad));
         expect(e.code, JSON.stringify(bad)).toBe('invalid');
       }
@@ -331,7 +465,12 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
         expect(e.code, action).toBe('forbidden');
         const after = await state(t.db);
         expect(after, action).toEqual({ ...before, audit_refused: (before.audit_refused as number) + 1 });
-        expect(await lastAudit(t.db), action).toMatchObject({ action, outcome: 'refused', actorUserId: ben.userId, actorRole: 'subscriber' });
+        expect(await lastAudit(t.db), action).toMatchObject({
+          action,
+          outcome: 'refused',
+          actorUserId: ben.userId,
+          actorRole: 'subscriber',
+        });
       }
     });
 
@@ -341,7 +480,12 @@ describe.each(drivers)('agents and admins on %s', (driver) => {
         const e = await rejection(call(agent));
         expect(e.code, action).toBe('forbidden');
         expect(await state(t.db), action).toEqual({ ...before, audit_refused: (before.audit_refused as number) + 1 });
-        expect(await lastAudit(t.db), action).toMatchObject({ action, outcome: 'refused', actorUserId: agent.userId, actorRole: 'agent' });
+        expect(await lastAudit(t.db), action).toMatchObject({
+          action,
+          outcome: 'refused',
+          actorUserId: agent.userId,
+          actorRole: 'agent',
+        });
       }
     });
 

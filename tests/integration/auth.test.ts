@@ -25,14 +25,34 @@ describe.each(drivers)('sign-in and its throttle on %s', (driver) => {
 
   const req = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
   const failures = async (email: string) =>
-    (await t.db.select({ n: sql<number>`count(*)::int` }).from(s.auditEvents).where(and(eq(s.auditEvents.action, 'sign_in'), eq(s.auditEvents.outcome, 'refused'), sql`${s.auditEvents.detail}->>'email' = ${email}`)))[0]?.n;
+    (
+      await t.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(s.auditEvents)
+        .where(
+          and(
+            eq(s.auditEvents.action, 'sign_in'),
+            eq(s.auditEvents.outcome, 'refused'),
+            sql`${s.auditEvents.detail}->>'email' = ${email}`,
+          ),
+        )
+    )[0]?.n;
   const outcomes = async (email: string) =>
     Object.fromEntries(
-      (await t.db.select({ outcome: s.loginAttempts.outcome, n: sql<number>`count(*)::int` }).from(s.loginAttempts).where(eq(s.loginAttempts.email, email)).groupBy(s.loginAttempts.outcome)).map((r) => [r.outcome, r.n]),
+      (
+        await t.db
+          .select({ outcome: s.loginAttempts.outcome, n: sql<number>`count(*)::int` })
+          .from(s.loginAttempts)
+          .where(eq(s.loginAttempts.email, email))
+          .groupBy(s.loginAttempts.outcome)
+      ).map((r) => [r.outcome, r.n]),
     );
 
   it('accepts the right password and returns role, subscriber id and a new session', async () => {
-    const user = (await authorize({ email: 'ADA@example.com ', password: 'switchboard-demo' }, req('10.0.0.1'))) as Signed & { email: string };
+    const user = (await authorize(
+      { email: 'ADA@example.com ', password: 'switchboard-demo' },
+      req('10.0.0.1'),
+    )) as Signed & { email: string };
     expect(user).toMatchObject({ role: 'subscriber', email: 'ada@example.com', sv: 1 });
     expect(user.subscriberId).toBeGreaterThan(0);
     const row = (await t.db.select().from(s.sessions).where(eq(s.sessions.id, user.sid)))[0]!;
@@ -63,40 +83,65 @@ describe.each(drivers)('sign-in and its throttle on %s', (driver) => {
       expect(await authorize({ email: 'carla@example.com', password: `wrong-${i}` }, req('10.1.0.1'))).toBeNull();
     }
     // Even the right password is not checked from there now.
-    await expect(authorize({ email: 'carla@example.com', password: 'switchboard-demo' }, req('10.1.0.1'))).rejects.toThrow('throttled');
+    await expect(
+      authorize({ email: 'carla@example.com', password: 'switchboard-demo' }, req('10.1.0.1')),
+    ).rejects.toThrow('throttled');
     // The owner, from their own address, is not locked out by the stranger.
-    expect(await authorize({ email: 'carla@example.com', password: 'switchboard-demo' }, req('10.1.9.9'))).not.toBeNull();
+    expect(
+      await authorize({ email: 'carla@example.com', password: 'switchboard-demo' }, req('10.1.9.9')),
+    ).not.toBeNull();
     expect(await outcomes('carla@example.com')).toEqual({ failed: PAIR_LIMIT, throttled: 1, succeeded: 1 });
   });
 
   it(`40 parallel wrong passwords from one address: ${PAIR_LIMIT} are checked, the rest throttled without a check`, async () => {
-    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => authorize({ email: 'dev@example.com', password: `guess-${i}` }, req('10.4.0.1'))));
-    const throttled = results.filter((r) => r.status === 'rejected' && String((r.reason as Error).message) === 'throttled').length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        authorize({ email: 'dev@example.com', password: `guess-${i}` }, req('10.4.0.1')),
+      ),
+    );
+    const throttled = results.filter(
+      (r) => r.status === 'rejected' && String((r.reason as Error).message) === 'throttled',
+    ).length;
     const refused = results.filter((r) => r.status === 'fulfilled' && r.value === null).length;
     expect({ refused, throttled }).toEqual({ refused: PAIR_LIMIT, throttled: 40 - PAIR_LIMIT });
     expect(await outcomes('dev@example.com')).toEqual({ failed: PAIR_LIMIT, throttled: 40 - PAIR_LIMIT });
   });
 
   it(`40 parallel wrong passwords from 40 addresses: the per-account ceiling (${ACCOUNT_LIMIT}) holds`, async () => {
-    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => authorize({ email: 'eve@example.com', password: `guess-${i}` }, req(`10.5.0.${i}`))));
-    const locked = results.filter((r) => r.status === 'rejected' && String((r.reason as Error).message) === 'account_locked').length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        authorize({ email: 'eve@example.com', password: `guess-${i}` }, req(`10.5.0.${i}`)),
+      ),
+    );
+    const locked = results.filter(
+      (r) => r.status === 'rejected' && String((r.reason as Error).message) === 'account_locked',
+    ).length;
     expect(locked).toBe(40 - ACCOUNT_LIMIT);
     expect(await outcomes('eve@example.com')).toEqual({ failed: ACCOUNT_LIMIT, throttled: 40 - ACCOUNT_LIMIT });
     // Now locked from anywhere, with its own message code.
-    await expect(authorize({ email: 'eve@example.com', password: 'switchboard-demo' }, req('10.5.1.1'))).rejects.toThrow('account_locked');
+    await expect(
+      authorize({ email: 'eve@example.com', password: 'switchboard-demo' }, req('10.5.1.1')),
+    ).rejects.toThrow('account_locked');
   });
 
   it(`stops one address trying many accounts after ${ADDRESS_LIMIT} failures`, async () => {
     for (let i = 0; i < ADDRESS_LIMIT; i++) {
       expect(await authorize({ email: `probe${i}@example.com`, password: 'x' }, req('10.2.0.1'))).toBeNull();
     }
-    await expect(authorize({ email: 'gus@example.com', password: 'switchboard-demo' }, req('10.2.0.1'))).rejects.toThrow('address_throttled');
+    await expect(
+      authorize({ email: 'gus@example.com', password: 'switchboard-demo' }, req('10.2.0.1')),
+    ).rejects.toThrow('address_throttled');
     expect(await authorize({ email: 'gus@example.com', password: 'switchboard-demo' }, req('10.2.0.2'))).not.toBeNull();
   });
 
   it('lets the lock lapse when the window has passed (stored in the database, shared by instances)', async () => {
-    await t.db.update(s.loginAttempts).set({ at: sql`now() - interval '16 minutes'` }).where(eq(s.loginAttempts.email, 'carla@example.com'));
-    expect(await authorize({ email: 'carla@example.com', password: 'switchboard-demo' }, req('10.1.0.1'))).not.toBeNull();
+    await t.db
+      .update(s.loginAttempts)
+      .set({ at: sql`now() - interval '16 minutes'` })
+      .where(eq(s.loginAttempts.email, 'carla@example.com'));
+    expect(
+      await authorize({ email: 'carla@example.com', password: 'switchboard-demo' }, req('10.1.0.1')),
+    ).not.toBeNull();
   });
 
   it('a disabled account or a changed role takes effect on the next request', async () => {
@@ -127,10 +172,18 @@ describe.each(drivers)('sessions on %s', (driver) => {
 
   let n = 0;
   const signIn = async (email: string) => {
-    const u = (await authorize({ email, password: 'switchboard-demo' }, { headers: { 'x-forwarded-for': `10.9.0.${n++}` } })) as Signed;
+    const u = (await authorize(
+      { email, password: 'switchboard-demo' },
+      { headers: { 'x-forwarded-for': `10.9.0.${n++}` } },
+    )) as Signed;
     return { uid: Number(u.id), sid: u.sid, sv: u.sv, authAt: Math.floor(Date.now() / 1000) };
   };
-  const session = (sid: string) => t.db.select().from(s.sessions).where(eq(s.sessions.id, sid)).then((r) => r[0]!);
+  const session = (sid: string) =>
+    t.db
+      .select()
+      .from(s.sessions)
+      .where(eq(s.sessions.id, sid))
+      .then((r) => r[0]!);
 
   it('a live session gives the actor; a revoked one (sign-out) gives nobody', async () => {
     const c = await signIn('ada@example.com');
@@ -151,10 +204,16 @@ describe.each(drivers)('sessions on %s', (driver) => {
     const one = await signIn('carla@example.com');
     const two = await signIn('carla@example.com');
     expect(await loadSessionActor(t.db, one)).not.toBeNull();
-    await t.db.update(s.users).set({ passwordHash: sql`${s.users.passwordHash} || ''` }).where(eq(s.users.id, one.uid));
+    await t.db
+      .update(s.users)
+      .set({ passwordHash: sql`${s.users.passwordHash} || ''` })
+      .where(eq(s.users.id, one.uid));
     expect(await loadSessionActor(t.db, one)).not.toBeNull(); // the same hash: not a change
     const hash = (await t.db.select({ h: s.users.passwordHash }).from(s.users).where(eq(s.users.id, one.uid)))[0]!.h;
-    await t.db.update(s.users).set({ passwordHash: `${hash}x` }).where(eq(s.users.id, one.uid));
+    await t.db
+      .update(s.users)
+      .set({ passwordHash: `${hash}x` })
+      .where(eq(s.users.id, one.uid));
     expect(await loadSessionActor(t.db, one)).toBeNull();
     expect(await loadSessionActor(t.db, two)).toBeNull();
     await t.db.update(s.users).set({ passwordHash: hash }).where(eq(s.users.id, one.uid));
@@ -176,18 +235,25 @@ describe.each(drivers)('sessions on %s', (driver) => {
     expect(rows.map((r) => r.id)).toEqual([next.sid]);
   });
 
-  it('staff sessions end after 30 idle minutes, subscribers\' do not; use moves last_seen_at at most once a minute', async () => {
+  it("staff sessions end after 30 idle minutes, subscribers' do not; use moves last_seen_at at most once a minute", async () => {
     const agent = await signIn('agent@example.com');
     const gus = await signIn('gus@example.com');
     const before = (await session(agent.sid)).lastSeenAt;
     expect(await loadSessionActor(t.db, agent)).not.toBeNull();
     expect((await session(agent.sid)).lastSeenAt).toEqual(before); // not touched within the minute
 
-    await t.db.update(s.sessions).set({ lastSeenAt: sql`now() - interval '5 minutes'` }).where(eq(s.sessions.id, agent.sid));
+    await t.db
+      .update(s.sessions)
+      .set({ lastSeenAt: sql`now() - interval '5 minutes'` })
+      .where(eq(s.sessions.id, agent.sid));
     expect(await loadSessionActor(t.db, agent)).not.toBeNull();
     expect(Date.now() - (await session(agent.sid)).lastSeenAt.getTime()).toBeLessThan(60_000); // touched
 
-    for (const c of [agent, gus]) await t.db.update(s.sessions).set({ lastSeenAt: sql`now() - interval '31 minutes'` }).where(eq(s.sessions.id, c.sid));
+    for (const c of [agent, gus])
+      await t.db
+        .update(s.sessions)
+        .set({ lastSeenAt: sql`now() - interval '31 minutes'` })
+        .where(eq(s.sessions.id, c.sid));
     expect(await loadSessionActor(t.db, agent)).toBeNull();
     expect((await session(agent.sid)).lastSeenAt.getTime()).toBeLessThan(Date.now() - 30 * 60_000); // an ended session is not revived
     expect((await loadSessionActor(t.db, gus))?.email).toBe('gus@example.com');

@@ -23,14 +23,26 @@ import { confirmChange, previewChange } from '@/lib/server/changes';
 import { buildDashboard } from '@/lib/server/dashboard';
 import { AppError } from '@/lib/server/errors';
 import { createTestDb, drivers, type TestDb } from './support/db';
-import { actorFor, createSubscriber, fillUsage, on, rejection, subscriberIdOf, subscriptionOf, useTestDb, type FreshSubscriber } from './support/actors';
+import {
+  actorFor,
+  createSubscriber,
+  fillUsage,
+  on,
+  rejection,
+  subscriberIdOf,
+  subscriptionOf,
+  useTestDb,
+  type FreshSubscriber,
+} from './support/actors';
 
 const cfg = (planCode: string, ...addOns: string[]): Configuration => ({ planCode, addOns });
 const pg = !!process.env.TEST_DATABASE_URL;
 const rows = <T>(r: unknown) => (r as { rows: T[] }).rows;
 
 async function allNumbers(db: Db): Promise<number[]> {
-  return rows<{ number: string | number }>(await db.execute(sql`select number from bills order by number`)).map((r) => Number(r.number));
+  return rows<{ number: string | number }>(await db.execute(sql`select number from bills order by number`)).map((r) =>
+    Number(r.number),
+  );
 }
 
 function expectGapless(numbers: number[]): void {
@@ -40,30 +52,49 @@ function expectGapless(numbers: number[]): void {
 
 /** The opening bill of a test subscriber (createSubscriber books the current period without one). */
 async function openingBill(db: Db, catalog: Catalog, f: FreshSubscriber): Promise<void> {
-  const sub = await db.execute(sql`select period_start::text as start, period_end::text as "end", plan_code from subscriptions where id = ${f.subscriptionId}`);
+  const sub = await db.execute(
+    sql`select period_start::text as start, period_end::text as "end", plan_code from subscriptions where id = ${f.subscriptionId}`,
+  );
   const p = rows<{ start: string; end: string; plan_code: string }>(sub)[0]!;
-  await db.transaction((tx) => issueBill(tx, catalog, { subscriptionId: f.subscriptionId, subscriberId: f.subscriberId, billDate: p.start, closedPeriod: null, nextPeriodEnd: p.end, config: cfg(p.plan_code) }));
+  await db.transaction((tx) =>
+    issueBill(tx, catalog, {
+      subscriptionId: f.subscriptionId,
+      subscriberId: f.subscriberId,
+      billDate: p.start,
+      closedPeriod: null,
+      nextPeriodEnd: p.end,
+      config: cfg(p.plan_code),
+    }),
+  );
 }
 
 /** The ledger and the bills agree: every billed line's bill total adds up, unbilled lines are for a bill not yet issued. */
 async function expectLedgerMatchesBills(db: Db): Promise<void> {
   const [totals] = rows<{ bills: string | number; billed: string | number }>(
-    await db.execute(sql`select (select coalesce(sum(total_cents), 0) from bills) as bills, (select coalesce(sum(amount_cents), 0) from ledger_lines where bill_id is not null) as billed`),
+    await db.execute(
+      sql`select (select coalesce(sum(total_cents), 0) from bills) as bills, (select coalesce(sum(amount_cents), 0) from ledger_lines where bill_id is not null) as billed`,
+    ),
   );
   expect(Number(totals!.bills)).toBe(Number(totals!.billed));
-  const perBill = rows(await db.execute(sql`
+  const perBill = rows(
+    await db.execute(sql`
     select b.number from bills b left join ledger_lines l on l.bill_id = b.id
-    group by b.id having b.total_cents <> coalesce(sum(l.amount_cents), 0)`));
+    group by b.id having b.total_cents <> coalesce(sum(l.amount_cents), 0)`),
+  );
   expect(perBill).toEqual([]);
   // A line not on a bill yet is for a bill after the subscription's last one.
-  const stray = rows(await db.execute(sql`
+  const stray = rows(
+    await db.execute(sql`
     select l.id from ledger_lines l
-    where l.bill_id is null and l.bill_period_start <= (select max(b.bill_date) from bills b where b.subscription_id = l.subscription_id)`));
+    where l.bill_id is null and l.bill_period_start <= (select max(b.bill_date) from bills b where b.subscription_id = l.subscription_id)`),
+  );
   expect(stray).toEqual([]);
   // A line on a bill of its own subscription, never on a later one than its bill date.
-  const wrong = rows(await db.execute(sql`
+  const wrong = rows(
+    await db.execute(sql`
     select l.id from ledger_lines l join bills b on b.id = l.bill_id
-    where b.subscription_id <> l.subscription_id or l.bill_period_start > b.bill_date`));
+    where b.subscription_id <> l.subscription_id or l.bill_period_start > b.bill_date`),
+  );
   expect(wrong).toEqual([]);
 }
 
@@ -92,7 +123,12 @@ describe.each(drivers)('bills on %s', (driver) => {
       ['Basic Line, 2026-12-01 to 2026-12-31', 2000],
       ['Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00', 2400],
     ]);
-    expect(latest).toMatchObject({ dueDate: '2026-12-15', closedPeriod: { start: '2026-11-01', lastDay: '2026-11-30' }, billedPeriod: { start: '2026-12-01', lastDay: '2026-12-31' }, state: 'issued' });
+    expect(latest).toMatchObject({
+      dueDate: '2026-12-15',
+      closedPeriod: { start: '2026-11-01', lastDay: '2026-11-30' },
+      billedPeriod: { start: '2026-12-01', lastDay: '2026-12-31' },
+      state: 'issued',
+    });
   });
 
   it("Ben's latest: Plus, Long Distance 300 and Voicemail in advance plus 250 minutes beyond his 400, total 63.00", async () => {
@@ -112,7 +148,9 @@ describe.each(drivers)('bills on %s', (driver) => {
   it('seeded numbers are 1…N without gaps and increase with the bill date; every seeded ledger line is on a bill', async () => {
     const numbers = await allNumbers(t.db);
     expectGapless(numbers);
-    const order = rows<{ bill_date: string }>(await t.db.execute(sql`select bill_date::text from bills order by number`)).map((r) => r.bill_date);
+    const order = rows<{ bill_date: string }>(
+      await t.db.execute(sql`select bill_date::text from bills order by number`),
+    ).map((r) => r.bill_date);
     expect(order).toEqual([...order].sort());
     expect(rows(await t.db.execute(sql`select id from ledger_lines where bill_id is null`))).toEqual([]);
     await expectLedgerMatchesBills(t.db);
@@ -123,27 +161,53 @@ describe.each(drivers)('bills on %s', (driver) => {
     const latest = (await getBills(ada, ada.subscriberId!)).bills[0]!;
     const r = await getOffers(ada, ada.subscriberId!);
     expect(r.status).toBe('offers');
-    const quoted = r.status === 'offers' ? r.offers.map((o) => o.explanation).filter((e) => /cost \d+\.\d{2} last month/.test(e)) : [];
+    const quoted =
+      r.status === 'offers'
+        ? r.offers.map((o) => o.explanation).filter((e) => /cost \d+\.\d{2} last month/.test(e))
+        : [];
     expect(quoted.length).toBeGreaterThan(0);
-    for (const e of quoted) expect(e).toMatch(/(Your line cost 44\.00 last month, including 24\.00 for 240 long-distance minutes|Your 240 long-distance minutes cost 24\.00 last month)/);
+    for (const e of quoted)
+      expect(e).toMatch(
+        /(Your line cost 44\.00 last month, including 24\.00 for 240 long-distance minutes|Your 240 long-distance minutes cost 24\.00 last month)/,
+      );
     expect(latest.totalCents).toBe(4400);
 
     // After a change this period, last month is still what the bill charged (not the new configuration's cost).
-    const f = await createSubscriber(t.db, { billingDay: 1, config: cfg('PLUS', 'ld_300', 'voicemail'), today: '2026-11-10', usage: { ld: 650 } });
+    const f = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('PLUS', 'ld_300', 'voicemail'),
+      today: '2026-11-10',
+      usage: { ld: 650 },
+    });
     await openingBill(t.db, catalog, f);
     await fillUsage(t.db, f.subscriberId, 1, '2026-11-01', '2026-12-01', { ld: 650 });
     await rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-01');
     expect((await readBills(t.db, f.subscriberId))[0]!.totalCents).toBe(6300);
     const me = on(await actorFor(t.db, f.email), '2026-12-02');
-    const p = await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS', 'ld_300', 'three_way', 'voicemail') });
-    await confirmChange(me, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    const p = await previewChange(me, {
+      subscriberId: f.subscriberId,
+      target: cfg('PLUS', 'ld_300', 'three_way', 'voicemail'),
+    });
+    await confirmChange(me, {
+      subscriberId: f.subscriberId,
+      target: p.plan.target,
+      version: p.version,
+      idempotencyKey: p.idempotencyKey,
+    });
     const after = await getOffers(me, f.subscriberId);
-    const headlines = after.status === 'offers' ? after.offers.map((o) => o.explanation).filter((e) => e.startsWith('Your line cost')) : [];
+    const headlines =
+      after.status === 'offers'
+        ? after.offers.map((o) => o.explanation).filter((e) => e.startsWith('Your line cost'))
+        : [];
     expect(headlines.length).toBeGreaterThan(0);
     // Bill of 2026-12-01: Plus 25.00, Long Distance 300 8.00, Voicemail 5.00, 250 × 0.10 = 25.00; with Three-Way now it would say 66.50.
-    for (const e of headlines) expect(e).toMatch(/^Your line cost 63\.00 last month, including 25\.00 for 250 long-distance minutes beyond the 400 included;/);
+    for (const e of headlines)
+      expect(e).toMatch(
+        /^Your line cost 63\.00 last month, including 25\.00 for 250 long-distance minutes beyond the 400 included;/,
+      );
     // The saving stays cost(current) − cost(target) for the usage profile.
-    if (after.status === 'offers') for (const o of after.offers) expect(o.monthlySavingCents).toBe(o.currentCostCents - o.targetCostCents);
+    if (after.status === 'offers')
+      for (const o of after.offers) expect(o.monthlySavingCents).toBe(o.currentCostCents - o.targetCostCents);
   });
 
   it('a bill is seen by its subscriber, an agent and an admin only; another subscriber gets "not found"', async () => {
@@ -169,7 +233,12 @@ describe.each(drivers)('bills on %s', (driver) => {
     // An upgrade on 2026-11-16 (proration −10.00 / +17.50 on the 2026-12-01 bill) gives November PREMIUM's 500 minutes.
     const actor = on(await actorFor(t.db, f.email), '2026-11-16');
     const p = await previewChange(actor, { subscriberId: f.subscriberId, target: cfg('PREMIUM') });
-    await confirmChange(actor, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    await confirmChange(actor, {
+      subscriberId: f.subscriberId,
+      target: p.plan.target,
+      version: p.version,
+      idempotencyKey: p.idempotencyKey,
+    });
     const before = (await allNumbers(t.db)).length;
 
     expect(await rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-01')).toBe(1);
@@ -198,7 +267,12 @@ describe.each(drivers)('bills on %s', (driver) => {
     const actor = on(await actorFor(t.db, f.email), '2026-11-20');
     const p = await previewChange(actor, { subscriberId: f.subscriberId, target: cfg('BASIC') });
     expect(p.plan.timing).toBe('end_of_period');
-    await confirmChange(actor, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey });
+    await confirmChange(actor, {
+      subscriberId: f.subscriberId,
+      target: p.plan.target,
+      version: p.version,
+      idempotencyKey: p.idempotencyKey,
+    });
     await rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-01');
     const latest = (await readBills(t.db, f.subscriberId))[0]!;
     // December is Basic Line, November's 450 minutes were within Premium's 500: no usage line.
@@ -228,14 +302,25 @@ describe.each(drivers)('bills on %s', (driver) => {
     // An agent applies UNLIMITED → BASIC now on 2026-11-02: credit −48.33, charge +19.33.
     const agent = on(await actorFor(t.db, 'agent@example.com'), '2026-11-02');
     const p = await previewChange(agent, { subscriberId: f.subscriberId, target: cfg('BASIC'), applyNow: true });
-    await confirmChange(agent, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey, applyNow: true, reason: 'moving abroad' });
+    await confirmChange(agent, {
+      subscriberId: f.subscriberId,
+      target: p.plan.target,
+      version: p.version,
+      idempotencyKey: p.idempotencyKey,
+      applyNow: true,
+      reason: 'moving abroad',
+    });
     const net = p.plan.prorationTotalCents;
     expect(net).toBe(-2900);
     await rolloverSubscription(t.db, catalog, f.subscriptionId, '2027-01-01');
     const [jan, dec] = await readBills(t.db, f.subscriberId);
     expect(dec!.totalCents).toBe(0);
     expect(dec!.creditForwardCents).toBe(900);
-    expect(dec!.lines.at(-1)).toMatchObject({ kind: 'credit', amountCents: 900, description: 'Credit of 9.00 carried forward to the next bill' });
+    expect(dec!.lines.at(-1)).toMatchObject({
+      kind: 'credit',
+      amountCents: 900,
+      description: 'Credit of 9.00 carried forward to the next bill',
+    });
     expect(jan!.lines.map((l) => [l.kind, l.amountCents, l.description])).toEqual([
       ['recurring', 2000, 'Basic Line, 2027-01-01 to 2027-01-31'],
       ['credit', -900, `Credit brought forward from bill ${dec!.number}`],
@@ -246,10 +331,16 @@ describe.each(drivers)('bills on %s', (driver) => {
 
   it('issued bills are immutable (the database refuses); only the state changes, along the allowed transitions', async () => {
     const adaId = await subscriberIdOf(t.db, 'ada@example.com');
-    const id = Number(rows<{ id: string | number }>(await t.db.execute(sql`select id from bills where subscriber_id = ${adaId} order by bill_date desc limit 1`))[0]!.id);
+    const id = Number(
+      rows<{ id: string | number }>(
+        await t.db.execute(sql`select id from bills where subscriber_id = ${adaId} order by bill_date desc limit 1`),
+      )[0]!.id,
+    );
     const refusedSql = async (q: ReturnType<typeof sql>) => {
       const e = await rejection(t.db.execute(q));
-      expect(`${e.message} ${String((e as { cause?: Error }).cause?.message ?? '')}`).toMatch(/issued|on a bill|kept|only/);
+      expect(`${e.message} ${String((e as { cause?: Error }).cause?.message ?? '')}`).toMatch(
+        /issued|on a bill|kept|only/,
+      );
     };
     await refusedSql(sql`update bills set total_cents = total_cents - 100 where id = ${id}`);
     await refusedSql(sql`update bills set due_date = due_date + 30 where id = ${id}`);
@@ -264,7 +355,9 @@ describe.each(drivers)('bills on %s', (driver) => {
       values (${sub.id}, 'adjustment', '2026-12-01', 'usage', 'x', 'sneaky', 500, ${id})`);
     await t.db.execute(sql`insert into ledger_lines (subscription_id, kind, bill_period_start, item_type, item_code, description, amount_cents)
       values (${sub.id}, 'adjustment', '2027-01-01', 'usage', 'late', 'Late usage adjustment', 10)`);
-    await refusedSql(sql`update ledger_lines set bill_id = ${id} where subscription_id = ${sub.id} and bill_id is null`);
+    await refusedSql(
+      sql`update ledger_lines set bill_id = ${id} where subscription_id = ${sub.id} and bill_id is null`,
+    );
     await refusedSql(sql`update bill_number_counter set last_number = last_number - 1`);
     await refusedSql(sql`update bill_number_counter set last_number = last_number + 5`);
     expect((await readBills(t.db, adaId))[0]!.totalCents).toBe(4400);
@@ -279,7 +372,11 @@ describe.each(drivers)('bills on %s', (driver) => {
     // The late adjustment lands on Ada's next bill (the seam for late usage).
     await rolloverSubscription(t.db, catalog, sub.id, '2027-01-01');
     const jan = (await readBills(t.db, adaId))[0]!;
-    expect(jan.lines.map((l) => [l.kind, l.description, l.amountCents])).toContainEqual(['adjustment', 'Late usage adjustment', 10]);
+    expect(jan.lines.map((l) => [l.kind, l.description, l.amountCents])).toContainEqual([
+      'adjustment',
+      'Late usage adjustment',
+      10,
+    ]);
   });
 
   it("the dashboard's next-bill estimate includes the usage so far, rated as the bill then rates the whole period", async () => {
@@ -305,13 +402,27 @@ describe.each(drivers)('bills on %s', (driver) => {
 
   it('renders a bill PDF by id for the jobs: a real PDF whose text has the bill', async () => {
     const benId = await subscriberIdOf(t.db, 'ben@example.com');
-    const id = Number(rows<{ id: string | number }>(await t.db.execute(sql`select id from bills where subscriber_id = ${benId} order by bill_date desc limit 1`))[0]!.id);
+    const id = Number(
+      rows<{ id: string | number }>(
+        await t.db.execute(sql`select id from bills where subscriber_id = ${benId} order by bill_date desc limit 1`),
+      )[0]!.id,
+    );
     const r = await renderBillPdfById(t.db, id);
     expect(r!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(r!.filename).toMatch(/^bill-\d+\.pdf$/);
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(r!.pdf)), { mergePages: true });
     const number = r!.filename.match(/\d+/)![0];
-    for (const fact of ['Switchboard Telecom', 'Ben Okafor', 'SB-100002', `Bill ${number}`, 'Plus, 2026-11-05 to 2026-12-04', '250 × 0.10 = 25.00', '63.00', '19 Nov 2026', '5 Nov 2026 to 4 Dec 2026']) {
+    for (const fact of [
+      'Switchboard Telecom',
+      'Ben Okafor',
+      'SB-100002',
+      `Bill ${number}`,
+      'Plus, 2026-11-05 to 2026-12-04',
+      '250 × 0.10 = 25.00',
+      '63.00',
+      '19 Nov 2026',
+      '5 Nov 2026 to 4 Dec 2026',
+    ]) {
       expect(text, fact).toContain(fact);
     }
     expect(await renderBillPdfById(t.db, 999_999)).toBeNull();
@@ -319,11 +430,27 @@ describe.each(drivers)('bills on %s', (driver) => {
 
   it('bills add up to the ledger over random histories (changes, usage and rollovers)', async () => {
     const agent = await actorFor(t.db, 'agent@example.com');
-    const targets = [cfg('BASIC'), cfg('PLUS', 'ld_300'), cfg('PREMIUM'), cfg('UNLIMITED'), cfg('BASIC', 'voicemail', 'intl_saver'), cfg('PLUS')];
+    const targets = [
+      cfg('BASIC'),
+      cfg('PLUS', 'ld_300'),
+      cfg('PREMIUM'),
+      cfg('UNLIMITED'),
+      cfg('BASIC', 'voicemail', 'intl_saver'),
+      cfg('PLUS'),
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 28 }),
-        fc.array(fc.record({ day: fc.integer({ min: 1, max: 40 }), target: fc.integer({ min: 0, max: targets.length - 1 }), now: fc.boolean(), ld: fc.integer({ min: 0, max: 900 }), intl: fc.integer({ min: 0, max: 60 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 1, max: 40 }),
+            target: fc.integer({ min: 0, max: targets.length - 1 }),
+            now: fc.boolean(),
+            ld: fc.integer({ min: 0, max: 900 }),
+            intl: fc.integer({ min: 0, max: 60 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (billingDay, steps) => {
           let today = '2026-11-10';
           const f = await createSubscriber(t.db, { billingDay, config: cfg('BASIC'), today });
@@ -335,8 +462,19 @@ describe.each(drivers)('bills on %s', (driver) => {
             await fillUsage(t.db, f.subscriberId, billingDay, period.start, period.end, { ld: st.ld, intl: st.intl });
             const actor = on(agent, today);
             try {
-              const p = await previewChange(actor, { subscriberId: f.subscriberId, target: targets[st.target]!, applyNow: st.now });
-              await confirmChange(actor, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey, applyNow: st.now, reason: 'property test' });
+              const p = await previewChange(actor, {
+                subscriberId: f.subscriberId,
+                target: targets[st.target]!,
+                applyNow: st.now,
+              });
+              await confirmChange(actor, {
+                subscriberId: f.subscriberId,
+                target: p.plan.target,
+                version: p.version,
+                idempotencyKey: p.idempotencyKey,
+                applyNow: st.now,
+                reason: 'property test',
+              });
             } catch (e) {
               if (!(e instanceof AppError)) throw e; // e.g. "already on this configuration"
             }
@@ -385,20 +523,39 @@ describe.skipIf(!pg)('bill numbers under concurrency on PostgreSQL (skipped with
 
   it('20 concurrent rollovers (and issues that roll back) leave the numbers gapless', async () => {
     const subs: FreshSubscriber[] = [];
-    for (let i = 0; i < 20; i++) subs.push(await createSubscriber(t.db, { billingDay: 1 + (i % 3), config: cfg(i % 2 ? 'PLUS' : 'BASIC'), today: '2026-11-10', usage: { ld: 100 + i } }));
+    for (let i = 0; i < 20; i++)
+      subs.push(
+        await createSubscriber(t.db, {
+          billingDay: 1 + (i % 3),
+          config: cfg(i % 2 ? 'PLUS' : 'BASIC'),
+          today: '2026-11-10',
+          usage: { ld: 100 + i },
+        }),
+      );
     const others: FreshSubscriber[] = [];
-    for (let i = 0; i < 5; i++) others.push(await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC'), today: '2026-11-10' }));
+    for (let i = 0; i < 5; i++)
+      others.push(await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC'), today: '2026-11-10' }));
     const before = await allNumbers(t.db);
     // Issues that allocate a number and then fail: their number must not be lost.
     const failing = others.map((f) =>
       t.db
         .transaction(async (tx) => {
-          await issueBill(tx, catalog, { subscriptionId: f.subscriptionId, subscriberId: f.subscriberId, billDate: '2030-01-01', closedPeriod: null, nextPeriodEnd: '2030-02-01', config: cfg('BASIC') });
+          await issueBill(tx, catalog, {
+            subscriptionId: f.subscriptionId,
+            subscriberId: f.subscriberId,
+            billDate: '2030-01-01',
+            closedPeriod: null,
+            nextPeriodEnd: '2030-02-01',
+            config: cfg('BASIC'),
+          });
           throw new Error('rolled back on purpose');
         })
         .catch((e: Error) => e.message),
     );
-    const results = await Promise.all([...subs.map((f) => rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-05')), ...failing]);
+    const results = await Promise.all([
+      ...subs.map((f) => rolloverSubscription(t.db, catalog, f.subscriptionId, '2026-12-05')),
+      ...failing,
+    ]);
     expect(results.slice(0, 20)).toEqual(Array(20).fill(1));
     expect(results.slice(20)).toEqual(Array(5).fill('rolled back on purpose'));
     const after = await allNumbers(t.db);

@@ -42,8 +42,18 @@ const TODAY = '2026-11-16';
 const cfg = (planCode: string, ...addOns: string[]) => ({ planCode, addOns });
 
 /** Confirms exactly what was previewed. */
-function confirmPreview(actor: Parameters<typeof confirmChange>[0], p: Preview, extra: { reason?: string; applyNow?: boolean; offerKey?: string } = {}) {
-  return confirmChange(actor, { subscriberId: p.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey, ...extra });
+function confirmPreview(
+  actor: Parameters<typeof confirmChange>[0],
+  p: Preview,
+  extra: { reason?: string; applyNow?: boolean; offerKey?: string } = {},
+) {
+  return confirmChange(actor, {
+    subscriberId: p.subscriberId,
+    target: p.plan.target,
+    version: p.version,
+    idempotencyKey: p.idempotencyKey,
+    ...extra,
+  });
 }
 
 describe.each(drivers)('plan changes on %s', (driver) => {
@@ -67,7 +77,10 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const preview = await previewChange(ada, { subscriberId, target: cfg('PREMIUM') });
       expect(preview.version).toBe(before.version);
       expect(preview.plan.timing).toBe('now');
-      expect(preview.plan.prorationLines.map((l) => [l.code, l.amountCents])).toEqual([['BASIC', -1000], ['PREMIUM', 1750]]);
+      expect(preview.plan.prorationLines.map((l) => [l.code, l.amountCents])).toEqual([
+        ['BASIC', -1000],
+        ['PREMIUM', 1750],
+      ]);
       expect(preview.earlierProrationCents).toBe(0);
       // A preview writes nothing.
       expect(await ledgerOf(t.db, before.id)).toHaveLength(ledgerBefore.length);
@@ -128,12 +141,20 @@ describe.each(drivers)('plan changes on %s', (driver) => {
     it('adds voicemail on 2026-11-21 (10 of 30 days): +1.67, and the add-on is held from that day', async () => {
       const vera = await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC') });
       const actor = await actorFor(t.db, vera.email, '2026-11-21');
-      const preview = await previewChange(actor, { subscriberId: vera.subscriberId, target: cfg('BASIC', 'voicemail') });
+      const preview = await previewChange(actor, {
+        subscriberId: vera.subscriberId,
+        target: cfg('BASIC', 'voicemail'),
+      });
       const result = await confirmPreview(actor, preview);
       expect(result.status).toBe('applied');
       const proration = (await ledgerOf(t.db, vera.subscriptionId)).filter((l) => l.kind === 'proration');
-      expect(proration.map((l) => [l.itemType, l.itemCode, l.amountCents, l.billPeriodStart])).toEqual([['addon', 'voicemail', 167, '2026-12-01']]);
-      const held = await t.db.select().from(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, vera.subscriptionId));
+      expect(proration.map((l) => [l.itemType, l.itemCode, l.amountCents, l.billPeriodStart])).toEqual([
+        ['addon', 'voicemail', 167, '2026-12-01'],
+      ]);
+      const held = await t.db
+        .select()
+        .from(s.subscriptionAddOns)
+        .where(eq(s.subscriptionAddOns.subscriptionId, vera.subscriptionId));
       expect(held.map((h) => [h.addOnCode, h.addedOn])).toEqual([['voicemail', '2026-11-21']]);
     });
 
@@ -141,7 +162,10 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const eve = await actorFor(t.db, 'eve@example.com', '2026-11-18');
       const subscriberId = eve.subscriberId!;
       const sub = await subscriptionOf(t.db, subscriberId);
-      const preview = await previewChange(eve, { subscriberId, target: cfg('BASIC', 'call_waiting', 'caller_id', 'ld_300', 'three_way', 'voicemail') });
+      const preview = await previewChange(eve, {
+        subscriberId,
+        target: cfg('BASIC', 'call_waiting', 'caller_id', 'ld_300', 'three_way', 'voicemail'),
+      });
       expect(preview.plan.timing).toBe('now');
       const first = await confirmPreview(eve, preview);
       const afterFirst = await snapshot(t.db);
@@ -181,7 +205,14 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const preview = await previewChange(carla, { subscriberId: carlaId, target: cfg('UNLIMITED') });
       const before = await snapshot(t.db);
 
-      const err = await rejection(confirmChange(ada, { subscriberId: carlaId, target: cfg('UNLIMITED'), version: preview.version, idempotencyKey: preview.idempotencyKey }));
+      const err = await rejection(
+        confirmChange(ada, {
+          subscriberId: carlaId,
+          target: cfg('UNLIMITED'),
+          version: preview.version,
+          idempotencyKey: preview.idempotencyKey,
+        }),
+      );
       expect(err).toBeInstanceOf(AppError);
       expect(err.code).toBe('not_found');
 
@@ -189,7 +220,10 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect({ ...after, auditRefused: before.auditRefused, auditAll: before.auditAll }).toEqual(before);
       expect(after.auditRefused).toBe(before.auditRefused + 1);
       expect(after.auditAll).toBe(before.auditAll + 1);
-      const refused = await t.db.select().from(s.auditEvents).where(and(eq(s.auditEvents.actorUserId, ada.userId), eq(s.auditEvents.outcome, 'refused')));
+      const refused = await t.db
+        .select()
+        .from(s.auditEvents)
+        .where(and(eq(s.auditEvents.actorUserId, ada.userId), eq(s.auditEvents.outcome, 'refused')));
       expect(refused.at(-1)).toMatchObject({ action: 'confirm_change', actorRole: 'subscriber', outcome: 'refused' });
 
       // Preview, history, offers and cancel are refused the same way.
@@ -197,7 +231,8 @@ describe.each(drivers)('plan changes on %s', (driver) => {
         () => previewChange(ada, { subscriberId: carlaId, target: cfg('UNLIMITED') }),
         () => getHistory(ada, carlaId),
         () => getOffers(ada, carlaId),
-        () => respondToOffer(ada, { subscriberId: carlaId, offerKey: 'cross_sell:PREMIUM+ld_300', response: 'dismissed' }),
+        () =>
+          respondToOffer(ada, { subscriberId: carlaId, offerKey: 'cross_sell:PREMIUM+ld_300', response: 'dismissed' }),
         () => cancelScheduledChange(ada, { subscriberId: carlaId, scheduledChangeId: 1 }),
       ]) {
         expect((await rejection(attempt())).code).toBe('not_found');
@@ -229,7 +264,14 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(order).toMatchObject({ actorUserId: agent.userId, reason: 'Customer asked by phone', status: 'applied' });
       const audit = (await auditOf(t.db, kim.subscriberId)).filter((e) => e.action === 'change_applied');
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actorUserId: agent.userId, actorRole: 'agent', subscriberId: kim.subscriberId, reason: 'Customer asked by phone', before: cfg('PLUS'), after: cfg('PREMIUM') });
+      expect(audit[0]).toMatchObject({
+        actorUserId: agent.userId,
+        actorRole: 'agent',
+        subscriberId: kim.subscriberId,
+        reason: 'Customer asked by phone',
+        before: cfg('PLUS'),
+        after: cfg('PREMIUM'),
+      });
       expect(audit[0]!.detail).toMatchObject({ onBehalfOf: kim.subscriberId });
 
       // A lower-priced change is scheduled by default…
@@ -237,8 +279,26 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(down.plan.timing).toBe('end_of_period');
       // …and a subscriber may not bring it forward: forbidden, nothing written but the refusal.
       before = await snapshot(t.db);
-      expect((await rejection(previewChange(kimActor, { subscriberId: kim.subscriberId, target: cfg('PLUS'), applyNow: true }))).code).toBe('forbidden');
-      expect((await rejection(confirmChange(kimActor, { subscriberId: kim.subscriberId, target: cfg('PLUS'), version: down.version, idempotencyKey: down.idempotencyKey, applyNow: true }))).code).toBe('forbidden');
+      expect(
+        (
+          await rejection(
+            previewChange(kimActor, { subscriberId: kim.subscriberId, target: cfg('PLUS'), applyNow: true }),
+          )
+        ).code,
+      ).toBe('forbidden');
+      expect(
+        (
+          await rejection(
+            confirmChange(kimActor, {
+              subscriberId: kim.subscriberId,
+              target: cfg('PLUS'),
+              version: down.version,
+              idempotencyKey: down.idempotencyKey,
+              applyNow: true,
+            }),
+          )
+        ).code,
+      ).toBe('forbidden');
       const afterRefusal = await snapshot(t.db);
       expect({ ...afterRefusal, auditRefused: 0, auditAll: 0 }).toEqual({ ...before, auditRefused: 0, auditAll: 0 });
       expect(afterRefusal.auditRefused).toBe(before.auditRefused + 2);
@@ -256,7 +316,11 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(await configOf(t.db, kim.subscriptionId)).toEqual(cfg('PLUS'));
       expect(await scheduledOf(t.db, kim.subscriptionId)).toEqual([]);
       const last = (await auditOf(t.db, kim.subscriberId)).at(-1)!;
-      expect(last).toMatchObject({ action: 'change_applied', actorUserId: agent.userId, reason: 'Goodwill: network outage' });
+      expect(last).toMatchObject({
+        action: 'change_applied',
+        actorUserId: agent.userId,
+        reason: 'Goodwill: network outage',
+      });
       expect(last.detail).toMatchObject({ applyNow: true, prorationCents: -500 });
     });
 
@@ -277,9 +341,15 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const r2 = await confirmPreview(hana, p2);
 
       let scheduled = await scheduledOf(t.db, sub.id);
-      expect(scheduled.map((x) => [x.orderId, x.status])).toEqual([[r1.orderId, 'replaced'], [r2.orderId, 'pending']]);
+      expect(scheduled.map((x) => [x.orderId, x.status])).toEqual([
+        [r1.orderId, 'replaced'],
+        [r2.orderId, 'pending'],
+      ]);
       expect(scheduled[0]!.closedBy).toBe(hana.userId);
-      expect((await ordersOf(t.db, sub.id)).map((o) => [o.id, o.status])).toEqual([[r1.orderId, 'replaced'], [r2.orderId, 'scheduled']]);
+      expect((await ordersOf(t.db, sub.id)).map((o) => [o.id, o.status])).toEqual([
+        [r1.orderId, 'replaced'],
+        [r2.orderId, 'scheduled'],
+      ]);
 
       // An immediate change replaces the pending one too.
       const p3 = await previewChange(hana, { subscriberId, target: cfg('PLUS', 'voicemail') });
@@ -288,11 +358,17 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const r3 = await confirmPreview(hana, p3);
       scheduled = await scheduledOf(t.db, sub.id);
       expect(scheduled.map((x) => x.status)).toEqual(['replaced', 'replaced']);
-      expect((await ordersOf(t.db, sub.id)).map((o) => [o.id, o.status])).toEqual([[r1.orderId, 'replaced'], [r2.orderId, 'replaced'], [r3.orderId, 'applied']]);
+      expect((await ordersOf(t.db, sub.id)).map((o) => [o.id, o.status])).toEqual([
+        [r1.orderId, 'replaced'],
+        [r2.orderId, 'replaced'],
+        [r3.orderId, 'applied'],
+      ]);
       expect(await configOf(t.db, sub.id)).toEqual(cfg('PLUS', 'voicemail'));
       const state = await loadAccount(t.db, catalog, subscriberId, TODAY);
       expect(state!.pending).toBeNull();
-      const perSubscription = await t.db.execute(sql`select subscription_id from scheduled_changes where status = 'pending' group by subscription_id having count(*) > 1`);
+      const perSubscription = await t.db.execute(
+        sql`select subscription_id from scheduled_changes where status = 'pending' group by subscription_id having count(*) > 1`,
+      );
       expect((perSubscription as unknown as { rows: unknown[] }).rows).toEqual([]);
     });
 
@@ -304,7 +380,12 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(offers.status).toBe('offers');
       if (offers.status !== 'offers') return;
       const best = offers.offers.find((o) => o.bestValue)!;
-      expect(best).toMatchObject({ key: 'up_sell:PREMIUM+ld_300', target: cfg('PREMIUM', 'ld_300'), monthlySavingCents: 2000, monthlyPriceChangeCents: 500 });
+      expect(best).toMatchObject({
+        key: 'up_sell:PREMIUM+ld_300',
+        target: cfg('PREMIUM', 'ld_300'),
+        monthlySavingCents: 2000,
+        monthlyPriceChangeCents: 500,
+      });
 
       // Impressions: once per offer per day, however often the offers are looked at.
       await getOffers(ben, subscriberId);
@@ -320,7 +401,15 @@ describe.each(drivers)('plan changes on %s', (driver) => {
 
       const accepted = await offerEventsOf(t.db, subscriberId, 'accepted');
       expect(accepted).toHaveLength(1);
-      expect(accepted[0]).toMatchObject({ offerKey: best.key, kind: 'up_sell', targetConfig: cfg('PREMIUM', 'ld_300'), monthlySavingCents: 2000, monthlyPriceChangeCents: 500, actorUserId: ben.userId, day: TODAY });
+      expect(accepted[0]).toMatchObject({
+        offerKey: best.key,
+        kind: 'up_sell',
+        targetConfig: cfg('PREMIUM', 'ld_300'),
+        monthlySavingCents: 2000,
+        monthlyPriceChangeCents: 500,
+        actorUserId: ben.userId,
+        day: TODAY,
+      });
       // Voicemail (19 of 30 days left) is credited, not charged.
       const lines = (await ledgerOf(t.db, sub.id)).filter((l) => l.orderId === result.orderId);
       expect(lines.map((l) => l.itemCode).sort()).toEqual(['PLUS', 'PREMIUM', 'voicemail']);
@@ -328,21 +417,34 @@ describe.each(drivers)('plan changes on %s', (driver) => {
     });
 
     it('does not offer again the change already scheduled from an offer; cancelling it brings the offer back', async () => {
-      const f = await createSubscriber(t.db, { billingDay: 20, config: cfg('BASIC', 'call_waiting', 'caller_id', 'three_way', 'voicemail'), usage: { ld: 80 } });
+      const f = await createSubscriber(t.db, {
+        billingDay: 20,
+        config: cfg('BASIC', 'call_waiting', 'caller_id', 'three_way', 'voicemail'),
+        usage: { ld: 80 },
+      });
       const me = await actorFor(t.db, f.email);
       const keys = async () => {
         const r = await getOffers(me, f.subscriberId);
-        return { keys: r.status === 'offers' ? r.offers.map((o) => o.key) : [], message: r.status === 'offers' ? '' : r.message };
+        return {
+          keys: r.status === 'offers' ? r.offers.map((o) => o.key) : [],
+          message: r.status === 'offers' ? '' : r.message,
+        };
       };
       const offers = await getOffers(me, f.subscriberId);
       if (offers.status !== 'offers') throw new Error('expected offers');
       const best = offers.offers.find((o) => o.bestValue)!;
-      expect(best).toMatchObject({ target: cfg('PLUS', 'three_way', 'voicemail'), monthlySavingCents: 1000, monthlyPriceChangeCents: -200 });
+      expect(best).toMatchObject({
+        target: cfg('PLUS', 'three_way', 'voicemail'),
+        monthlySavingCents: 1000,
+        monthlyPriceChangeCents: -200,
+      });
       const preview = await previewChange(me, { subscriberId: f.subscriberId, target: best.target });
       expect(preview.plan.timing).toBe('end_of_period');
       const r = await confirmPreview(me, preview, { offerKey: best.key });
       expect(r.status).toBe('scheduled');
-      expect((await offerEventsOf(t.db, f.subscriberId, 'accepted')).map((e) => [e.offerKey, e.monthlySavingCents])).toEqual([[best.key, 1000]]);
+      expect(
+        (await offerEventsOf(t.db, f.subscriberId, 'accepted')).map((e) => [e.offerKey, e.monthlySavingCents]),
+      ).toEqual([[best.key, 1000]]);
 
       const after = await keys();
       expect(after.keys).not.toContain(best.key);
@@ -354,7 +456,11 @@ describe.each(drivers)('plan changes on %s', (driver) => {
     });
 
     it('records no acceptance when the confirmed change is not the offer it names', async () => {
-      const f = await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC'), usage: { ld: 240, unanswered: 12 } });
+      const f = await createSubscriber(t.db, {
+        billingDay: 1,
+        config: cfg('BASIC'),
+        usage: { ld: 240, unanswered: 12 },
+      });
       const actor = await actorFor(t.db, f.email);
       const offers = await getOffers(actor, f.subscriberId);
       if (offers.status !== 'offers') throw new Error('expected offers');
@@ -377,11 +483,20 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(initial).toEqual(['cross_sell:BASIC+ld_300', 'up_sell:PREMIUM', 'cross_sell:BASIC+voicemail']);
       const [dismissed, , snoozed] = initial as [string, string, string];
 
-      expect((await respondToOffer(actor, { subscriberId: f.subscriberId, offerKey: dismissed, response: 'dismissed' })).message).toMatch(/90 days/);
-      expect((await respondToOffer(actor, { subscriberId: f.subscriberId, offerKey: snoozed, response: 'snoozed' })).message).toMatch(/30 days/);
+      expect(
+        (await respondToOffer(actor, { subscriberId: f.subscriberId, offerKey: dismissed, response: 'dismissed' }))
+          .message,
+      ).toMatch(/90 days/);
+      expect(
+        (await respondToOffer(actor, { subscriberId: f.subscriberId, offerKey: snoozed, response: 'snoozed' })).message,
+      ).toMatch(/30 days/);
       const events = await offerEventsOf(t.db, f.subscriberId);
-      expect(events.filter((e) => e.eventType === 'dismissed').map((e) => [e.offerKey, e.until])).toEqual([[dismissed, addDays(TODAY, 90)]]);
-      expect(events.filter((e) => e.eventType === 'snoozed').map((e) => [e.offerKey, e.until])).toEqual([[snoozed, addDays(TODAY, 30)]]);
+      expect(events.filter((e) => e.eventType === 'dismissed').map((e) => [e.offerKey, e.until])).toEqual([
+        [dismissed, addDays(TODAY, 90)],
+      ]);
+      expect(events.filter((e) => e.eventType === 'snoozed').map((e) => [e.offerKey, e.until])).toEqual([
+        [snoozed, addDays(TODAY, 30)],
+      ]);
 
       expect(await keysOn(TODAY)).not.toContain(dismissed);
       expect(await keysOn(TODAY)).not.toContain(snoozed);
@@ -405,16 +520,36 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       await getOffers(agent, f.subscriberId);
       expect(await offerEventsOf(t.db, f.subscriberId, 'impression')).toHaveLength(n);
       // An unknown offer can't be dismissed.
-      expect((await rejection(respondToOffer(actor, { subscriberId: f.subscriberId, offerKey: 'cross_sell:BASIC+nope', response: 'dismissed' }))).code).toBe('not_found');
+      expect(
+        (
+          await rejection(
+            respondToOffer(actor, {
+              subscriberId: f.subscriberId,
+              offerKey: 'cross_sell:BASIC+nope',
+              response: 'dismissed',
+            }),
+          )
+        ).code,
+      ).toBe('not_found');
     });
 
     it('lists the history newest first, with "You" or the agent who made each change', async () => {
       const f = await createSubscriber(t.db, { billingDay: 1, config: cfg('PLUS'), name: 'Hugo History' });
       const me = await actorFor(t.db, f.email);
       const agent = await actorFor(t.db, 'agent@example.com');
-      const r1 = await confirmPreview(me, await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PREMIUM') }));
-      const r2 = await confirmPreview(agent, await previewChange(agent, { subscriberId: f.subscriberId, target: cfg('UNLIMITED') }), { reason: 'Asked for unlimited' });
-      const r3 = await confirmPreview(me, await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS') }));
+      const r1 = await confirmPreview(
+        me,
+        await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PREMIUM') }),
+      );
+      const r2 = await confirmPreview(
+        agent,
+        await previewChange(agent, { subscriberId: f.subscriberId, target: cfg('UNLIMITED') }),
+        { reason: 'Asked for unlimited' },
+      );
+      const r3 = await confirmPreview(
+        me,
+        await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS') }),
+      );
 
       const history = await getHistory(me, f.subscriberId);
       expect(history.map((h) => h.orderId)).toEqual([r3.orderId, r2.orderId, r1.orderId]);
@@ -423,18 +558,29 @@ describe.each(drivers)('plan changes on %s', (driver) => {
         ['applied', expect.stringContaining('Sam Rivera'), true],
         ['applied', 'You', false],
       ]);
-      expect(history[1]).toMatchObject({ reason: 'Asked for unlimited', description: 'Premium → Unlimited', monthlyFromCents: 3500, monthlyToCents: 5000 });
+      expect(history[1]).toMatchObject({
+        reason: 'Asked for unlimited',
+        description: 'Premium → Unlimited',
+        monthlyFromCents: 3500,
+        monthlyToCents: 5000,
+      });
       expect(history[1]!.lines.map((l) => l.amountCents)).toEqual([-1750, 2500]);
       expect(history[1]!.prorationCents).toBe(750);
       expect(history[0]).toMatchObject({ effectiveDate: '2026-12-01', prorationCents: 0, lines: [] });
 
       // The agent sees the same list, naming the subscriber for their own changes.
       const seenByAgent = await getHistory(agent, f.subscriberId);
-      expect(seenByAgent.map((h) => h.by)).toEqual(['Hugo History', expect.stringContaining('Sam Rivera'), 'Hugo History']);
+      expect(seenByAgent.map((h) => h.by)).toEqual([
+        'Hugo History',
+        expect.stringContaining('Sam Rivera'),
+        'Hugo History',
+      ]);
     });
 
     it('reads the day from the one clock: the test clock moves every actor, and only an admin (or the test token) may move it', async () => {
-      const adaId = (await t.db.select({ id: s.users.id }).from(s.users).where(eq(s.users.email, 'ada@example.com')))[0]!.id;
+      const adaId = (
+        await t.db.select({ id: s.users.id }).from(s.users).where(eq(s.users.email, 'ada@example.com'))
+      )[0]!.id;
       const admin = await actorFor(t.db, 'admin@example.com');
       const ada = await actorFor(t.db, 'ada@example.com');
       expect((await rejection(moveClock(ada, { advanceDays: 1 }))).code).toBe('forbidden');
@@ -448,7 +594,10 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect((await rejection(moveClock(admin, { advanceDays: Number.NaN }))).code).toBe('invalid');
       expect((await rejection(moveClock(admin, { advanceDays: Number.POSITIVE_INFINITY }))).code).toBe('invalid');
       expect((await loadActor(t.db, adaId))!.today).toBe('2026-12-12');
-      const moves = await t.db.select().from(s.auditEvents).where(and(eq(s.auditEvents.action, 'move_test_clock'), eq(s.auditEvents.outcome, 'ok')));
+      const moves = await t.db
+        .select()
+        .from(s.auditEvents)
+        .where(and(eq(s.auditEvents.action, 'move_test_clock'), eq(s.auditEvents.outcome, 'ok')));
       expect(moves.map((m) => m.actorRole)).toEqual(['admin', 'test-suite']);
       await moveClock(admin, { reset: true });
       expect((await loadActor(t.db, adaId))!.today).toBe(new Date().toISOString().slice(0, 10));
@@ -474,7 +623,12 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const ledgerBefore = await ledgerOf(t.db, sub.id);
 
       const preview = await previewChange(carla, { subscriberId, target: cfg('BASIC') });
-      expect(preview.plan).toMatchObject({ timing: 'end_of_period', effectiveDate: '2026-12-10', prorationLines: [], prorationTotalCents: 0 });
+      expect(preview.plan).toMatchObject({
+        timing: 'end_of_period',
+        effectiveDate: '2026-12-10',
+        prorationLines: [],
+        prorationTotalCents: 0,
+      });
       const result = await confirmPreview(carla, preview);
       expect(result).toMatchObject({ status: 'scheduled', effectiveDate: '2026-12-10', replayed: false });
       expect(result.message).toMatch(/cancel/i);
@@ -484,10 +638,26 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(await ledgerOf(t.db, sub.id)).toEqual(ledgerBefore);
       expect((await subscriptionOf(t.db, subscriberId)).version).toBe(sub.version + 1);
       const [order] = await ordersOf(t.db, sub.id);
-      expect(order).toMatchObject({ id: result.orderId, status: 'scheduled', effectiveDate: '2026-12-10', totalCents: 0 });
+      expect(order).toMatchObject({
+        id: result.orderId,
+        status: 'scheduled',
+        effectiveDate: '2026-12-10',
+        totalCents: 0,
+      });
       const [pending] = await scheduledOf(t.db, sub.id);
-      expect(pending).toMatchObject({ orderId: result.orderId, status: 'pending', targetConfig: cfg('BASIC'), effectiveDate: '2026-12-10', createdBy: carla.userId });
-      expect((await auditOf(t.db, subscriberId)).at(-1)).toMatchObject({ action: 'change_scheduled', actorUserId: carla.userId, before: cfg('PREMIUM'), after: cfg('BASIC') });
+      expect(pending).toMatchObject({
+        orderId: result.orderId,
+        status: 'pending',
+        targetConfig: cfg('BASIC'),
+        effectiveDate: '2026-12-10',
+        createdBy: carla.userId,
+      });
+      expect((await auditOf(t.db, subscriberId)).at(-1)).toMatchObject({
+        action: 'change_scheduled',
+        actorUserId: carla.userId,
+        before: cfg('PREMIUM'),
+        after: cfg('BASIC'),
+      });
       // The last day of the period: still nothing.
       await rolloverDue(t.db, catalog, '2026-12-09');
       expect((await loadAccount(t.db, catalog, subscriberId, '2026-12-09'))!.config).toEqual(cfg('PREMIUM'));
@@ -497,13 +667,25 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const job = await rolloverDue(t.db, catalog, '2026-12-10');
       expect(job.periods).toBeGreaterThanOrEqual(1);
       const rolled = await subscriptionOf(t.db, subscriberId);
-      expect(rolled).toMatchObject({ planCode: 'BASIC', periodStart: '2026-12-10', periodEnd: '2027-01-10', version: sub.version + 2 });
+      expect(rolled).toMatchObject({
+        planCode: 'BASIC',
+        periodStart: '2026-12-10',
+        periodEnd: '2027-01-10',
+        version: sub.version + 2,
+      });
       expect(await configOf(t.db, sub.id)).toEqual(cfg('BASIC'));
       const booked = (await ledgerOf(t.db, sub.id)).filter((l) => l.billPeriodStart === '2026-12-10');
-      expect(booked.map((l) => [l.kind, l.itemType, l.itemCode, l.amountCents, l.orderId])).toEqual([['recurring', 'plan', 'BASIC', 2000, result.orderId]]);
+      expect(booked.map((l) => [l.kind, l.itemType, l.itemCode, l.amountCents, l.orderId])).toEqual([
+        ['recurring', 'plan', 'BASIC', 2000, result.orderId],
+      ]);
       expect((await scheduledOf(t.db, sub.id)).map((x) => x.status)).toEqual(['applied']);
       expect((await ordersOf(t.db, sub.id)).map((o) => o.status)).toEqual(['applied']);
-      expect((await auditOf(t.db, subscriberId)).at(-1)).toMatchObject({ action: 'scheduled_change_applied', outcome: 'ok', before: cfg('PREMIUM'), after: cfg('BASIC') });
+      expect((await auditOf(t.db, subscriberId)).at(-1)).toMatchObject({
+        action: 'scheduled_change_applied',
+        outcome: 'ok',
+        before: cfg('PREMIUM'),
+        after: cfg('BASIC'),
+      });
 
       // Again, and a reader: nothing new.
       const ledgerAfter = await ledgerOf(t.db, sub.id);
@@ -514,7 +696,9 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(await ledgerOf(t.db, sub.id)).toEqual(ledgerAfter);
       expect((await subscriptionOf(t.db, subscriberId)).version).toBe(sub.version + 2);
       // Across the database: a period's recurring line is never booked twice.
-      const twice = await t.db.execute(sql`select subscription_id from ledger_lines where kind = 'recurring' group by subscription_id, bill_period_start, item_type, item_code having count(*) > 1`);
+      const twice = await t.db.execute(
+        sql`select subscription_id from ledger_lines where kind = 'recurring' group by subscription_id, bill_period_start, item_type, item_code having count(*) > 1`,
+      );
       expect((twice as unknown as { rows: unknown[] }).rows).toEqual([]);
     });
 
@@ -536,7 +720,11 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(cancelled!.closedAt).not.toBeNull();
       expect((await ordersOf(t.db, sub.id)).map((o) => o.status)).toEqual(['cancelled']);
       expect((await subscriptionOf(t.db, subscriberId)).version).toBe(sub.version + 2);
-      expect((await auditOf(t.db, subscriberId)).at(-1)).toMatchObject({ action: 'scheduled_change_cancelled', actorUserId: dev.userId, outcome: 'ok' });
+      expect((await auditOf(t.db, subscriberId)).at(-1)).toMatchObject({
+        action: 'scheduled_change_cancelled',
+        actorUserId: dev.userId,
+        outcome: 'ok',
+      });
       // The old preview is outdated by the cancel.
       expect((await rejection(confirmPreview(dev, otherTab))).code).toBe('stale');
 
@@ -545,7 +733,9 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect(err.code).toBe('conflict');
       expect(await snapshot(t.db)).toEqual(before);
       // An id that is not this subscription's: not found.
-      expect((await rejection(cancelScheduledChange(dev, { subscriberId, scheduledChangeId: 2_000_000 }))).code).toBe('not_found');
+      expect((await rejection(cancelScheduledChange(dev, { subscriberId, scheduledChangeId: 2_000_000 }))).code).toBe(
+        'not_found',
+      );
 
       await rolloverDue(t.db, catalog, '2026-12-15');
       expect(await configOf(t.db, sub.id)).toEqual(cfg('UNLIMITED'));
@@ -560,12 +750,20 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       const agent = await actorFor(t.db, 'agent@example.com');
       const f = await createSubscriber(t.db, { billingDay: 3, config: cfg('PLUS', 'voicemail') });
       const me = await actorFor(t.db, f.email);
-      const r = await confirmPreview(me, await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS') }));
+      const r = await confirmPreview(
+        me,
+        await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS') }),
+      );
       expect(r).toMatchObject({ status: 'scheduled', effectiveDate: '2026-12-03' });
       const [row] = await scheduledOf(t.db, f.subscriptionId);
-      expect((await rejection(cancelScheduledChange(agent, { subscriberId: f.subscriberId, scheduledChangeId: row!.id }))).code).toBe('invalid');
+      expect(
+        (await rejection(cancelScheduledChange(agent, { subscriberId: f.subscriberId, scheduledChangeId: row!.id })))
+          .code,
+      ).toBe('invalid');
       // On the effective day the reader closes the period first, so the change has happened.
-      const err = await rejection(cancelScheduledChange(on(me, '2026-12-03'), { subscriberId: f.subscriberId, scheduledChangeId: row!.id }));
+      const err = await rejection(
+        cancelScheduledChange(on(me, '2026-12-03'), { subscriberId: f.subscriberId, scheduledChangeId: row!.id }),
+      );
       expect(err.code).toBe('conflict');
       expect(err.message).toMatch(/already taken effect/);
       expect(await configOf(t.db, f.subscriptionId)).toEqual(cfg('PLUS'));
@@ -576,12 +774,16 @@ describe.each(drivers)('plan changes on %s', (driver) => {
     it('catches up on several periods at once, applying the scheduled change at its boundary only', async () => {
       const f = await createSubscriber(t.db, { billingDay: 31, config: cfg('PREMIUM', 'ld_300') });
       const me = await actorFor(t.db, f.email);
-      const r = await confirmPreview(me, await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS', 'ld_300', 'voicemail') }));
+      const r = await confirmPreview(
+        me,
+        await previewChange(me, { subscriberId: f.subscriberId, target: cfg('PLUS', 'ld_300', 'voicemail') }),
+      );
       expect(r.effectiveDate).toBe('2026-11-30');
       await rolloverDue(t.db, catalog, '2027-03-01');
       const recurring = (await ledgerOf(t.db, f.subscriptionId)).filter((l) => l.kind === 'recurring');
       const byPeriod = new Map<string, string[]>();
-      for (const l of recurring) byPeriod.set(l.billPeriodStart, [...(byPeriod.get(l.billPeriodStart) ?? []), l.itemCode]);
+      for (const l of recurring)
+        byPeriod.set(l.billPeriodStart, [...(byPeriod.get(l.billPeriodStart) ?? []), l.itemCode]);
       expect([...byPeriod.entries()]).toEqual([
         ['2026-10-31', ['PREMIUM', 'ld_300']],
         ['2026-11-30', ['PLUS', 'ld_300', 'voicemail']],
@@ -589,19 +791,37 @@ describe.each(drivers)('plan changes on %s', (driver) => {
         ['2027-01-31', ['PLUS', 'ld_300', 'voicemail']],
         ['2027-02-28', ['PLUS', 'ld_300', 'voicemail']],
       ]);
-      expect(await subscriptionOf(t.db, f.subscriberId)).toMatchObject({ periodStart: '2027-02-28', periodEnd: '2027-03-31' });
+      expect(await subscriptionOf(t.db, f.subscriberId)).toMatchObject({
+        periodStart: '2027-02-28',
+        periodEnd: '2027-03-31',
+      });
       // The add-on kept through the change keeps the day it was added; the new one is held from the boundary.
-      const held = await t.db.select().from(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, f.subscriptionId));
-      expect(held.map((h) => [h.addOnCode, h.addedOn]).sort()).toEqual([['ld_300', '2026-07-31'], ['voicemail', '2026-11-30']]);
+      const held = await t.db
+        .select()
+        .from(s.subscriptionAddOns)
+        .where(eq(s.subscriptionAddOns.subscriptionId, f.subscriptionId));
+      expect(held.map((h) => [h.addOnCode, h.addedOn]).sort()).toEqual([
+        ['ld_300', '2026-07-31'],
+        ['voicemail', '2026-11-30'],
+      ]);
       // The latest period is billed at the catalog's full prices for the configuration in force.
-      expect(recurringLines(catalog, cfg('PLUS', 'ld_300', 'voicemail'), { start: '2027-02-28', end: '2027-03-31', days: 31 }).map((l) => l.code)).toEqual(byPeriod.get('2027-02-28'));
+      expect(
+        recurringLines(catalog, cfg('PLUS', 'ld_300', 'voicemail'), {
+          start: '2027-02-28',
+          end: '2027-03-31',
+          days: 31,
+        }).map((l) => l.code),
+      ).toEqual(byPeriod.get('2027-02-28'));
     });
 
     it('the rollover job keeps going past a subscription it cannot close', async () => {
       const broken = await createSubscriber(t.db, { billingDay: 2, config: cfg('BASIC') });
       const fine = await createSubscriber(t.db, { billingDay: 2, config: cfg('BASIC') });
       // A scheduled change whose target is no longer in the catalog (written around the data layer).
-      const [bad] = await t.db.insert(s.scheduledChanges).values({ subscriptionId: broken.subscriptionId, targetConfig: cfg('GONE'), effectiveDate: '2026-12-02' }).returning();
+      const [bad] = await t.db
+        .insert(s.scheduledChanges)
+        .values({ subscriptionId: broken.subscriptionId, targetConfig: cfg('GONE'), effectiveDate: '2026-12-02' })
+        .returning();
       const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
       try {
         // `broken` comes first (lower id): the job must not stop there.
@@ -609,14 +829,18 @@ describe.each(drivers)('plan changes on %s', (driver) => {
         const result = await rolloverDue(t.db, catalog, '2026-12-02');
         expect(result.failed).toEqual([broken.subscriptionId]);
         expect(result.periods).toBeGreaterThanOrEqual(1);
-        expect(logged).toHaveBeenCalledWith(expect.stringContaining(`subscription ${broken.subscriptionId} could not be closed`));
+        expect(logged).toHaveBeenCalledWith(
+          expect.stringContaining(`subscription ${broken.subscriptionId} could not be closed`),
+        );
       } finally {
         logged.mockRestore();
       }
       expect((await subscriptionOf(t.db, fine.subscriberId)).periodStart).toBe('2026-12-02');
       // Nothing of the failed one was half-written; once repaired, the next run closes it.
       expect((await subscriptionOf(t.db, broken.subscriberId)).periodStart).toBe('2026-11-02');
-      expect((await ledgerOf(t.db, broken.subscriptionId)).filter((l) => l.billPeriodStart === '2026-12-02')).toEqual([]);
+      expect((await ledgerOf(t.db, broken.subscriptionId)).filter((l) => l.billPeriodStart === '2026-12-02')).toEqual(
+        [],
+      );
       await t.db.update(s.scheduledChanges).set({ status: 'cancelled' }).where(eq(s.scheduledChanges.id, bad!.id));
       expect((await rolloverDue(t.db, catalog, '2026-12-02')).failed).toEqual([]);
       expect((await subscriptionOf(t.db, broken.subscriberId)).periodStart).toBe('2026-12-02');

@@ -23,7 +23,17 @@ import { getCatalog } from '@/lib/server/catalog';
 import { confirmChange, previewChange, type ConfirmResult, type Preview } from '@/lib/server/changes';
 import { AppError } from '@/lib/server/errors';
 import { createTestDb, type TestDb } from './support/db';
-import { actorFor, configOf, createSubscriber, ledgerOf, on, ordersOf, scheduledOf, subscriptionOf, useTestDb } from './support/actors';
+import {
+  actorFor,
+  configOf,
+  createSubscriber,
+  ledgerOf,
+  on,
+  ordersOf,
+  scheduledOf,
+  subscriptionOf,
+  useTestDb,
+} from './support/actors';
 
 const TODAY = '2026-11-16';
 const POOL = 60;
@@ -48,11 +58,24 @@ interface Accepted {
  * One caller: preview, confirm; on 'stale' preview again (a fresh version and key) and retry,
  * as a person following "Here is a fresh preview" would. Returns the accepted preview and result.
  */
-async function changeWithRetry(actor: Actor, subscriberId: number, target: Configuration, caller: number, extra: { applyNow?: boolean; reason?: string } = {}, maxAttempts = 500): Promise<Accepted> {
+async function changeWithRetry(
+  actor: Actor,
+  subscriberId: number,
+  target: Configuration,
+  caller: number,
+  extra: { applyNow?: boolean; reason?: string } = {},
+  maxAttempts = 500,
+): Promise<Accepted> {
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
     const preview = await previewChange(actor, { subscriberId, target, applyNow: extra.applyNow });
     try {
-      const result = await confirmChange(actor, { subscriberId, target: preview.plan.target, version: preview.version, idempotencyKey: preview.idempotencyKey, ...extra });
+      const result = await confirmChange(actor, {
+        subscriberId,
+        target: preview.plan.target,
+        version: preview.version,
+        idempotencyKey: preview.idempotencyKey,
+        ...extra,
+      });
       return { caller, preview, result, attempts };
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'stale') throw e;
@@ -93,7 +116,14 @@ describe.skipIf(!pg)(`concurrency at scale on PostgreSQL (pool of ${POOL}; skipp
     const preview = await previewChange(actor, { subscriberId: f.subscriberId, target: cfg('PREMIUM', 'ld_300') });
     expect(preview.plan.prorationLines.length).toBeGreaterThan(0);
     const settled = await Promise.allSettled(
-      Array.from({ length: 100 }, () => confirmChange(actor, { subscriberId: f.subscriberId, target: preview.plan.target, version: preview.version, idempotencyKey: preview.idempotencyKey })),
+      Array.from({ length: 100 }, () =>
+        confirmChange(actor, {
+          subscriberId: f.subscriberId,
+          target: preview.plan.target,
+          version: preview.version,
+          idempotencyKey: preview.idempotencyKey,
+        }),
+      ),
     );
     const failures = settled.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
     expect(failures).toEqual([]);
@@ -105,7 +135,9 @@ describe.skipIf(!pg)(`concurrency at scale on PostgreSQL (pool of ${POOL}; skipp
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(results.filter((r) => r.replayed)).toHaveLength(99);
     const added = (await ledgerOf(t.db, f.subscriptionId)).slice(ledgerBefore.length);
-    expect(added.map((l) => [l.itemCode, l.amountCents, l.orderId])).toEqual(preview.plan.prorationLines.map((l) => [l.code, l.amountCents, orders[0]!.id]));
+    expect(added.map((l) => [l.itemCode, l.amountCents, l.orderId])).toEqual(
+      preview.plan.prorationLines.map((l) => [l.code, l.amountCents, orders[0]!.id]),
+    );
     expect(await configOf(t.db, f.subscriptionId)).toEqual(cfg('PREMIUM', 'ld_300'));
     expect((await subscriptionOf(t.db, f.subscriberId)).version).toBe(preview.version + 1);
   });
@@ -118,16 +150,25 @@ describe.skipIf(!pg)(`concurrency at scale on PostgreSQL (pool of ${POOL}; skipp
     const v0 = (await subscriptionOf(t.db, f.subscriberId)).version;
     const ledgerBefore = await ledgerOf(t.db, f.subscriptionId);
     // 50 different valid configurations on active plans (none equal to any other, none the start).
-    const targets = allConfigurations(catalog, catalog.plans.filter((p) => p.status === 'active').map((p) => p.code)).filter((c) => !sameConfiguration(c, start));
+    const targets = allConfigurations(
+      catalog,
+      catalog.plans.filter((p) => p.status === 'active').map((p) => p.code),
+    ).filter((c) => !sameConfiguration(c, start));
     expect(targets.length).toBeGreaterThanOrEqual(50);
     const picked = targets.filter((_, i) => i % Math.floor(targets.length / 50) === 0).slice(0, 50);
     expect(new Set(picked.map(configKey)).size).toBe(50);
 
     // Every change takes effect now (an agent, with a reason), so each books proration lines.
     const t0 = Date.now();
-    const accepted = await Promise.all(picked.map((target, i) => changeWithRetry(actor, f.subscriberId, target, i, { applyNow: true, reason: `concurrent caller ${i}` })));
+    const accepted = await Promise.all(
+      picked.map((target, i) =>
+        changeWithRetry(actor, f.subscriberId, target, i, { applyNow: true, reason: `concurrent caller ${i}` }),
+      ),
+    );
     const attempts = accepted.reduce((n, a) => n + a.attempts, 0);
-    console.log(`[concurrency-scale] 50 concurrent changes accepted after ${attempts} confirm attempts (${attempts - 50} refused as stale) in ${Date.now() - t0} ms`);
+    console.log(
+      `[concurrency-scale] 50 concurrent changes accepted after ${attempts} confirm attempts (${attempts - 50} refused as stale) in ${Date.now() - t0} ms`,
+    );
     expect(accepted.every((a) => a.result.status === 'applied' && !a.result.replayed)).toBe(true);
 
     // The sequence: each accepted confirm carried a distinct version v0, v0+1, …, v0+49.
@@ -155,24 +196,45 @@ describe.skipIf(!pg)(`concurrency at scale on PostgreSQL (pool of ${POOL}; skipp
     // The ledger: exactly the previewed lines of each accepted change, no more, no fewer.
     const added = (await ledgerOf(t.db, f.subscriptionId)).slice(ledgerBefore.length);
     expect(added.every((l) => l.kind === 'proration' && l.billPeriodStart === '2026-12-01')).toBe(true);
-    const expectedLines = sequence.flatMap((a) => a.preview.plan.prorationLines.map((l) => `${a.result.orderId} ${l.code} ${l.amountCents}`)).sort();
+    const expectedLines = sequence
+      .flatMap((a) => a.preview.plan.prorationLines.map((l) => `${a.result.orderId} ${l.code} ${l.amountCents}`))
+      .sort();
     expect(added.map((l) => `${l.orderId} ${l.itemCode} ${l.amountCents}`).sort()).toEqual(expectedLines);
-    expect(added.reduce((s, l) => s + l.amountCents, 0)).toBe(sequence.reduce((s, a) => s + a.preview.plan.prorationTotalCents, 0));
+    expect(added.reduce((s, l) => s + l.amountCents, 0)).toBe(
+      sequence.reduce((s, a) => s + a.preview.plan.prorationTotalCents, 0),
+    );
   });
 
   it('rollover jobs racing with 40 confirms (retried on stale) at a period boundary: each period booked once, each confirm applied once on the new period', async () => {
     const day = '2026-12-03';
     const december = { start: '2026-12-01', end: '2027-01-01', days: 31 };
-    const subs: { id: Awaited<ReturnType<typeof createSubscriber>>; atBoundary: Configuration; target: Configuration }[] = [];
+    const subs: {
+      id: Awaited<ReturnType<typeof createSubscriber>>;
+      atBoundary: Configuration;
+      target: Configuration;
+    }[] = [];
     for (let i = 0; i < 40; i++) {
       const scheduled = i % 2 === 0;
       const f = await createSubscriber(t.db, { billingDay: 1, config: scheduled ? cfg('PREMIUM') : cfg('BASIC') });
       if (scheduled) {
         const me = await actorFor(t.db, f.email);
         const p = await previewChange(me, { subscriberId: f.subscriberId, target: cfg('BASIC') });
-        expect((await confirmChange(me, { subscriberId: f.subscriberId, target: p.plan.target, version: p.version, idempotencyKey: p.idempotencyKey })).status).toBe('scheduled');
+        expect(
+          (
+            await confirmChange(me, {
+              subscriberId: f.subscriberId,
+              target: p.plan.target,
+              version: p.version,
+              idempotencyKey: p.idempotencyKey,
+            })
+          ).status,
+        ).toBe('scheduled');
       }
-      subs.push({ id: f, atBoundary: cfg('BASIC'), target: i % 4 < 2 ? cfg('BASIC', 'voicemail') : cfg('PLUS', 'ld_300') });
+      subs.push({
+        id: f,
+        atBoundary: cfg('BASIC'),
+        target: i % 4 < 2 ? cfg('BASIC', 'voicemail') : cfg('PLUS', 'ld_300'),
+      });
     }
     const actors = await Promise.all(subs.map((x) => actorFor(t.db, x.id.email, day)));
 
@@ -183,7 +245,9 @@ describe.skipIf(!pg)(`concurrency at scale on PostgreSQL (pool of ${POOL}; skipp
     const settled = await Promise.allSettled([...jobs, ...callers]);
     const failures = settled.flatMap((s) => (s.status === 'rejected' ? [String((s.reason as Error).message)] : []));
     expect(failures).toEqual([]);
-    const jobResults = settled.slice(0, jobs.length).map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof rolloverDue>>>).value);
+    const jobResults = settled
+      .slice(0, jobs.length)
+      .map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof rolloverDue>>>).value);
     expect(jobResults.flatMap((r) => r.failed)).toEqual([]);
     const accepted = settled.slice(jobs.length).map((s) => (s as PromiseFulfilledResult<Accepted>).value);
 
@@ -195,9 +259,9 @@ describe.skipIf(!pg)(`concurrency at scale on PostgreSQL (pool of ${POOL}; skipp
       const ledger = await ledgerOf(t.db, x.id.subscriptionId);
       const recurring = ledger.filter((l) => l.kind === 'recurring');
       expect([...new Set(recurring.map((l) => l.billPeriodStart))].sort()).toEqual(['2026-11-01', '2026-12-01']);
-      expect(recurring.filter((l) => l.billPeriodStart === '2026-12-01').map((l) => [l.itemCode, l.amountCents])).toEqual(
-        recurringLines(catalog, x.atBoundary, december).map((l) => [l.code, l.amountCents]),
-      );
+      expect(
+        recurring.filter((l) => l.billPeriodStart === '2026-12-01').map((l) => [l.itemCode, l.amountCents]),
+      ).toEqual(recurringLines(catalog, x.atBoundary, december).map((l) => [l.code, l.amountCents]));
       const proration = ledger.filter((l) => l.kind === 'proration');
       expect(proration.map((l) => [l.orderId, l.billPeriodStart, l.itemCode, l.amountCents])).toEqual(
         a.preview.plan.prorationLines.map((l) => [a.result.orderId, '2027-01-01', l.code, l.amountCents]),

@@ -26,10 +26,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL named statements', (
   });
 
   const prepared = async () =>
-    ((await h.db.execute(sql`select name, statement from pg_prepared_statements`)) as unknown as { rows: { name: string; statement: string }[] }).rows;
+    (
+      (await h.db.execute(sql`select name, statement from pg_prepared_statements`)) as unknown as {
+        rows: { name: string; statement: string }[];
+      }
+    ).rows;
 
   it('prepares a data statement once per connection and reuses it, with the same answers', async () => {
-    const q = () => h.db.select({ code: s.plans.code, cents: s.plans.monthlyCents }).from(s.plans).where(eq(s.plans.code, 'BASIC'));
+    const q = () =>
+      h.db.select({ code: s.plans.code, cents: s.plans.monthlyCents }).from(s.plans).where(eq(s.plans.code, 'BASIC'));
     const first = await q();
     const text = q().toSQL().sql;
     for (let i = 0; i < 7; i++) expect(await q()).toEqual(first);

@@ -11,7 +11,17 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { openPgliteThread, type ThreadedClient } from '@/db/pglite-thread';
 
 const id = (v: unknown) => v;
-const parsers = { [types.TIMESTAMP]: id, [types.TIMESTAMPTZ]: id, [types.INTERVAL]: id, [types.DATE]: id, 1231: id, 1115: id, 1185: id, 1187: id, 1182: id };
+const parsers = {
+  [types.TIMESTAMP]: id,
+  [types.TIMESTAMPTZ]: id,
+  [types.INTERVAL]: id,
+  [types.DATE]: id,
+  1231: id,
+  1115: id,
+  1185: id,
+  1187: id,
+  1182: id,
+};
 
 let dir: string;
 let thread: ThreadedClient;
@@ -30,11 +40,32 @@ afterAll(async () => {
 });
 
 describe('PGlite thread: prepared statements', () => {
-  const insert = 'insert into t (name, day, at, amount, big, tags, doc, k, ok) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id';
+  const insert =
+    'insert into t (name, day, at, amount, big, tags, doc, k, ok) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id';
   const rows: unknown[][] = [
-    ['a', '2026-11-27', '2026-11-27T10:00:00.000Z', '12.50', 9007199254740993n.toString(), ['x', 'y'], JSON.stringify({ n: 1, s: 'é' }), 'x', true],
+    [
+      'a',
+      '2026-11-27',
+      '2026-11-27T10:00:00.000Z',
+      '12.50',
+      9007199254740993n.toString(),
+      ['x', 'y'],
+      JSON.stringify({ n: 1, s: 'é' }),
+      'x',
+      true,
+    ],
     ['b', null, null, null, null, null, null, null, null],
-    ["c'; drop table t; --", '2026-01-31', '2026-01-31T23:59:59.999Z', '-0.01', '-1', [], JSON.stringify([1, 'two']), 'y', false],
+    [
+      "c'; drop table t; --",
+      '2026-01-31',
+      '2026-01-31T23:59:59.999Z',
+      '-0.01',
+      '-1',
+      [],
+      JSON.stringify([1, 'two']),
+      'y',
+      false,
+    ],
   ];
 
   it('answers as PGlite does unprepared: values, types, nulls and both row modes', async () => {
@@ -48,7 +79,11 @@ describe('PGlite thread: prepared statements', () => {
       await reference.refreshArrayTypes();
       for (const r of rows) await reference.query(insert, r);
       for (const rowMode of ['object', 'array'] as const) {
-        for (const q of ['select * from t order by id', 'select * from t where name = $1', 'select count(*) as n, sum(amount) as s from t where id > $1']) {
+        for (const q of [
+          'select * from t order by id',
+          'select * from t where name = $1',
+          'select count(*) as n, sum(amount) as s from t where id > $1',
+        ]) {
           const params = q.includes('$1') ? [q.includes('name') ? "c'; drop table t; --" : 0] : [];
           for (let i = 0; i < 7; i++) {
             // past five runs PostgreSQL may switch a prepared statement to its generic plan
@@ -63,7 +98,9 @@ describe('PGlite thread: prepared statements', () => {
       await reference.close();
     }
     const one = await thread.query('select day, at, amount from t where name = $1', ['a']);
-    expect(one.rows).toEqual([{ day: '2026-11-27', at: expect.stringMatching(/^2026-11-27 10:00:00(\+00)?/), amount: '12.50' }]);
+    expect(one.rows).toEqual([
+      { day: '2026-11-27', at: expect.stringMatching(/^2026-11-27 10:00:00(\+00)?/), amount: '12.50' },
+    ]);
   });
 
   it('prepares each text once, and only data statements', async () => {
@@ -83,7 +120,9 @@ describe('PGlite thread: prepared statements', () => {
     const err = await thread.query(dup, ['dup']).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: '23505', constraint: 't_name_key' });
     await thread.query(dup, ['dup2']);
-    expect((await thread.query('select count(*)::int as n from t where name like $1', ['dup%'])).rows).toEqual([{ n: 2 }]);
+    expect((await thread.query('select count(*)::int as n from t where name like $1', ['dup%'])).rows).toEqual([
+      { n: 2 },
+    ]);
     const bad = await thread.query('select $1::int as n', ['not a number']).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: '22P02' });
   });
@@ -96,7 +135,9 @@ describe('PGlite thread: prepared statements', () => {
         throw new Error('stop');
       }),
     ).rejects.toThrow('stop');
-    expect((await thread.query('select count(*)::int as n from t where name = $1', ['rolled-back'])).rows).toEqual([{ n: 0 }]);
+    expect((await thread.query('select count(*)::int as n from t where name = $1', ['rolled-back'])).rows).toEqual([
+      { n: 0 },
+    ]);
 
     await expect(
       thread.transaction(async (tx) => {
@@ -105,7 +146,9 @@ describe('PGlite thread: prepared statements', () => {
       }),
     ).rejects.toMatchObject({ code: '25P02' });
     await thread.query(ins, ['after-abort']);
-    expect((await thread.query('select name from t where name = $1', ['after-abort'])).rows).toEqual([{ name: 'after-abort' }]);
+    expect((await thread.query('select name from t where name = $1', ['after-abort'])).rows).toEqual([
+      { name: 'after-abort' },
+    ]);
   });
 
   it('follows the schema: DDL forgets prepared statements, and a result type changed behind its back is prepared again', async () => {
@@ -118,7 +161,9 @@ describe('PGlite thread: prepared statements', () => {
     expect((await thread.query('select * from shape')).rows).toEqual([{ a: 1, b: null }]);
 
     // DDL the thread cannot see (inside a function) changes the result type of a prepared statement
-    await thread.query(`create function reshape() returns void language plpgsql as $$ begin execute 'alter table shape add column c int'; end $$`);
+    await thread.query(
+      `create function reshape() returns void language plpgsql as $$ begin execute 'alter table shape add column c int'; end $$`,
+    );
     expect((await thread.query('select * from shape')).rows).toEqual([{ a: 1, b: null }]);
     await thread.query('select reshape()');
     expect((await thread.query('select * from shape')).rows).toEqual([{ a: 1, b: null, c: null }]);
@@ -127,7 +172,8 @@ describe('PGlite thread: prepared statements', () => {
   it('stops preparing new texts past its limit, and keeps answering', async () => {
     const small = await openPgliteThread(path.join(dir, 'b'), 3);
     try {
-      for (let i = 0; i < 10; i++) expect((await small.query(`select ${i} + $1::int as n`, [1])).rows).toEqual([{ n: i + 1 }]);
+      for (let i = 0; i < 10; i++)
+        expect((await small.query(`select ${i} + $1::int as n`, [1])).rows).toEqual([{ n: i + 1 }]);
       expect(await small.preparedStatements()).toBe(3);
       expect((await small.query('select 0 + $1::int as n', [5])).rows).toEqual([{ n: 5 }]);
     } finally {

@@ -9,7 +9,15 @@ import { eq, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { recordAudit } from '@/lib/server/audit';
 import { AppError } from '@/lib/server/errors';
-import { CAPABILITIES, REFUSAL, TEST_CLOCK_ACTOR, allows, authorize, type Operation, type Principal } from '@/lib/server/policy';
+import {
+  CAPABILITIES,
+  REFUSAL,
+  TEST_CLOCK_ACTOR,
+  allows,
+  authorize,
+  type Operation,
+  type Principal,
+} from '@/lib/server/policy';
 import { actorFor, useTestDb } from './support/actors';
 import { createTestDb, drivers, type TestDb } from './support/db';
 
@@ -17,9 +25,27 @@ type Who = 'subscriber' | 'agent' | 'admin' | 'test_clock' | 'command_line';
 /** 'own': allowed on one's own account only (another's is "not found"); 'yes' / 'no' everywhere. */
 type Answer = 'own' | 'yes' | 'no';
 
-const ACCOUNT: Record<Who, Answer> = { subscriber: 'own', agent: 'yes', admin: 'yes', test_clock: 'no', command_line: 'no' };
-const STAFF: Record<Who, Answer> = { subscriber: 'no', agent: 'yes', admin: 'yes', test_clock: 'no', command_line: 'no' };
-const API_CLIENTS: Record<Who, Answer> = { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'yes' };
+const ACCOUNT: Record<Who, Answer> = {
+  subscriber: 'own',
+  agent: 'yes',
+  admin: 'yes',
+  test_clock: 'no',
+  command_line: 'no',
+};
+const STAFF: Record<Who, Answer> = {
+  subscriber: 'no',
+  agent: 'yes',
+  admin: 'yes',
+  test_clock: 'no',
+  command_line: 'no',
+};
+const API_CLIENTS: Record<Who, Answer> = {
+  subscriber: 'no',
+  agent: 'no',
+  admin: 'yes',
+  test_clock: 'no',
+  command_line: 'yes',
+};
 const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   view_dashboard: ACCOUNT,
   view_plans: ACCOUNT,
@@ -68,15 +94,24 @@ describe.each(drivers)('policy on %s', (driver) => {
   let other: number;
 
   const auditCount = async () => (await t.db.select({ n: sql<number>`count(*)::int` }).from(s.auditEvents))[0]!.n;
-  const lastAudit = async () => (await t.db.select().from(s.auditEvents).orderBy(sql`${s.auditEvents.id} desc`).limit(1))[0]!;
+  const lastAudit = async () =>
+    (await t.db.select().from(s.auditEvents).orderBy(sql`${s.auditEvents.id} desc`).limit(1))[0]!;
 
   beforeAll(async () => {
     t = await createTestDb(driver);
     useTestDb(t);
     const ada = await actorFor(t.db, 'ada@example.com');
-    principals = { subscriber: ada, agent: await actorFor(t.db, 'agent@example.com'), admin: await actorFor(t.db, 'admin@example.com'), test_clock: TEST_CLOCK_ACTOR, command_line: { kind: 'command-line' } };
+    principals = {
+      subscriber: ada,
+      agent: await actorFor(t.db, 'agent@example.com'),
+      admin: await actorFor(t.db, 'admin@example.com'),
+      test_clock: TEST_CLOCK_ACTOR,
+      command_line: { kind: 'command-line' },
+    };
     own = ada.subscriberId!;
-    other = (await t.db.select({ id: s.subscribers.id }).from(s.subscribers).where(eq(s.subscribers.email, 'ben@example.com')))[0]!.id;
+    other = (
+      await t.db.select({ id: s.subscribers.id }).from(s.subscribers).where(eq(s.subscribers.email, 'ben@example.com'))
+    )[0]!.id;
   });
   afterAll(async () => t?.destroy());
 
@@ -99,14 +134,24 @@ describe.each(drivers)('policy on %s', (driver) => {
             expect(allows(p, operation, { subscriberId }), label).toBe(true);
             continue;
           }
-          const refusal = expected === 'own' ? { code: 'not_found', message: REFUSAL.notYours } : { code: 'forbidden', message: REFUSAL.forbidden };
+          const refusal =
+            expected === 'own'
+              ? { code: 'not_found', message: REFUSAL.notYours }
+              : { code: 'forbidden', message: REFUSAL.forbidden };
           expect(got, label).toEqual(refusal);
           expect(allows(p, operation, { subscriberId }), label).toBe(false);
           expect(await auditCount(), `${label}: one audit row`).toBe(before + 1);
           const row = await lastAudit();
-          expect(row, label).toMatchObject({ action: operation, outcome: 'refused', reason: refusal.message, subscriberId: null });
+          expect(row, label).toMatchObject({
+            action: operation,
+            outcome: 'refused',
+            reason: refusal.message,
+            subscriberId: null,
+          });
           expect(row.actorUserId, label).toBe('userId' in p ? p.userId : null);
-          expect(row.actorRole, label).toBe('role' in p ? p.role : who === 'test_clock' ? 'test-suite' : 'command-line');
+          expect(row.actorRole, label).toBe(
+            'role' in p ? p.role : who === 'test_clock' ? 'test-suite' : 'command-line',
+          );
           expect((row.detail as { subscriberId?: number }).subscriberId, label).toBe(subscriberId);
         }
       }
@@ -117,24 +162,59 @@ describe.each(drivers)('policy on %s', (driver) => {
     await outcome(authorize(principals.agent, 'move_test_clock'));
     expect((await lastAudit()).detail).toEqual({ required: ['admin'] });
     await outcome(authorize(principals.subscriber, 'api_client.create'));
-    expect(await lastAudit()).toMatchObject({ action: 'api_client.create', reason: REFUSAL.forbidden, detail: { required: ['admin'] } });
-    expect(await outcome(authorize(principals.subscriber, 'open_agent_area', {}, { page: true }))).toEqual({ code: 'forbidden', message: REFUSAL.forbiddenPage });
-    expect(await lastAudit()).toMatchObject({ action: 'open_agent_area', reason: REFUSAL.forbiddenPage, detail: { required: ['agent', 'admin'] } });
+    expect(await lastAudit()).toMatchObject({
+      action: 'api_client.create',
+      reason: REFUSAL.forbidden,
+      detail: { required: ['admin'] },
+    });
+    expect(await outcome(authorize(principals.subscriber, 'open_agent_area', {}, { page: true }))).toEqual({
+      code: 'forbidden',
+      message: REFUSAL.forbiddenPage,
+    });
+    expect(await lastAudit()).toMatchObject({
+      action: 'open_agent_area',
+      reason: REFUSAL.forbiddenPage,
+      detail: { required: ['agent', 'admin'] },
+    });
   });
 
   it('applying a lower-priced change now is an agent power, on preview and confirm only', async () => {
     for (const operation of ['preview_change', 'confirm_change'] as const) {
-      expect(await outcome(authorize(principals.subscriber, operation, { subscriberId: own, applyNow: true }))).toEqual({ code: 'forbidden', message: REFUSAL.applyNow });
-      expect(await lastAudit()).toMatchObject({ action: operation, outcome: 'refused', detail: { subscriberId: own, applyNow: true } });
-      expect(await outcome(authorize(principals.agent, operation, { subscriberId: own, applyNow: true }))).toBe('allowed');
-      expect(await outcome(authorize(principals.admin, operation, { subscriberId: own, applyNow: true }))).toBe('allowed');
+      expect(await outcome(authorize(principals.subscriber, operation, { subscriberId: own, applyNow: true }))).toEqual(
+        { code: 'forbidden', message: REFUSAL.applyNow },
+      );
+      expect(await lastAudit()).toMatchObject({
+        action: operation,
+        outcome: 'refused',
+        detail: { subscriberId: own, applyNow: true },
+      });
+      expect(await outcome(authorize(principals.agent, operation, { subscriberId: own, applyNow: true }))).toBe(
+        'allowed',
+      );
+      expect(await outcome(authorize(principals.admin, operation, { subscriberId: own, applyNow: true }))).toBe(
+        'allowed',
+      );
     }
-    expect(await outcome(authorize(principals.agent, 'cancel_scheduled_change', { subscriberId: own, applyNow: true }))).toEqual({ code: 'forbidden', message: REFUSAL.applyNow });
+    expect(
+      await outcome(authorize(principals.agent, 'cancel_scheduled_change', { subscriberId: own, applyNow: true })),
+    ).toEqual({ code: 'forbidden', message: REFUSAL.applyNow });
   });
 
   it('recordAudit fills the actor columns from the principal: a user, the test suite, or the system', async () => {
-    await recordAudit(t.db, { actor: principals.agent, action: 'note_added', outcome: 'ok', subscriberId: own, detail: { noteId: 0 } });
-    expect(await lastAudit()).toMatchObject({ actorUserId: (principals.agent as { userId: number }).userId, actorRole: 'agent', subscriberId: own, action: 'note_added', outcome: 'ok' });
+    await recordAudit(t.db, {
+      actor: principals.agent,
+      action: 'note_added',
+      outcome: 'ok',
+      subscriberId: own,
+      detail: { noteId: 0 },
+    });
+    expect(await lastAudit()).toMatchObject({
+      actorUserId: (principals.agent as { userId: number }).userId,
+      actorRole: 'agent',
+      subscriberId: own,
+      action: 'note_added',
+      outcome: 'ok',
+    });
     await recordAudit(t.db, { actor: TEST_CLOCK_ACTOR, action: 'move_test_clock', outcome: 'ok' });
     expect(await lastAudit()).toMatchObject({ actorUserId: null, actorRole: 'test-suite', detail: null });
     await recordAudit(t.db, { actor: null, action: 'scheduled_change_applied', outcome: 'ok', subscriberId: own });

@@ -15,7 +15,8 @@ import { createThrowawayPostgres, drivers } from './support/db';
 describe('npm scripts on the embedded database', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-scripts-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, DATABASE_URL: '', NODE_ENV: 'test' };
-  const run = (script: string) => spawnSync('npm', ['run', '--silent', script], { env, encoding: 'utf8', timeout: 120_000 });
+  const run = (script: string) =>
+    spawnSync('npm', ['run', '--silent', script], { env, encoding: 'utf8', timeout: 120_000 });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('db:seed creates and seeds; db:reset puts the demo data back', async () => {
@@ -28,7 +29,10 @@ describe('npm scripts on the embedded database', () => {
     const reset = run('db:reset');
     expect(reset.status, reset.stderr).toBe(0);
     h = await openDatabase({ dataDir: dir });
-    const plans = await h.db.select({ plan: s.subscriptions.planCode, n: sql<number>`count(*)::int` }).from(s.subscriptions).groupBy(s.subscriptions.planCode);
+    const plans = await h.db
+      .select({ plan: s.subscriptions.planCode, n: sql<number>`count(*)::int` })
+      .from(s.subscriptions)
+      .groupBy(s.subscriptions.planCode);
     await h.close();
     expect(plans.find((p) => p.plan === 'UNLIMITED')?.n ?? 0).toBeLessThan(248);
     expect(plans.reduce((a, p) => a + p.n, 0)).toBe(248);
@@ -37,7 +41,12 @@ describe('npm scripts on the embedded database', () => {
   it('billing:rollover closes every ended period once, by the test clock', async () => {
     let h = await openDatabase({ dataDir: dir });
     await writeClockOffset(h.db, 40 * 86_400_000);
-    const before = (await h.db.select({ n: sql<number>`count(*)::int` }).from(s.ledgerLines).where(eq(s.ledgerLines.kind, 'recurring')))[0]!.n;
+    const before = (
+      await h.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(s.ledgerLines)
+        .where(eq(s.ledgerLines.kind, 'recurring'))
+    )[0]!.n;
     await h.close();
     const first = run('billing:rollover');
     expect(first.status, first.stderr).toBe(0);
@@ -46,8 +55,15 @@ describe('npm scripts on the embedded database', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('0 period(s) closed on 0 subscription(s)');
     h = await openDatabase({ dataDir: dir });
-    const after = (await h.db.select({ n: sql<number>`count(*)::int` }).from(s.ledgerLines).where(eq(s.ledgerLines.kind, 'recurring')))[0]!.n;
-    const dup = await h.db.execute(sql`select subscription_id, bill_period_start, item_code, count(*) from ledger_lines where kind = 'recurring' group by 1, 2, 3 having count(*) > 1`);
+    const after = (
+      await h.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(s.ledgerLines)
+        .where(eq(s.ledgerLines.kind, 'recurring'))
+    )[0]!.n;
+    const dup = await h.db.execute(
+      sql`select subscription_id, bill_period_start, item_code, count(*) from ledger_lines where kind = 'recurring' group by 1, 2, 3 having count(*) > 1`,
+    );
     await h.close();
     expect(after).toBeGreaterThan(before);
     expect((dup as unknown as { rows: unknown[] }).rows).toHaveLength(0);
@@ -63,17 +79,30 @@ describe.each(drivers)('a deployment database: db:migrate, admin:create on %s', 
   beforeAll(async () => {
     if (driver === 'pg') {
       const pg = await createThrowawayPostgres('sb_scripts');
-      target = { env: { DATABASE_URL: pg.url }, open: () => openDatabase({ databaseUrl: pg.url, poolMax: 2 }), destroy: pg.drop };
+      target = {
+        env: { DATABASE_URL: pg.url },
+        open: () => openDatabase({ databaseUrl: pg.url, poolMax: 2 }),
+        destroy: pg.drop,
+      };
     } else {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-deploy-'));
-      target = { env: { DATA_DIR: dir, DATABASE_URL: '' }, open: () => openDatabase({ dataDir: dir }), destroy: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+      target = {
+        env: { DATA_DIR: dir, DATABASE_URL: '' },
+        open: () => openDatabase({ dataDir: dir }),
+        destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      };
     }
   });
   afterAll(async () => target?.destroy());
 
   // A deployment's environment (no NEXTAUTH_SECRET needed: these scripts sign nothing).
   const run = (script: string, args: string[] = [], input?: string) =>
-    spawnSync('npm', ['run', '--silent', script, '--', ...args], { env: { ...process.env, SWITCHBOARD_ENV: 'production', NEXTAUTH_SECRET: '', ...target.env }, encoding: 'utf8', input: input ?? '', timeout: 120_000 });
+    spawnSync('npm', ['run', '--silent', script, '--', ...args], {
+      env: { ...process.env, SWITCHBOARD_ENV: 'production', NEXTAUTH_SECRET: '', ...target.env },
+      encoding: 'utf8',
+      input: input ?? '',
+      timeout: 120_000,
+    });
   const count = async (h: DbHandle, table: typeof s.users | typeof s.plans | typeof s.addOns) =>
     (await h.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
 
@@ -114,7 +143,11 @@ describe.each(drivers)('a deployment database: db:migrate, admin:create on %s', 
       [['--email', 'root@operator.example', '--name', 'Root'], `${'x'.repeat(129)}`, /at most 128/],
       [['--email', 'not-an-email', '--name', 'Root'], 'a long enough passphrase', /--email must be an email address/],
       [['--name', 'Root'], 'a long enough passphrase', /--email is required/],
-      [['--email', 'root@operator.example', '--name', 'Root', '--role', 'subscriber'], 'a long enough passphrase', /--role must be admin or agent/],
+      [
+        ['--email', 'root@operator.example', '--name', 'Root', '--role', 'subscriber'],
+        'a long enough passphrase',
+        /--role must be admin or agent/,
+      ],
     ];
     for (const [args, input, message] of cases) {
       const r = run('admin:create', args, input);
@@ -131,7 +164,11 @@ describe.each(drivers)('a deployment database: db:migrate, admin:create on %s', 
     const r = run('admin:create', ['--email', 'Root@Operator.example', '--name', 'Rosa Root'], `${password}\n`);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('Created admin root@operator.example');
-    const agent = run('admin:create', ['--email', 'desk@operator.example', '--name', 'Dee Desk', '--role', 'agent'], 'another long passphrase');
+    const agent = run(
+      'admin:create',
+      ['--email', 'desk@operator.example', '--name', 'Dee Desk', '--role', 'agent'],
+      'another long passphrase',
+    );
     expect(agent.status, agent.stderr).toBe(0);
     const dup = run('admin:create', ['--email', 'root@operator.example', '--name', 'Again'], 'yet another passphrase');
     expect(dup.status).toBe(2);

@@ -10,7 +10,17 @@ import { getDashboard } from '@/lib/server/dashboard';
 import { getAddOnRows, getPlanCards } from '@/lib/server/views';
 import { moveClock, readClock, testClockActorFor } from '@/lib/server/clock-admin';
 import { TEST_CLOCK_ACTOR } from '@/lib/server/policy';
-import { actorFor, auditOf, offerEventsOf, on, rejection, snapshot, subscriberIdOf, subscriptionOf, useTestDb } from './support/actors';
+import {
+  actorFor,
+  auditOf,
+  offerEventsOf,
+  on,
+  rejection,
+  snapshot,
+  subscriberIdOf,
+  subscriptionOf,
+  useTestDb,
+} from './support/actors';
 import { createTestDb, drivers, type TestDb } from './support/db';
 
 describe.each(drivers)('page use cases on %s', (driver) => {

@@ -7,14 +7,28 @@ import { catalogData } from '@/db/catalog-data';
 import { allConfigurations } from '@/lib/domain/catalog';
 import { planChange } from '@/lib/domain/changes';
 import { ldAllowance, monthlyCost } from '@/lib/domain/pricing';
-import { assembleBill, canChangeBillState, dueDateOf, lastBilledMonth, rateUsage, sortBillLines, type BillLine, type BillState } from '@/lib/domain/bills';
+import {
+  assembleBill,
+  canChangeBillState,
+  dueDateOf,
+  lastBilledMonth,
+  rateUsage,
+  sortBillLines,
+  type BillLine,
+  type BillState,
+} from '@/lib/domain/bills';
 import type { Configuration } from '@/lib/domain/types';
 
 const catalog = catalogData;
 const cfg = (planCode: string, ...addOns: string[]): Configuration => ({ planCode, addOns });
-const ALL = allConfigurations(catalog, catalog.plans.map((p) => p.code));
-const rate = (c: Configuration, ldMinutes: number, intlMinutes = 0) => rateUsage(catalog, c, { ldMinutes, intlMinutes });
-const lines = (c: Configuration, ld: number, intl = 0) => rate(c, ld, intl).lines.map((l) => [l.code, l.quantity, l.amountCents, l.description]);
+const ALL = allConfigurations(
+  catalog,
+  catalog.plans.map((p) => p.code),
+);
+const rate = (c: Configuration, ldMinutes: number, intlMinutes = 0) =>
+  rateUsage(catalog, c, { ldMinutes, intlMinutes });
+const lines = (c: Configuration, ld: number, intl = 0) =>
+  rate(c, ld, intl).lines.map((l) => [l.code, l.quantity, l.amountCents, l.description]);
 
 describe('rateUsage: long distance against the allowance', () => {
   it.each([
@@ -41,8 +55,12 @@ describe('rateUsage: long distance against the allowance', () => {
   });
 
   it('words a line as the spec does', () => {
-    expect(lines(cfg('PLUS'), 263)).toEqual([['ld_overage', 163, 1630, 'Long-distance minutes beyond the allowance: 163 × 0.10 = 16.30']]);
-    expect(lines(cfg('BASIC'), 240)).toEqual([['ld_overage', 240, 2400, 'Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00']]);
+    expect(lines(cfg('PLUS'), 263)).toEqual([
+      ['ld_overage', 163, 1630, 'Long-distance minutes beyond the allowance: 163 × 0.10 = 16.30'],
+    ]);
+    expect(lines(cfg('BASIC'), 240)).toEqual([
+      ['ld_overage', 240, 2400, 'Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00'],
+    ]);
   });
 
   it('reports the allowance: null is unlimited', () => {
@@ -55,8 +73,13 @@ describe('rateUsage: long distance against the allowance', () => {
 describe('rateUsage: international', () => {
   it('every minute at 0.25 without the Saver, 0.05 with it', () => {
     expect(lines(cfg('BASIC'), 0, 120)).toEqual([['intl', 120, 3000, 'International minutes: 120 × 0.25 = 30.00']]);
-    expect(lines(cfg('BASIC', 'intl_saver'), 0, 120)).toEqual([['intl', 120, 600, 'International minutes at the International Saver rate: 120 × 0.05 = 6.00']]);
-    expect(rate(cfg('BASIC', 'intl_saver'), 0, 1).intlRateBy).toEqual({ code: 'intl_saver', name: 'International Saver' });
+    expect(lines(cfg('BASIC', 'intl_saver'), 0, 120)).toEqual([
+      ['intl', 120, 600, 'International minutes at the International Saver rate: 120 × 0.05 = 6.00'],
+    ]);
+    expect(rate(cfg('BASIC', 'intl_saver'), 0, 1).intlRateBy).toEqual({
+      code: 'intl_saver',
+      name: 'International Saver',
+    });
     expect(rate(cfg('UNLIMITED'), 1400, 10).lines.map((l) => [l.code, l.amountCents])).toEqual([['intl', 250]]);
   });
 
@@ -76,7 +99,14 @@ describe('rateUsage: the configuration held at the period end', () => {
   it('an upgrade during the period gives the whole new allowance to that period', () => {
     // BASIC → PREMIUM on 2026-11-16 takes effect now: at the period end the subscriber holds PREMIUM,
     // so all 450 minutes of November are within its 500 (on BASIC they would have cost 45.00).
-    const change = planChange({ catalog, current: cfg('BASIC'), requested: cfg('PREMIUM'), billingDay: 1, today: '2026-11-16', pending: null });
+    const change = planChange({
+      catalog,
+      current: cfg('BASIC'),
+      requested: cfg('PREMIUM'),
+      billingDay: 1,
+      today: '2026-11-16',
+      pending: null,
+    });
     expect(change.ok && change.plan.timing).toBe('now');
     const atEnd = change.ok ? change.plan.target : cfg('BASIC');
     expect(rate(atEnd, 450).totalCents).toBe(0);
@@ -84,7 +114,14 @@ describe('rateUsage: the configuration held at the period end', () => {
   });
 
   it('a scheduled downgrade applies at the boundary: the closed period is rated on the plan before it', () => {
-    const change = planChange({ catalog, current: cfg('PREMIUM'), requested: cfg('BASIC'), billingDay: 1, today: '2026-11-16', pending: null });
+    const change = planChange({
+      catalog,
+      current: cfg('PREMIUM'),
+      requested: cfg('BASIC'),
+      billingDay: 1,
+      today: '2026-11-16',
+      pending: null,
+    });
     expect(change.ok && change.plan.timing).toBe('end_of_period');
     // The rollover passes the configuration before the change for November.
     expect(rate(cfg('PREMIUM'), 450).totalCents).toBe(0);
@@ -93,14 +130,23 @@ describe('rateUsage: the configuration held at the period end', () => {
 
 describe('rateUsage: properties', () => {
   const arbConfig = fc.constantFrom(...ALL);
-  const arbMinutes = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.constantFrom(0, 49, 50, 51, 99, 100, 101, 299, 300, 301, 399, 400, 401, 499, 500, 501, 799, 800, 801));
+  const arbMinutes = fc.oneof(
+    fc.integer({ min: 0, max: 5000 }),
+    fc.constantFrom(0, 49, 50, 51, 99, 100, 101, 299, 300, 301, 399, 400, 401, 499, 500, 501, 799, 800, 801),
+  );
   const arbIntl = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(0));
 
   it('agrees with the monthly cost the offers use, to the cent', () => {
     fc.assert(
       fc.property(arbConfig, arbMinutes, arbIntl, (c, ld, intl) => {
         const r = rate(c, ld, intl);
-        const cost = monthlyCost(catalog, c, { ldMinutes: ld, intlMinutes: intl, unansweredCalls: 0, missedWhileBusy: 0, periods: 1 });
+        const cost = monthlyCost(catalog, c, {
+          ldMinutes: ld,
+          intlMinutes: intl,
+          unansweredCalls: 0,
+          missedWhileBusy: 0,
+          periods: 1,
+        });
         expect(r.totalCents).toBe(cost.ldOverageCents + cost.intlCents);
       }),
     );
@@ -136,20 +182,42 @@ describe('rateUsage: properties', () => {
       fc.property(arbConfig, arbMinutes, arbIntl, (c, ld, intl) => {
         for (const l of rate(c, ld, intl).lines) {
           expect(l.amountCents).toBe(l.quantity * l.rateCents);
-          expect(l.description.endsWith(`: ${l.quantity} × ${(l.rateCents / 100).toFixed(2)} = ${(l.amountCents / 100).toFixed(2)}`)).toBe(true);
+          expect(
+            l.description.endsWith(
+              `: ${l.quantity} × ${(l.rateCents / 100).toFixed(2)} = ${(l.amountCents / 100).toFixed(2)}`,
+            ),
+          ).toBe(true);
         }
       }),
     );
   });
 });
 
-const rec = (amountCents: number, description = 'Basic Line, 2026-12-01 to 2026-12-31'): BillLine => ({ kind: 'recurring', itemType: 'plan', itemCode: 'BASIC', description, amountCents });
-const pro = (amountCents: number): BillLine => ({ kind: 'proration', itemType: 'plan', itemCode: 'BASIC', description: 'Basic Line, credit', amountCents });
+const rec = (amountCents: number, description = 'Basic Line, 2026-12-01 to 2026-12-31'): BillLine => ({
+  kind: 'recurring',
+  itemType: 'plan',
+  itemCode: 'BASIC',
+  description,
+  amountCents,
+});
+const pro = (amountCents: number): BillLine => ({
+  kind: 'proration',
+  itemType: 'plan',
+  itemCode: 'BASIC',
+  description: 'Basic Line, credit',
+  amountCents,
+});
 const NOV = { start: '2026-11-01', end: '2026-12-01', days: 30 };
 
 describe('assembleBill', () => {
   it("Ada's bill of 2026-12-01: Basic Line 20.00 in advance plus 240 × 0.10 = 24.00, total 44.00, due 14 days later", () => {
-    const b = assembleBill({ billDate: '2026-12-01', closedPeriod: NOV, booked: [rec(2000)], usage: rate(cfg('BASIC'), 240).lines, creditBrought: null });
+    const b = assembleBill({
+      billDate: '2026-12-01',
+      closedPeriod: NOV,
+      booked: [rec(2000)],
+      usage: rate(cfg('BASIC'), 240).lines,
+      creditBrought: null,
+    });
     expect(b.lines.map((l) => [l.kind, l.description, l.amountCents])).toEqual([
       ['recurring', 'Basic Line, 2026-12-01 to 2026-12-31', 2000],
       ['usage', 'Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00', 2400],
@@ -159,25 +227,67 @@ describe('assembleBill', () => {
   });
 
   it('orders lines recurring, proration, usage, adjustment, credit', () => {
-    const b = assembleBill({ billDate: '2026-12-01', closedPeriod: NOV, booked: [pro(-1000), rec(3500), pro(1750)], usage: rate(cfg('BASIC'), 1).lines, creditBrought: { cents: 100, fromNumber: 7 } });
-    expect(b.lines.map((l) => [l.kind, l.amountCents])).toEqual([['recurring', 3500], ['proration', -1000], ['proration', 1750], ['usage', 10], ['credit', -100]]);
+    const b = assembleBill({
+      billDate: '2026-12-01',
+      closedPeriod: NOV,
+      booked: [pro(-1000), rec(3500), pro(1750)],
+      usage: rate(cfg('BASIC'), 1).lines,
+      creditBrought: { cents: 100, fromNumber: 7 },
+    });
+    expect(b.lines.map((l) => [l.kind, l.amountCents])).toEqual([
+      ['recurring', 3500],
+      ['proration', -1000],
+      ['proration', 1750],
+      ['usage', 10],
+      ['credit', -100],
+    ]);
     expect(b.lines.at(-1)!.description).toBe('Credit brought forward from bill 7');
     expect(b.totalCents).toBe(4160);
   });
 
   it('a negative sum is carried forward: the bill is zeroed by a credit line, the next bill starts with it', () => {
-    const b = assembleBill({ billDate: '2026-12-01', closedPeriod: NOV, booked: [rec(2000), pro(-3000)], usage: [], creditBrought: null });
+    const b = assembleBill({
+      billDate: '2026-12-01',
+      closedPeriod: NOV,
+      booked: [rec(2000), pro(-3000)],
+      usage: [],
+      creditBrought: null,
+    });
     expect(b.totalCents).toBe(0);
     expect(b.creditForwardCents).toBe(1000);
-    expect(b.newLines).toEqual([{ kind: 'credit', itemType: 'credit', itemCode: 'carried_forward', description: 'Credit of 10.00 carried forward to the next bill', amountCents: 1000 }]);
-    const next = assembleBill({ billDate: '2027-01-01', closedPeriod: { start: '2026-12-01', end: '2027-01-01', days: 31 }, booked: [rec(2000)], usage: [], creditBrought: { cents: b.creditForwardCents, fromNumber: 41 } });
+    expect(b.newLines).toEqual([
+      {
+        kind: 'credit',
+        itemType: 'credit',
+        itemCode: 'carried_forward',
+        description: 'Credit of 10.00 carried forward to the next bill',
+        amountCents: 1000,
+      },
+    ]);
+    const next = assembleBill({
+      billDate: '2027-01-01',
+      closedPeriod: { start: '2026-12-01', end: '2027-01-01', days: 31 },
+      booked: [rec(2000)],
+      usage: [],
+      creditBrought: { cents: b.creditForwardCents, fromNumber: 41 },
+    });
     expect(next.totalCents).toBe(1000);
     expect(next.creditForwardCents).toBe(0);
   });
 
   it('refuses a closed period that does not end on the bill date, and a negative credit brought', () => {
-    expect(() => assembleBill({ billDate: '2026-12-02', closedPeriod: NOV, booked: [], usage: [], creditBrought: null })).toThrow(RangeError);
-    expect(() => assembleBill({ billDate: '2026-12-01', closedPeriod: NOV, booked: [], usage: [], creditBrought: { cents: -1, fromNumber: 1 } })).toThrow(RangeError);
+    expect(() =>
+      assembleBill({ billDate: '2026-12-02', closedPeriod: NOV, booked: [], usage: [], creditBrought: null }),
+    ).toThrow(RangeError);
+    expect(() =>
+      assembleBill({
+        billDate: '2026-12-01',
+        closedPeriod: NOV,
+        booked: [],
+        usage: [],
+        creditBrought: { cents: -1, fromNumber: 1 },
+      }),
+    ).toThrow(RangeError);
   });
 
   it('properties: total = sum of lines ≥ 0; credit carried = −(sum before it); lines kept in kind order', () => {
@@ -186,24 +296,29 @@ describe('assembleBill', () => {
       amountCents: fc.integer({ min: -10_000, max: 10_000 }),
     });
     fc.assert(
-      fc.property(fc.array(arbLine, { maxLength: 8 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 20_000 }), (booked, ld, credit) => {
-        const input = {
-          billDate: '2026-12-01',
-          closedPeriod: NOV,
-          booked: booked.map((l) => ({ ...l, itemType: 'plan', itemCode: 'X', description: 'x' })),
-          usage: rate(cfg('PLUS'), ld).lines,
-          creditBrought: credit > 0 ? { cents: credit, fromNumber: 3 } : null,
-        };
-        const b = assembleBill(input);
-        const sum = b.lines.reduce((s, l) => s + l.amountCents, 0);
-        expect(b.totalCents).toBe(sum);
-        expect(b.totalCents).toBeGreaterThanOrEqual(0);
-        const before = booked.reduce((s, l) => s + l.amountCents, 0) + rate(cfg('PLUS'), ld).totalCents - credit;
-        expect(b.creditForwardCents).toBe(Math.max(0, -before));
-        expect(b.totalCents).toBe(Math.max(0, before));
-        expect(sortBillLines(b.lines)).toEqual(b.lines);
-        expect(b.lines.length).toBe(booked.length + b.newLines.length);
-      }),
+      fc.property(
+        fc.array(arbLine, { maxLength: 8 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (booked, ld, credit) => {
+          const input = {
+            billDate: '2026-12-01',
+            closedPeriod: NOV,
+            booked: booked.map((l) => ({ ...l, itemType: 'plan', itemCode: 'X', description: 'x' })),
+            usage: rate(cfg('PLUS'), ld).lines,
+            creditBrought: credit > 0 ? { cents: credit, fromNumber: 3 } : null,
+          };
+          const b = assembleBill(input);
+          const sum = b.lines.reduce((s, l) => s + l.amountCents, 0);
+          expect(b.totalCents).toBe(sum);
+          expect(b.totalCents).toBeGreaterThanOrEqual(0);
+          const before = booked.reduce((s, l) => s + l.amountCents, 0) + rate(cfg('PLUS'), ld).totalCents - credit;
+          expect(b.creditForwardCents).toBe(Math.max(0, -before));
+          expect(b.totalCents).toBe(Math.max(0, before));
+          expect(sortBillLines(b.lines)).toEqual(b.lines);
+          expect(b.lines.length).toBe(booked.length + b.newLines.length);
+        },
+      ),
     );
   });
 });
@@ -216,17 +331,51 @@ describe('bill dates and states', () => {
   });
 
   it('issued → sent → settled, a dispute puts it on hold; settled is final', () => {
-    const ok: [BillState, BillState][] = [['issued', 'sent'], ['sent', 'on_hold'], ['on_hold', 'sent'], ['on_hold', 'settled'], ['sent', 'settled'], ['issued', 'settled']];
+    const ok: [BillState, BillState][] = [
+      ['issued', 'sent'],
+      ['sent', 'on_hold'],
+      ['on_hold', 'sent'],
+      ['on_hold', 'settled'],
+      ['sent', 'settled'],
+      ['issued', 'settled'],
+    ];
     for (const [a, b] of ok) expect(canChangeBillState(a, b)).toBe(true);
-    const no: [BillState, BillState][] = [['settled', 'issued'], ['settled', 'sent'], ['sent', 'issued'], ['on_hold', 'issued']];
+    const no: [BillState, BillState][] = [
+      ['settled', 'issued'],
+      ['settled', 'sent'],
+      ['sent', 'issued'],
+      ['on_hold', 'issued'],
+    ];
     for (const [a, b] of no) expect(canChangeBillState(a, b)).toBe(false);
   });
 });
 
 describe('lastBilledMonth: what the last bill charged for plan, add-ons and usage', () => {
   it("Ada's bill: 20.00 + 24.00 = 44.00; proration and credits are not part of it", () => {
-    const b = assembleBill({ billDate: '2026-12-01', closedPeriod: NOV, booked: [rec(2000), pro(-300)], usage: rate(cfg('BASIC'), 240, 3).lines, creditBrought: { cents: 100, fromNumber: 2 } });
-    const m = lastBilledMonth({ number: 9, closedPeriodStart: NOV.start, lines: b.lines.map((l) => ({ kind: l.kind, itemCode: l.itemCode, amountCents: l.amountCents, quantity: l.quantity ?? null })) });
-    expect(m).toEqual({ billNumber: 9, closedPeriodStart: '2026-11-01', costCents: 2000 + 2400 + 75, recurringCents: 2000, ldOverage: { minutes: 240, cents: 2400 }, intl: { minutes: 3, cents: 75 } });
+    const b = assembleBill({
+      billDate: '2026-12-01',
+      closedPeriod: NOV,
+      booked: [rec(2000), pro(-300)],
+      usage: rate(cfg('BASIC'), 240, 3).lines,
+      creditBrought: { cents: 100, fromNumber: 2 },
+    });
+    const m = lastBilledMonth({
+      number: 9,
+      closedPeriodStart: NOV.start,
+      lines: b.lines.map((l) => ({
+        kind: l.kind,
+        itemCode: l.itemCode,
+        amountCents: l.amountCents,
+        quantity: l.quantity ?? null,
+      })),
+    });
+    expect(m).toEqual({
+      billNumber: 9,
+      closedPeriodStart: '2026-11-01',
+      costCents: 2000 + 2400 + 75,
+      recurringCents: 2000,
+      ldOverage: { minutes: 240, cents: 2400 },
+      intl: { minutes: 3, cents: 75 },
+    });
   });
 });

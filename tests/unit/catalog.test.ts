@@ -32,9 +32,21 @@ describe('checkAddOn / checkConfiguration: structured problems', () => {
     ['unknown plan', cfg('GOLD', 'voicemail'), [{ type: 'unknown_plan', code: 'GOLD' }]],
     ['unknown add-on', cfg('BASIC', 'fax'), [{ type: 'unknown_add_on', code: 'fax' }]],
     ['listed twice', cfg('BASIC', 'voicemail', 'voicemail'), [{ type: 'listed_twice', addOn: vm }]],
-    ['already included', cfg('PREMIUM', 'voicemail'), [{ type: 'already_included', addOn: vm, plan: { code: 'PREMIUM', name: 'Premium' } }]],
-    ['not available', cfg('UNLIMITED', 'ld_300'), [{ type: 'not_available', addOn: ld300, plan: { code: 'UNLIMITED', name: 'Unlimited' } }]],
-    ['needs', cfg('BASIC', 'visual_voicemail'), [{ type: 'needs', addOn: { code: 'visual_voicemail', name: 'Visual Voicemail' }, missing: [vm] }]],
+    [
+      'already included',
+      cfg('PREMIUM', 'voicemail'),
+      [{ type: 'already_included', addOn: vm, plan: { code: 'PREMIUM', name: 'Premium' } }],
+    ],
+    [
+      'not available',
+      cfg('UNLIMITED', 'ld_300'),
+      [{ type: 'not_available', addOn: ld300, plan: { code: 'UNLIMITED', name: 'Unlimited' } }],
+    ],
+    [
+      'needs',
+      cfg('BASIC', 'visual_voicemail'),
+      [{ type: 'needs', addOn: { code: 'visual_voicemail', name: 'Visual Voicemail' }, missing: [vm] }],
+    ],
     [
       'excluded both ways',
       cfg('BASIC', 'ld_300', 'ld_unlimited'),
@@ -56,7 +68,10 @@ describe('checkAddOn / checkConfiguration: structured problems', () => {
   });
 
   it('every configuration allConfigurations lists has no problem', () => {
-    for (const c of allConfigurations(catalogData, catalogData.plans.map((p) => p.code))) {
+    for (const c of allConfigurations(
+      catalogData,
+      catalogData.plans.map((p) => p.code),
+    )) {
       expect(checkConfiguration(catalogData, c)).toEqual([]);
     }
   });
@@ -72,7 +87,10 @@ describe('catalog copy: the same sentences as before the split', () => {
     [cfg('BASIC', 'visual_voicemail'), ['Visual Voicemail needs Voicemail first.']],
     [
       cfg('BASIC', 'ld_300', 'ld_unlimited'),
-      ["Long Distance 300 can't be combined with Long Distance Unlimited.", "Long Distance Unlimited can't be combined with Long Distance 300."],
+      [
+        "Long Distance 300 can't be combined with Long Distance Unlimited.",
+        "Long Distance Unlimited can't be combined with Long Distance 300.",
+      ],
     ],
   ])('%j', (config, expected) => {
     expect(configurationProblems(catalogData, config)).toEqual(expected);
@@ -83,7 +101,18 @@ describe('catalog copy: the same sentences as before the split', () => {
       ...catalogData,
       addOns: [
         ...catalogData.addOns,
-        { code: 'combo', name: 'Combo', monthlyCents: 100, kind: 'feature', availableOn: ['BASIC'], requires: ['voicemail', 'three_way'], excludes: ['ld_300', 'ld_unlimited', 'intl_saver'], ldMinutes: 0, ldUnlimited: false, intlRateCents: null },
+        {
+          code: 'combo',
+          name: 'Combo',
+          monthlyCents: 100,
+          kind: 'feature',
+          availableOn: ['BASIC'],
+          requires: ['voicemail', 'three_way'],
+          excludes: ['ld_300', 'ld_unlimited', 'intl_saver'],
+          ldMinutes: 0,
+          ldUnlimited: false,
+          intlRateCents: null,
+        },
       ],
     };
     expect(addOnProblems(variant, cfg('BASIC', 'ld_300', 'intl_saver'), 'combo')).toEqual([
@@ -103,8 +132,14 @@ describe('catalog copy: the same sentences as before the split', () => {
     expect(reason(cfg('BASIC', 'ld_300'), 'ld_300')).toBe('held');
     expect(reason(cfg('PLUS'), 'caller_id')).toBe('included');
     expect(reason(cfg('BASIC'), 'voicemail')).toBe('available');
-    expect(addOnStatus(catalogData, cfg('BASIC', 'ld_300'), 'ld_unlimited')).toMatchObject({ status: 'excluded', by: ['ld_300'] });
-    expect(addOnStatus(catalogData, cfg('BASIC'), 'visual_voicemail')).toMatchObject({ status: 'needs', needs: ['voicemail'] });
+    expect(addOnStatus(catalogData, cfg('BASIC', 'ld_300'), 'ld_unlimited')).toMatchObject({
+      status: 'excluded',
+      by: ['ld_300'],
+    });
+    expect(addOnStatus(catalogData, cfg('BASIC'), 'visual_voicemail')).toMatchObject({
+      status: 'needs',
+      needs: ['voicemail'],
+    });
   });
 
   it('problemText words every problem kind', () => {
@@ -136,8 +171,12 @@ describe('selectable plans: a retired plan only for its holder', () => {
 describe('configurationLabel (the one home of "Plan + Add-on + …")', () => {
   it('names the plan, then the add-ons in the order given', () => {
     expect(configurationLabel(catalogData, cfg('PLUS'))).toBe('Plus');
-    expect(configurationLabel(catalogData, cfg('PLUS', 'ld_300', 'voicemail'))).toBe('Plus + Long Distance 300 + Voicemail');
-    expect(configurationLabel(catalogData, cfg('PLUS', 'voicemail', 'ld_300'))).toBe('Plus + Voicemail + Long Distance 300');
+    expect(configurationLabel(catalogData, cfg('PLUS', 'ld_300', 'voicemail'))).toBe(
+      'Plus + Long Distance 300 + Voicemail',
+    );
+    expect(configurationLabel(catalogData, cfg('PLUS', 'voicemail', 'ld_300'))).toBe(
+      'Plus + Voicemail + Long Distance 300',
+    );
   });
 
   it('codes the catalog lacks stand for themselves (old audit rows, analytics)', () => {

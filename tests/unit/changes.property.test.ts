@@ -8,7 +8,10 @@ import { addDays, daysBetween, periodContaining } from '@/lib/domain/periods';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Configuration } from '@/lib/domain/types';
 
-const ALL = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
+const ALL = allConfigurations(
+  catalogData,
+  catalogData.plans.map((p) => p.code),
+);
 const ADD_ON_CODES = catalogData.addOns.map((a) => a.code);
 const PLAN_CODES = catalogData.plans.map((p) => p.code);
 
@@ -31,15 +34,26 @@ const anyRequestArb = fc.record({
 const nearRequestArb = (current: Configuration) =>
   fc.record({
     planCode: fc.constantFrom(...PLAN_CODES),
-    addOns: fc.tuple(fc.subarray(current.addOns), fc.subarray(ADD_ON_CODES, { maxLength: 2 })).map(([a, b]) => [...a, ...b]),
+    addOns: fc
+      .tuple(fc.subarray(current.addOns), fc.subarray(ADD_ON_CODES, { maxLength: 2 }))
+      .map(([a, b]) => [...a, ...b]),
   });
 const pendingArb = fc.option(fc.record({ target: configArb, effectiveDate: dayArb }), { nil: null });
 
 describe('planChange: properties', () => {
   const input = fc
-    .record({ current: configArb, billingDay: billingDayArb, today: dayArb, pending: pendingArb, applyNow: fc.boolean() })
+    .record({
+      current: configArb,
+      billingDay: billingDayArb,
+      today: dayArb,
+      pending: pendingArb,
+      applyNow: fc.boolean(),
+    })
     .chain((base) =>
-      fc.record({ base: fc.constant(base), requested: fc.oneof(anyRequestArb, nearRequestArb(base.current), configArb) }),
+      fc.record({
+        base: fc.constant(base),
+        requested: fc.oneof(anyRequestArb, nearRequestArb(base.current), configArb),
+      }),
     );
 
   it('every plan is consistent: valid target, reconciliation, timing, money', () => {
@@ -78,7 +92,9 @@ describe('planChange: properties', () => {
         if (plan.timing === 'now') {
           const remaining = daysBetween(base.today, plan.period.end);
           const exact = ((plan.newMonthlyCents - plan.currentMonthlyCents) * remaining) / plan.period.days;
-          expect(Math.abs(plan.prorationTotalCents - exact)).toBeLessThanOrEqual(plan.prorationLines.length * 0.5 + 1e-9);
+          expect(Math.abs(plan.prorationTotalCents - exact)).toBeLessThanOrEqual(
+            plan.prorationLines.length * 0.5 + 1e-9,
+          );
         } else {
           expect(plan.prorationLines).toEqual([]);
         }
@@ -111,7 +127,15 @@ describe('planChange: properties', () => {
   it('a change and then its reverse, the same day, leave the original configuration', () => {
     fc.assert(
       fc.property(configArb, configArb, billingDayArb, dayArb, (original, requested, billingDay, today) => {
-        const forward = planChange({ catalog: catalogData, current: original, requested, billingDay, today, pending: null, applyNow: true });
+        const forward = planChange({
+          catalog: catalogData,
+          current: original,
+          requested,
+          billingDay,
+          today,
+          pending: null,
+          applyNow: true,
+        });
         if (!forward.ok) return;
         const applied = forward.plan.target; // immediate: in force from today
         const back = planChange({

@@ -11,7 +11,15 @@ function change(
   requested: Configuration,
   opts: Partial<Omit<ChangeInput, 'current' | 'requested'>> = {},
 ) {
-  return planChange({ catalog: catalogData, billingDay: 1, today: '2026-11-16', pending: null, ...opts, current, requested });
+  return planChange({
+    catalog: catalogData,
+    billingDay: 1,
+    today: '2026-11-16',
+    pending: null,
+    ...opts,
+    current,
+    requested,
+  });
 }
 
 function ok(result: ReturnType<typeof planChange>): ChangePlan {
@@ -52,7 +60,9 @@ describe('planChange: spec examples', () => {
     expect(plan.removedAddOns).toEqual([]);
     expect(plan.replacesPending).toBeNull();
     expect(plan.leavesRetiredPlan).toBe(false);
-    expect(plan.summary).toBe('Switch from Basic Line to Premium today (2026-11-16): 7.50 on your next bill, then 35.00 a month.');
+    expect(plan.summary).toBe(
+      'Switch from Basic Line to Premium today (2026-11-16): 7.50 on your next bill, then 35.00 a month.',
+    );
     expect(plan.undo).toBe(
       'To undo, make another change; a change back to a lower price takes effect at the end of the billing period, on 2026-12-01.',
     );
@@ -62,7 +72,12 @@ describe('planChange: spec examples', () => {
     const plan = ok(change(cfg('BASIC'), cfg('BASIC', 'voicemail'), { today: '2026-11-21' }));
     expect(plan.timing).toBe('now');
     expect(plan.prorationLines).toHaveLength(1);
-    expect(plan.prorationLines[0]).toMatchObject({ code: 'voicemail', itemType: 'addon', amountCents: 167, remainingDays: 10 });
+    expect(plan.prorationLines[0]).toMatchObject({
+      code: 'voicemail',
+      itemType: 'addon',
+      amountCents: 167,
+      remainingDays: 10,
+    });
     expect(plan.prorationTotalCents).toBe(167);
     expect(plan.planChanged).toBe(false);
     expect(plan.addedAddOns).toEqual([{ code: 'voicemail', name: 'Voicemail' }]);
@@ -83,7 +98,9 @@ describe('planChange: timing', () => {
     expect(plan.monthlyChangeCents).toBe(-1500);
     expect(codes(plan.featuresLost)).toEqual(['call_waiting', 'caller_id', 'three_way', 'voicemail']);
     expect(plan.undo).toBe('You can cancel this scheduled change until 2026-12-01.');
-    expect(plan.summary).toBe('Switch from Premium to Basic Line on 2026-12-01, at the end of your billing period: 20.00 a month from then.');
+    expect(plan.summary).toBe(
+      'Switch from Premium to Basic Line on 2026-12-01, at the end of your billing period: 20.00 a month from then.',
+    );
   });
 
   it('PREMIUM → BASIC with applyNow (agent) is immediate, with a prorated credit', () => {
@@ -145,14 +162,17 @@ describe('planChange: timing', () => {
     [29, '2027-02-28', '2027-02-28', '2027-03-29', 29, 29, 500],
     [29, '2028-02-28', '2028-01-29', '2028-02-29', 31, 1, 16], // −65 + 81
     [30, '2027-04-30', '2027-04-30', '2027-05-30', 30, 30, 500],
-  ])('billing day %i on %s: period %s to %s (%i days), %i remaining', (billingDay, today, start, end, days, remaining, net) => {
-    const plan = ok(change(cfg('BASIC'), cfg('PLUS'), { billingDay, today }));
-    expect(plan.period).toEqual({ start, end, days });
-    expect(plan.prorationLines.every((l) => l.remainingDays === remaining && l.periodDays === days)).toBe(true);
-    expect(plan.prorationTotalCents).toBe(net);
-    const down = ok(change(cfg('PLUS'), cfg('BASIC'), { billingDay, today }));
-    expect(down.effectiveDate).toBe(end);
-  });
+  ])(
+    'billing day %i on %s: period %s to %s (%i days), %i remaining',
+    (billingDay, today, start, end, days, remaining, net) => {
+      const plan = ok(change(cfg('BASIC'), cfg('PLUS'), { billingDay, today }));
+      expect(plan.period).toEqual({ start, end, days });
+      expect(plan.prorationLines.every((l) => l.remainingDays === remaining && l.periodDays === days)).toBe(true);
+      expect(plan.prorationTotalCents).toBe(net);
+      const down = ok(change(cfg('PLUS'), cfg('BASIC'), { billingDay, today }));
+      expect(down.effectiveDate).toBe(end);
+    },
+  );
 });
 
 describe('planChange: reconciling add-ons', () => {
@@ -206,7 +226,9 @@ describe('planChange: reconciling add-ons', () => {
   });
 
   it('BASIC+visual_voicemail+voicemail → PREMIUM keeps visual voicemail (Premium includes voicemail)', () => {
-    const plan = ok(change(cfg('BASIC', 'visual_voicemail', 'voicemail'), cfg('PREMIUM', 'visual_voicemail', 'voicemail')));
+    const plan = ok(
+      change(cfg('BASIC', 'visual_voicemail', 'voicemail'), cfg('PREMIUM', 'visual_voicemail', 'voicemail')),
+    );
     expect(plan.target).toEqual(cfg('PREMIUM', 'visual_voicemail'));
     expect(removals(plan)).toEqual([['voicemail', 'redundant']]);
     expect(isValidConfiguration(catalogData, plan.target)).toBe(true);
@@ -220,7 +242,8 @@ describe('planChange: reconciling add-ons', () => {
         code: 'ld_300',
         name: 'Long Distance 300',
         reason: 'not_offered',
-        explanation: 'Long Distance 300 is not available on Unlimited. Unlimited includes Long Distance Unlimited instead.',
+        explanation:
+          'Long Distance 300 is not available on Unlimited. Unlimited includes Long Distance Unlimited instead.',
       },
       {
         code: 'three_way',
@@ -233,10 +256,17 @@ describe('planChange: reconciling add-ons', () => {
   });
 
   it('add-ons left out of the request are removed as requested; dependants lose their requirement', () => {
-    const plan = ok(change(cfg('BASIC', 'visual_voicemail', 'voicemail', 'ld_300'), cfg('BASIC', 'visual_voicemail', 'ld_300')));
+    const plan = ok(
+      change(cfg('BASIC', 'visual_voicemail', 'voicemail', 'ld_300'), cfg('BASIC', 'visual_voicemail', 'ld_300')),
+    );
     expect(plan.target).toEqual(cfg('BASIC', 'ld_300'));
     expect(plan.removedAddOns).toEqual([
-      { code: 'visual_voicemail', name: 'Visual Voicemail', reason: 'requirement_lost', explanation: 'Visual Voicemail needs Voicemail, which you will no longer have.' },
+      {
+        code: 'visual_voicemail',
+        name: 'Visual Voicemail',
+        reason: 'requirement_lost',
+        explanation: 'Visual Voicemail needs Voicemail, which you will no longer have.',
+      },
       { code: 'voicemail', name: 'Voicemail', reason: 'requested', explanation: 'You asked to remove Voicemail.' },
     ]);
     expect(plan.timing).toBe('end_of_period');
@@ -250,14 +280,18 @@ describe('planChange: reconciling add-ons', () => {
     expect(plan.addedAddOns).toEqual([{ code: 'ld_unlimited', name: 'Long Distance Unlimited' }]);
     expect(removals(plan)).toEqual([['ld_300', 'requested']]);
     expect(plan.timing).toBe('now');
-    expect(plan.summary).toBe('Add Long Distance Unlimited and remove Long Distance 300 today (2026-11-16): 3.50 on your next bill, then 40.00 a month.');
+    expect(plan.summary).toBe(
+      'Add Long Distance Unlimited and remove Long Distance 300 today (2026-11-16): 3.50 on your next bill, then 40.00 a month.',
+    );
   });
 
   it('plan change and add-on changes together', () => {
     const plan = ok(change(cfg('BASIC', 'voicemail'), cfg('PLUS', 'voicemail', 'intl_saver')));
     expect(plan.addedAddOns).toEqual([{ code: 'intl_saver', name: 'International Saver' }]);
     expect(plan.removedAddOns).toEqual([]);
-    expect(plan.summary).toBe('Switch from Basic Line to Plus and add International Saver today (2026-11-16): 5.50 on your next bill, then 36.00 a month.');
+    expect(plan.summary).toBe(
+      'Switch from Basic Line to Plus and add International Saver today (2026-11-16): 5.50 on your next bill, then 36.00 a month.',
+    );
   });
 
   it('a requirement lost on a tier change, in chains (catalog variant)', () => {
@@ -266,8 +300,16 @@ describe('planChange: reconciling add-ons', () => {
     const premium = variant.plans.find((p) => p.code === 'PREMIUM')!;
     premium.includes = premium.includes.filter((c) => c !== 'voicemail');
     variant.addOns.push({
-      code: 'transcripts', name: 'Transcripts', monthlyCents: 200, kind: 'feature', availableOn: ['PLUS', 'PREMIUM'],
-      requires: ['visual_voicemail'], excludes: [], ldMinutes: 0, ldUnlimited: false, intlRateCents: null,
+      code: 'transcripts',
+      name: 'Transcripts',
+      monthlyCents: 200,
+      kind: 'feature',
+      availableOn: ['PLUS', 'PREMIUM'],
+      requires: ['visual_voicemail'],
+      excludes: [],
+      ldMinutes: 0,
+      ldUnlimited: false,
+      intlRateCents: null,
     });
     const result = planChange({
       catalog: variant,
@@ -325,8 +367,18 @@ describe('planChange: refusals', () => {
   it.each<[string, Configuration, Configuration, string[]]>([
     ['unknown plan', cfg('BASIC'), cfg('GOLD'), ['"GOLD" is not a plan we offer.']],
     ['unknown add-on', cfg('BASIC'), cfg('BASIC', 'fax', 'voicemail'), ['"fax" is not an add-on we offer.']],
-    ['unknown plan and add-on', cfg('BASIC'), cfg('GOLD', 'fax'), ['"GOLD" is not a plan we offer.', '"fax" is not an add-on we offer.']],
-    ['retired plan', cfg('BASIC'), cfg('LEGACY'), ['Classic Line is no longer offered; only subscribers who already have it can keep it.']],
+    [
+      'unknown plan and add-on',
+      cfg('BASIC'),
+      cfg('GOLD', 'fax'),
+      ['"GOLD" is not a plan we offer.', '"fax" is not an add-on we offer.'],
+    ],
+    [
+      'retired plan',
+      cfg('BASIC'),
+      cfg('LEGACY'),
+      ['Classic Line is no longer offered; only subscribers who already have it can keep it.'],
+    ],
     ['already included', cfg('PREMIUM'), cfg('PREMIUM', 'voicemail'), ['Voicemail is already included in Premium.']],
     ['included on the new plan', cfg('BASIC'), cfg('PLUS', 'caller_id'), ['Caller ID is already included in Plus.']],
     ['not available', cfg('PREMIUM'), cfg('UNLIMITED', 'ld_300'), ['Long Distance 300 is not available on Unlimited.']],
@@ -337,8 +389,18 @@ describe('planChange: refusals', () => {
       cfg('BASIC', 'visual_voicemail'),
       ['Visual Voicemail needs Voicemail first.'],
     ],
-    ['excluded', cfg('BASIC', 'ld_300'), cfg('BASIC', 'ld_300', 'ld_unlimited'), ["Long Distance Unlimited can't be combined with Long Distance 300."]],
-    ['same configuration', cfg('PLUS', 'voicemail'), cfg('PLUS', 'voicemail', 'voicemail'), ['That is already your plan.']],
+    [
+      'excluded',
+      cfg('BASIC', 'ld_300'),
+      cfg('BASIC', 'ld_300', 'ld_unlimited'),
+      ["Long Distance Unlimited can't be combined with Long Distance 300."],
+    ],
+    [
+      'same configuration',
+      cfg('PLUS', 'voicemail'),
+      cfg('PLUS', 'voicemail', 'voicemail'),
+      ['That is already your plan.'],
+    ],
   ])('%s', (_label, current, requested, expected) => {
     expect(reasons(change(current, requested))).toEqual(expected);
   });
@@ -352,7 +414,9 @@ describe('planChange: refusals', () => {
 
   it('the change that is already scheduled is not scheduled again', () => {
     const pending = { target: cfg('BASIC'), effectiveDate: '2026-12-01' };
-    expect(reasons(change(cfg('PREMIUM'), cfg('BASIC'), { pending }))).toEqual(['That change is already scheduled for 2026-12-01.']);
+    expect(reasons(change(cfg('PREMIUM'), cfg('BASIC'), { pending }))).toEqual([
+      'That change is already scheduled for 2026-12-01.',
+    ]);
     // An agent may bring it forward.
     const now = ok(change(cfg('PREMIUM'), cfg('BASIC'), { pending, applyNow: true }));
     expect(now.timing).toBe('now');

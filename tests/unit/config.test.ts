@@ -6,7 +6,8 @@ import { config, resetConfigForTests, SECRET_FILE } from '@/lib/config';
 
 const saved = { ...process.env };
 function withEnv(env: Record<string, string | undefined>) {
-  for (const k of ['NODE_ENV', 'SWITCHBOARD_ENV', 'NEXTAUTH_SECRET', 'DATA_DIR', 'TRUST_PROXY', 'NEXT_PHASE']) delete process.env[k];
+  for (const k of ['NODE_ENV', 'SWITCHBOARD_ENV', 'NEXTAUTH_SECRET', 'DATA_DIR', 'TRUST_PROXY', 'NEXT_PHASE'])
+    delete process.env[k];
   for (const [k, v] of Object.entries(env)) if (v !== undefined) process.env[k] = v;
   resetConfigForTests();
   return config();
@@ -19,7 +20,9 @@ afterEach(() => {
 describe('the session secret', () => {
   it('a deployment without NEXTAUTH_SECRET, or with a short one, stops with a message naming it', () => {
     expect(() => withEnv({ NODE_ENV: 'production' }).authSecret).toThrow(/NEXTAUTH_SECRET: required in a deployment/);
-    expect(() => withEnv({ SWITCHBOARD_ENV: 'production', NEXTAUTH_SECRET: 'x'.repeat(31) }).authSecret).toThrow(/NEXTAUTH_SECRET: must be at least 32 characters/);
+    expect(() => withEnv({ SWITCHBOARD_ENV: 'production', NEXTAUTH_SECRET: 'x'.repeat(31) }).authSecret).toThrow(
+      /NEXTAUTH_SECRET: must be at least 32 characters/,
+    );
     expect(withEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: 'x'.repeat(32) }).authSecret).toBe('x'.repeat(32));
     // Nothing is asked of scripts that sign nothing until they read the secret.
     expect(withEnv({ NODE_ENV: 'production' }).deployment).toBe(true);
@@ -62,7 +65,8 @@ describe('TRUST_PROXY', () => {
     expect(withEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(withEnv({ TRUST_PROXY: 'true' }).trustProxy).toBe(1);
     expect(withEnv({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
-    for (const bad of ['yes', '-1', '11', '1.5', '1,2']) expect(() => withEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    for (const bad of ['yes', '-1', '11', '1.5', '1,2'])
+      expect(() => withEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 });
 

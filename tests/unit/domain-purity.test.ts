@@ -11,7 +11,18 @@ import path from 'node:path';
 
 const DOMAIN = path.resolve(import.meta.dirname, '../../lib/domain');
 /** The folder modules; `types.ts` beside them is the shared vocabulary (no root barrel). */
-const MODULES = ['accounts', 'bills', 'catalog', 'changes', 'notifications', 'offers', 'periods', 'pricing', 'rollover', 'text'];
+const MODULES = [
+  'accounts',
+  'bills',
+  'catalog',
+  'changes',
+  'notifications',
+  'offers',
+  'periods',
+  'pricing',
+  'rollover',
+  'text',
+];
 const MAX_LINES = 300;
 
 function filesUnder(dir: string): string[] {
@@ -45,7 +56,8 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.split('/')[0]!]));
 function forbiddenImport(spec: string, file: string): string | null {
   const bare = spec.split('/')[0]!;
   if (spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(bare)) return 'a Node built-in (I/O)';
-  if (/^(next|react|react-dom|drizzle-orm|drizzle-kit|pg|next-auth|server-only)(\/|$)/.test(spec)) return 'a framework or database package';
+  if (/^(next|react|react-dom|drizzle-orm|drizzle-kit|pg|next-auth|server-only)(\/|$)/.test(spec))
+    return 'a framework or database package';
   if (spec.startsWith('@electric-sql/')) return 'a database package';
   if (/(^|\/)(db|server)(\/|$)/.test(spec) || spec.includes('lib/server')) return 'the database or server layer';
   let target: string | null = null;

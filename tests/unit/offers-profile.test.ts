@@ -61,7 +61,10 @@ describe('usageProfile', () => {
   });
 
   it('uses fewer periods when there are fewer, keeping fractional averages', () => {
-    expect(usageProfile([rec('2026-02-01', 101), rec('2026-03-01', 100)])).toMatchObject({ ldMinutes: 100.5, periods: 2 });
+    expect(usageProfile([rec('2026-02-01', 101), rec('2026-03-01', 100)])).toMatchObject({
+      ldMinutes: 100.5,
+      periods: 2,
+    });
     expect(usageProfile([rec('2026-03-01', 7)])).toMatchObject({ ldMinutes: 7, periods: 1, sameEachPeriod: true });
   });
 
@@ -84,7 +87,9 @@ describe('usageProfile', () => {
 describe('offerKey and classifyOffer', () => {
   it('keys offers by kind and canonical target', () => {
     expect(offerKey('cross_sell', { planCode: 'BASIC', addOns: ['ld_300'] })).toBe('cross_sell:BASIC+ld_300');
-    expect(offerKey('up_sell', { planCode: 'PLUS', addOns: ['voicemail', 'ld_300'] })).toBe('up_sell:PLUS+ld_300+voicemail');
+    expect(offerKey('up_sell', { planCode: 'PLUS', addOns: ['voicemail', 'ld_300'] })).toBe(
+      'up_sell:PLUS+ld_300+voicemail',
+    );
   });
 
   it('classifies by the target', () => {
@@ -120,7 +125,10 @@ describe('bestValue', () => {
     // 180 min: PLUS 25 + 8.00 = 33.00 = PLUS + ld_300 33.00 (PREMIUM 35.00).
     const usage: UsageProfile = { ldMinutes: 180, intlMinutes: 0, unansweredCalls: 0, missedWhileBusy: 0, periods: 1 };
     expect(bestValue(catalogData, cfg('PLUS'), usage)).toEqual({ config: cfg('PLUS'), costCents: 3300 });
-    expect(bestValue(catalogData, cfg('PLUS', 'ld_300'), usage)).toEqual({ config: cfg('PLUS', 'ld_300'), costCents: 3300 });
+    expect(bestValue(catalogData, cfg('PLUS', 'ld_300'), usage)).toEqual({
+      config: cfg('PLUS', 'ld_300'),
+      costCents: 3300,
+    });
     // From PLUS + intl_saver (no international use): PLUS and PLUS + ld_300 both cost 33.00
     // and both are one add-on change away; the lower recurring price wins.
     expect(bestValue(catalogData, cfg('PLUS', 'intl_saver'), usage)).toEqual({ config: cfg('PLUS'), costCents: 3300 });

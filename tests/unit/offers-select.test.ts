@@ -5,10 +5,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import { catalogData } from '@/db/catalog-data';
-import { BEST_PLAN_MESSAGE, NOTHING_NEW_MESSAGE, computeOffers, noOfferMessage, selectOffers, type ComputeOffersInput } from '@/lib/domain/offers';
+import {
+  BEST_PLAN_MESSAGE,
+  NOTHING_NEW_MESSAGE,
+  computeOffers,
+  noOfferMessage,
+  selectOffers,
+  type ComputeOffersInput,
+} from '@/lib/domain/offers';
 import type { UsageProfile } from '@/lib/domain/types';
 
-const usage = (u: Partial<UsageProfile>): UsageProfile => ({ ldMinutes: 0, intlMinutes: 0, unansweredCalls: 0, missedWhileBusy: 0, periods: 3, ...u });
+const usage = (u: Partial<UsageProfile>): UsageProfile => ({
+  ldMinutes: 0,
+  intlMinutes: 0,
+  unansweredCalls: 0,
+  missedWhileBusy: 0,
+  periods: 3,
+  ...u,
+});
 const ada: ComputeOffersInput = {
   catalog: catalogData,
   current: { planCode: 'BASIC', addOns: [] },
@@ -35,7 +49,11 @@ describe('selectOffers', () => {
   });
 
   it('nothing to offer: on the best plan', () => {
-    const dev = { ...ada, current: { planCode: 'UNLIMITED', addOns: [] }, usage: usage({ ldMinutes: 1400, intlMinutes: 10 }) };
+    const dev = {
+      ...ada,
+      current: { planCode: 'UNLIMITED', addOns: [] },
+      usage: usage({ ldMinutes: 1400, intlMinutes: 10 }),
+    };
     expect(selectOffers(dev)).toEqual({ status: 'none', why: { type: 'best_plan' }, currentCostCents: 5250 });
   });
 
@@ -43,8 +61,16 @@ describe('selectOffers', () => {
     const first = computeOffers(ada);
     if (first.status !== 'offers') throw new Error('expected offers');
     const suppressed = first.offers.map((o) => ({ key: o.key, until: '2026-05-01' }));
-    expect(selectOffers({ ...ada, suppressed })).toEqual({ status: 'none', why: { type: 'nothing_new' }, currentCostCents: 4400 });
-    expect(computeOffers({ ...ada, suppressed })).toEqual({ status: 'none', message: NOTHING_NEW_MESSAGE, currentCostCents: 4400 });
+    expect(selectOffers({ ...ada, suppressed })).toEqual({
+      status: 'none',
+      why: { type: 'nothing_new' },
+      currentCostCents: 4400,
+    });
+    expect(computeOffers({ ...ada, suppressed })).toEqual({
+      status: 'none',
+      message: NOTHING_NEW_MESSAGE,
+      currentCostCents: 4400,
+    });
   });
 
   it('nothing else before a scheduled change', () => {
@@ -56,7 +82,11 @@ describe('selectOffers', () => {
       suppressed: others.map((o) => ({ key: o.key, until: '2026-05-01' })),
       scheduled: { target: scheduledOffer!.target, effectiveDate: '2026-05-01' },
     };
-    expect(selectOffers(input)).toEqual({ status: 'none', why: { type: 'scheduled', effectiveDate: '2026-05-01' }, currentCostCents: 4400 });
+    expect(selectOffers(input)).toEqual({
+      status: 'none',
+      why: { type: 'scheduled', effectiveDate: '2026-05-01' },
+      currentCostCents: 4400,
+    });
   });
 });
 

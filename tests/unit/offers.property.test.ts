@@ -29,7 +29,10 @@ import {
 } from '@/lib/domain/offers';
 
 const catalog = catalogData;
-const ALL = allConfigurations(catalog, catalog.plans.map((p) => p.code));
+const ALL = allConfigurations(
+  catalog,
+  catalog.plans.map((p) => p.code),
+);
 const TODAY = '2026-04-05';
 const RUNS = { numRuns: 400 };
 
@@ -50,12 +53,13 @@ const arbPeriod = fc.record({
   unansweredCalls: fc.integer({ min: 0, max: 15 }),
   missedWhileBusy: fc.integer({ min: 0, max: 8 }),
 });
-const arbUsage: fc.Arbitrary<UsageProfile> = fc
-  .array(arbPeriod, { minLength: 1, maxLength: 5 })
-  .map((records) => {
-    const periods: PeriodUsage[] = records.map((r, i) => ({ ...r, periodStart: `2025-${String(i + 1).padStart(2, '0')}-01` }));
-    return usageProfile(periods)!;
-  });
+const arbUsage: fc.Arbitrary<UsageProfile> = fc.array(arbPeriod, { minLength: 1, maxLength: 5 }).map((records) => {
+  const periods: PeriodUsage[] = records.map((r, i) => ({
+    ...r,
+    periodStart: `2025-${String(i + 1).padStart(2, '0')}-01`,
+  }));
+  return usageProfile(periods)!;
+});
 
 function run(current: Configuration, usage: UsageProfile, suppressed: OfferSuppression[] = []): OffersResult {
   return computeOffers({ catalog, current, usage, suppressed, today: TODAY });
@@ -122,7 +126,9 @@ describe('offers properties', () => {
           const signalled = SIGNAL_RULES.filter((s) => usage[s.measure] >= s.threshold && gained.includes(s.feature));
           if (o.evidence.type === 'saving') {
             expect(o.evidence.monthlySavingCents).toBe(o.monthlySavingCents);
-            expect(o.monthlySavingCents).toBeGreaterThanOrEqual(Math.min(MIN_MONTHLY_SAVING_CENTS, BEST_VALUE_MIN_SAVING_CENTS));
+            expect(o.monthlySavingCents).toBeGreaterThanOrEqual(
+              Math.min(MIN_MONTHLY_SAVING_CENTS, BEST_VALUE_MIN_SAVING_CENTS),
+            );
           } else {
             const ev = o.evidence;
             expect(signalled.map((s) => s.signal)).toContain(ev.signal);
@@ -190,7 +196,13 @@ describe('offers properties', () => {
           expect(keys.slice(0, kept.length)).toEqual(kept);
           if (r.status === 'offers') expect(r.offers.length).toBeLessThanOrEqual(MAX_OFFERS);
           // Expired suppressions only: identical to no suppression.
-          expect(run(current, usage, base.offers.map((o) => ({ key: o.key, until: past })))).toEqual(base);
+          expect(
+            run(
+              current,
+              usage,
+              base.offers.map((o) => ({ key: o.key, until: past })),
+            ),
+          ).toEqual(base);
         },
       ),
       RUNS,
@@ -202,7 +214,9 @@ describe('offers properties', () => {
       fc.property(arbCurrent, arbUsage, (current, usage) => {
         const a = run(current, usage);
         expect(run({ planCode: current.planCode, addOns: [...current.addOns] }, { ...usage })).toEqual(a);
-        expect(computeOffers({ catalog: structuredClone(catalog), current, usage, suppressed: [], today: TODAY })).toEqual(a);
+        expect(
+          computeOffers({ catalog: structuredClone(catalog), current, usage, suppressed: [], today: TODAY }),
+        ).toEqual(a);
       }),
       { numRuns: 100 },
     );

@@ -100,7 +100,11 @@ describe('demo subscribers', () => {
     const r = demoOffers('ada');
     const offers = offersOf(r);
     expect(r).toMatchObject({ currentCostCents: 4400 });
-    expect(offers.map((o) => o.key)).toEqual(['cross_sell:BASIC+ld_300', 'up_sell:PREMIUM', 'cross_sell:BASIC+voicemail']);
+    expect(offers.map((o) => o.key)).toEqual([
+      'cross_sell:BASIC+ld_300',
+      'up_sell:PREMIUM',
+      'cross_sell:BASIC+voicemail',
+    ]);
     const [ld, premium, voicemail] = offers as [Offer, Offer, Offer];
     expect(ld).toMatchObject({
       kind: 'cross_sell',
@@ -215,7 +219,8 @@ describe('demo subscribers', () => {
     expect(offers.map((o) => o.key)).toEqual(['cross_sell:BASIC+intl_saver']);
     expect(offers[0]).toMatchObject({
       title: 'Add International Saver',
-      explanation: 'Your 120 international minutes cost 30.00 last month; International Saver costs 6.00 and brings them down to 6.00.',
+      explanation:
+        'Your 120 international minutes cost 30.00 last month; International Saver costs 6.00 and brings them down to 6.00.',
       monthlySavingCents: 1800,
       currentCostCents: 5100,
       targetCostCents: 3300,
@@ -261,13 +266,19 @@ describe('evidence thresholds', () => {
   });
 
   it('no signal offer for a feature already held', () => {
-    expect(offersFor(cfg('PLUS', 'voicemail'), basic({ unansweredCalls: 20, missedWhileBusy: 20 })).status).toBe('none');
+    expect(offersFor(cfg('PLUS', 'voicemail'), basic({ unansweredCalls: 20, missedWhileBusy: 20 })).status).toBe(
+      'none',
+    );
   });
 
   it('an up-sell may drop a usage add-on that no longer pays for itself', () => {
     // BASIC + ld_unlimited, 250 min, 10 unanswered: Premium's 500 minutes make ld_unlimited useless.
     const offers = offersOf(offersFor(cfg('BASIC', 'ld_unlimited'), basic({ ldMinutes: 250, unansweredCalls: 10 })));
-    expect(offers.map((o) => o.key)).toEqual(['cross_sell:BASIC+ld_300', 'up_sell:PREMIUM', 'cross_sell:BASIC+ld_unlimited+voicemail']);
+    expect(offers.map((o) => o.key)).toEqual([
+      'cross_sell:BASIC+ld_300',
+      'up_sell:PREMIUM',
+      'cross_sell:BASIC+ld_unlimited+voicemail',
+    ]);
     expect(offers[1]).toMatchObject({ removes: ['ld_unlimited'], monthlySavingCents: 0, evidence: { type: 'signal' } });
   });
 
@@ -303,7 +314,13 @@ describe('wording', () => {
   });
 
   it('shows fractional averages with one decimal', () => {
-    const usage: UsageProfile = { ldMinutes: 640 / 3, intlMinutes: 0, unansweredCalls: 0, missedWhileBusy: 0, periods: 3 };
+    const usage: UsageProfile = {
+      ldMinutes: 640 / 3,
+      intlMinutes: 0,
+      unansweredCalls: 0,
+      missedWhileBusy: 0,
+      periods: 3,
+    };
     // 213.33… min → 21.33.
     expect(offersOf(offersFor(cfg('BASIC'), usage))[0]!.explanation).toBe(
       'Your 213.3 long-distance minutes cost 21.33 a month on average; Long Distance 300 costs 8.00.',
@@ -317,10 +334,16 @@ describe('wording', () => {
     // Add Voicemail (82.00) comes fourth.
     const usage: UsageProfile = { ldMinutes: 600, intlMinutes: 0, unansweredCalls: 12, missedWhileBusy: 0, periods: 1 };
     const offers = offersOf(offersFor(cfg('LEGACY'), usage));
-    expect(offers.map((o) => o.key)).toEqual(['cross_sell:LEGACY+ld_unlimited', 'up_sell:PREMIUM+ld_300', 'up_sell:UNLIMITED']);
+    expect(offers.map((o) => o.key)).toEqual([
+      'cross_sell:LEGACY+ld_unlimited',
+      'up_sell:PREMIUM+ld_300',
+      'up_sell:UNLIMITED',
+    ]);
     const leaving = offers.find((o) => o.target.planCode !== 'LEGACY');
     expect(offers[0]!.talkingPoints.join(' ')).not.toMatch(/no longer offered/);
-    expect(leaving?.talkingPoints).toContain("Classic Line is no longer offered: once you leave it, you can't switch back.");
+    expect(leaving?.talkingPoints).toContain(
+      "Classic Line is no longer offered: once you leave it, you can't switch back.",
+    );
   });
 });
 
@@ -362,7 +385,12 @@ describe('preparation and performance', () => {
     const a = prepareCatalog(catalogData);
     expect(prepareCatalog(catalogData)).toBe(a);
     expect(prepareCatalog(structuredClone(catalogData))).toBe(a);
-    expect(a.configs.length).toBe(allConfigurations(catalogData, catalogData.plans.map((p) => p.code)).length);
+    expect(a.configs.length).toBe(
+      allConfigurations(
+        catalogData,
+        catalogData.plans.map((p) => p.code),
+      ).length,
+    );
   });
 
   it('does not share mutable arrays with callers', () => {
@@ -377,7 +405,10 @@ describe('preparation and performance', () => {
 
   // Timing is measured by `npm run bench`; tests never assert on wall-clock time.
   it('computes offers for a batch of 10,000 generated subscribers, each within the rules', () => {
-    const configs = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
+    const configs = allConfigurations(
+      catalogData,
+      catalogData.plans.map((p) => p.code),
+    );
     let seed = 42;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -415,17 +446,32 @@ describe('the scheduled change', () => {
   it('is not offered again; other offers still show, and the message says why nothing is left', () => {
     const ben = demo.ben;
     const first = offersOf(demoOffers('ben'))[0]!;
-    const withScheduled = computeOffers({ catalog: catalogData, current: ben.current, usage: ben.usage, suppressed: [], today: TODAY, scheduled: { target: first.target, effectiveDate: '2026-12-05' } });
+    const withScheduled = computeOffers({
+      catalog: catalogData,
+      current: ben.current,
+      usage: ben.usage,
+      suppressed: [],
+      today: TODAY,
+      scheduled: { target: first.target, effectiveDate: '2026-12-05' },
+    });
     expect(withScheduled.status).toBe('offers');
     if (withScheduled.status === 'offers') expect(withScheduled.offers.map((o) => o.key)).not.toContain(first.key);
 
     const carla = demo.carla;
     const only = offersOf(demoOffers('carla'))[0]!;
-    expect(computeOffers({ catalog: catalogData, current: carla.current, usage: carla.usage, suppressed: [], today: TODAY, scheduled: { target: only.target, effectiveDate: '2026-12-10' } })).toEqual({
+    expect(
+      computeOffers({
+        catalog: catalogData,
+        current: carla.current,
+        usage: carla.usage,
+        suppressed: [],
+        today: TODAY,
+        scheduled: { target: only.target, effectiveDate: '2026-12-10' },
+      }),
+    ).toEqual({
       status: 'none',
       message: 'Nothing else to suggest before your scheduled change takes effect on 2026-12-10.',
       currentCostCents: 3500,
     });
   });
 });
-

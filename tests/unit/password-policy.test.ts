@@ -14,9 +14,16 @@ describe('password policy (SPEC §11)', () => {
 
   it('refuses empty, short and long ones, saying why', () => {
     expect(checkPassword('', common)).toMatchObject({ ok: false, problem: 'empty' });
-    expect(checkPassword('a'.repeat(PASSWORD_MIN_LENGTH - 1), common)).toMatchObject({ ok: false, problem: 'too_short', message: expect.stringContaining('at least 12') });
+    expect(checkPassword('a'.repeat(PASSWORD_MIN_LENGTH - 1), common)).toMatchObject({
+      ok: false,
+      problem: 'too_short',
+      message: expect.stringContaining('at least 12'),
+    });
     expect(checkPassword('🙂'.repeat(6), common)).toMatchObject({ ok: false, problem: 'too_short' }); // 12 UTF-16 units, 6 characters
-    expect(checkPassword('x'.repeat(PASSWORD_MAX_LENGTH + 1), common)).toMatchObject({ ok: false, problem: 'too_long' });
+    expect(checkPassword('x'.repeat(PASSWORD_MAX_LENGTH + 1), common)).toMatchObject({
+      ok: false,
+      problem: 'too_long',
+    });
   });
 
   it('refuses a common password whatever its case or surrounding spaces', () => {
@@ -29,7 +36,16 @@ describe('password policy (SPEC §11)', () => {
 
 describe('visible text', () => {
   it('needs something visible after whitespace and format characters are removed', () => {
-    for (const t of ['', ' ', '\u200b', '\u200b\u200c\u200d\u2060\ufeff', '\u00a0\t\n', '\u200e\u200f\u202a\u202e', '\u2066\u2069']) expect(hasVisibleText(t), JSON.stringify(t)).toBe(false);
+    for (const t of [
+      '',
+      ' ',
+      '\u200b',
+      '\u200b\u200c\u200d\u2060\ufeff',
+      '\u00a0\t\n',
+      '\u200e\u200f\u202a\u202e',
+      '\u2066\u2069',
+    ])
+      expect(hasVisibleText(t), JSON.stringify(t)).toBe(false);
     for (const t of ['a', ' ok ', '\u200bx', '…', '☎', '1']) expect(hasVisibleText(t), JSON.stringify(t)).toBe(true);
   });
 });

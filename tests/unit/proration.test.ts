@@ -8,7 +8,10 @@ import { proratedCents, prorationLines, prorationTotal } from '@/lib/domain/chan
 import type { BillingPeriod } from '@/lib/domain/types';
 
 const NOV: BillingPeriod = { start: '2026-11-01', end: '2026-12-01', days: 30 };
-const ALL = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
+const ALL = allConfigurations(
+  catalogData,
+  catalogData.plans.map((p) => p.code),
+);
 
 describe('proratedCents', () => {
   it('rounds half away from zero in integers', () => {
@@ -26,17 +29,28 @@ describe('proratedCents', () => {
 
   it('agrees with roundHalfAwayFromZero on the exact quotient', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -100_000, max: 100_000 }), fc.integer({ min: 28, max: 31 }), fc.nat(31), (m, d, r) => {
-        const remaining = Math.min(r, d);
-        expect(proratedCents(m, remaining, d)).toBe(roundHalfAwayFromZero((m * remaining) / d));
-      }),
+      fc.property(
+        fc.integer({ min: -100_000, max: 100_000 }),
+        fc.integer({ min: 28, max: 31 }),
+        fc.nat(31),
+        (m, d, r) => {
+          const remaining = Math.min(r, d);
+          expect(proratedCents(m, remaining, d)).toBe(roundHalfAwayFromZero((m * remaining) / d));
+        },
+      ),
     );
   });
 });
 
 describe('prorationLines', () => {
   it('spec example: BASIC → PREMIUM on 2026-11-16 is −10.00 and +17.50, net +7.50', () => {
-    const lines = prorationLines(catalogData, { planCode: 'BASIC', addOns: [] }, { planCode: 'PREMIUM', addOns: [] }, NOV, '2026-11-16');
+    const lines = prorationLines(
+      catalogData,
+      { planCode: 'BASIC', addOns: [] },
+      { planCode: 'PREMIUM', addOns: [] },
+      NOV,
+      '2026-11-16',
+    );
     expect(lines).toEqual([
       {
         itemType: 'plan',
@@ -71,7 +85,13 @@ describe('prorationLines', () => {
       '2026-11-21',
     );
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ itemType: 'addon', code: 'voicemail', remainingDays: 10, periodDays: 30, amountCents: 167 });
+    expect(lines[0]).toMatchObject({
+      itemType: 'addon',
+      code: 'voicemail',
+      remainingDays: 10,
+      periodDays: 30,
+      amountCents: 167,
+    });
     expect(lines[0]?.description).toBe('Voicemail, 10 of 30 days (2026-11-21 to 2026-11-30)');
   });
 
@@ -103,10 +123,18 @@ describe('prorationLines', () => {
     const to = { planCode: 'BASIC', addOns: ['three_way'] };
     const leap = periodContaining(1, '2028-02-15');
     expect(leap.days).toBe(29);
-    expect(prorationLines(catalogData, from, to, leap, '2028-02-15')[0]).toMatchObject({ remainingDays: 15, periodDays: 29, amountCents: 181 }); // 181.03
+    expect(prorationLines(catalogData, from, to, leap, '2028-02-15')[0]).toMatchObject({
+      remainingDays: 15,
+      periodDays: 29,
+      amountCents: 181,
+    }); // 181.03
     const plain = periodContaining(1, '2027-02-15');
     expect(plain.days).toBe(28);
-    expect(prorationLines(catalogData, from, to, plain, '2027-02-15')[0]).toMatchObject({ remainingDays: 14, periodDays: 28, amountCents: 175 });
+    expect(prorationLines(catalogData, from, to, plain, '2027-02-15')[0]).toMatchObject({
+      remainingDays: 14,
+      periodDays: 28,
+      amountCents: 175,
+    });
   });
 
   it('refuses an effective day outside the period or an inconsistent period', () => {
@@ -130,7 +158,8 @@ describe('prorationLines', () => {
           const lines = prorationLines(catalogData, from, to, period, day);
           const remaining = daysBetween(day, period.end);
           const exact =
-            ((monthlyRecurringCents(catalogData, to) - monthlyRecurringCents(catalogData, from)) * remaining) / period.days;
+            ((monthlyRecurringCents(catalogData, to) - monthlyRecurringCents(catalogData, from)) * remaining) /
+            period.days;
           if (lines.length === 0) {
             expect(monthlyRecurringCents(catalogData, to)).toBe(monthlyRecurringCents(catalogData, from));
             return;

@@ -8,12 +8,23 @@ import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import { planRollover, type RolloverInput } from '@/lib/domain/rollover';
 import type { BillingPeriod, Configuration } from '@/lib/domain/types';
 
-const ALL = allConfigurations(catalogData, catalogData.plans.map((p) => p.code));
+const ALL = allConfigurations(
+  catalogData,
+  catalogData.plans.map((p) => p.code),
+);
 const NOV: BillingPeriod = { start: '2026-11-01', end: '2026-12-01', days: 30 };
 const cfg = (planCode: string, ...addOns: string[]): Configuration => ({ planCode, addOns });
 
 function roll(partial: Partial<Omit<RolloverInput, 'catalog'>>) {
-  return planRollover({ catalog: catalogData, billingDay: 1, config: cfg('BASIC'), period: NOV, pending: null, today: '2026-11-16', ...partial });
+  return planRollover({
+    catalog: catalogData,
+    billingDay: 1,
+    config: cfg('BASIC'),
+    period: NOV,
+    pending: null,
+    today: '2026-11-16',
+    ...partial,
+  });
 }
 
 describe('planRollover', () => {
@@ -37,8 +48,20 @@ describe('planRollover', () => {
         config: cfg('BASIC', 'voicemail'),
         appliedPending: true,
         recurringLines: [
-          { itemType: 'plan', code: 'BASIC', name: 'Basic Line', amountCents: 2000, description: 'Basic Line, 2026-12-01 to 2026-12-31' },
-          { itemType: 'addon', code: 'voicemail', name: 'Voicemail', amountCents: 500, description: 'Voicemail, 2026-12-01 to 2026-12-31' },
+          {
+            itemType: 'plan',
+            code: 'BASIC',
+            name: 'Basic Line',
+            amountCents: 2000,
+            description: 'Basic Line, 2026-12-01 to 2026-12-31',
+          },
+          {
+            itemType: 'addon',
+            code: 'voicemail',
+            name: 'Voicemail',
+            amountCents: 500,
+            description: 'Voicemail, 2026-12-01 to 2026-12-31',
+          },
         ],
       },
     ]);
@@ -65,12 +88,22 @@ describe('planRollover', () => {
     expect(r.pendingRemaining).toBeNull();
     // Running again with the result books nothing.
     expect(
-      roll({ billingDay: 31, period: r.finalPeriod, config: r.finalConfig, pending: r.pendingRemaining, today: '2028-05-01' }).steps,
+      roll({
+        billingDay: 31,
+        period: r.finalPeriod,
+        config: r.finalConfig,
+        pending: r.pendingRemaining,
+        today: '2028-05-01',
+      }).steps,
     ).toEqual([]);
   });
 
   it('a change scheduled for a later boundary waits for it', () => {
-    const r = roll({ config: cfg('PREMIUM'), pending: { target: cfg('BASIC'), effectiveDate: '2027-01-01' }, today: '2026-12-15' });
+    const r = roll({
+      config: cfg('PREMIUM'),
+      pending: { target: cfg('BASIC'), effectiveDate: '2027-01-01' },
+      today: '2026-12-15',
+    });
     expect(r.steps).toHaveLength(1);
     expect(r.steps[0]?.appliedPending).toBe(false);
     expect(r.steps[0]?.config).toEqual(cfg('PREMIUM'));
@@ -78,13 +111,24 @@ describe('planRollover', () => {
   });
 
   it('a change that was due earlier but never applied is applied at the next boundary', () => {
-    const r = roll({ config: cfg('PREMIUM'), pending: { target: cfg('BASIC'), effectiveDate: '2026-11-01' }, today: '2026-12-01' });
+    const r = roll({
+      config: cfg('PREMIUM'),
+      pending: { target: cfg('BASIC'), effectiveDate: '2026-11-01' },
+      today: '2026-12-01',
+    });
     expect(r.steps[0]?.appliedPending).toBe(true);
     expect(r.finalConfig).toEqual(cfg('BASIC'));
   });
 
   it('follows a scheduled change from planChange to its effective date', () => {
-    const plan = planChange({ catalog: catalogData, current: cfg('PREMIUM'), requested: cfg('PLUS'), billingDay: 1, today: '2026-11-16', pending: null });
+    const plan = planChange({
+      catalog: catalogData,
+      current: cfg('PREMIUM'),
+      requested: cfg('PLUS'),
+      billingDay: 1,
+      today: '2026-11-16',
+      pending: null,
+    });
     if (!plan.ok) throw new Error(plan.reasons.join(' '));
     expect(plan.plan.timing).toBe('end_of_period');
     const pending = { target: plan.plan.target, effectiveDate: plan.plan.effectiveDate };
@@ -106,7 +150,9 @@ describe('planRollover', () => {
     billingDay: fc.integer({ min: 1, max: 31 }),
     start: dayArb,
     config: fc.constantFrom(...ALL),
-    pending: fc.option(fc.record({ target: fc.constantFrom(...ALL), offset: fc.integer({ min: -40, max: 400 }) }), { nil: null }),
+    pending: fc.option(fc.record({ target: fc.constantFrom(...ALL), offset: fc.integer({ min: -40, max: 400 }) }), {
+      nil: null,
+    }),
     elapsed: fc.integer({ min: 0, max: 800 }),
     split: fc.integer({ min: 0, max: 800 }),
   });
@@ -121,7 +167,12 @@ describe('planRollover', () => {
         const once = planRollover(input);
 
         // Idempotent: applying the result and running again yields no steps.
-        const again = planRollover({ ...input, config: once.finalConfig, period: once.finalPeriod, pending: once.pendingRemaining });
+        const again = planRollover({
+          ...input,
+          config: once.finalConfig,
+          period: once.finalPeriod,
+          pending: once.pendingRemaining,
+        });
         expect(again.steps).toEqual([]);
         expect(again.finalPeriod).toEqual(once.finalPeriod);
 
@@ -135,17 +186,26 @@ describe('planRollover', () => {
           expect(step.period.start <= today).toBe(true);
           expect(step.period.days).toBeGreaterThanOrEqual(28);
           expect(step.period.days).toBeLessThanOrEqual(31);
-          expect(step.recurringLines.reduce((s, l) => s + l.amountCents, 0)).toBe(monthlyRecurringCents(catalogData, step.config));
+          expect(step.recurringLines.reduce((s, l) => s + l.amountCents, 0)).toBe(
+            monthlyRecurringCents(catalogData, step.config),
+          );
           prevEnd = step.period.end;
         }
         expect(once.finalPeriod.end > today).toBe(true);
         expect(once.finalPeriod.start <= today || once.steps.length === 0).toBe(true);
-        expect(once.steps.filter((s) => s.appliedPending).length).toBe(pend !== null && once.pendingRemaining === null ? 1 : 0);
+        expect(once.steps.filter((s) => s.appliedPending).length).toBe(
+          pend !== null && once.pendingRemaining === null ? 1 : 0,
+        );
 
         // Catching up in two runs (the job ran in between) books the same periods, once each.
         const mid = addDays(start, Math.min(split, elapsed));
         const first = planRollover({ ...input, today: mid });
-        const second = planRollover({ ...input, config: first.finalConfig, period: first.finalPeriod, pending: first.pendingRemaining });
+        const second = planRollover({
+          ...input,
+          config: first.finalConfig,
+          period: first.finalPeriod,
+          pending: first.pendingRemaining,
+        });
         expect([...first.steps, ...second.steps]).toEqual(once.steps);
         expect(second.finalConfig).toEqual(once.finalConfig);
         expect(second.pendingRemaining).toEqual(once.pendingRemaining);

@@ -60,7 +60,8 @@ describe('lib/config', () => {
 describe('lib/server/log honours LOG_LEVEL', () => {
   function capture() {
     const lines: string[] = [];
-    for (const m of ['debug', 'log', 'warn', 'error'] as const) vi.spyOn(console, m).mockImplementation((l: string) => void lines.push(l));
+    for (const m of ['debug', 'log', 'warn', 'error'] as const)
+      vi.spyOn(console, m).mockImplementation((l: string) => void lines.push(l));
     return lines;
   }
   it('writes info and above by default, and nothing below the level asked for', () => {
@@ -92,7 +93,11 @@ describe('runAction', () => {
   const schema = z.object({ n: z.coerce.number().int() });
   it('starts from the shared idle state and returns success with the body message', async () => {
     expect(idle).toEqual({ status: 'idle', message: '' });
-    expect(await runAction('t', schema, { n: '2' }, async ({ n }) => ({ message: `got ${n}` }))).toEqual({ status: 'success', message: 'got 2', data: undefined });
+    expect(await runAction('t', schema, { n: '2' }, async ({ n }) => ({ message: `got ${n}` }))).toEqual({
+      status: 'success',
+      message: 'got 2',
+      data: undefined,
+    });
   });
 
   it('refuses bad input as invalid with field errors, without running the body', async () => {
@@ -104,7 +109,9 @@ describe('runAction', () => {
   });
 
   it("maps an AppError to its code and message, and anything else to 'internal' (logged, no details)", async () => {
-    expect(await runAction('t', schema, { n: 1 }, async () => Promise.reject(new AppError('stale', 'Changed meanwhile.')))).toEqual({ status: 'error', code: 'stale', message: 'Changed meanwhile.', fieldErrors: undefined });
+    expect(
+      await runAction('t', schema, { n: 1 }, async () => Promise.reject(new AppError('stale', 'Changed meanwhile.'))),
+    ).toEqual({ status: 'error', code: 'stale', message: 'Changed meanwhile.', fieldErrors: undefined });
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     const r = await runAction('t', schema, { n: 1 }, async () => Promise.reject(new Error('secret stack')));
     expect(r.code).toBe('internal');
@@ -113,7 +120,11 @@ describe('runAction', () => {
   });
 
   it("lets Next's redirect and notFound through instead of answering 'internal'", async () => {
-    await expect(runAction('t', schema, { n: 1 }, async () => redirect('/elsewhere'))).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT/) });
-    await expect(runAction('t', schema, { n: 1 }, async () => notFound())).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_HTTP_ERROR_FALLBACK;404/) });
+    await expect(runAction('t', schema, { n: 1 }, async () => redirect('/elsewhere'))).rejects.toMatchObject({
+      digest: expect.stringMatching(/^NEXT_REDIRECT/),
+    });
+    await expect(runAction('t', schema, { n: 1 }, async () => notFound())).rejects.toMatchObject({
+      digest: expect.stringMatching(/^NEXT_HTTP_ERROR_FALLBACK;404/),
+    });
   });
 });

@@ -12,12 +12,16 @@ describe('list joiners (the one home of "a, b and c")', () => {
   it('joins with "or" the same way', () => {
     expect(orList([])).toBe('');
     expect(orList(['Voicemail'])).toBe('Voicemail');
-    expect(orList(['Long Distance 300', 'Long Distance Unlimited'])).toBe('Long Distance 300 or Long Distance Unlimited');
+    expect(orList(['Long Distance 300', 'Long Distance Unlimited'])).toBe(
+      'Long Distance 300 or Long Distance Unlimited',
+    );
     expect(orList(['a', 'b', 'c', 'd'])).toBe('a, b, c or d');
   });
 
   it('capitalizes the first letter only', () => {
-    expect(capitalize('switch from Basic Line to Plus and add Voicemail')).toBe('Switch from Basic Line to Plus and add Voicemail');
+    expect(capitalize('switch from Basic Line to Plus and add Voicemail')).toBe(
+      'Switch from Basic Line to Plus and add Voicemail',
+    );
     expect(capitalize('')).toBe('');
   });
 });

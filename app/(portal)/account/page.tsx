@@ -35,12 +35,12 @@ export default async function AccountPage() {
         </h2>
         <p className="mb-2 text-sm">
           A sign-in lasts at most {SESSION_MAX_AGE_SECONDS / 3600} hours
-          {staff ? `, and a staff session ends after ${STAFF_IDLE_SECONDS / 60} minutes without use` : ''}. Signing out ends this browser&apos;s
-          session at once.
+          {staff ? `, and a staff session ends after ${STAFF_IDLE_SECONDS / 60} minutes without use` : ''}. Signing out
+          ends this browser&apos;s session at once.
         </p>
         <p className="mb-4 text-sm">
-          If you signed in somewhere you no longer trust, or left a session open on another device, sign out everywhere: every session
-          of this account ends, this one included.
+          If you signed in somewhere you no longer trust, or left a session open on another device, sign out everywhere:
+          every session of this account ends, this one included.
         </p>
         <SignOutEverywhere />
       </section>

@@ -38,7 +38,12 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="card space-y-4" noValidate aria-describedby={error ? 'login-error' : undefined}>
+    <form
+      onSubmit={onSubmit}
+      className="card space-y-4"
+      noValidate
+      aria-describedby={error ? 'login-error' : undefined}
+    >
       <div>
         <label htmlFor="email" className="label">
           Email
@@ -49,10 +54,22 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         <label htmlFor="password" className="label">
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className="field" />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="field"
+        />
       </div>
       {error && (
-        <p id="login-error" role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900" data-testid="login-error">
+        <p
+          id="login-error"
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+          data-testid="login-error"
+        >
           {error}
         </p>
       )}

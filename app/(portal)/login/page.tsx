@@ -7,10 +7,16 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 /** Only same-site relative paths are followed after sign-in. */
 function safeCallback(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\')
+    ? value
+    : '/';
 }
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   if (await getActor().catch(() => null)) redirect('/');
   const raw = params.callbackUrl;
@@ -18,7 +24,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (typeof raw === 'string') {
     try {
       const u = new URL(raw, 'http://local');
-      callbackUrl = u.origin === 'http://local' ? safeCallback(u.pathname + u.search) : safeCallback(new URL(raw).pathname);
+      callbackUrl =
+        u.origin === 'http://local' ? safeCallback(u.pathname + u.search) : safeCallback(new URL(raw).pathname);
     } catch {
       callbackUrl = '/';
     }

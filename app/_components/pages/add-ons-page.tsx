@@ -25,25 +25,50 @@ export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string
           <caption className="sr-only">Add-ons and their status for this line</caption>
           <thead className="bg-slate-50 text-left">
             <tr>
-              <th scope="col" className="p-3 font-semibold">Add-on</th>
-              <th scope="col" className="p-3 text-right font-semibold">Monthly</th>
-              <th scope="col" className="p-3 font-semibold">Status</th>
-              <th scope="col" className="p-3 font-semibold"><span className="sr-only">Action</span></th>
+              <th scope="col" className="p-3 font-semibold">
+                Add-on
+              </th>
+              <th scope="col" className="p-3 text-right font-semibold">
+                Monthly
+              </th>
+              <th scope="col" className="p-3 font-semibold">
+                Status
+              </th>
+              <th scope="col" className="p-3 font-semibold">
+                <span className="sr-only">Action</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.code} className="border-t border-slate-200" data-testid={`add-on-row-${r.code}`} data-status={r.status}>
-                <th scope="row" className="p-3 text-left font-medium">{r.name}</th>
+              <tr
+                key={r.code}
+                className="border-t border-slate-200"
+                data-testid={`add-on-row-${r.code}`}
+                data-status={r.status}
+              >
+                <th scope="row" className="p-3 text-left font-medium">
+                  {r.name}
+                </th>
                 <td className="p-3 text-right tabular-nums">{formatCents(r.monthlyCents)}</td>
                 <td className="p-3">
-                  <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[r.status]}`} data-testid={`add-on-status-${r.code}`}>
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[r.status]}`}
+                    data-testid={`add-on-status-${r.code}`}
+                  >
                     {r.statusText}
                   </span>
                 </td>
                 <td className="p-3">
                   {r.action && (
-                    <AppLink href={changeHref(base, r.action.target)} className={r.status === 'held' ? 'btn-secondary no-underline hover:no-underline' : 'btn-primary no-underline hover:no-underline'}>
+                    <AppLink
+                      href={changeHref(base, r.action.target)}
+                      className={
+                        r.status === 'held'
+                          ? 'btn-secondary no-underline hover:no-underline'
+                          : 'btn-primary no-underline hover:no-underline'
+                      }
+                    >
                       {r.action.label}
                     </AppLink>
                   )}

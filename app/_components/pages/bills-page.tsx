@@ -18,8 +18,8 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
     <>
       <h1 className="mb-1 text-2xl font-bold">{staff ? `Bills for ${view.name}` : 'Your bills'}</h1>
       <p className="muted mb-6 text-sm">
-        Account {view.accountNumber}. Each bill charges the coming period&apos;s plan and add-ons in advance, the changes made during the period
-        that just ended, and that period&apos;s usage.
+        Account {view.accountNumber}. Each bill charges the coming period&apos;s plan and add-ons in advance, the
+        changes made during the period that just ended, and that period&apos;s usage.
       </p>
       {view.bills.length === 0 ? (
         <p className="muted" data-testid="bills-empty">
@@ -28,7 +28,9 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
       ) : (
         <>
           <figure className="card mb-6" data-testid="bills-chart">
-            <figcaption className="mb-2 text-base font-semibold">Your last {last12.length === 1 ? 'bill' : `${last12.length} bills`}</figcaption>
+            <figcaption className="mb-2 text-base font-semibold">
+              Your last {last12.length === 1 ? 'bill' : `${last12.length} bills`}
+            </figcaption>
             <BillsChart points={points} summary={summary} />
           </figure>
           <ol className="space-y-4" data-testid="bills">
@@ -44,8 +46,10 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
                 </div>
                 <p className="muted text-sm" data-testid="bill-periods">
                   In advance: {formatDay(b.billedPeriod.start)} to {formatDay(b.billedPeriod.lastDay)}
-                  {b.closedPeriod ? ` · usage: ${formatDay(b.closedPeriod.start)} to ${formatDay(b.closedPeriod.lastDay)}` : ' · first bill'} · due{' '}
-                  <span data-testid="bill-due">{formatDay(b.dueDate)}</span>
+                  {b.closedPeriod
+                    ? ` · usage: ${formatDay(b.closedPeriod.start)} to ${formatDay(b.closedPeriod.lastDay)}`
+                    : ' · first bill'}{' '}
+                  · due <span data-testid="bill-due">{formatDay(b.dueDate)}</span>
                 </p>
                 <table className="mt-2 w-full text-sm">
                   <caption className="sr-only">Lines of bill {b.number}</caption>

@@ -21,26 +21,54 @@ const querySchema = z.object({
 
 type Search = Record<string, string | string[] | undefined>;
 
-const REMOVAL: Record<string, string> = { redundant: 'included in the new plan', not_offered: 'not offered on the new plan', requirement_lost: 'requirement no longer met', requested: 'removed as you asked' };
+const REMOVAL: Record<string, string> = {
+  redundant: 'included in the new plan',
+  not_offered: 'not offered on the new plan',
+  requirement_lost: 'requirement no longer met',
+  requested: 'removed as you asked',
+};
 
-export async function ChangePage({ subscriberParam, searchParams }: { subscriberParam?: string; searchParams: Search }) {
+export async function ChangePage({
+  subscriberParam,
+  searchParams,
+}: {
+  subscriberParam?: string;
+  searchParams: Search;
+}) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
   const flat = Object.fromEntries(Object.entries(searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = querySchema.safeParse(flat);
   const back = base ? `${base}/plans` : '/plans';
   if (!parsed.success) {
-    return <Problem title="That change can't be previewed" message="The link is incomplete or malformed: choose a plan or an add-on again." back={back} />;
+    return (
+      <Problem
+        title="That change can't be previewed"
+        message="The link is incomplete or malformed: choose a plan or an add-on again."
+        back={back}
+      />
+    );
   }
   const q = parsed.data;
   const applyNow = staff && q.now === '1';
   // A change the rules refuse (invalid) or a power this person lacks (forbidden) is explained; an account that isn't there is the 404 page.
-  const r = await pageData(() => previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow }), ['invalid', 'forbidden']);
+  const r = await pageData(
+    () => previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow }),
+    ['invalid', 'forbidden'],
+  );
   if (!r.ok) return <Problem title="That change can't be made" message={r.problem} back={back} />;
   const preview = r.data;
   const p = preview.plan;
   const scheduled = p.timing === 'end_of_period';
-  const selfHref = changeHref(base, { planCode: q.plan, addOns: q.addOns }, { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? { now: '1' } : {}) });
-  const nowToggleHref = changeHref(base, { planCode: q.plan, addOns: q.addOns }, { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? {} : { now: '1' }) });
+  const selfHref = changeHref(
+    base,
+    { planCode: q.plan, addOns: q.addOns },
+    { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? { now: '1' } : {}) },
+  );
+  const nowToggleHref = changeHref(
+    base,
+    { planCode: q.plan, addOns: q.addOns },
+    { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? {} : { now: '1' }) },
+  );
   return (
     <>
       <h1 className="mb-1 text-2xl font-bold">Review your change</h1>
@@ -55,7 +83,9 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
           <dl className="space-y-2 text-sm">
             <div>
               <dt className="font-medium">Plan</dt>
-              <dd data-testid="preview-plan">{p.planChanged ? `${p.fromPlan.name} → ${p.toPlan.name}` : `${p.toPlan.name} (unchanged)`}</dd>
+              <dd data-testid="preview-plan">
+                {p.planChanged ? `${p.fromPlan.name} → ${p.toPlan.name}` : `${p.toPlan.name} (unchanged)`}
+              </dd>
             </div>
             {p.addedAddOns.length > 0 && (
               <div>
@@ -79,7 +109,9 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
             )}
             <div>
               <dt className="font-medium">Features gained</dt>
-              <dd data-testid="preview-gained">{p.featuresGained.length ? p.featuresGained.map((f) => f.name).join(', ') : 'None'}</dd>
+              <dd data-testid="preview-gained">
+                {p.featuresGained.length ? p.featuresGained.map((f) => f.name).join(', ') : 'None'}
+              </dd>
             </div>
             <div>
               <dt className="font-medium">Features lost</dt>
@@ -90,12 +122,17 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
             <div>
               <dt className="font-medium">Takes effect</dt>
               <dd data-testid="preview-effective">
-                {scheduled ? `${formatDay(p.effectiveDate)}, at the end of your billing period` : `Today, ${formatDay(p.effectiveDate)}`}
+                {scheduled
+                  ? `${formatDay(p.effectiveDate)}, at the end of your billing period`
+                  : `Today, ${formatDay(p.effectiveDate)}`}
               </dd>
             </div>
           </dl>
           {p.leavesRetiredPlan && (
-            <p className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm" data-testid="preview-retired-warning">
+            <p
+              className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm"
+              data-testid="preview-retired-warning"
+            >
               {p.fromPlan.name} is a retired plan. Once you leave it you can&apos;t switch back to it.
             </p>
           )}
@@ -110,8 +147,11 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
             What you pay
           </h2>
           <p className="text-sm">
-            Monthly: {formatCents(p.currentMonthlyCents)} → <span className="font-semibold" data-testid="preview-new-monthly">{formatCents(p.newMonthlyCents)}</span> (
-            <span data-testid="preview-monthly-change">{formatSignedCents(p.monthlyChangeCents)}</span>)
+            Monthly: {formatCents(p.currentMonthlyCents)} →{' '}
+            <span className="font-semibold" data-testid="preview-new-monthly">
+              {formatCents(p.newMonthlyCents)}
+            </span>{' '}
+            (<span data-testid="preview-monthly-change">{formatSignedCents(p.monthlyChangeCents)}</span>)
           </p>
           {p.prorationLines.length > 0 ? (
             <table className="mt-3 w-full text-sm" data-testid="preview-proration">
@@ -126,8 +166,12 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
               </tbody>
               <tfoot>
                 <tr className="border-t border-slate-300 font-semibold">
-                  <th scope="row" className="py-1 text-left">Net on your next bill</th>
-                  <td className="py-1 text-right tabular-nums" data-testid="preview-proration-total">{formatSignedCents(p.prorationTotalCents)}</td>
+                  <th scope="row" className="py-1 text-left">
+                    Net on your next bill
+                  </th>
+                  <td className="py-1 text-right tabular-nums" data-testid="preview-proration-total">
+                    {formatSignedCents(p.prorationTotalCents)}
+                  </td>
                 </tr>
               </tfoot>
             </table>
@@ -135,8 +179,13 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
             <p className="mt-3 text-sm">No prorated charges: the change happens at the start of a new period.</p>
           )}
           <p className="mt-3 text-sm">
-            Next bill ({formatDay(p.period.end)}): <span className="font-semibold" data-testid="preview-next-bill">{formatCents(p.nextBill.totalCents + preview.earlierProrationCents)}</span>
-            {preview.earlierProrationCents !== 0 ? ` (includes ${formatSignedCents(preview.earlierProrationCents)} from earlier changes this period)` : ''}
+            Next bill ({formatDay(p.period.end)}):{' '}
+            <span className="font-semibold" data-testid="preview-next-bill">
+              {formatCents(p.nextBill.totalCents + preview.earlierProrationCents)}
+            </span>
+            {preview.earlierProrationCents !== 0
+              ? ` (includes ${formatSignedCents(preview.earlierProrationCents)} from earlier changes this period)`
+              : ''}
           </p>
           <p className="muted mt-3 text-sm" data-testid="preview-undo">
             {p.undo}
@@ -146,7 +195,9 @@ export async function ChangePage({ subscriberParam, searchParams }: { subscriber
       {staff && p.newMonthlyCents < p.currentMonthlyCents && (
         <p className="mt-4 text-sm">
           <AppLink href={nowToggleHref} data-testid="apply-now-toggle">
-            {applyNow ? 'Schedule it for the end of the period instead' : 'Apply now with a prorated credit (agent option)'}
+            {applyNow
+              ? 'Schedule it for the end of the period instead'
+              : 'Apply now with a prorated credit (agent option)'}
           </AppLink>
         </p>
       )}
@@ -176,7 +227,11 @@ function Problem({ title, message, back }: { title: string; message: string; bac
   return (
     <>
       <h1 className="mb-3 text-2xl font-bold">{title}</h1>
-      <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="preview-error">
+      <p
+        role="alert"
+        className="rounded-lg border border-red-300 bg-red-50 p-3 text-red-900"
+        data-testid="preview-error"
+      >
         {message}
       </p>
       <p className="mt-4">

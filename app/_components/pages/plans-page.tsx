@@ -10,10 +10,18 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
   return (
     <>
       <h1 className="mb-1 text-2xl font-bold">Plans{staff ? ` for ${name}` : ''}</h1>
-      <p className="muted mb-6 text-sm">All plans include unlimited local calling. Prices are per month; the change shown is for {staff ? 'this account' : 'you'}, add-ons included.</p>
+      <p className="muted mb-6 text-sm">
+        All plans include unlimited local calling. Prices are per month; the change shown is for{' '}
+        {staff ? 'this account' : 'you'}, add-ons included.
+      </p>
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="plans">
         {cards.map((c) => (
-          <li key={c.code} className={`card flex flex-col ${c.current ? 'border-2 border-blue-700' : ''}`} data-testid={`plan-card-${c.code}`} aria-current={c.current ? 'true' : undefined}>
+          <li
+            key={c.code}
+            className={`card flex flex-col ${c.current ? 'border-2 border-blue-700' : ''}`}
+            data-testid={`plan-card-${c.code}`}
+            aria-current={c.current ? 'true' : undefined}
+          >
             <h2 className="text-lg font-semibold">{c.name}</h2>
             {c.current && (
               <p className="text-sm font-semibold text-blue-800" data-testid="current-plan">
@@ -21,7 +29,9 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
               </p>
             )}
             <p className="mt-2 text-2xl font-bold tabular-nums">{formatCents(c.monthlyCents)}</p>
-            <p className="text-sm">{c.ldMinutes === null ? 'Unlimited long distance' : `${c.ldMinutes} long-distance minutes`}</p>
+            <p className="text-sm">
+              {c.ldMinutes === null ? 'Unlimited long distance' : `${c.ldMinutes} long-distance minutes`}
+            </p>
             <h3 className="mt-3 text-sm font-semibold">Included</h3>
             {c.included.length === 0 ? (
               <p className="muted text-sm">No calling features</p>
@@ -41,9 +51,18 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
                       {formatSignedCents(c.monthlyChangeCents)}
                     </span>
                   </p>
-                  <p className="muted text-xs">{c.timing === 'now' ? 'Takes effect today, prorated.' : 'Takes effect at the end of your billing period.'}</p>
-                  {c.removed.length > 0 && <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>}
-                  <AppLink href={changeHref(base, c.target)} className="btn-primary mt-2 w-full no-underline hover:no-underline">
+                  <p className="muted text-xs">
+                    {c.timing === 'now'
+                      ? 'Takes effect today, prorated.'
+                      : 'Takes effect at the end of your billing period.'}
+                  </p>
+                  {c.removed.length > 0 && (
+                    <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>
+                  )}
+                  <AppLink
+                    href={changeHref(base, c.target)}
+                    className="btn-primary mt-2 w-full no-underline hover:no-underline"
+                  >
                     Review change<span className="sr-only"> to {c.name}</span>
                   </AppLink>
                 </>

@@ -19,10 +19,21 @@ export function normalizeForCommonCheck(password: string): string {
 export function checkPassword(password: string, common: ReadonlySet<string>): PasswordCheck {
   const length = [...password].length;
   if (length === 0) return { ok: false, problem: 'empty', message: 'Enter a password.' };
-  if (length < PASSWORD_MIN_LENGTH) return { ok: false, problem: 'too_short', message: `Use at least ${PASSWORD_MIN_LENGTH} characters (this one has ${length}).` };
-  if (length > PASSWORD_MAX_LENGTH) return { ok: false, problem: 'too_long', message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` };
+  if (length < PASSWORD_MIN_LENGTH)
+    return {
+      ok: false,
+      problem: 'too_short',
+      message: `Use at least ${PASSWORD_MIN_LENGTH} characters (this one has ${length}).`,
+    };
+  if (length > PASSWORD_MAX_LENGTH)
+    return { ok: false, problem: 'too_long', message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` };
   if (common.has(normalizeForCommonCheck(password))) {
-    return { ok: false, problem: 'common', message: 'That password is on a list of commonly used passwords. Choose another: a few unrelated words make a good one.' };
+    return {
+      ok: false,
+      problem: 'common',
+      message:
+        'That password is on a list of commonly used passwords. Choose another: a few unrelated words make a good one.',
+    };
   }
   return { ok: true };
 }

@@ -100,19 +100,39 @@ export function assembleBill(input: BillInput): AssembledBill {
     throw new RangeError(`The closed period ends ${input.closedPeriod.end}, not on the bill date ${input.billDate}.`);
   }
   for (const l of [...input.booked, ...input.usage]) {
-    if (!Number.isSafeInteger(l.amountCents)) throw new RangeError(`Invalid amount ${String(l.amountCents)} on "${l.description}".`);
+    if (!Number.isSafeInteger(l.amountCents))
+      throw new RangeError(`Invalid amount ${String(l.amountCents)} on "${l.description}".`);
   }
-  const newLines: BillLine[] = input.usage.map((u) => ({ kind: 'usage', itemType: u.itemType, itemCode: u.code, description: u.description, amountCents: u.amountCents, quantity: u.quantity }));
+  const newLines: BillLine[] = input.usage.map((u) => ({
+    kind: 'usage',
+    itemType: u.itemType,
+    itemCode: u.code,
+    description: u.description,
+    amountCents: u.amountCents,
+    quantity: u.quantity,
+  }));
   const brought = input.creditBrought;
   if (brought && brought.cents < 0) throw new RangeError('A credit brought forward is a positive amount.');
   if (brought && brought.cents > 0) {
-    newLines.push({ kind: 'credit', itemType: 'credit', itemCode: 'brought_forward', description: `Credit brought forward from bill ${brought.fromNumber}`, amountCents: -brought.cents });
+    newLines.push({
+      kind: 'credit',
+      itemType: 'credit',
+      itemCode: 'brought_forward',
+      description: `Credit brought forward from bill ${brought.fromNumber}`,
+      amountCents: -brought.cents,
+    });
   }
   const subtotal = [...input.booked, ...newLines].reduce((s, l) => s + l.amountCents, 0);
   let creditForward = 0;
   if (subtotal < 0) {
     creditForward = -subtotal;
-    newLines.push({ kind: 'credit', itemType: 'credit', itemCode: 'carried_forward', description: `Credit of ${formatCents(creditForward)} carried forward to the next bill`, amountCents: creditForward });
+    newLines.push({
+      kind: 'credit',
+      itemType: 'credit',
+      itemCode: 'carried_forward',
+      description: `Credit of ${formatCents(creditForward)} carried forward to the next bill`,
+      amountCents: creditForward,
+    });
   }
   const lines = sortBillLines([...input.booked, ...newLines]);
   return {

@@ -26,7 +26,11 @@ export interface BilledLine {
   quantity?: number | null;
 }
 
-export function lastBilledMonth(bill: { number: number; closedPeriodStart: Day; lines: readonly BilledLine[] }): LastBilledMonth {
+export function lastBilledMonth(bill: {
+  number: number;
+  closedPeriodStart: Day;
+  lines: readonly BilledLine[];
+}): LastBilledMonth {
   const sum = (ls: readonly BilledLine[]) => ls.reduce((s, l) => s + l.amountCents, 0);
   const recurring = bill.lines.filter((l) => l.kind === 'recurring');
   const usage = bill.lines.filter((l) => l.kind === 'usage');

@@ -45,7 +45,8 @@ export interface UsageRating {
 }
 
 function assertQuantity(n: number, what: string): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Invalid ${what} ${String(n)}: expected a whole number of minutes, 0 or more.`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`Invalid ${what} ${String(n)}: expected a whole number of minutes, 0 or more.`);
 }
 
 /** The wording of one usage line: "<what>: <quantity> × <rate> = <amount>". */
@@ -74,12 +75,26 @@ export function rateUsage(catalog: Catalog, config: Configuration, usage: RatedU
   const lines: UsageLine[] = [];
   if (overage > 0) {
     const amount = roundHalfAwayFromZero(overage * ldRate);
-    lines.push({ itemType: 'usage', code: 'ld_overage', quantity: overage, rateCents: ldRate, amountCents: amount, description: usageLineDescription('Long-distance minutes beyond the allowance', overage, ldRate, amount) });
+    lines.push({
+      itemType: 'usage',
+      code: 'ld_overage',
+      quantity: overage,
+      rateCents: ldRate,
+      amountCents: amount,
+      description: usageLineDescription('Long-distance minutes beyond the allowance', overage, ldRate, amount),
+    });
   }
   if (usage.intlMinutes > 0 && intlRate > 0) {
     const amount = roundHalfAwayFromZero(usage.intlMinutes * intlRate);
     const what = by ? `International minutes at the ${by.name} rate` : 'International minutes';
-    lines.push({ itemType: 'usage', code: 'intl', quantity: usage.intlMinutes, rateCents: intlRate, amountCents: amount, description: usageLineDescription(what, usage.intlMinutes, intlRate, amount) });
+    lines.push({
+      itemType: 'usage',
+      code: 'intl',
+      quantity: usage.intlMinutes,
+      rateCents: intlRate,
+      amountCents: amount,
+      description: usageLineDescription(what, usage.intlMinutes, intlRate, amount),
+    });
   }
   return {
     ldAllowance: allowance,

@@ -43,7 +43,8 @@ export function checkAddOn(catalog: Catalog, config: Configuration, code: string
   }
   const have = new Set([...plan.includes, ...config.addOns]);
   const missing = addOn.requires.filter((r) => !have.has(r));
-  if (missing.length > 0) problems.push({ type: 'needs', addOn: self, missing: missing.map((c) => addOnName(catalog, c)) });
+  if (missing.length > 0)
+    problems.push({ type: 'needs', addOn: self, missing: missing.map((c) => addOnName(catalog, c)) });
   const clash = addOn.excludes.filter((x) => config.addOns.includes(x) && x !== code);
   if (clash.length > 0) problems.push({ type: 'excluded', addOn: self, by: clash.map((c) => addOnName(catalog, c)) });
   return problems;
@@ -87,16 +88,27 @@ export function addOnStatus(catalog: Catalog, config: Configuration, code: strin
   if (config.addOns.includes(code)) return { status: 'held' };
   const self = { code, name: addOn.name };
   if (!addOn.availableOn.includes(plan.code)) {
-    return { status: 'not_available', problem: { type: 'not_available', addOn: self, plan: { code: plan.code, name: plan.name } } };
+    return {
+      status: 'not_available',
+      problem: { type: 'not_available', addOn: self, plan: { code: plan.code, name: plan.name } },
+    };
   }
   const have = new Set([...plan.includes, ...config.addOns]);
   const needs = addOn.requires.filter((r) => !have.has(r));
   if (needs.length > 0) {
-    return { status: 'needs', needs, problem: { type: 'needs', addOn: self, missing: needs.map((c) => addOnName(catalog, c)) } };
+    return {
+      status: 'needs',
+      needs,
+      problem: { type: 'needs', addOn: self, missing: needs.map((c) => addOnName(catalog, c)) },
+    };
   }
   const by = addOn.excludes.filter((x) => config.addOns.includes(x));
   if (by.length > 0) {
-    return { status: 'excluded', by, problem: { type: 'excluded', addOn: self, by: by.map((c) => addOnName(catalog, c)) } };
+    return {
+      status: 'excluded',
+      by,
+      problem: { type: 'excluded', addOn: self, by: by.map((c) => addOnName(catalog, c)) },
+    };
   }
   return { status: 'available' };
 }

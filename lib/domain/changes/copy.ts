@@ -30,7 +30,8 @@ export function removalText(r: Removal): string {
     case 'redundant':
       return `${r.plan.name} already includes ${r.addOn.name}, so you no longer pay for it separately.`;
     case 'not_offered': {
-      const because = r.replacedBy.length > 0 ? ` ${r.plan.name} includes ${andList(r.replacedBy.map((a) => a.name))} instead.` : '';
+      const because =
+        r.replacedBy.length > 0 ? ` ${r.plan.name} includes ${andList(r.replacedBy.map((a) => a.name))} instead.` : '';
       return `${r.addOn.name} is not available on ${r.plan.name}.${because}`;
     }
     case 'requested':
@@ -81,7 +82,8 @@ export function summaryText(c: PlannedChange): string {
  */
 export function changeDescription(catalog: Catalog, from: Configuration, to: Configuration): string {
   const parts: string[] = [];
-  if (from.planCode !== to.planCode) parts.push(`${planName(catalog, from.planCode).name} → ${planName(catalog, to.planCode).name}`);
+  if (from.planCode !== to.planCode)
+    parts.push(`${planName(catalog, from.planCode).name} → ${planName(catalog, to.planCode).name}`);
   const added = to.addOns.filter((c) => !from.addOns.includes(c));
   const removed = from.addOns.filter((c) => !to.addOns.includes(c));
   if (added.length) parts.push(`added ${added.map((c) => addOnName(catalog, c).name).join(', ')}`);

@@ -21,7 +21,18 @@
  * - The price comparison is on the monthly recurring price (plan + held add-ons); an equal
  *   price takes effect now ("at least today's").
  */
-import { addOnName, checkAddOn, checkConfiguration, features, findAddOn, findPlan, getPlan, normalize, planSelectable, sameConfiguration } from '../catalog';
+import {
+  addOnName,
+  checkAddOn,
+  checkConfiguration,
+  features,
+  findAddOn,
+  findPlan,
+  getPlan,
+  normalize,
+  planSelectable,
+  sameConfiguration,
+} from '../catalog';
 import { assertBillingDay, assertDay, periodContaining } from '../periods';
 import { monthlyRecurringCents } from '../pricing';
 import { prorationLines, prorationTotal } from './prorate';
@@ -57,7 +68,10 @@ export function decideChange(input: ChangeInput): ChangeDecision {
   // 2. Reconcile. Kept = held now and still requested; fresh = newly requested.
   const heldNow = new Set(current.addOns);
   const fresh = requested.addOns.filter((c) => !heldNow.has(c));
-  const { kept, removed: removals } = reconcile(catalog, current.addOns, targetPlan, { keep: requested.addOns, adding: fresh });
+  const { kept, removed: removals } = reconcile(catalog, current.addOns, targetPlan, {
+    keep: requested.addOns,
+    adding: fresh,
+  });
   const target = normalize({ planCode: targetPlan.code, addOns: [...kept, ...fresh] });
 
   // 3. What was explicitly asked for must be valid as asked: refuse, never drop silently.

@@ -14,7 +14,12 @@ export function planChange(input: ChangeInput): ChangeResult {
   const { removals, ...facts } = decision.change;
   const plan: ChangePlan = {
     ...facts,
-    removedAddOns: removals.map((r) => ({ code: r.addOn.code, name: r.addOn.name, reason: r.reason, explanation: removalText(r) })),
+    removedAddOns: removals.map((r) => ({
+      code: r.addOn.code,
+      name: r.addOn.name,
+      reason: r.reason,
+      explanation: removalText(r),
+    })),
     undo: undoText(decision.change),
     summary: summaryText(decision.change),
   };

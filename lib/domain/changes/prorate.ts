@@ -84,7 +84,9 @@ export function prorationLines(
   assertDay(period.end, 'period end');
   const periodDays = daysBetween(period.start, period.end);
   if (periodDays !== period.days) {
-    throw new RangeError(`Inconsistent period ${period.start}..${period.end}: ${period.days} days stated, ${periodDays} actual.`);
+    throw new RangeError(
+      `Inconsistent period ${period.start}..${period.end}: ${period.days} days stated, ${periodDays} actual.`,
+    );
   }
   if (effectiveDay < period.start || effectiveDay >= period.end) {
     throw new RangeError(`Effective day ${effectiveDay} is outside the period ${period.start} to ${period.end}.`);

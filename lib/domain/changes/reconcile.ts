@@ -37,7 +37,12 @@ export interface ReconcileRequest {
  * the request 'requested'; then, to a fixed point, a kept add-on whose requirement is gone
  * is 'requirement_lost' (a removal can cost another add-on its requirement).
  */
-export function reconcile(catalog: Catalog, held: readonly string[], plan: Plan, request: ReconcileRequest = {}): Reconciliation {
+export function reconcile(
+  catalog: Catalog,
+  held: readonly string[],
+  plan: Plan,
+  request: ReconcileRequest = {},
+): Reconciliation {
   const n = held.length;
   if (n === 0) return { kept: [], removed: [] };
   const keep = request.keep ?? held;
@@ -48,10 +53,19 @@ export function reconcile(catalog: Catalog, held: readonly string[], plan: Plan,
   for (let i = 0; i < n; i++) {
     const addOn = addOns[i]!;
     if (plan.includes.includes(addOn.code)) {
-      removed[i] = { reason: 'redundant', addOn: { code: addOn.code, name: addOn.name }, plan: { code: plan.code, name: plan.name } };
+      removed[i] = {
+        reason: 'redundant',
+        addOn: { code: addOn.code, name: addOn.name },
+        plan: { code: plan.code, name: plan.name },
+      };
     } else if (!addOn.availableOn.includes(plan.code)) {
       const replacedBy = plan.includes.filter((inc) => addOn.excludes.includes(inc)).map((c) => addOnName(catalog, c));
-      removed[i] = { reason: 'not_offered', addOn: { code: addOn.code, name: addOn.name }, plan: { code: plan.code, name: plan.name }, replacedBy };
+      removed[i] = {
+        reason: 'not_offered',
+        addOn: { code: addOn.code, name: addOn.name },
+        plan: { code: plan.code, name: plan.name },
+        replacedBy,
+      };
     } else if (!keep.includes(addOn.code)) {
       removed[i] = { reason: 'requested', addOn: { code: addOn.code, name: addOn.name } };
     }
@@ -71,7 +85,11 @@ export function reconcile(catalog: Catalog, held: readonly string[], plan: Plan,
       if (!stays[i] || addOn.requires.length === 0) continue;
       const missing = addOn.requires.filter((r) => !has(r));
       if (missing.length === 0) continue;
-      removed[i] = { reason: 'requirement_lost', addOn: { code: addOn.code, name: addOn.name }, missing: missing.map((c) => addOnName(catalog, c)) };
+      removed[i] = {
+        reason: 'requirement_lost',
+        addOn: { code: addOn.code, name: addOn.name },
+        missing: missing.map((c) => addOnName(catalog, c)),
+      };
       changed = true;
     }
   }

@@ -12,6 +12,10 @@ export function computeOffers(input: ComputeOffersInput): OffersResult {
     case 'none':
       return { status: 'none', message: noOfferMessage(s.why), currentCostCents: s.currentCostCents };
     case 'offers':
-      return { status: 'offers', offers: wordOffers(s.prep, s.current, s.usage, s.currentCostCents, s.candidates, input.lastMonth ?? null), currentCostCents: s.currentCostCents };
+      return {
+        status: 'offers',
+        offers: wordOffers(s.prep, s.current, s.usage, s.currentCostCents, s.candidates, input.lastMonth ?? null),
+        currentCostCents: s.currentCostCents,
+      };
   }
 }

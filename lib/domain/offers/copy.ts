@@ -5,8 +5,7 @@ import type { NoOfferReason } from './select';
 export const NO_USAGE_MESSAGE =
   "We'll suggest options that fit how you use your line once your first full billing period is complete.";
 export const BEST_PLAN_MESSAGE = "You're on the best plan for how you use your line.";
-export const NOTHING_NEW_MESSAGE =
-  "Nothing new to suggest right now: you've set aside the options we had for you.";
+export const NOTHING_NEW_MESSAGE = "Nothing new to suggest right now: you've set aside the options we had for you.";
 
 export function noOfferMessage(why: NoOfferReason): string {
   switch (why.type) {

@@ -23,7 +23,9 @@ export function heldDiff(from: Configuration, to: Configuration): { added: strin
 }
 
 export function excludesEither(prep: PreparedCatalog, a: string, b: string): boolean {
-  return (prep.addOnByCode.get(a)?.excludes.includes(b) ?? false) || (prep.addOnByCode.get(b)?.excludes.includes(a) ?? false);
+  return (
+    (prep.addOnByCode.get(a)?.excludes.includes(b) ?? false) || (prep.addOnByCode.get(b)?.excludes.includes(a) ?? false)
+  );
 }
 
 export function classifyPrepared(prep: PreparedCatalog, current: PreparedConfig, target: PreparedConfig): OfferKind {

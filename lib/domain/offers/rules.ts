@@ -35,6 +35,16 @@ export interface SignalRule {
 
 /** The only add-on codes the offer rules name: the two features the usage signals point at. */
 export const SIGNAL_RULES: readonly SignalRule[] = [
-  { signal: 'unanswered_calls', feature: 'voicemail', threshold: UNANSWERED_CALLS_FOR_VOICEMAIL, measure: 'unansweredCalls' },
-  { signal: 'missed_while_busy', feature: 'call_waiting', threshold: MISSED_WHILE_BUSY_FOR_CALL_WAITING, measure: 'missedWhileBusy' },
+  {
+    signal: 'unanswered_calls',
+    feature: 'voicemail',
+    threshold: UNANSWERED_CALLS_FOR_VOICEMAIL,
+    measure: 'unansweredCalls',
+  },
+  {
+    signal: 'missed_while_busy',
+    feature: 'call_waiting',
+    threshold: MISSED_WHILE_BUSY_FOR_CALL_WAITING,
+    measure: 'missedWhileBusy',
+  },
 ];

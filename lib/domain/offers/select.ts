@@ -91,12 +91,7 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   const primary = a.savingEvidence
     ? b.saving - a.saving || Number(b.bestValue) - Number(a.bestValue) || b.strength - a.strength
     : b.strength - a.strength || b.saving - a.saving;
-  return (
-    primary ||
-    a.size - b.size ||
-    a.pc.recurringCents - b.pc.recurringCents ||
-    compareStrings(a.key, b.key)
-  );
+  return primary || a.size - b.size || a.pc.recurringCents - b.pc.recurringCents || compareStrings(a.key, b.key);
 }
 
 /** `a` makes `b` pointless: saves at least as much, adds its signalled features, no bigger a change. */

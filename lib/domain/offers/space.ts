@@ -114,7 +114,7 @@ function toMask(featureIndex: ReadonlyMap<string, number>, codes: readonly strin
     const i = featureIndex.get(code);
     if (i === undefined) continue;
     const w = Math.floor(i / 31);
-    words[w] = (words[w] ?? 0) | (1 << i % 31);
+    words[w] = (words[w] ?? 0) | (1 << (i % 31));
   }
   return words;
 }
@@ -131,7 +131,7 @@ export function maskSubset(a: readonly number[], b: readonly number[]): boolean 
 export function hasFeature(prep: PreparedCatalog, pc: PreparedConfig, code: string): boolean {
   const i = prep.featureIndex.get(code);
   if (i === undefined) return false;
-  return ((pc.featureMask[Math.floor(i / 31)] ?? 0) & (1 << i % 31)) !== 0;
+  return ((pc.featureMask[Math.floor(i / 31)] ?? 0) & (1 << (i % 31))) !== 0;
 }
 
 /** The prepared row of a configuration (described on the fly when it is not in the space). */

@@ -43,7 +43,9 @@ class Wording {
             ldOverageMinutes: lastMonth.ldOverage?.minutes ?? 0,
             ldOverageCents: lastMonth.ldOverage?.cents ?? 0,
             // The allowance that left those minutes beyond it (the bill rated them on the configuration held then).
-            ldAllowance: lastMonth.ldOverage ? usage.ldMinutes - lastMonth.ldOverage.minutes : this.currentCost.ldAllowance,
+            ldAllowance: lastMonth.ldOverage
+              ? usage.ldMinutes - lastMonth.ldOverage.minutes
+              : this.currentCost.ldAllowance,
             intlCents: lastMonth.intl?.cents ?? 0,
             totalCents: lastMonth.costCents,
           }
@@ -76,9 +78,12 @@ class Wording {
     const out: string[] = [];
     if (b.ldOverageCents > 0) {
       const beyond = b.ldAllowance ? ` beyond the ${formatCount(b.ldAllowance)} included` : '';
-      out.push(`${formatCents(b.ldOverageCents)} for ${formatCount(b.ldOverageMinutes)} long-distance minutes${beyond}`);
+      out.push(
+        `${formatCents(b.ldOverageCents)} for ${formatCount(b.ldOverageMinutes)} long-distance minutes${beyond}`,
+      );
     }
-    if (b.intlCents > 0) out.push(`${formatCents(b.intlCents)} for ${formatCount(this.usage.intlMinutes)} international minutes`);
+    if (b.intlCents > 0)
+      out.push(`${formatCents(b.intlCents)} for ${formatCount(this.usage.intlMinutes)} international minutes`);
     return out;
   }
 
@@ -94,12 +99,7 @@ class Wording {
    * the spec's words ("Your 240 long-distance minutes cost 24.00 last month; Long
    * Distance 300 costs 8.00."). Null when another wording fits better.
    */
-  private usageSentence(
-    c: Candidate,
-    tgt: CostBreakdown,
-    added: string[],
-    removed: string[],
-  ): string | null {
+  private usageSentence(c: Candidate, tgt: CostBreakdown, added: string[], removed: string[]): string | null {
     if (c.pc.plan.code !== this.cur.plan.code || added.length === 0) return null;
     if (![...added, ...removed].every((code) => this.prep.addOnByCode.get(code)?.kind === 'usage')) return null;
     const now = this.stated;
@@ -109,9 +109,12 @@ class Wording {
     const parts: string[] = [];
     if (ld) {
       const beyond = now.ldAllowance ? ` beyond the ${formatCount(now.ldAllowance)} included` : '';
-      parts.push(`${formatCount(now.ldOverageMinutes)} long-distance minutes${beyond} cost ${formatCents(now.ldOverageCents)}`);
+      parts.push(
+        `${formatCount(now.ldOverageMinutes)} long-distance minutes${beyond} cost ${formatCents(now.ldOverageCents)}`,
+      );
     }
-    if (intl) parts.push(`${formatCount(this.usage.intlMinutes)} international minutes cost ${formatCents(now.intlCents)}`);
+    if (intl)
+      parts.push(`${formatCount(this.usage.intlMinutes)} international minutes cost ${formatCents(now.intlCents)}`);
     const plural = added.length > 1;
     let second = `${this.names(added)} ${plural ? 'cost' : 'costs'} ${formatCents(this.price(added))}`;
     if (removed.length > 0) second += ` instead of the ${formatCents(this.price(removed))} for ${this.names(removed)}`;
@@ -122,7 +125,9 @@ class Wording {
       );
     }
     if (intl && tgt.intlCents > 0) {
-      rest.push(`${plural ? 'bring' : 'brings'} ${ld ? 'the international minutes' : 'them'} down to ${formatCents(tgt.intlCents)}`);
+      rest.push(
+        `${plural ? 'bring' : 'brings'} ${ld ? 'the international minutes' : 'them'} down to ${formatCents(tgt.intlCents)}`,
+      );
     }
     if (rest.length > 0) second += ` and ${rest.join(' and ')}`;
     return `Your ${parts.join(' and your ')} ${this.when}; ${second}.`;
@@ -144,7 +149,9 @@ class Wording {
   private title(c: Candidate, added: string[], removed: string[]): string {
     switch (c.kind) {
       case 'cross_sell':
-        return removed.length === 0 ? `Add ${this.names(added)}` : `Swap ${this.names(removed)} for ${this.names(added)}`;
+        return removed.length === 0
+          ? `Add ${this.names(added)}`
+          : `Swap ${this.names(removed)} for ${this.names(added)}`;
       case 'up_sell':
         return `Move to ${c.pc.plan.name}${added.length > 0 ? ` with ${this.names(added)}` : ''}`;
       case 'right_size':
@@ -176,7 +183,6 @@ class Wording {
       const order = [c.strongest, ...signalIdx.filter((i) => i !== c.strongest)];
       explanation = order.map((i) => this.signalSentence(c, i, false)).join(' ');
     }
-
 
     const curFeatures = new Set(this.cur.features);
     const addsFeatures = c.pc.features.filter((f) => !curFeatures.has(f));

@@ -24,7 +24,8 @@ export function isDay(value: unknown): value is Day {
 
 /** Throws a RangeError unless `value` is a valid Day. */
 export function assertDay(value: unknown, what = 'day'): asserts value is Day {
-  if (!isDay(value)) throw new RangeError(`Invalid ${what} ${JSON.stringify(value)}: expected a calendar day "YYYY-MM-DD".`);
+  if (!isDay(value))
+    throw new RangeError(`Invalid ${what} ${JSON.stringify(value)}: expected a calendar day "YYYY-MM-DD".`);
 }
 
 /** Days in a month (month 1..12), leap years included. */

@@ -16,7 +16,13 @@ export function recurringLines(catalog: Catalog, config: Configuration, period: 
   const span = `${period.start} to ${addDays(period.end, -1)}`;
   const plan = getPlan(catalog, config.planCode);
   const lines: RecurringLine[] = [
-    { itemType: 'plan', code: plan.code, name: plan.name, amountCents: plan.monthlyCents, description: `${plan.name}, ${span}` },
+    {
+      itemType: 'plan',
+      code: plan.code,
+      name: plan.name,
+      amountCents: plan.monthlyCents,
+      description: `${plan.name}, ${span}`,
+    },
   ];
   for (const code of normalize(config).addOns) {
     const addOn = getAddOn(catalog, code);

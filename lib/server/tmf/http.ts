@@ -39,7 +39,8 @@ export class TmfError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new TmfError(404, 'not_found', 'Not found', `No ${what} has the id "${id}".`);
+export const notFound = (what: string, id: string) =>
+  new TmfError(404, 'not_found', 'Not found', `No ${what} has the id "${id}".`);
 
 export interface TmfContext {
   request: Request;
@@ -65,7 +66,14 @@ function tmfErrorResponse(e: TmfError): Response {
   return tmfJson(errorBody(e.status, e.code, e.reason, e.message, e.field), e.status, e.headers);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 429: 'Too many requests' };
+const REASONS: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  429: 'Too many requests',
+};
 
 /** The public origin of a request (behind a proxy, NEXTAUTH_URL names it). */
 function origin(request: Request): string {
@@ -87,20 +95,50 @@ export async function tmfOperation(
   try {
     const db = await getDb();
     try {
-      client = await authenticateBearer(db, request.headers.get('authorization'), new Date(), config().apiRateLimitPerMinute);
+      client = await authenticateBearer(
+        db,
+        request.headers.get('authorization'),
+        new Date(),
+        config().apiRateLimitPerMinute,
+      );
     } catch (e) {
       if (e instanceof BearerError) {
-        if (e.kind === 'rate_limited') throw new TmfError(429, 'rate_limited', 'Too many requests', e.message, undefined, { 'retry-after': String(e.retryAfterSeconds ?? 60) });
-        const challenge = e.kind === 'missing' ? 'Bearer realm="switchboard"' : `Bearer realm="switchboard", error="invalid_token", error_description="${e.message}"`;
-        throw new TmfError(401, e.kind === 'missing' ? 'unauthenticated' : 'invalid_token', 'Unauthorized', e.message, undefined, { 'www-authenticate': challenge });
+        if (e.kind === 'rate_limited')
+          throw new TmfError(429, 'rate_limited', 'Too many requests', e.message, undefined, {
+            'retry-after': String(e.retryAfterSeconds ?? 60),
+          });
+        const challenge =
+          e.kind === 'missing'
+            ? 'Bearer realm="switchboard"'
+            : `Bearer realm="switchboard", error="invalid_token", error_description="${e.message}"`;
+        throw new TmfError(
+          401,
+          e.kind === 'missing' ? 'unauthenticated' : 'invalid_token',
+          'Unauthorized',
+          e.message,
+          undefined,
+          { 'www-authenticate': challenge },
+        );
       }
       throw e;
     }
     if (!clientHoldsScope(client, op.scope)) {
-      await recordAudit(db, { actor: client, action: `${op.api}.${op.operation}`, outcome: 'refused', reason: `missing scope ${op.scope}` });
-      throw new TmfError(403, 'insufficient_scope', 'Forbidden', `This client lacks the scope "${op.scope}".`, undefined, {
-        'www-authenticate': `Bearer realm="switchboard", error="insufficient_scope", scope="${op.scope}"`,
+      await recordAudit(db, {
+        actor: client,
+        action: `${op.api}.${op.operation}`,
+        outcome: 'refused',
+        reason: `missing scope ${op.scope}`,
       });
+      throw new TmfError(
+        403,
+        'insufficient_scope',
+        'Forbidden',
+        `This client lacks the scope "${op.scope}".`,
+        undefined,
+        {
+          'www-authenticate': `Bearer realm="switchboard", error="insufficient_scope", scope="${op.scope}"`,
+        },
+      );
     }
     const url = new URL(request.url);
     return await body({ request, url, client, db, base: `${origin(request)}${op.basePath}` });
@@ -111,9 +149,23 @@ export async function tmfOperation(
       const field = e.fieldErrors ? Object.keys(e.fieldErrors)[0] : undefined;
       return tmfErrorResponse(new TmfError(status, e.code, REASONS[status] ?? 'Error', e.message, field));
     }
-    if (uniqueViolation(e)) return tmfErrorResponse(new TmfError(409, 'conflict', 'Conflict', 'That conflicts with an existing entry (written meanwhile): nothing was changed.'));
-    log.error(`[tmf ${op.api} ${op.operation}] failed`, { client: client?.clientId, url: request.url, error: e instanceof Error ? e.stack : String(e) });
-    return tmfErrorResponse(new TmfError(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing was changed.'));
+    if (uniqueViolation(e))
+      return tmfErrorResponse(
+        new TmfError(
+          409,
+          'conflict',
+          'Conflict',
+          'That conflicts with an existing entry (written meanwhile): nothing was changed.',
+        ),
+      );
+    log.error(`[tmf ${op.api} ${op.operation}] failed`, {
+      client: client?.clientId,
+      url: request.url,
+      error: e instanceof Error ? e.stack : String(e),
+    });
+    return tmfErrorResponse(
+      new TmfError(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing was changed.'),
+    );
   }
 }
 
@@ -131,9 +183,15 @@ function uniqueViolation(e: unknown): boolean {
 export async function readBody(request: Request): Promise<Record<string, unknown>> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type && type !== 'application/json' && type !== 'application/merge-patch+json') {
-    throw new TmfError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json (or application/merge-patch+json for PATCH).');
+    throw new TmfError(
+      415,
+      'unsupported_media_type',
+      'Unsupported media type',
+      'Send the body as application/json (or application/merge-patch+json for PATCH).',
+    );
   }
-  const tooLarge = () => new TmfError(400, 'body_too_large', 'Body too large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, '(body)');
+  const tooLarge = () =>
+    new TmfError(400, 'body_too_large', 'Body too large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, '(body)');
   if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
@@ -151,15 +209,18 @@ export async function readBody(request: Request): Promise<Record<string, unknown
     }
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body is empty: send a JSON object.', '(body)');
+  if (!text.trim())
+    throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body is empty: send a JSON object.', '(body)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new TmfError(400, 'invalid_json', 'Invalid body', 'The body is not valid JSON.', '(body)');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body must be a JSON object.', '(body)');
-  if (/\\u0000/.test(text)) throw new TmfError(400, 'invalid_body', 'Invalid body', 'Text fields cannot contain NUL characters.', '(body)');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body must be a JSON object.', '(body)');
+  if (/\\u0000/.test(text))
+    throw new TmfError(400, 'invalid_body', 'Invalid body', 'Text fields cannot contain NUL characters.', '(body)');
   return parsed as Record<string, unknown>;
 }
 
@@ -168,9 +229,14 @@ export async function readBody(request: Request): Promise<Record<string, unknown
  * fields in `patchable` (others: 400 naming the field, e.g. id, href, lastUpdate), and the result is
  * returned for the caller to validate as a whole.
  */
-export function applyMergePatch<T extends Record<string, unknown>>(current: T, patch: Record<string, unknown>, patchable: readonly string[]): T {
+export function applyMergePatch<T extends Record<string, unknown>>(
+  current: T,
+  patch: Record<string, unknown>,
+  patchable: readonly string[],
+): T {
   for (const k of Object.keys(patch)) {
-    if (!patchable.includes(k)) throw new TmfError(400, 'invalid_field', 'Invalid field', `The field "${k}" can't be changed with PATCH.`, k);
+    if (!patchable.includes(k))
+      throw new TmfError(400, 'invalid_field', 'Invalid field', `The field "${k}" can't be changed with PATCH.`, k);
   }
   return jsonMergePatch.apply(structuredClone(current), patch) as T;
 }
@@ -190,7 +256,8 @@ export const MAX_LIMIT = 1000;
 
 function nonNegativeInt(name: string, raw: string | null, fallback: number, max: number): number {
   if (raw === null || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw new TmfError(400, 'invalid_query', 'Invalid query', `"${name}" must be a whole number, 0 or more.`, name);
+  if (!/^\d{1,9}$/.test(raw))
+    throw new TmfError(400, 'invalid_query', 'Invalid query', `"${name}" must be a whole number, 0 or more.`, name);
   const n = Number(raw);
   if (n > max) throw new TmfError(400, 'invalid_query', 'Invalid query', `"${name}" is at most ${max}.`, name);
   return n;
@@ -202,12 +269,24 @@ export function parseListQuery(url: URL, filterable: readonly string[]): ListQue
   for (const [key, value] of url.searchParams) {
     if (key === 'fields' || key === 'offset' || key === 'limit') continue;
     if (!filterable.includes(key)) {
-      throw new TmfError(400, 'invalid_query', 'Invalid query', `Can't filter by "${key}". Filters: ${filterable.join(', ')}.`, key);
+      throw new TmfError(
+        400,
+        'invalid_query',
+        'Invalid query',
+        `Can't filter by "${key}". Filters: ${filterable.join(', ')}.`,
+        key,
+      );
     }
     filters.set(key, [...(filters.get(key) ?? []), ...value.split(',')]);
   }
   const fieldsRaw = url.searchParams.get('fields');
-  const fields = fieldsRaw === null ? null : fieldsRaw.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields =
+    fieldsRaw === null
+      ? null
+      : fieldsRaw
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean);
   return {
     fields,
     offset: nonNegativeInt('offset', url.searchParams.get('offset'), 0, 1_000_000_000),
@@ -247,9 +326,26 @@ export function listResponse(all: Record<string, unknown>[], q: ListQuery): Resp
 }
 
 /** A single resource, with `fields` applied. */
-export function resourceResponse(resource: Record<string, unknown>, url: URL, status = 200, headers: Record<string, string> = {}): Response {
+export function resourceResponse(
+  resource: Record<string, unknown>,
+  url: URL,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
   const fields = url.searchParams.get('fields');
-  return tmfJson(selectFields(resource, fields === null ? null : fields.split(',').map((f) => f.trim()).filter(Boolean)), status, headers);
+  return tmfJson(
+    selectFields(
+      resource,
+      fields === null
+        ? null
+        : fields
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean),
+    ),
+    status,
+    headers,
+  );
 }
 
 /** 201 with Location. */

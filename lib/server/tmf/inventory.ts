@@ -21,7 +21,19 @@ import { money } from './money';
  */
 export const INVENTORY_BASE = '/tmf-api/productInventory/v4';
 
-export const PRODUCT_FILTERS = ['id', 'name', 'status', 'isBundle', 'relatedParty.id', 'productOffering.id', 'productSpecification.id', 'billingAccount.id', 'startDate', 'terminationDate', '@type'];
+export const PRODUCT_FILTERS = [
+  'id',
+  'name',
+  'status',
+  'isBundle',
+  'relatedParty.id',
+  'productOffering.id',
+  'productSpecification.id',
+  'billingAccount.id',
+  'startDate',
+  'terminationDate',
+  '@type',
+];
 
 type Doc = Record<string, unknown>;
 
@@ -59,7 +71,14 @@ export function productsOf(h: Holder): Held[] {
     const next = new Set(items(o.to));
     for (const [k, v] of open) {
       if (next.has(k)) continue;
-      out.push({ code: k.slice(k.indexOf(':') + 1), isPlan: k.startsWith('plan:'), start: v.start, startOrder: v.startOrder, end: o.effectiveDate, status: 'terminated' });
+      out.push({
+        code: k.slice(k.indexOf(':') + 1),
+        isPlan: k.startsWith('plan:'),
+        start: v.start,
+        startOrder: v.startOrder,
+        end: o.effectiveDate,
+        status: 'terminated',
+      });
       open.delete(k);
     }
     for (const k of next) if (!open.has(k)) open.set(k, { start: o.effectiveDate, startOrder: o.id });
@@ -71,9 +90,22 @@ export function productsOf(h: Holder): Held[] {
     const code = k.slice(k.indexOf(':') + 1);
     const known = open.get(k);
     const start = known?.start ?? h.addOns.find((a) => a.code === code)?.addedOn ?? h.joinedOn;
-    out.push({ code, isPlan: k.startsWith('plan:'), start, startOrder: known?.startOrder ?? 0, end: null, status: leaving.has(k) ? 'pendingTerminate' : 'active' });
+    out.push({
+      code,
+      isPlan: k.startsWith('plan:'),
+      start,
+      startOrder: known?.startOrder ?? 0,
+      end: null,
+      status: leaving.has(k) ? 'pendingTerminate' : 'active',
+    });
   }
-  return out.sort((a, b) => Number(b.isPlan) - Number(a.isPlan) || (a.end === null ? 0 : 1) - (b.end === null ? 0 : 1) || a.start.localeCompare(b.start) || a.code.localeCompare(b.code));
+  return out.sort(
+    (a, b) =>
+      Number(b.isPlan) - Number(a.isPlan) ||
+      (a.end === null ? 0 : 1) - (b.end === null ? 0 : 1) ||
+      a.start.localeCompare(b.start) ||
+      a.code.localeCompare(b.code),
+  );
 }
 
 const dayTime = (day: string) => `${day}T00:00:00.000Z`;
@@ -97,9 +129,15 @@ function productDoc(h: Holder, p: Held, catalog: Catalog, origin: string): Doc {
   }
   if (addOn) {
     characteristics.push({ name: 'kind', valueType: 'string', value: addOn.kind });
-    if (addOn.ldMinutes) characteristics.push({ name: 'extraLongDistanceMinutes', valueType: 'integer', value: addOn.ldMinutes });
+    if (addOn.ldMinutes)
+      characteristics.push({ name: 'extraLongDistanceMinutes', valueType: 'integer', value: addOn.ldMinutes });
     if (addOn.ldUnlimited) characteristics.push({ name: 'unlimitedLongDistance', valueType: 'boolean', value: true });
-    if (addOn.intlRateCents !== null) characteristics.push({ name: 'internationalRatePerMinute', valueType: 'object', value: money(addOn.intlRateCents) });
+    if (addOn.intlRateCents !== null)
+      characteristics.push({
+        name: 'internationalRatePerMinute',
+        valueType: 'object',
+        value: money(addOn.intlRateCents),
+      });
   }
   return {
     id,
@@ -110,19 +148,41 @@ function productDoc(h: Holder, p: Held, catalog: Catalog, origin: string): Doc {
     status: p.status,
     startDate: dayTime(p.start),
     ...(p.end ? { terminationDate: dayTime(p.end) } : {}),
-    productOffering: { id: p.code, href: catalogHref('productOffering', p.code), name, '@referredType': 'ProductOffering' },
-    productSpecification: { id: p.code, href: catalogHref('productSpecification', p.code), name, '@referredType': 'ProductSpecification' },
+    productOffering: {
+      id: p.code,
+      href: catalogHref('productOffering', p.code),
+      name,
+      '@referredType': 'ProductOffering',
+    },
+    productSpecification: {
+      id: p.code,
+      href: catalogHref('productSpecification', p.code),
+      name,
+      '@referredType': 'ProductSpecification',
+    },
     productPrice: [
       {
         name: `${name} monthly charge`,
         priceType: 'recurring',
         recurringChargePeriod: 'month',
         price: { dutyFreeAmount: money(monthly), '@type': 'Price' },
-        productOfferingPrice: { id: `${p.code}-monthly`, href: catalogHref('productOfferingPrice', `${p.code}-monthly`), '@referredType': 'ProductOfferingPrice' },
+        productOfferingPrice: {
+          id: `${p.code}-monthly`,
+          href: catalogHref('productOfferingPrice', `${p.code}-monthly`),
+          '@referredType': 'ProductOfferingPrice',
+        },
       },
     ],
     productCharacteristic: characteristics,
-    relatedParty: [{ id: String(h.subscriberId), href: `${origin}${CUSTOMER_BASE}/customer/${h.subscriberId}`, name: h.name, role: 'customer', '@referredType': 'Customer' }],
+    relatedParty: [
+      {
+        id: String(h.subscriberId),
+        href: `${origin}${CUSTOMER_BASE}/customer/${h.subscriberId}`,
+        name: h.name,
+        role: 'customer',
+        '@referredType': 'Customer',
+      },
+    ],
     billingAccount: { id: h.accountNumber, name: h.accountNumber, '@referredType': 'BillingAccount' },
     '@type': 'Product',
   };
@@ -141,7 +201,9 @@ type Row = {
 
 /** The holders (subscribers with a subscription), all or the ids given, in one query. */
 async function holders(db: Queryable, subscriberIds: number[] | null): Promise<Holder[]> {
-  const where = subscriberIds ? sql`where sub.id in (${sql.join(subscriberIds.length ? subscriberIds.map((i) => sql`${i}`) : [sql`null`], sql`, `)})` : sql``;
+  const where = subscriberIds
+    ? sql`where sub.id in (${sql.join(subscriberIds.length ? subscriberIds.map((i) => sql`${i}`) : [sql`null`], sql`, `)})`
+    : sql``;
   const result = await db.execute(sql`
     select sub.id as subscriber_id, sub.name, sub.account_number, sub.joined_on::text as joined_on, s.plan_code,
       (select json_agg(json_build_object('code', a.add_on_code, 'added_on', a.added_on::text) order by a.add_on_code)
@@ -175,8 +237,14 @@ function origin(ctx: TmfContext): string {
 export async function listProducts(ctx: TmfContext): Promise<Response> {
   const q = parseListQuery(ctx.url, PRODUCT_FILTERS);
   // Filters that name subscribers narrow the query; the rest are applied to the documents.
-  const ids = [...(q.filters.get('relatedParty.id') ?? []), ...(q.filters.get('id') ?? []).map((id) => id.split('-')[0]!)];
-  const narrowed = q.filters.has('relatedParty.id') || q.filters.has('id') ? [...new Set(ids.map(parseSubscriber).filter((n): n is number => n !== null))] : null;
+  const ids = [
+    ...(q.filters.get('relatedParty.id') ?? []),
+    ...(q.filters.get('id') ?? []).map((id) => id.split('-')[0]!),
+  ];
+  const narrowed =
+    q.filters.has('relatedParty.id') || q.filters.has('id')
+      ? [...new Set(ids.map(parseSubscriber).filter((n): n is number => n !== null))]
+      : null;
   const [catalog, hs] = await Promise.all([getCatalog(ctx.db), holders(ctx.db, narrowed)]);
   const docs = hs.flatMap((h) => productsOf(h).map((p) => productDoc(h, p, catalog, origin(ctx))));
   return listResponse(docs, q);
@@ -187,7 +255,11 @@ export async function retrieveProduct(ctx: TmfContext, id: string): Promise<Resp
   if (subscriberId === null) throw notFound('product', id);
   const [catalog, hs] = await Promise.all([getCatalog(ctx.db), holders(ctx.db, [subscriberId])]);
   const h = hs[0];
-  const doc = h && productsOf(h).map((p) => productDoc(h, p, catalog, origin(ctx))).find((d) => d.id === id);
+  const doc =
+    h &&
+    productsOf(h)
+      .map((p) => productDoc(h, p, catalog, origin(ctx)))
+      .find((d) => d.id === id);
   if (!doc) throw notFound('product', id);
   return resourceResponse(doc, ctx.url);
 }

@@ -21,7 +21,8 @@ function closed(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) out[k] = k === 'example' ? v : closed(v);
-  if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -32,7 +33,8 @@ function instance(): Ajv {
   if (ajv) return ajv;
   const a = new Ajv({ strict: false, allErrors: false });
   (addFormats as unknown as (x: Ajv) => void)(a);
-  for (const [name, doc] of Object.entries(DOCUMENTS)) a.addSchema({ $id: name, definitions: closed(doc.definitions) as object });
+  for (const [name, doc] of Object.entries(DOCUMENTS))
+    a.addSchema({ $id: name, definitions: closed(doc.definitions) as object });
   ajv = a;
   return a;
 }
@@ -51,7 +53,10 @@ function validator(api: TmfApiName, definition: string): ValidateFunction {
 
 /** The field an ajv error is about, as a dotted path ("productSpecification.version", "contactMedium.0.mediumType"). */
 function fieldOf(e: ErrorObject): string {
-  const base = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const base = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const p = e.params as { additionalProperty?: string; missingProperty?: string };
   if (e.keyword === 'additionalProperties' && p.additionalProperty) base.push(p.additionalProperty);
   if (e.keyword === 'required' && p.missingProperty) base.push(p.missingProperty);
@@ -75,7 +80,8 @@ function messageOf(e: ErrorObject, field: string): string {
 
 /** Throws a 400 TmfError naming the first bad field, or returns the body typed as the caller expects. */
 export function validateBody<T = Record<string, unknown>>(api: TmfApiName, definition: string, body: unknown): T {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body must be a JSON object.');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body must be a JSON object.');
   const v = validator(api, definition);
   if (!v(body)) {
     const e = v.errors![0]!;
@@ -92,6 +98,7 @@ export function openApiDocument(api: TmfApiName): unknown {
 
 /** The top-level fields a definition lists (what a PATCH may name). */
 export function patchableFields(api: TmfApiName, definition: string): string[] {
-  const defs = (DOCUMENTS[api] as unknown as { definitions: Record<string, { properties?: Record<string, unknown> }> }).definitions;
+  const defs = (DOCUMENTS[api] as unknown as { definitions: Record<string, { properties?: Record<string, unknown> }> })
+    .definitions;
   return Object.keys(defs[definition]?.properties ?? {});
 }

@@ -24,7 +24,9 @@ import { encode } from 'next-auth/jwt';
 import { ROOT } from './server';
 
 const require = createRequire(import.meta.url);
-const reactClient = require('next/dist/compiled/react-server-dom-webpack/client.node') as { encodeReply(value: unknown): Promise<FormData | string> };
+const reactClient = require('next/dist/compiled/react-server-dom-webpack/client.node') as {
+  encodeReply(value: unknown): Promise<FormData | string>;
+};
 
 export const PASSWORD = 'switchboard-demo';
 
@@ -56,7 +58,12 @@ export function readActionManifest(): ActionEntry[] {
   const entries: ActionEntry[] = [];
   for (const runtime of [manifest.node, manifest.edge]) {
     for (const [id, e] of Object.entries(runtime ?? {})) {
-      entries.push({ id, file: e.filename.replace(/\\/g, '/'), exportName: e.exportedName, workers: Object.keys(e.workers) });
+      entries.push({
+        id,
+        file: e.filename.replace(/\\/g, '/'),
+        exportName: e.exportedName,
+        workers: Object.keys(e.workers),
+      });
     }
   }
   return entries;
@@ -64,7 +71,11 @@ export function readActionManifest(): ActionEntry[] {
 
 /** The URL of a worker page, with dynamic segments filled in ("[id]" → params.id); route groups ("(portal)") are not in URLs. */
 export function pageUrl(worker: string, params: Record<string, string | number> = {}): string {
-  const route = worker.replace(/^app/, '').replace(/\/\([^/)]+\)/g, '').replace(/\/page$/, '') || '/';
+  const route =
+    worker
+      .replace(/^app/, '')
+      .replace(/\/\([^/)]+\)/g, '')
+      .replace(/\/page$/, '') || '/';
   return route.replace(/\[([^\]]+)\]/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined) throw new Error(`no value for [${name}] in ${worker}`);
@@ -91,8 +102,14 @@ export class HttpClient {
     if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
     // Like a browser on this site: a POST carries its Origin (routes refuse a cross-site one).
     const method = (init.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin')) headers.set('origin', new URL(this.base).origin);
-    const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(60_000) });
+    if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin'))
+      headers.set('origin', new URL(this.base).origin);
+    const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`, {
+      ...init,
+      headers,
+      redirect: 'manual',
+      signal: init.signal ?? AbortSignal.timeout(60_000),
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair!.indexOf('=');
@@ -104,7 +121,10 @@ export class HttpClient {
     return res;
   }
 
-  async getJson(p: string, init: RequestInit = {}): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
+  async getJson(
+    p: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
     const res = await this.fetch(p, init);
     const text = await res.text();
     let body: unknown;
@@ -129,10 +149,17 @@ export class HttpClient {
     const res = await this.fetch('/api/auth/callback/credentials', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrfToken: token, email, password, callbackUrl: `${this.base}/dashboard`, json: 'true' }).toString(),
+      body: new URLSearchParams({
+        csrfToken: token,
+        email,
+        password,
+        callbackUrl: `${this.base}/dashboard`,
+        json: 'true',
+      }).toString(),
     });
     const text = await res.text();
-    if (!this.cookies.has('next-auth.session-token')) throw new Error(`sign-in as ${email} failed: ${res.status} ${text.slice(0, 300)}`);
+    if (!this.cookies.has('next-auth.session-token'))
+      throw new Error(`sign-in as ${email} failed: ${res.status} ${text.slice(0, 300)}`);
   }
 }
 
@@ -152,7 +179,17 @@ export async function ghostClient(base: string, secret: string): Promise<HttpCli
   // With every session claim (a session id, a version, a fresh sign-in time), so the token's own
   // checks pass and only the database says there is no such account or session.
   const token = await encode({
-    token: { sub: '987654', uid: 987654, role: 'admin', subscriberId: null, name: 'Ghost', email: 'ghost@example.com', sid: 'ghost-session-id-0000000000', sv: 1, authAt: Math.floor(Date.now() / 1000) },
+    token: {
+      sub: '987654',
+      uid: 987654,
+      role: 'admin',
+      subscriberId: null,
+      name: 'Ghost',
+      email: 'ghost@example.com',
+      sid: 'ghost-session-id-0000000000',
+      sv: 1,
+      authAt: Math.floor(Date.now() / 1000),
+    },
     secret,
   });
   c.cookies.set('next-auth.session-token', token);
@@ -167,7 +204,9 @@ export function toFormData(fields: Fields): FormData {
   const fd = new FormData();
   const entries: Array<[string, string]> = Array.isArray(fields)
     ? fields
-    : Object.entries(fields).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]]));
+    : Object.entries(fields).flatMap(([k, v]) =>
+        v === undefined ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]],
+      );
   for (const [k, v] of entries) fd.append(k, v);
   return fd;
 }
@@ -203,7 +242,9 @@ export function parseActionResult(body: string): unknown {
       // A text row: T<hex length>,<text> (the length is in UTF-8 bytes).
       const comma = body.indexOf(',', j);
       const len = parseInt(body.slice(j + 1, comma), 16);
-      const bytes = Buffer.from(body.slice(comma + 1), 'utf8').subarray(0, len).toString('utf8');
+      const bytes = Buffer.from(body.slice(comma + 1), 'utf8')
+        .subarray(0, len)
+        .toString('utf8');
       rows.set(id, JSON.stringify(bytes));
       i = comma + 1 + bytes.length;
       continue;
@@ -230,7 +271,8 @@ export function parseActionResult(body: string): unknown {
       return v;
     }
     if (Array.isArray(v)) return v.map((x) => resolve(x, depth + 1));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, depth + 1)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, depth + 1)]));
     return v;
   };
   return resolve(rootValue.a);
@@ -260,7 +302,13 @@ export async function callAction(client: HttpClient, opts: CallOptions): Promise
   const origin = new URL(client.base).origin;
   const res = await client.fetch(opts.page, {
     method: 'POST',
-    headers: { 'next-action': opts.actionId, accept: 'text/x-component', origin, ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}), ...(opts.headers ?? {}) },
+    headers: {
+      'next-action': opts.actionId,
+      accept: 'text/x-component',
+      origin,
+      ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}),
+      ...(opts.headers ?? {}),
+    },
     body,
   });
   const text = await res.text();
@@ -270,7 +318,14 @@ export async function callAction(client: HttpClient, opts: CallOptions): Promise
     const v = parseActionResult(text);
     if (v && typeof v === 'object' && 'status' in v && 'message' in v) state = v as ActionState;
   }
-  return { httpStatus: res.status, location: res.headers.get('location'), contentType, body: text, state, notFoundAction: res.headers.get('x-nextjs-action-not-found') === '1' };
+  return {
+    httpStatus: res.status,
+    location: res.headers.get('location'),
+    contentType,
+    body: text,
+    state,
+    notFoundAction: res.headers.get('x-nextjs-action-not-found') === '1',
+  };
 }
 
 // ---------------------------------------------------------------- reading pages
@@ -290,5 +345,11 @@ export function confirmFormFields(html: string): Record<string, string> | null {
 }
 
 export function decodeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

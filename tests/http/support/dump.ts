@@ -13,7 +13,9 @@ function rowsOf<T>(r: unknown): T[] {
 
 export async function dumpDatabase(q: Db): Promise<Dump> {
   const tables = rowsOf<{ table_name: string }>(
-    await q.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`),
+    await q.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+    ),
   ).map((r) => r.table_name);
   const out: Dump = {};
   for (const t of tables) {
@@ -33,7 +35,9 @@ export interface DumpDiff {
 
 /** Rows added and removed per table (a changed row is one removed and one added). */
 export function diffDumps(before: Dump, after: Dump, opts: { exclude?: string[] } = {}): DumpDiff[] {
-  const tables = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((t) => !(opts.exclude ?? []).includes(t)).sort();
+  const tables = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((t) => !(opts.exclude ?? []).includes(t))
+    .sort();
   const diffs: DumpDiff[] = [];
   for (const table of tables) {
     const a = before[table] ?? [];
@@ -53,7 +57,10 @@ export function diffDumps(before: Dump, after: Dump, opts: { exclude?: string[] 
 /** Short text for an assertion message. */
 export function describeDiffs(diffs: DumpDiff[]): string {
   return diffs
-    .map((d) => `${d.table}: +${d.added.length} −${d.removed.length}\n${[...d.added.slice(0, 3).map((r) => `  + ${r.slice(0, 300)}`), ...d.removed.slice(0, 3).map((r) => `  − ${r.slice(0, 300)}`)].join('\n')}`)
+    .map(
+      (d) =>
+        `${d.table}: +${d.added.length} −${d.removed.length}\n${[...d.added.slice(0, 3).map((r) => `  + ${r.slice(0, 300)}`), ...d.removed.slice(0, 3).map((r) => `  − ${r.slice(0, 300)}`)].join('\n')}`,
+    )
     .join('\n');
 }
 

@@ -10,8 +10,8 @@ import fc from 'fast-check';
 export const HOSTILE_STRINGS = [
   "'; drop table users; --",
   "' OR '1'='1",
-  "1; select pg_sleep(5)--",
-  "1) union select password_hash from users --",
+  '1; select pg_sleep(5)--',
+  '1) union select password_hash from users --',
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   'javascript:alert(1)',
@@ -68,11 +68,27 @@ export const numericText = fc.oneof(
   fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map(String),
   fc.double().map(String),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-  fc.constantFrom('-1', '0', '2147483648', '2147483647', '9007199254740993', '1e3', '1.5', '-0', '1e-7', '00', '+1', ' 7 ', '٣'),
+  fc.constantFrom(
+    '-1',
+    '0',
+    '2147483648',
+    '2147483647',
+    '9007199254740993',
+    '1e3',
+    '1.5',
+    '-0',
+    '1e-7',
+    '00',
+    '+1',
+    ' 7 ',
+    '٣',
+  ),
 );
 
 /** Oversized: past every field limit (500, 2000, 20 000) and up to ~800 kB. */
-export const hugeText = fc.constantFrom(501, 2_001, 20_001, 200_000).chain((n) => fc.constantFrom('x', 'é', '🙂', "'", ' ').map((c) => c.repeat(n)));
+export const hugeText = fc
+  .constantFrom(501, 2_001, 20_001, 200_000)
+  .chain((n) => fc.constantFrom('x', 'é', '🙂', "'", ' ').map((c) => c.repeat(n)));
 
 export const smallText = fc.oneof(
   { weight: 4, arbitrary: hostile },
@@ -86,7 +102,24 @@ export const anyText = fc.oneof({ weight: 8, arbitrary: smallText }, { weight: 1
 
 /** Field names an attacker would try on top of the real ones. */
 export const junkKeys = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$ACTION_ID_abc', '$ACTION_REF_1', '$ACTION_KEY', '0', '', 'role', 'userId', 'isAdmin', 'subscriberId[]', 'subscriberId ', 'SUBSCRIBERID'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'hasOwnProperty',
+    '$ACTION_ID_abc',
+    '$ACTION_REF_1',
+    '$ACTION_KEY',
+    '0',
+    '',
+    'role',
+    'userId',
+    'isAdmin',
+    'subscriberId[]',
+    'subscriberId ',
+    'SUBSCRIBERID',
+  ),
   fc.string({ maxLength: 20 }).map(wellFormed),
 );
 
@@ -98,13 +131,21 @@ type FieldOp = { op: 'drop' } | { op: 'set'; v: string } | { op: 'repeat'; vs: s
  * A form built from a valid base: one or more fields dropped, replaced or sent several times
  * (an array), plus junk fields; the order of fields is shuffled.
  */
-export function formArb(base: Record<string, string>, fieldValues: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<FormInput> {
+export function formArb(
+  base: Record<string, string>,
+  fieldValues: Record<string, fc.Arbitrary<string>>,
+): fc.Arbitrary<FormInput> {
   const names = Object.keys(fieldValues);
   const opFor = (n: string): fc.Arbitrary<FieldOp> =>
     fc.oneof(
       { weight: 1, arbitrary: fc.constant<FieldOp>({ op: 'drop' }) },
       { weight: 8, arbitrary: fieldValues[n]!.map((v): FieldOp => ({ op: 'set', v: wellFormed(v) })) },
-      { weight: 1, arbitrary: fc.array(fc.oneof(smallText, fieldValues[n]!), { minLength: 2, maxLength: 25 }).map((vs): FieldOp => ({ op: 'repeat', vs: vs.map(wellFormed) })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .array(fc.oneof(smallText, fieldValues[n]!), { minLength: 2, maxLength: 25 })
+          .map((vs): FieldOp => ({ op: 'repeat', vs: vs.map(wellFormed) })),
+      },
     );
   const changes = fc
     .uniqueArray(fc.constantFrom(...names), { minLength: 1, maxLength: Math.min(3, names.length) })
@@ -174,7 +215,16 @@ export function optionalReason(v: string | string[] | undefined): boolean {
 
 const CODE = /^[A-Za-z0-9_]+$/;
 export const PLAN_CODES = ['BASIC', 'LEGACY', 'PLUS', 'PREMIUM', 'UNLIMITED'];
-export const ADD_ON_CODES = ['voicemail', 'visual_voicemail', 'caller_id', 'call_waiting', 'three_way', 'ld_300', 'ld_unlimited', 'intl_saver'];
+export const ADD_ON_CODES = [
+  'voicemail',
+  'visual_voicemail',
+  'caller_id',
+  'call_waiting',
+  'three_way',
+  'ld_300',
+  'ld_unlimited',
+  'intl_saver',
+];
 
 /** A plan code the catalog might accept (any case, trimmed: conservative). */
 export function maybePlan(v: string | string[] | undefined): boolean {
@@ -188,7 +238,8 @@ export function maybeAddOns(v: string | string[] | undefined): boolean {
   const list = v === undefined ? [] : Array.isArray(v) ? v : v === '' ? [] : v.split(',');
   if (list.length > 20) return false;
   const codes = list.map((c) => c.trim());
-  if (!codes.every((c) => c.length >= 1 && c.length <= 40 && CODE.test(c) && ADD_ON_CODES.includes(c.toLowerCase()))) return false;
+  if (!codes.every((c) => c.length >= 1 && c.length <= 40 && CODE.test(c) && ADD_ON_CODES.includes(c.toLowerCase())))
+    return false;
   const lower = codes.map((c) => c.toLowerCase());
   return !(lower.includes('ld_300') && lower.includes('ld_unlimited'));
 }
@@ -235,7 +286,8 @@ export function maybeClockBody(text: string): boolean {
   if (keys.length !== 1) return false;
   const o = v as Record<string, unknown>;
   if (keys[0] === 'reset') return o.reset === true;
-  if (keys[0] === 'advanceDays') return typeof o.advanceDays === 'number' && Number.isInteger(o.advanceDays) && Math.abs(o.advanceDays) <= 3650;
+  if (keys[0] === 'advanceDays')
+    return typeof o.advanceDays === 'number' && Number.isInteger(o.advanceDays) && Math.abs(o.advanceDays) <= 3650;
   if (keys[0] === 'set') {
     if (typeof o.set !== 'string' || o.set.length < 10 || o.set.length > 40) return false;
     const ms = Date.parse(o.set);

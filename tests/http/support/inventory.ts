@@ -53,7 +53,11 @@ export function sourceActions(): { actions: SourceAction[]; inline: InlineDirect
       for (const m of text.matchAll(/^export\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)/gm)) names.add(m[1]!);
       for (const m of text.matchAll(/^export\s*\{([^}]*)\}/gm)) {
         for (const part of m[1]!.split(',')) {
-          const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+          const name = part
+            .trim()
+            .split(/\s+as\s+/)
+            .pop()
+            ?.trim();
           if (name) names.add(name);
         }
       }
@@ -61,7 +65,8 @@ export function sourceActions(): { actions: SourceAction[]; inline: InlineDirect
       for (const exportName of names) actions.push({ key: `${rel(file)}#${exportName}`, file: rel(file), exportName });
     }
     const hits = [...text.matchAll(/(['"])use server\1/g)].map((m) => m.index);
-    for (const at of moduleLevel ? hits.slice(1) : hits) inline.push({ file: rel(file), line: text.slice(0, at).split('\n').length });
+    for (const at of moduleLevel ? hits.slice(1) : hits)
+      inline.push({ file: rel(file), line: text.slice(0, at).split('\n').length });
   }
   return { actions: actions.sort((a, b) => a.key.localeCompare(b.key)), inline };
 }
@@ -88,30 +93,47 @@ export function sourceRoutes(): SourceRoute[] {
       if (new RegExp(`^export\\s+(?:async\\s+)?function\\s+${m}\\b`, 'm').test(text)) methods.add(m);
       if (new RegExp(`^export\\s+(?:const|let|var)\\s+${m}\\b`, 'm').test(text)) methods.add(m);
       for (const e of text.matchAll(/^export\s*\{([^}]*)\}/gm)) {
-        if (e[1]!.split(',').some((p) => p.trim().split(/\s+as\s+/).pop()?.trim() === m)) methods.add(m);
+        if (
+          e[1]!.split(',').some(
+            (p) =>
+              p
+                .trim()
+                .split(/\s+as\s+/)
+                .pop()
+                ?.trim() === m,
+          )
+        )
+          methods.add(m);
       }
     }
-    const pattern = rel(file).replace(/^app/, '').replace(/\/route\.\w+$/, '').replace(/\/\([^)]+\)/g, '');
+    const pattern = rel(file)
+      .replace(/^app/, '')
+      .replace(/\/route\.\w+$/, '')
+      .replace(/\/\([^)]+\)/g, '');
     routes.push({ file: rel(file), pattern, methods: [...methods] });
   }
   return routes.sort((a, b) => a.pattern.localeCompare(b.pattern));
 }
 
 /** Metadata files (app/icon.svg…) the build serves as routes of its own: static files, no code of ours. */
-const METADATA_FILE = /^\/(?:.*\/)?(?:icon|apple-icon|favicon|opengraph-image|twitter-image)\d*\.(?:svg|png|ico|jpg|jpeg|gif)$|^\/(?:robots\.txt|sitemap\.xml|manifest\.(?:json|webmanifest))$/;
+const METADATA_FILE =
+  /^\/(?:.*\/)?(?:icon|apple-icon|favicon|opengraph-image|twitter-image)\d*\.(?:svg|png|ico|jpg|jpeg|gif)$|^\/(?:robots\.txt|sitemap\.xml|manifest\.(?:json|webmanifest))$/;
 
 /**
  * The route handlers the build knows (app-paths-manifest: "/api/…/route"), without the routes
  * of metadata files — each of those must be a file in app/, so no handler hides among them.
  */
 export function builtRoutes(): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, '.next', 'server', 'app-paths-manifest.json'), 'utf8')) as Record<string, string>;
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, '.next', 'server', 'app-paths-manifest.json'), 'utf8'),
+  ) as Record<string, string>;
   return Object.keys(manifest)
     .filter((k) => k.endsWith('/route'))
     .map((k) => k.replace(/\/route$/, '').replace(/\/\([^)]+\)/g, ''))
     .filter((route) => {
       if (!METADATA_FILE.test(route)) return true;
-      if (!fs.existsSync(path.join(ROOT, 'app', route))) throw new Error(`${route} is built as a metadata route but app${route} is not a file`);
+      if (!fs.existsSync(path.join(ROOT, 'app', route)))
+        throw new Error(`${route} is built as a metadata route but app${route} is not a file`);
       return false;
     })
     .sort();
@@ -123,8 +145,12 @@ export function builtRoutes(): string[] {
  * covered by tests/integration/auth.test.ts and the browser journeys.
  */
 export const EXCLUDED_ROUTES: Record<string, string> = {
-  '/api/auth/[...nextauth]': "next-auth's own endpoints (csrf, credentials callback, session, sign-out): public by design; sign-in abuse is covered by tests/integration/auth.test.ts",
-  '/tmf-api/productCatalogManagement/v4/openapi.json': 'the published TMF620 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
-  '/tmf-api/customerManagement/v4/openapi.json': 'the published TMF629 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
-  '/tmf-api/productInventory/v4/openapi.json': 'the published TMF637 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/api/auth/[...nextauth]':
+    "next-auth's own endpoints (csrf, credentials callback, session, sign-out): public by design; sign-in abuse is covered by tests/integration/auth.test.ts",
+  '/tmf-api/productCatalogManagement/v4/openapi.json':
+    'the published TMF620 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/customerManagement/v4/openapi.json':
+    'the published TMF629 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/productInventory/v4/openapi.json':
+    'the published TMF637 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
 };

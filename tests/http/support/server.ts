@@ -30,7 +30,9 @@ export function hasBuild(): boolean {
 }
 
 if (!hasBuild()) {
-  console.warn('[http tests] SKIPPED: no production build (.next/BUILD_ID is missing). Run `npx next build` first; `npm test` does.');
+  console.warn(
+    '[http tests] SKIPPED: no production build (.next/BUILD_ID is missing). Run `npx next build` first; `npm test` does.',
+  );
 }
 if (!process.env.TEST_DATABASE_URL) {
   console.warn('[http tests] PostgreSQL runs SKIPPED: TEST_DATABASE_URL is not set; running on PGlite only.');
@@ -118,7 +120,11 @@ export async function startServer(db: ServerDatabase, opts: ServerOptions): Prom
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...(opts.env ?? {}),
   };
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: string[] = [];
   const err: string[] = [];
   child.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d));
@@ -146,7 +152,10 @@ export async function startServer(db: ServerDatabase, opts: ServerOptions): Prom
   };
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   for (;;) {
-    if (server.exited()) throw new Error(`next start exited (code ${child.exitCode}, signal ${child.signalCode}):\n${server.stdout()}\n${server.stderr()}`);
+    if (server.exited())
+      throw new Error(
+        `next start exited (code ${child.exitCode}, signal ${child.signalCode}):\n${server.stdout()}\n${server.stderr()}`,
+      );
     try {
       const res = await fetch(`${url}/login`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
@@ -171,7 +180,11 @@ export async function startServer(db: ServerDatabase, opts: ServerOptions): Prom
 export function unexpectedErrors(stderr: string): string[] {
   return stderr
     .split('\n')
-    .filter((l) => /^\s+at .+\(.+:\d+:\d+\)|^\s+at .+:\d+:\d+$|Error:|\[action .+\] failed|\[route .+\] failed|⨯|Unhandled|uncaught/i.test(l));
+    .filter((l) =>
+      /^\s+at .+\(.+:\d+:\d+\)|^\s+at .+:\d+:\d+$|Error:|\[action .+\] failed|\[route .+\] failed|⨯|Unhandled|uncaught/i.test(
+        l,
+      ),
+    );
 }
 
 /**
@@ -179,7 +192,11 @@ export function unexpectedErrors(stderr: string): string[] {
  * server runs on the folder (it is single-process; the folder lock says so).
  */
 export async function withDirectDb<T>(db: ServerDatabase, fn: (q: Db) => Promise<T>): Promise<T> {
-  const handle = await openDatabase(db.databaseUrl ? { databaseUrl: db.databaseUrl, poolMax: 2 } : { dataDir: db.dataDir!, command: 'vitest http (direct read)' });
+  const handle = await openDatabase(
+    db.databaseUrl
+      ? { databaseUrl: db.databaseUrl, poolMax: 2 }
+      : { dataDir: db.dataDir!, command: 'vitest http (direct read)' },
+  );
   try {
     return await fn(handle.db);
   } finally {

@@ -72,7 +72,15 @@ export async function createSubscriber(
   return db.transaction(async (tx) => {
     const [sub] = await tx
       .insert(s.subscribers)
-      .values({ accountNumber: `IT-${n}-${Math.random().toString(36).slice(2, 7)}`, name, email, phone: `+1 555-999-${n}`, phoneDigits: `1555999${n}`, billingDay: opts.billingDay, joinedOn: first.start })
+      .values({
+        accountNumber: `IT-${n}-${Math.random().toString(36).slice(2, 7)}`,
+        name,
+        email,
+        phone: `+1 555-999-${n}`,
+        phoneDigits: `1555999${n}`,
+        billingDay: opts.billingDay,
+        joinedOn: first.start,
+      })
       .returning({ id: s.subscribers.id });
     const subscriberId = sub!.id;
     const [user] = await tx
@@ -85,10 +93,15 @@ export async function createSubscriber(
       .returning({ id: s.subscriptions.id });
     const subscriptionId = subscription!.id;
     if (config.addOns.length) {
-      await tx.insert(s.subscriptionAddOns).values(config.addOns.map((addOnCode) => ({ subscriptionId, addOnCode, addedOn: first.start })));
+      await tx
+        .insert(s.subscriptionAddOns)
+        .values(config.addOns.map((addOnCode) => ({ subscriptionId, addOnCode, addedOn: first.start })));
     }
-    await tx.insert(s.ledgerLines).values(recurringLedgerRows(recurringLines(catalogData, config, period), subscriptionId, period.start));
-    if (opts.usage) await fillUsage(tx as unknown as Db, subscriberId, opts.billingDay, first.start, period.start, opts.usage);
+    await tx
+      .insert(s.ledgerLines)
+      .values(recurringLedgerRows(recurringLines(catalogData, config, period), subscriptionId, period.start));
+    if (opts.usage)
+      await fillUsage(tx as unknown as Db, subscriberId, opts.billingDay, first.start, period.start, opts.usage);
     return { subscriberId, subscriptionId, email, userId: user!.id };
   });
 }
@@ -97,10 +110,25 @@ export async function createSubscriber(
  * Usage records (the same each period) for every period starting in [from, before): what the
  * usage feed would have written for periods that have ended. Existing records are overwritten.
  */
-export async function fillUsage(db: Db, subscriberId: number, billingDay: number, from: Day, before: Day, usage: Usage): Promise<void> {
+export async function fillUsage(
+  db: Db,
+  subscriberId: number,
+  billingDay: number,
+  from: Day,
+  before: Day,
+  usage: Usage,
+): Promise<void> {
   const rows: (typeof s.usagePeriods.$inferInsert)[] = [];
   for (let p = periodContaining(billingDay, from); p.start < before; p = periodContaining(billingDay, p.end)) {
-    rows.push({ subscriberId, periodStart: p.start, periodEnd: p.end, ldMinutes: usage.ld ?? 0, intlMinutes: usage.intl ?? 0, unansweredCalls: usage.unanswered ?? 0, missedWhileBusy: usage.busy ?? 0 });
+    rows.push({
+      subscriberId,
+      periodStart: p.start,
+      periodEnd: p.end,
+      ldMinutes: usage.ld ?? 0,
+      intlMinutes: usage.intl ?? 0,
+      unansweredCalls: usage.unanswered ?? 0,
+      missedWhileBusy: usage.busy ?? 0,
+    });
   }
   if (rows.length === 0) return;
   await db
@@ -108,7 +136,12 @@ export async function fillUsage(db: Db, subscriberId: number, billingDay: number
     .values(rows)
     .onConflictDoUpdate({
       target: [s.usagePeriods.subscriberId, s.usagePeriods.periodStart],
-      set: { ldMinutes: sql`excluded.ld_minutes`, intlMinutes: sql`excluded.intl_minutes`, unansweredCalls: sql`excluded.unanswered_calls`, missedWhileBusy: sql`excluded.missed_while_busy` },
+      set: {
+        ldMinutes: sql`excluded.ld_minutes`,
+        intlMinutes: sql`excluded.intl_minutes`,
+        unansweredCalls: sql`excluded.unanswered_calls`,
+        missedWhileBusy: sql`excluded.missed_while_busy`,
+      },
     });
 }
 
@@ -126,13 +159,25 @@ export async function subscriptionOf(db: Db, subscriberId: number) {
 
 /** The stored configuration of a subscription. */
 export async function configOf(db: Db, subscriptionId: number): Promise<Configuration> {
-  const sub = (await db.select({ planCode: s.subscriptions.planCode }).from(s.subscriptions).where(eq(s.subscriptions.id, subscriptionId)))[0]!;
-  const addOns = await db.select({ code: s.subscriptionAddOns.addOnCode }).from(s.subscriptionAddOns).where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
+  const sub = (
+    await db
+      .select({ planCode: s.subscriptions.planCode })
+      .from(s.subscriptions)
+      .where(eq(s.subscriptions.id, subscriptionId))
+  )[0]!;
+  const addOns = await db
+    .select({ code: s.subscriptionAddOns.addOnCode })
+    .from(s.subscriptionAddOns)
+    .where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
   return normalize({ planCode: sub.planCode, addOns: addOns.map((a) => a.code) });
 }
 
 export async function ledgerOf(db: Db, subscriptionId: number) {
-  return db.select().from(s.ledgerLines).where(eq(s.ledgerLines.subscriptionId, subscriptionId)).orderBy(s.ledgerLines.id);
+  return db
+    .select()
+    .from(s.ledgerLines)
+    .where(eq(s.ledgerLines.subscriptionId, subscriptionId))
+    .orderBy(s.ledgerLines.id);
 }
 
 export async function ordersOf(db: Db, subscriptionId: number) {
@@ -140,18 +185,30 @@ export async function ordersOf(db: Db, subscriptionId: number) {
 }
 
 export async function scheduledOf(db: Db, subscriptionId: number) {
-  return db.select().from(s.scheduledChanges).where(eq(s.scheduledChanges.subscriptionId, subscriptionId)).orderBy(s.scheduledChanges.id);
+  return db
+    .select()
+    .from(s.scheduledChanges)
+    .where(eq(s.scheduledChanges.subscriptionId, subscriptionId))
+    .orderBy(s.scheduledChanges.id);
 }
 
 export async function auditOf(db: Db, subscriberId: number) {
   return db.select().from(s.auditEvents).where(eq(s.auditEvents.subscriberId, subscriberId)).orderBy(s.auditEvents.id);
 }
 
-export async function offerEventsOf(db: Db, subscriberId: number, eventType?: 'impression' | 'accepted' | 'dismissed' | 'snoozed') {
+export async function offerEventsOf(
+  db: Db,
+  subscriberId: number,
+  eventType?: 'impression' | 'accepted' | 'dismissed' | 'snoozed',
+) {
   return db
     .select()
     .from(s.offerEvents)
-    .where(eventType ? and(eq(s.offerEvents.subscriberId, subscriberId), eq(s.offerEvents.eventType, eventType)) : eq(s.offerEvents.subscriberId, subscriberId))
+    .where(
+      eventType
+        ? and(eq(s.offerEvents.subscriberId, subscriberId), eq(s.offerEvents.eventType, eventType))
+        : eq(s.offerEvents.subscriberId, subscriberId),
+    )
     .orderBy(s.offerEvents.id);
 }
 

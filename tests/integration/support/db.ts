@@ -35,7 +35,10 @@ export async function createThrowawayPostgres(prefix: string): Promise<Throwaway
 }
 
 /** A fresh, migrated database (seeded for `today` unless seed is false). */
-export async function createTestDb(driver: Driver, opts: { today?: Day; seed?: boolean; generated?: number; poolMax?: number } = {}): Promise<TestDb> {
+export async function createTestDb(
+  driver: Driver,
+  opts: { today?: Day; seed?: boolean; generated?: number; poolMax?: number } = {},
+): Promise<TestDb> {
   let handle: DbHandle;
   let cleanup: () => Promise<void>;
   let url: string | undefined;
@@ -52,7 +55,11 @@ export async function createTestDb(driver: Driver, opts: { today?: Day; seed?: b
   }
   await handle.migrate();
   if (opts.seed !== false) {
-    await seedDatabase(handle.db, { today: opts.today ?? '2026-11-16', generated: opts.generated ?? 20, passwordHash: await demoHash() });
+    await seedDatabase(handle.db, {
+      today: opts.today ?? '2026-11-16',
+      generated: opts.generated ?? 20,
+      passwordHash: await demoHash(),
+    });
   }
   return {
     ...handle,

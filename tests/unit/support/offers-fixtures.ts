@@ -19,7 +19,11 @@ export function cfg(planCode: string, ...addOns: string[]): Configuration {
   return { planCode, addOns: [...addOns].sort() };
 }
 
-export function offersFor(current: Configuration, usage: UsageProfile | null, suppressed: OfferSuppression[] = []): OffersResult {
+export function offersFor(
+  current: Configuration,
+  usage: UsageProfile | null,
+  suppressed: OfferSuppression[] = [],
+): OffersResult {
   return computeOffers({ catalog: catalogData, current, usage, suppressed, today: TODAY });
 }
 

@@ -40,9 +40,15 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
     <>
       <h1 className="mb-1 text-2xl font-bold">Offer analytics</h1>
       <p className="muted mb-5 text-sm">
-        What subscribers were shown, what they accepted or set aside, and what it meant for revenue and for their bills. Impressions count once per subscriber, offer and day; offers seen by agents are not impressions.
+        What subscribers were shown, what they accepted or set aside, and what it meant for revenue and for their bills.
+        Impressions count once per subscriber, offer and day; offers seen by agents are not impressions.
       </p>
-      <form method="get" action="/admin/analytics" className="card mb-6 flex flex-wrap items-end gap-3" aria-describedby="range-hint">
+      <form
+        method="get"
+        action="/admin/analytics"
+        className="card mb-6 flex flex-wrap items-end gap-3"
+        aria-describedby="range-hint"
+      >
         <div>
           <label htmlFor="from" className="label">
             From
@@ -63,7 +69,11 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
         </p>
       </form>
       {error && (
-        <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="analytics-error">
+        <p
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 p-3 text-red-900"
+          data-testid="analytics-error"
+        >
           {error}
         </p>
       )}
@@ -75,14 +85,30 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
 function Cells({ c }: { c: OfferCounts }) {
   return (
     <>
-      <td className="p-3 text-right tabular-nums" data-testid="impressions">{c.impressions}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="acceptances">{c.acceptances}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="dismissals">{c.dismissals}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="snoozes">{c.snoozes}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="acceptance-rate">{percent(c.acceptanceRate)}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="dismissal-rate">{percent(c.dismissalRate)}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="revenue-change">{formatSignedCents(c.revenueChangeCents)}</td>
-      <td className="p-3 text-right tabular-nums" data-testid="savings">{formatCents(c.savingsCents)}</td>
+      <td className="p-3 text-right tabular-nums" data-testid="impressions">
+        {c.impressions}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="acceptances">
+        {c.acceptances}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="dismissals">
+        {c.dismissals}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="snoozes">
+        {c.snoozes}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="acceptance-rate">
+        {percent(c.acceptanceRate)}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="dismissal-rate">
+        {percent(c.dismissalRate)}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="revenue-change">
+        {formatSignedCents(c.revenueChangeCents)}
+      </td>
+      <td className="p-3 text-right tabular-nums" data-testid="savings">
+        {formatCents(c.savingsCents)}
+      </td>
     </>
   );
 }
@@ -97,19 +123,27 @@ function Report({ data }: { data: OfferAnalytics }) {
       <dl className="mb-6 grid gap-3 sm:grid-cols-4">
         <div className="card">
           <dt className="muted text-sm">Acceptances</dt>
-          <dd className="text-2xl font-bold tabular-nums" data-testid="total-acceptances">{t.acceptances}</dd>
+          <dd className="text-2xl font-bold tabular-nums" data-testid="total-acceptances">
+            {t.acceptances}
+          </dd>
         </div>
         <div className="card">
           <dt className="muted text-sm">Acceptance rate</dt>
-          <dd className="text-2xl font-bold tabular-nums" data-testid="total-acceptance-rate">{percent(t.acceptanceRate)}</dd>
+          <dd className="text-2xl font-bold tabular-nums" data-testid="total-acceptance-rate">
+            {percent(t.acceptanceRate)}
+          </dd>
         </div>
         <div className="card">
           <dt className="muted text-sm">Monthly revenue change</dt>
-          <dd className="text-2xl font-bold tabular-nums" data-testid="total-revenue-change">{formatSignedCents(t.revenueChangeCents)}</dd>
+          <dd className="text-2xl font-bold tabular-nums" data-testid="total-revenue-change">
+            {formatSignedCents(t.revenueChangeCents)}
+          </dd>
         </div>
         <div className="card">
           <dt className="muted text-sm">Monthly savings delivered</dt>
-          <dd className="text-2xl font-bold tabular-nums" data-testid="total-savings">{formatCents(t.savingsCents)}</dd>
+          <dd className="text-2xl font-bold tabular-nums" data-testid="total-savings">
+            {formatCents(t.savingsCents)}
+          </dd>
         </div>
       </dl>
       {data.rows.length === 0 ? (
@@ -123,26 +157,60 @@ function Report({ data }: { data: OfferAnalytics }) {
             <h2 id="by-offer-heading" className="mb-3 text-lg font-semibold">
               By offer
             </h2>
-            <div className="card overflow-x-auto p-0" role="region" aria-label="Offer table (scrolls sideways)" tabIndex={0}>
+            <div
+              className="card overflow-x-auto p-0"
+              role="region"
+              aria-label="Offer table (scrolls sideways)"
+              tabIndex={0}
+            >
               <table className="w-full text-sm" data-testid="analytics-table">
-                <caption className="sr-only">Offer events per kind and target, {formatDay(data.from)} to {formatDay(data.to)}; money in monthly amounts</caption>
+                <caption className="sr-only">
+                  Offer events per kind and target, {formatDay(data.from)} to {formatDay(data.to)}; money in monthly
+                  amounts
+                </caption>
                 <thead className="bg-slate-50 text-left">
                   <tr>
-                    <th scope="col" className="p-3 font-semibold">Kind</th>
-                    <th scope="col" className="min-w-48 p-3 font-semibold">Target</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Impressions</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Acceptances</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Dismissals</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Snoozes</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Acceptance rate</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Dismissal rate</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Monthly revenue change</th>
-                    <th scope="col" className="p-3 text-right font-semibold">Monthly savings delivered</th>
+                    <th scope="col" className="p-3 font-semibold">
+                      Kind
+                    </th>
+                    <th scope="col" className="min-w-48 p-3 font-semibold">
+                      Target
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Impressions
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Acceptances
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Dismissals
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Snoozes
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Acceptance rate
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Dismissal rate
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Monthly revenue change
+                    </th>
+                    <th scope="col" className="p-3 text-right font-semibold">
+                      Monthly savings delivered
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {data.rows.map((r) => (
-                    <tr key={r.offerKey} className="border-t border-slate-200" data-testid="analytics-row" data-offer-key={r.offerKey} data-kind={r.kind}>
+                    <tr
+                      key={r.offerKey}
+                      className="border-t border-slate-200"
+                      data-testid="analytics-row"
+                      data-offer-key={r.offerKey}
+                      data-kind={r.kind}
+                    >
                       <td className="p-3 whitespace-nowrap">{r.kindLabel}</td>
                       <th scope="row" className="p-3 text-left font-medium">
                         {r.targetLabel}

@@ -14,8 +14,8 @@ export default async function ApiClientsPage() {
     <>
       <h1 className="mb-2 text-2xl font-bold">API clients</h1>
       <p className="muted mb-4 text-sm">
-        Systems that call the TM Forum Open APIs (<code>/tmf-api/…</code>). Each gets a client id and a secret, exchanges them for a 15-minute
-        token at <code>/api/oauth/token</code>, and may call only what its scopes allow.
+        Systems that call the TM Forum Open APIs (<code>/tmf-api/…</code>). Each gets a client id and a secret,
+        exchanges them for a 15-minute token at <code>/api/oauth/token</code>, and may call only what its scopes allow.
       </p>
       <h2 className="mb-2 text-lg font-semibold">New client</h2>
       <CreateApiClientForm scopes={scopes} />
@@ -25,7 +25,13 @@ export default async function ApiClientsPage() {
       ) : (
         <ul className="space-y-3" data-testid="api-clients">
           {clients.map((c) => (
-            <li key={c.clientId} className="card space-y-2" data-testid="api-client" data-client-id={c.clientId} data-status={c.revokedAt ? 'revoked' : 'active'}>
+            <li
+              key={c.clientId}
+              className="card space-y-2"
+              data-testid="api-client"
+              data-client-id={c.clientId}
+              data-status={c.revokedAt ? 'revoked' : 'active'}
+            >
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <span className="font-semibold">{c.name}</span>
                 <span className="font-mono text-sm">{c.clientId}</span>

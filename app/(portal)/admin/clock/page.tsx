@@ -17,9 +17,15 @@ export default async function ClockPage() {
         <>
           <p className="mb-1">
             The portal&apos;s clock reads <strong data-testid="clock-now">{clock.now}</strong>
-            {clock.offsetMs !== 0 ? ` (${(clock.offsetMs / 86_400_000).toFixed(2)} days from real time)` : ' (real time)'}.
+            {clock.offsetMs !== 0
+              ? ` (${(clock.offsetMs / 86_400_000).toFixed(2)} days from real time)`
+              : ' (real time)'}
+            .
           </p>
-          <p className="muted mb-4 text-sm">Every app instance reads the same clock. Moving it past a period end lets the next visit (or `npm run billing:rollover`) close the period.</p>
+          <p className="muted mb-4 text-sm">
+            Every app instance reads the same clock. Moving it past a period end lets the next visit (or `npm run
+            billing:rollover`) close the period.
+          </p>
           <ClockForm />
         </>
       )}

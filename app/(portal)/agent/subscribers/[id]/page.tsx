@@ -19,7 +19,9 @@ export default async function Page({ params }: IdParams) {
         </h2>
         <AgentNotesList notes={notes.slice(0, 3)} />
         <p className="mt-3 text-sm">
-          <AppLink href={`/agent/subscribers/${subscriber.id}/audit#notes-heading`}>{notes.length > 3 ? `All ${notes.length} notes, and add a note` : 'Add a note'}</AppLink>
+          <AppLink href={`/agent/subscribers/${subscriber.id}/audit#notes-heading`}>
+            {notes.length > 3 ? `All ${notes.length} notes, and add a note` : 'Add a note'}
+          </AppLink>
         </p>
       </section>
     </>

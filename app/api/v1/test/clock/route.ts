@@ -34,7 +34,8 @@ export async function POST(request: Request) {
   return jsonRoute('clock.post', async () => {
     const principal = await who(request, true);
     const parsed = body.safeParse(await readJson(request));
-    if (!parsed.success) throw new AppError('invalid', 'Send {"set": ISO date} or {"advanceDays": whole number} or {"reset": true}.');
+    if (!parsed.success)
+      throw new AppError('invalid', 'Send {"set": ISO date} or {"advanceDays": whole number} or {"reset": true}.');
     return moveClock(principal, parsed.data);
   });
 }

@@ -7,7 +7,10 @@ import { agentSubject, type IdParams } from '../../../_lib/subject';
 
 export const metadata: Metadata = { title: 'Audit trail and notes' };
 
-const OUTCOME_BADGE: Record<string, string> = { ok: 'bg-emerald-100 text-emerald-900', refused: 'bg-red-100 text-red-900' };
+const OUTCOME_BADGE: Record<string, string> = {
+  ok: 'bg-emerald-100 text-emerald-900',
+  refused: 'bg-red-100 text-red-900',
+};
 
 export default async function Page({ params }: IdParams) {
   const { actor, subscriber } = await agentSubject((await params).id);
@@ -28,45 +31,87 @@ export default async function Page({ params }: IdParams) {
         <h2 id="audit-heading" className="mb-1 text-lg font-semibold">
           Audit trail
         </h2>
-        <p className="muted mb-3 text-sm">Everything done to this account, newest first (times in UTC). The trail can&apos;t be edited.</p>
+        <p className="muted mb-3 text-sm">
+          Everything done to this account, newest first (times in UTC). The trail can&apos;t be edited.
+        </p>
         {trail.length === 0 ? (
           <p className="muted" data-testid="audit-empty">
             Nothing recorded for this account yet.
           </p>
         ) : (
-          <div className="card overflow-x-auto p-0" role="region" aria-label="Audit trail table (scrolls sideways)" tabIndex={0}>
+          <div
+            className="card overflow-x-auto p-0"
+            role="region"
+            aria-label="Audit trail table (scrolls sideways)"
+            tabIndex={0}
+          >
             <table className="w-full text-sm" data-testid="audit-trail">
-              <caption className="sr-only">Audit trail of {subscriber.name}: who, when, what, before and after, and why</caption>
+              <caption className="sr-only">
+                Audit trail of {subscriber.name}: who, when, what, before and after, and why
+              </caption>
               <thead className="bg-slate-50 text-left">
                 <tr>
-                  <th scope="col" className="p-3 font-semibold">When</th>
-                  <th scope="col" className="p-3 font-semibold">Who</th>
-                  <th scope="col" className="p-3 font-semibold">What</th>
-                  <th scope="col" className="p-3 font-semibold">Before</th>
-                  <th scope="col" className="p-3 font-semibold">After</th>
-                  <th scope="col" className="p-3 font-semibold">Reason</th>
-                  <th scope="col" className="p-3 font-semibold">Outcome</th>
+                  <th scope="col" className="p-3 font-semibold">
+                    When
+                  </th>
+                  <th scope="col" className="p-3 font-semibold">
+                    Who
+                  </th>
+                  <th scope="col" className="p-3 font-semibold">
+                    What
+                  </th>
+                  <th scope="col" className="p-3 font-semibold">
+                    Before
+                  </th>
+                  <th scope="col" className="p-3 font-semibold">
+                    After
+                  </th>
+                  <th scope="col" className="p-3 font-semibold">
+                    Reason
+                  </th>
+                  <th scope="col" className="p-3 font-semibold">
+                    Outcome
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {trail.map((e) => (
-                  <tr key={e.id} className="border-t border-slate-200 align-top" data-testid="audit-entry" data-action={e.action} data-outcome={e.outcome}>
+                  <tr
+                    key={e.id}
+                    className="border-t border-slate-200 align-top"
+                    data-testid="audit-entry"
+                    data-action={e.action}
+                    data-outcome={e.outcome}
+                  >
                     <td className="p-3 whitespace-nowrap tabular-nums">
                       <time dateTime={e.at}>{`${e.at.slice(0, 10)} ${e.at.slice(11, 16)}`}</time>
                     </td>
                     <td className="p-3" data-testid="audit-who">
                       {e.who}
-                      {e.whoRole && e.whoRole !== 'subscriber' && e.who !== 'Test suite' ? <span className="muted"> ({e.whoRole})</span> : null}
+                      {e.whoRole && e.whoRole !== 'subscriber' && e.who !== 'Test suite' ? (
+                        <span className="muted"> ({e.whoRole})</span>
+                      ) : null}
                     </td>
                     <td className="p-3">
-                      <span className="font-medium" data-testid="audit-action">{e.actionLabel}</span>
+                      <span className="font-medium" data-testid="audit-action">
+                        {e.actionLabel}
+                      </span>
                       {e.detail && <span className="muted block text-xs">{e.detail}</span>}
                     </td>
-                    <td className="p-3" data-testid="audit-before">{e.before ?? '—'}</td>
-                    <td className="p-3" data-testid="audit-after">{e.after ?? '—'}</td>
-                    <td className="p-3" data-testid="audit-reason">{e.reason ?? '—'}</td>
+                    <td className="p-3" data-testid="audit-before">
+                      {e.before ?? '—'}
+                    </td>
+                    <td className="p-3" data-testid="audit-after">
+                      {e.after ?? '—'}
+                    </td>
+                    <td className="p-3" data-testid="audit-reason">
+                      {e.reason ?? '—'}
+                    </td>
                     <td className="p-3">
-                      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_BADGE[e.outcome] ?? 'bg-slate-100 text-slate-800'}`} data-testid="audit-outcome">
+                      <span
+                        className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_BADGE[e.outcome] ?? 'bg-slate-100 text-slate-800'}`}
+                        data-testid="audit-outcome"
+                      >
                         {e.outcome}
                       </span>
                     </td>

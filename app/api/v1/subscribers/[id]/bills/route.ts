@@ -9,6 +9,10 @@ export async function GET(_request: Request, ctx: { params: Promise<{ id: string
     const actor = await requireActor();
     const subscriberId = parseSubscriberId((await ctx.params).id);
     const view = await getBills(actor, subscriberId);
-    return { subscriberId, accountNumber: view.accountNumber, bills: view.bills.map((b) => ({ ...b, pdf: `/api/v1/subscribers/${subscriberId}/bills/${b.number}/pdf` })) };
+    return {
+      subscriberId,
+      accountNumber: view.accountNumber,
+      bills: view.bills.map((b) => ({ ...b, pdf: `/api/v1/subscribers/${subscriberId}/bills/${b.number}/pdf` })),
+    };
   });
 }

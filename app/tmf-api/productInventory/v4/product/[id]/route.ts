@@ -5,5 +5,7 @@ const API = { api: 'tmf637', basePath: INVENTORY_BASE } as const;
 type Params = { params: Promise<{ id: string }> };
 
 export async function GET(request: Request, { params }: Params) {
-  return tmfOperation(request, { ...API, operation: 'product.retrieve', scope: 'inventory.read' }, async (ctx) => retrieveProduct(ctx, (await params).id));
+  return tmfOperation(request, { ...API, operation: 'product.retrieve', scope: 'inventory.read' }, async (ctx) =>
+    retrieveProduct(ctx, (await params).id),
+  );
 }

@@ -11,6 +11,11 @@ export async function GET(_request: Request, ctx: { params: Promise<{ id: string
     const subscriberId = parseSubscriberId(params.id);
     const number = parseBillNumber(params.number);
     const { subscriber, bill } = await getBill(actor, subscriberId, number);
-    return { subscriberId, accountNumber: subscriber.accountNumber, ...bill, pdf: `/api/v1/subscribers/${subscriberId}/bills/${bill.number}/pdf` };
+    return {
+      subscriberId,
+      accountNumber: subscriber.accountNumber,
+      ...bill,
+      pdf: `/api/v1/subscribers/${subscriberId}/bills/${bill.number}/pdf`,
+    };
   });
 }
