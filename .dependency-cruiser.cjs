@@ -15,12 +15,15 @@ function clientComponents(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...clientComponents(p));
-    else if (/\.(tsx?|jsx?)$/.test(entry.name) && /^\s*(['"])use client\1/.test(fs.readFileSync(p, 'utf8'))) out.push(p);
+    else if (/\.(tsx?|jsx?)$/.test(entry.name) && /^\s*(['"])use client\1/.test(fs.readFileSync(p, 'utf8')))
+      out.push(p);
   }
   return out;
 }
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const clients = clientComponents(path.join(__dirname, 'app')).map((p) => `^${escape(path.relative(__dirname, p))}$`);
+const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const clients = clientComponents(path.join(__dirname, 'app')).map(
+  (p) => `^${escapeRegex(path.relative(__dirname, p))}$`,
+);
 
 module.exports = {
   forbidden: [
@@ -65,6 +68,10 @@ module.exports = {
     exclude: { path: '^(node_modules|\\.next|data|test-results)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
   },
 };

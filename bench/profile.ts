@@ -51,7 +51,9 @@ class Inspector {
     });
   }
   static async connect(port: number): Promise<Inspector> {
-    const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+      webSocketDebuggerUrl: string;
+    }[];
     const ws = new WebSocket(list[0]!.webSocketDebuggerUrl);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     return new Inspector(ws);
@@ -84,9 +86,13 @@ function bucket(url: string): string {
 function summarize(profile: Profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const idle = [...self.entries()].filter(([id]) => ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)!.callFrame.functionName));
+  const idle = [...self.entries()].filter(([id]) =>
+    ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)!.callFrame.functionName),
+  );
   const fns = new Map<string, number>();
   const pkgs = new Map<string, number>();
   for (const [id, t] of self) {
@@ -97,7 +103,9 @@ function summarize(profile: Profile) {
     pkgs.set(b, (pkgs.get(b) ?? 0) + t);
   }
   const pct = (t: number) => `${((t / total) * 100).toFixed(1).padStart(5)}%`;
-  console.log(`\nsampled ${(total / 1e6).toFixed(2)} s; ${idle.map(([id, t]) => `${byId.get(id)!.callFrame.functionName} ${pct(t)}`).join(', ')}`);
+  console.log(
+    `\nsampled ${(total / 1e6).toFixed(2)} s; ${idle.map(([id, t]) => `${byId.get(id)!.callFrame.functionName} ${pct(t)}`).join(', ')}`,
+  );
   console.log('\nself time by package:');
   for (const [k, t] of [...pkgs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(t)}  ${k}`);
   console.log('\nself time by function:');
@@ -106,15 +114,26 @@ function summarize(profile: Profile) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-profile-'));
-  const pgDb: ThrowawayDatabase | null = args.includes('--postgres') ? await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_profile') : null;
+  const pgDb: ThrowawayDatabase | null = args.includes('--postgres')
+    ? await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_profile')
+    : null;
   const target: DbTarget = pgDb ? { databaseUrl: pgDb.url } : { dataDir: path.join(tmp, 'data') };
   let server: Server | null = null;
   try {
     const data = await prepareDatabase(target);
     const inspectPort = await freePort();
-    server = await startServer({ db: target, secret: randomBytes(32).toString('hex'), logQueries: false, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+    server = await startServer({
+      db: target,
+      secret: randomBytes(32).toString('hex'),
+      logQueries: false,
+      nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`],
+    });
     const subs = data.subscribers.slice(0, 24);
-    const cookies = await signInAll(server.base, subs.map((s) => s.email), DEMO_PASSWORD);
+    const cookies = await signInAll(
+      server.base,
+      subs.map((s) => s.email),
+      DEMO_PASSWORD,
+    );
     const paths: Record<string, (i: number) => string> = {
       dashboard: () => '/dashboard',
       floor: () => '/floor',
@@ -128,10 +147,17 @@ async function main() {
     await inspector.send('Profiler.enable');
     await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
     await inspector.send('Profiler.start');
-    const r = await loadInTurns(server.base, [scenario], { connections: 10, durationS: seconds, warmupS: 0, rounds: 1 });
+    const r = await loadInTurns(server.base, [scenario], {
+      connections: 10,
+      durationS: seconds,
+      warmupS: 0,
+      rounds: 1,
+    });
     const { profile } = await inspector.send<{ profile: Profile }>('Profiler.stop');
     inspector.close();
-    console.log(`${page}: ${r[page]!.rps} req/s under the profiler (slower than the benchmark), p99 ${r[page]!.p99Ms} ms, errors ${r[page]!.errors}`);
+    console.log(
+      `${page}: ${r[page]!.rps} req/s under the profiler (slower than the benchmark), p99 ${r[page]!.p99Ms} ms, errors ${r[page]!.errors}`,
+    );
     const out = path.join('bench', 'results', `${page}.cpuprofile`);
     fs.writeFileSync(out, JSON.stringify(profile));
     console.log(`profile written to ${out}`);

@@ -16,14 +16,26 @@ import { describeTarget, openForScript } from './lib';
 
 const USAGE = 'Usage: npm run api-client:create -- --name NAME --scopes SCOPE,…|all [--json]   (scopes: --list-scopes)';
 
-async function main() {
-  let args;
+/** The command line's options (strict: an unknown option is a usage error, exit 2). */
+function readArgs() {
   try {
-    args = parseArgs({ options: { name: { type: 'string' }, scopes: { type: 'string' }, json: { type: 'boolean', default: false }, 'list-scopes': { type: 'boolean', default: false } }, strict: true });
+    return parseArgs({
+      options: {
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'list-scopes': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
   } catch (e) {
     console.error(`${e instanceof Error ? e.message : e}\n${USAGE}`);
     process.exit(2);
   }
+}
+
+async function main() {
+  const args = readArgs();
   const v = args.values;
   if (v['list-scopes']) {
     for (const [scope, what] of Object.entries(API_SCOPES)) console.log(`${scope.padEnd(16)} ${what}`);
@@ -47,10 +59,14 @@ async function main() {
     const c = await createApiClient(handle.db, { kind: 'command-line' }, { name: v.name, scopes });
     if (v.json) console.log(JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret }));
     else {
-      console.log(`Created API client "${c.view.name}" in ${describeTarget()} with scopes: ${c.view.scopes.join(', ')}`);
+      console.log(
+        `Created API client "${c.view.name}" in ${describeTarget()} with scopes: ${c.view.scopes.join(', ')}`,
+      );
       console.log(`  client_id:     ${c.clientId}`);
       console.log(`  client_secret: ${c.clientSecret}`);
-      console.log('The secret is shown this once. Get a token: POST /api/oauth/token with grant_type=client_credentials.');
+      console.log(
+        'The secret is shown this once. Get a token: POST /api/oauth/token with grant_type=client_credentials.',
+      );
     }
   } finally {
     await handle.close();

@@ -17,6 +17,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Type check"
 npx tsc --noEmit || status=1
 
+step "Lint and layer boundaries (Biome, dependency-cruiser)"
+npm run -s lint || status=1
+
 step "Unit and integration tests (vitest)${TEST_DATABASE_URL:+, PostgreSQL included}"
 npx vitest run --project unit --project integration --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1
 

@@ -8,12 +8,26 @@ import { z } from 'zod';
 export const INT32_MAX = 2_147_483_647;
 
 /** PostgreSQL text can't hold NUL: free text is checked with this and refused as input, rather than failing its insert. */
+/** True when the text holds an ASCII control character (U+0000–U+001F or U+007F). */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export function storableText(text: string): boolean {
   return !text.includes('\u0000');
 }
 
 /** A catalog code: a plan ("PREMIUM") or an add-on ("ld_300"). */
-export const code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_]+$/, 'not a valid code');
+export const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9_]+$/, 'not a valid code');
 
 /** The shape of an offer key: kind, then the target ("up_sell:PREMIUM+ld_300"). */
 export const OFFER_KEY_PATTERN = /^[a-z_]+:[A-Za-z0-9_+]+$/;

@@ -12,6 +12,7 @@ import type { Actor } from './actor';
 import { recordAudit } from './audit';
 import { clockFromSetting, clockSettingSql } from './clock';
 import { getDb } from './db';
+import { hasControlCharacters } from '@/lib/contracts/fields';
 import { AppError } from './errors';
 import { authorize, type CommandLineActor } from './policy';
 
@@ -71,16 +72,24 @@ const CLIENT_NAME_MAX = 100;
 function checkName(name: string): string {
   const n = name.trim();
   if (!n) throw new AppError('invalid', 'Give the client a name.', { name: ['Required.'] });
-  if (n.length > CLIENT_NAME_MAX) throw new AppError('invalid', `The name is at most ${CLIENT_NAME_MAX} characters.`, { name: [`At most ${CLIENT_NAME_MAX} characters.`] });
-  if (/[\u0000-\u001f\u007f]/.test(n)) throw new AppError('invalid', 'The name cannot contain control characters.', { name: ['No control characters.'] });
+  if (n.length > CLIENT_NAME_MAX)
+    throw new AppError('invalid', `The name is at most ${CLIENT_NAME_MAX} characters.`, {
+      name: [`At most ${CLIENT_NAME_MAX} characters.`],
+    });
+  if (hasControlCharacters(n))
+    throw new AppError('invalid', 'The name cannot contain control characters.', { name: ['No control characters.'] });
   return n;
 }
 
 function checkScopes(scopes: readonly string[]): ApiScope[] {
   const unknown = scopes.filter((s) => !isApiScope(s));
-  if (unknown.length) throw new AppError('invalid', `Unknown scope: ${unknown.join(', ')}.`, { scopes: [`Unknown: ${unknown.join(', ')}.`] });
+  if (unknown.length)
+    throw new AppError('invalid', `Unknown scope: ${unknown.join(', ')}.`, {
+      scopes: [`Unknown: ${unknown.join(', ')}.`],
+    });
   const out = [...new Set(scopes as ApiScope[])].sort();
-  if (!out.length) throw new AppError('invalid', 'Give the client at least one scope.', { scopes: ['At least one scope.'] });
+  if (!out.length)
+    throw new AppError('invalid', 'Give the client at least one scope.', { scopes: ['At least one scope.'] });
   return out;
 }
 
@@ -90,7 +99,11 @@ function managerUserId(who: ClientManager): number | null {
 }
 
 /** Creates a client; the secret is returned this once and never again. */
-export async function createApiClient(db: Db, who: ClientManager, input: { name: string; scopes: readonly string[] }): Promise<ClientCredentials & { view: ApiClientView }> {
+export async function createApiClient(
+  db: Db,
+  who: ClientManager,
+  input: { name: string; scopes: readonly string[] },
+): Promise<ClientCredentials & { view: ApiClientView }> {
   await authorize(who, 'api_client.create', {}, { db });
   const name = checkName(input.name);
   const scopes = checkScopes(input.scopes);
@@ -101,7 +114,12 @@ export async function createApiClient(db: Db, who: ClientManager, input: { name:
       .insert(apiClients)
       .values({ id: clientId, name, scopes, secretHash: sha256(clientSecret), createdByUserId: managerUserId(who) })
       .returning();
-    await recordAudit(tx, { actor: who, action: 'api_client.create', outcome: 'ok', after: { clientId, name, scopes } });
+    await recordAudit(tx, {
+      actor: who,
+      action: 'api_client.create',
+      outcome: 'ok',
+      after: { clientId, name, scopes },
+    });
     return { clientId, clientSecret, view: toView(row!) };
   });
 }
@@ -151,7 +169,10 @@ export async function listApiClients(db: Db, who: Actor): Promise<ApiClientView[
 export async function listApiClientsFor(actor: Actor): Promise<ApiClientView[]> {
   return listApiClients(await getDb(), actor);
 }
-export async function createApiClientFor(actor: Actor, input: { name: string; scopes: readonly string[] }): Promise<ClientCredentials & { view: ApiClientView }> {
+export async function createApiClientFor(
+  actor: Actor,
+  input: { name: string; scopes: readonly string[] },
+): Promise<ClientCredentials & { view: ApiClientView }> {
   return createApiClient(await getDb(), actor, input);
 }
 export async function rotateApiClientSecretFor(actor: Actor, clientId: string): Promise<ClientCredentials> {
@@ -161,7 +182,11 @@ export async function revokeApiClientFor(actor: Actor, clientId: string): Promis
   return revokeApiClient(await getDb(), actor, clientId);
 }
 /** The token endpoint's use case, on the process's database, at the real time. */
-export async function issueTokenFor(input: { clientId: string; clientSecret: string; scope?: string }): Promise<IssuedToken> {
+export async function issueTokenFor(input: {
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}): Promise<IssuedToken> {
   return issueToken(await getDb(), input, new Date());
 }
 
@@ -181,7 +206,13 @@ function toView(r: typeof apiClients.$inferSelect): ApiClientView {
 /** An OAuth 2.0 error (RFC 6749 §5.2). */
 export class OAuthError extends Error {
   constructor(
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly error:
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_grant'
+      | 'unauthorized_client'
+      | 'unsupported_grant_type'
+      | 'invalid_scope',
     readonly description: string,
   ) {
     super(description);
@@ -204,7 +235,11 @@ export interface IssuedToken {
  * requested scopes (all the client's scopes when none are asked for). `realNow` is the real
  * time: token lifetimes never follow the test clock.
  */
-export async function issueToken(db: Db, input: { clientId: string; clientSecret: string; scope?: string }, realNow: Date): Promise<IssuedToken> {
+export async function issueToken(
+  db: Db,
+  input: { clientId: string; clientSecret: string; scope?: string },
+  realNow: Date,
+): Promise<IssuedToken> {
   const rows = await db.select().from(apiClients).where(eq(apiClients.id, input.clientId)).limit(1);
   const client = rows[0];
   // The same comparison whether or not the client exists.
@@ -215,7 +250,8 @@ export async function issueToken(db: Db, input: { clientId: string; clientSecret
   if (input.scope !== undefined) {
     const asked = input.scope.split(' ').filter(Boolean);
     const missing = asked.filter((s) => !held.includes(s as ApiScope));
-    if (!asked.length || missing.length) throw new OAuthError('invalid_scope', `The client does not hold: ${missing.join(' ') || '(no scope given)'}.`);
+    if (!asked.length || missing.length)
+      throw new OAuthError('invalid_scope', `The client does not hold: ${missing.join(' ') || '(no scope given)'}.`);
     scopes = [...new Set(asked as ApiScope[])].sort();
   }
   const token = newToken();
@@ -223,8 +259,17 @@ export async function issueToken(db: Db, input: { clientId: string; clientSecret
   await db.transaction(async (tx) => {
     // Housekeeping for this client: expired tokens and old rate windows go.
     await tx.delete(apiTokens).where(and(eq(apiTokens.clientId, client.id), lt(apiTokens.expiresAt, realNow)));
-    await tx.delete(apiRateWindows).where(and(eq(apiRateWindows.clientId, client.id), lt(apiRateWindows.windowStart, new Date(realNow.getTime() - 3_600_000))));
-    await tx.insert(apiTokens).values({ tokenHash: sha256(token), clientId: client.id, scopes, issuedAt: realNow, expiresAt });
+    await tx
+      .delete(apiRateWindows)
+      .where(
+        and(
+          eq(apiRateWindows.clientId, client.id),
+          lt(apiRateWindows.windowStart, new Date(realNow.getTime() - 3_600_000)),
+        ),
+      );
+    await tx
+      .insert(apiTokens)
+      .values({ tokenHash: sha256(token), clientId: client.id, scopes, issuedAt: realNow, expiresAt });
   });
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope: scopes.join(' ') };
 }
@@ -250,8 +295,17 @@ const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
  * trip: the token (unexpired, client not revoked), the window's request count (incremented
  * in the database, so every app instance shares the limit) and the business clock.
  */
-export async function authenticateBearer(db: Queryable, authorization: string | null, realNow: Date, limitPerWindow: number): Promise<ApiClientActor> {
-  if (!authorization) throw new BearerError('missing', 'This API needs a bearer token (OAuth 2.0 client credentials at /api/oauth/token).');
+export async function authenticateBearer(
+  db: Queryable,
+  authorization: string | null,
+  realNow: Date,
+  limitPerWindow: number,
+): Promise<ApiClientActor> {
+  if (!authorization)
+    throw new BearerError(
+      'missing',
+      'This API needs a bearer token (OAuth 2.0 client credentials at /api/oauth/token).',
+    );
   const m = BEARER.exec(authorization.trim());
   if (!m) throw new BearerError('invalid_token', 'The Authorization header is not a bearer token.');
   const tokenHash = sha256(m[1]!);
@@ -269,14 +323,29 @@ export async function authenticateBearer(db: Queryable, authorization: string | 
     )
     select t.client_id, t.scopes, t.name, (select requests from r) as requests, ${clockSettingSql} as clock from t
   `);
-  const row = (result as unknown as { rows: { client_id: string; scopes: string[]; name: string; requests: number; clock: unknown }[] }).rows[0];
+  const row = (
+    result as unknown as {
+      rows: { client_id: string; scopes: string[]; name: string; requests: number; clock: unknown }[];
+    }
+  ).rows[0];
   if (!row) throw new BearerError('invalid_token', 'The access token is invalid, expired or revoked.');
   if (row.requests > limitPerWindow) {
     const retry = Math.max(1, Math.ceil((windowStart.getTime() + RATE_WINDOW_MS - realNow.getTime()) / 1000));
-    throw new BearerError('rate_limited', `Too many requests: at most ${limitPerWindow} a minute for each client.`, retry);
+    throw new BearerError(
+      'rate_limited',
+      `Too many requests: at most ${limitPerWindow} a minute for each client.`,
+      retry,
+    );
   }
   const now = clockFromSetting(row.clock, realNow.getTime());
-  return { kind: 'api-client', clientId: row.client_id, name: row.name, scopes: row.scopes.filter(isApiScope), now, today: dayOf(now) };
+  return {
+    kind: 'api-client',
+    clientId: row.client_id,
+    name: row.name,
+    scopes: row.scopes.filter(isApiScope),
+    now,
+    today: dayOf(now),
+  };
 }
 
 /** The policy for API clients: an operation needs its scope (the seam a shared policy module can take over). */

@@ -24,7 +24,10 @@ type ZodIssues = { issues: { path: PropertyKey[]; message: string }[] };
 /** A zod failure's messages by field ("form" for the input as a whole). */
 export function fieldErrorsOf(error: ZodIssues): Record<string, string[]> {
   const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) (fieldErrors[issue.path.map(String).join('.') || 'form'] ??= []).push(issue.message);
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+  }
   return fieldErrors;
 }
 

@@ -41,9 +41,25 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         status: p.status,
         current: p.code === state.config.planCode,
       };
-      if (base.current) return { ...base, target: null, monthlyChangeCents: 0, timing: null, removed: [], unavailable: null };
-      const r = planChange({ catalog, current: state.config, requested: { planCode: p.code, addOns: state.config.addOns }, billingDay: state.billingDay, today, pending: state.pending });
-      if (!r.ok) return { ...base, target: null, monthlyChangeCents: null, timing: null, removed: [], unavailable: r.reasons.join(' ') };
+      if (base.current)
+        return { ...base, target: null, monthlyChangeCents: 0, timing: null, removed: [], unavailable: null };
+      const r = planChange({
+        catalog,
+        current: state.config,
+        requested: { planCode: p.code, addOns: state.config.addOns },
+        billingDay: state.billingDay,
+        today,
+        pending: state.pending,
+      });
+      if (!r.ok)
+        return {
+          ...base,
+          target: null,
+          monthlyChangeCents: null,
+          timing: null,
+          removed: [],
+          unavailable: r.reasons.join(' '),
+        };
       return {
         ...base,
         target: r.plan.target,
@@ -73,20 +89,46 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
     const row = { code: a.code, name: a.name, monthlyCents: a.monthlyCents, kind: a.kind };
     switch (st.status) {
       case 'held':
-        return { ...row, status: st.status, statusText: 'On your line', action: { label: `Remove ${a.name}`, target: normalize({ planCode: config.planCode, addOns: config.addOns.filter((c) => c !== a.code) }) } };
+        return {
+          ...row,
+          status: st.status,
+          statusText: 'On your line',
+          action: {
+            label: `Remove ${a.name}`,
+            target: normalize({ planCode: config.planCode, addOns: config.addOns.filter((c) => c !== a.code) }),
+          },
+        };
       case 'included':
         return { ...row, status: st.status, statusText: 'Included in your plan', action: null };
       case 'available':
-        return { ...row, status: st.status, statusText: 'Available', action: { label: `Add ${a.name}`, target: normalize({ planCode: config.planCode, addOns: [...config.addOns, a.code] }) } };
+        return {
+          ...row,
+          status: st.status,
+          statusText: 'Available',
+          action: {
+            label: `Add ${a.name}`,
+            target: normalize({ planCode: config.planCode, addOns: [...config.addOns, a.code] }),
+          },
+        };
       case 'not_available':
         return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
       case 'needs':
         return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
       case 'excluded': {
         // Offer the swap (e.g. Long Distance 300 ↔ Unlimited) as one change.
-        const swapped = normalize({ planCode: config.planCode, addOns: [...config.addOns.filter((c) => !st.by.includes(c)), a.code] });
-        return { ...row, status: st.status, statusText: addOnStatusReason(st), action: { label: `Switch to ${a.name}`, target: swapped } };
+        const swapped = normalize({
+          planCode: config.planCode,
+          addOns: [...config.addOns.filter((c) => !st.by.includes(c)), a.code],
+        });
+        return {
+          ...row,
+          status: st.status,
+          statusText: addOnStatusReason(st),
+          action: { label: `Switch to ${a.name}`, target: swapped },
+        };
       }
+      default:
+        throw new Error(`Unknown add-on status ${(st satisfies never as { status: string }).status}`);
     }
   });
 }

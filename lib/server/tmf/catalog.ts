@@ -1,4 +1,5 @@
 import 'server-only';
+import { hasControlCharacters } from '@/lib/contracts/fields';
 import { recordAudit } from '../audit';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -42,7 +43,12 @@ import { CURRENCY, money } from './money';
 
 export const CATALOG_BASE = '/tmf-api/productCatalogManagement/v4';
 
-export type CatalogResource = 'productOffering' | 'productOfferingPrice' | 'productSpecification' | 'catalog' | 'category';
+export type CatalogResource =
+  | 'productOffering'
+  | 'productOfferingPrice'
+  | 'productSpecification'
+  | 'catalog'
+  | 'category';
 
 interface ResourceSpec {
   type: string;
@@ -62,7 +68,15 @@ export const CATALOG_RESOURCES: Record<CatalogResource, ResourceSpec> = {
     create: 'ProductOffering_Create',
     update: 'ProductOffering_Update',
     label: 'product offering',
-    filterable: [...COMMON_FILTERS, 'isBundle', 'isSellable', 'category.id', 'productSpecification.id', 'productOfferingPrice.id', 'bundledProductOffering.id'],
+    filterable: [
+      ...COMMON_FILTERS,
+      'isBundle',
+      'isSellable',
+      'category.id',
+      'productSpecification.id',
+      'productOfferingPrice.id',
+      'bundledProductOffering.id',
+    ],
     refs: [
       { field: 'productSpecification', resource: 'productSpecification', many: false },
       { field: 'category', resource: 'category', many: true },
@@ -117,7 +131,11 @@ type Doc = Record<string, unknown>;
 // ---------------------------------------------------------------- the launched catalog as TMF resources
 
 const CATEGORY_OF = { plan: 'plans', feature: 'feature-add-ons', usage: 'usage-add-ons' } as const;
-const CATEGORY_NAMES = { plans: 'Plans', 'feature-add-ons': 'Feature add-ons', 'usage-add-ons': 'Usage add-ons' } as const;
+const CATEGORY_NAMES = {
+  plans: 'Plans',
+  'feature-add-ons': 'Feature add-ons',
+  'usage-add-ons': 'Usage add-ons',
+} as const;
 const CATALOG_ID = 'switchboard';
 
 const status = (s: 'active' | 'retired') => (s === 'active' ? 'Launched' : 'Retired');
@@ -138,13 +156,17 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
   const ref = (r: CatalogResource, id: string, name: string) => ({ id, href: href(r, id), name });
   const addOnName = new Map(addOns.map((a) => [a.code, a.name]));
   const rateUpdated = new Map(rates.map((r) => [r.code, r.updatedAt]));
-  const newest = (...ds: (Date | undefined)[]) => new Date(Math.max(...ds.filter((d): d is Date => !!d).map((d) => d.getTime())));
+  const newest = (...ds: (Date | undefined)[]) =>
+    new Date(Math.max(...ds.filter((d): d is Date => !!d).map((d) => d.getTime())));
 
   const pops: Doc[] = [];
   const specs: Doc[] = [];
   const offerings: Doc[] = [];
 
-  const rateNames: Record<string, string> = { ld_overage: 'Long-distance minutes beyond the allowance', intl: 'International minutes' };
+  const rateNames: Record<string, string> = {
+    ld_overage: 'Long-distance minutes beyond the allowance',
+    intl: 'International minutes',
+  };
   for (const r of rates) {
     pops.push({
       id: `rate-${r.code}`,
@@ -176,7 +198,10 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
       price: money(p.monthlyCents),
       '@type': 'ProductOfferingPrice',
     });
-    const included = includes.filter((i) => i.planCode === p.code).map((i) => i.addOnCode).sort();
+    const included = includes
+      .filter((i) => i.planCode === p.code)
+      .map((i) => i.addOnCode)
+      .sort();
     specs.push({
       id: p.code,
       href: href('productSpecification', p.code),
@@ -190,13 +215,22 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
         {
           name: 'includedLongDistanceMinutes',
           valueType: p.ldMinutes === null ? 'string' : 'integer',
-          productSpecCharacteristicValue: [{ value: p.ldMinutes === null ? 'unlimited' : p.ldMinutes, unitOfMeasure: 'minute', isDefault: true }],
+          productSpecCharacteristicValue: [
+            { value: p.ldMinutes === null ? 'unlimited' : p.ldMinutes, unitOfMeasure: 'minute', isDefault: true },
+          ],
         },
-        { name: 'includedFeatures', valueType: 'string', productSpecCharacteristicValue: included.map((c) => ({ value: c })) },
+        {
+          name: 'includedFeatures',
+          valueType: 'string',
+          productSpecCharacteristicValue: included.map((c) => ({ value: c })),
+        },
       ],
       '@type': 'ProductSpecification',
     });
-    const available = availability.filter((a) => a.planCode === p.code && !included.includes(a.addOnCode)).map((a) => a.addOnCode).sort();
+    const available = availability
+      .filter((a) => a.planCode === p.code && !included.includes(a.addOnCode))
+      .map((a) => a.addOnCode)
+      .sort();
     offerings.push({
       id: p.code,
       href: href('productOffering', p.code),
@@ -205,7 +239,9 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
       isBundle: true,
       isSellable: p.status === 'active',
       lifecycleStatus: status(p.status),
-      ...(p.status === 'retired' ? { statusReason: 'Kept by the subscribers who have it; no longer available to others.' } : {}),
+      ...(p.status === 'retired'
+        ? { statusReason: 'Kept by the subscribers who have it; no longer available to others.' }
+        : {}),
       lastUpdate: iso(newest(p.updatedAt, ...included.map((c) => addOns.find((a) => a.code === c)?.updatedAt))),
       productSpecification: ref('productSpecification', p.code, p.name),
       category: [ref('category', CATEGORY_OF.plan, CATEGORY_NAMES.plans)],
@@ -216,11 +252,19 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
       bundledProductOffering: [
         ...included.map((c) => ({
           ...ref('productOffering', c, addOnName.get(c) ?? c),
-          bundledProductOfferingOption: { numberRelOfferLowerLimit: 1, numberRelOfferUpperLimit: 1, numberRelOfferDefault: 1 },
+          bundledProductOfferingOption: {
+            numberRelOfferLowerLimit: 1,
+            numberRelOfferUpperLimit: 1,
+            numberRelOfferDefault: 1,
+          },
         })),
         ...available.map((c) => ({
           ...ref('productOffering', c, addOnName.get(c) ?? c),
-          bundledProductOfferingOption: { numberRelOfferLowerLimit: 0, numberRelOfferUpperLimit: 1, numberRelOfferDefault: 0 },
+          bundledProductOfferingOption: {
+            numberRelOfferLowerLimit: 0,
+            numberRelOfferUpperLimit: 1,
+            numberRelOfferDefault: 0,
+          },
         })),
       ],
       '@type': 'ProductOffering',
@@ -259,12 +303,36 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
       });
       popRefs.push(ref('productOfferingPrice', id, `International minutes with ${a.name}`));
     }
-    const characteristics: Doc[] = [{ name: 'kind', valueType: 'string', productSpecCharacteristicValue: [{ value: a.kind }] }];
-    if (a.ldMinutes) characteristics.push({ name: 'extraLongDistanceMinutes', valueType: 'integer', productSpecCharacteristicValue: [{ value: a.ldMinutes, unitOfMeasure: 'minute' }] });
-    if (a.ldUnlimited) characteristics.push({ name: 'unlimitedLongDistance', valueType: 'boolean', productSpecCharacteristicValue: [{ value: true }] });
+    const characteristics: Doc[] = [
+      { name: 'kind', valueType: 'string', productSpecCharacteristicValue: [{ value: a.kind }] },
+    ];
+    if (a.ldMinutes)
+      characteristics.push({
+        name: 'extraLongDistanceMinutes',
+        valueType: 'integer',
+        productSpecCharacteristicValue: [{ value: a.ldMinutes, unitOfMeasure: 'minute' }],
+      });
+    if (a.ldUnlimited)
+      characteristics.push({
+        name: 'unlimitedLongDistance',
+        valueType: 'boolean',
+        productSpecCharacteristicValue: [{ value: true }],
+      });
     const relationships = [
-      ...requires.filter((r) => r.addOnCode === a.code).map((r) => ({ id: r.requiredCode, href: href('productSpecification', r.requiredCode), relationshipType: 'dependency' })),
-      ...excludes.filter((r) => r.addOnCode === a.code).map((r) => ({ id: r.excludedCode, href: href('productSpecification', r.excludedCode), relationshipType: 'exclusivity' })),
+      ...requires
+        .filter((r) => r.addOnCode === a.code)
+        .map((r) => ({
+          id: r.requiredCode,
+          href: href('productSpecification', r.requiredCode),
+          relationshipType: 'dependency',
+        })),
+      ...excludes
+        .filter((r) => r.addOnCode === a.code)
+        .map((r) => ({
+          id: r.excludedCode,
+          href: href('productSpecification', r.excludedCode),
+          relationshipType: 'exclusivity',
+        })),
     ];
     specs.push({
       id: a.code,
@@ -292,7 +360,14 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
     });
   }
 
-  const catalogUpdated = iso(newest(...plans.map((p) => p.updatedAt), ...addOns.map((a) => a.updatedAt), ...rates.map((r) => r.updatedAt), new Date(0)));
+  const catalogUpdated = iso(
+    newest(
+      ...plans.map((p) => p.updatedAt),
+      ...addOns.map((a) => a.updatedAt),
+      ...rates.map((r) => r.updatedAt),
+      new Date(0),
+    ),
+  );
   const categories: Doc[] = (Object.keys(CATEGORY_NAMES) as (keyof typeof CATEGORY_NAMES)[]).map((id) => {
     const members = offerings.filter((o) => (o.category as { id: string }[]).some((c) => c.id === id));
     return {
@@ -318,7 +393,13 @@ export async function launchedCatalog(db: Queryable, base: string): Promise<Reco
       '@type': 'Catalog',
     },
   ];
-  return { productOffering: offerings, productOfferingPrice: pops, productSpecification: specs, catalog: catalogs, category: categories };
+  return {
+    productOffering: offerings,
+    productOfferingPrice: pops,
+    productSpecification: specs,
+    catalog: catalogs,
+    category: categories,
+  };
 }
 
 // ---------------------------------------------------------------- drafts
@@ -337,12 +418,16 @@ function draftDoc(row: typeof s.catalogDrafts.$inferSelect, base: string): Doc {
 }
 
 async function drafts(db: Queryable, resource: CatalogResource, base: string): Promise<Doc[]> {
-  const rows = await db.select().from(s.catalogDrafts).where(eq(s.catalogDrafts.resource, resource)).orderBy(asc(s.catalogDrafts.createdAt), asc(s.catalogDrafts.id));
+  const rows = await db
+    .select()
+    .from(s.catalogDrafts)
+    .where(eq(s.catalogDrafts.resource, resource))
+    .orderBy(asc(s.catalogDrafts.createdAt), asc(s.catalogDrafts.id));
   return rows.map((r) => draftDoc(r, base));
 }
 
 /** Draft ids are UUIDs; anything PostgreSQL text can't hold (NUL) or absurdly long is simply not one. */
-const plausibleId = (id: string) => id.length <= 200 && !/[\u0000-\u001f]/.test(id);
+const plausibleId = (id: string) => id.length <= 200 && !hasControlCharacters(id);
 
 async function draftById(db: Queryable, resource: CatalogResource, id: string) {
   if (!plausibleId(id)) return undefined;
@@ -375,8 +460,10 @@ function checkLifecycle(body: Doc): void {
 
 function checkName(body: Doc): string {
   const name = body.name;
-  if (typeof name !== 'string' || !name.trim()) throw new TmfError(400, 'invalid_field', 'Invalid field', 'The field "name" must be a non-empty string.', 'name');
-  if (name.length > 200) throw new TmfError(400, 'invalid_field', 'Invalid field', 'The field "name" is at most 200 characters.', 'name');
+  if (typeof name !== 'string' || !name.trim())
+    throw new TmfError(400, 'invalid_field', 'Invalid field', 'The field "name" must be a non-empty string.', 'name');
+  if (name.length > 200)
+    throw new TmfError(400, 'invalid_field', 'Invalid field', 'The field "name" is at most 200 characters.', 'name');
   return name;
 }
 
@@ -396,14 +483,22 @@ async function checkRefs(db: Queryable, resource: CatalogResource, body: Doc, ba
       const all = await allOf(db, r.resource, base);
       if (!all.some((d) => d.id === item.id)) {
         const field = r.many ? `${r.field}.${i}.id` : `${r.field}.id`;
-        throw new TmfError(400, 'invalid_reference', 'Invalid reference', `No ${CATALOG_RESOURCES[r.resource].label} has the id "${item.id}".`, field);
+        throw new TmfError(
+          400,
+          'invalid_reference',
+          'Invalid reference',
+          `No ${CATALOG_RESOURCES[r.resource].label} has the id "${item.id}".`,
+          field,
+        );
       }
     }
   }
 }
 
 function stripServerFields(body: Doc): Doc {
-  return Object.fromEntries(Object.entries(body).filter(([k]) => !SERVER_FIELDS.includes(k) && k !== 'lifecycleStatus'));
+  return Object.fromEntries(
+    Object.entries(body).filter(([k]) => !SERVER_FIELDS.includes(k) && k !== 'lifecycleStatus'),
+  );
 }
 
 // ---------------------------------------------------------------- operations
@@ -428,14 +523,22 @@ export async function createCatalogDraft(ctx: TmfContext, resource: CatalogResou
   const id = randomUUID();
   const stored = stripServerFields(body);
   const row = await ctx.db.transaction(async (tx) => {
-    const [r] = await tx.insert(s.catalogDrafts).values({ id, resource, name, body: stored, createdByClientId: ctx.client.clientId }).returning();
+    const [r] = await tx
+      .insert(s.catalogDrafts)
+      .values({ id, resource, name, body: stored, createdByClientId: ctx.client.clientId })
+      .returning();
     await recordAudit(tx, clientAudit(ctx.client, `tmf620.${resource}.create`, { after: { id, name } }));
     return r!;
   });
   return createdResponse(draftDoc(row, ctx.base) as Doc & { href: string });
 }
 
-async function refuseLaunched(ctx: TmfContext, resource: CatalogResource, id: string, verb: 'changed' | 'deleted'): Promise<never> {
+async function refuseLaunched(
+  ctx: TmfContext,
+  resource: CatalogResource,
+  id: string,
+  verb: 'changed' | 'deleted',
+): Promise<never> {
   const launched = (await launchedCatalog(ctx.db, ctx.base))[resource].find((d) => d.id === id);
   if (!launched) throw notFound(CATALOG_RESOURCES[resource].label, id);
   throw new TmfError(
@@ -452,7 +555,11 @@ export async function patchCatalogDraft(ctx: TmfContext, resource: CatalogResour
   const patch = await readBody(ctx.request);
   const current = await draftById(ctx.db, resource, id);
   if (!current) return refuseLaunched(ctx, resource, id, 'changed');
-  const merged = applyMergePatch({ ...current.body, name: current.name, lifecycleStatus: current.lifecycleStatus }, patch, patchableFields('TMF620', spec.update));
+  const merged = applyMergePatch(
+    { ...current.body, name: current.name, lifecycleStatus: current.lifecycleStatus },
+    patch,
+    patchableFields('TMF620', spec.update),
+  );
   validateBody('TMF620', spec.update, merged);
   const name = checkName(merged);
   checkLifecycle(merged);
@@ -464,7 +571,13 @@ export async function patchCatalogDraft(ctx: TmfContext, resource: CatalogResour
       .set({ name, body: stored, lastUpdate: sql`now()` })
       .where(and(eq(s.catalogDrafts.id, id), eq(s.catalogDrafts.resource, resource)))
       .returning();
-    await recordAudit(tx, clientAudit(ctx.client, `tmf620.${resource}.update`, { before: { name: current.name, ...current.body }, after: { name, ...stored } }));
+    await recordAudit(
+      tx,
+      clientAudit(ctx.client, `tmf620.${resource}.update`, {
+        before: { name: current.name, ...current.body },
+        after: { name, ...stored },
+      }),
+    );
     return r!;
   });
   return resourceResponse(draftDoc(row, ctx.base), ctx.url);
@@ -475,7 +588,10 @@ export async function deleteCatalogDraft(ctx: TmfContext, resource: CatalogResou
   if (!current) return refuseLaunched(ctx, resource, id, 'deleted');
   await ctx.db.transaction(async (tx) => {
     await tx.delete(s.catalogDrafts).where(and(eq(s.catalogDrafts.id, id), eq(s.catalogDrafts.resource, resource)));
-    await recordAudit(tx, clientAudit(ctx.client, `tmf620.${resource}.delete`, { before: { id, name: current.name, ...current.body } }));
+    await recordAudit(
+      tx,
+      clientAudit(ctx.client, `tmf620.${resource}.delete`, { before: { id, name: current.name, ...current.body } }),
+    );
   });
   return tmfJson(null, 204);
 }
