@@ -15,7 +15,7 @@
  *
  * Load: WORKERS generated subscribers (`*@example.net`, signed in), each in a loop: preview a
  * change (GET /change?plan=…, version and idempotency key read from the form), confirm it (the
- * server action as a POST). Each round is cut short by the kill after a random 1.5–3.5 s.
+ * server action as a POST). Each round is cut short by the kill a random 0.5–2.5 s after its first acknowledged confirm.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -145,7 +145,13 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('crash safety: SIGKILL during con
       const running = subscribers.map((s, i) =>
         worker(clients[i]!, s.subscriberId, actionId, stats, rng(round * 100 + i + 1), stop),
       );
-      await new Promise((r) => setTimeout(r, 1500 + Math.floor(random() * 2000)));
+      // Kill once confirms are being acknowledged (however long the restarted server takes to
+      // open, migrate and close periods on a loaded machine), then after a random 0.5–2.5 s more,
+      // so each kill lands in the middle of the traffic rather than at a fixed time.
+      const busyBy = Date.now() + 120_000;
+      while (stats.acknowledged.length === ackBefore && Date.now() < busyBy)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500 + Math.floor(random() * 2000)));
       const pid = server.pid;
       await h.kill();
       stop.now = true;
