@@ -45,12 +45,12 @@ export async function fileRoute(
   });
 }
 
-/** Reads a JSON body of at most `maxBytes`, or throws a clear 400. */
-export async function readJson(request: Request, maxBytes = 16_384): Promise<unknown> {
-  const tooLarge = () => new AppError('invalid', `The request body is too large (at most ${maxBytes} bytes).`);
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw tooLarge();
-  // Read at most maxBytes (+1 to notice more), whatever the declared length said.
+/**
+ * A request body as text, of at most `maxBytes`: refused by its declared length, and reading
+ * stops past the limit whatever the declared length said. `tooLarge` makes the caller's error.
+ */
+export async function readBodyText(request: Request, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -66,7 +66,16 @@ export async function readJson(request: Request, maxBytes = 16_384): Promise<unk
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON body of at most `maxBytes`, or throws a clear 400. */
+export async function readJson(request: Request, maxBytes = 16_384): Promise<unknown> {
+  const text = await readBodyText(
+    request,
+    maxBytes,
+    () => new AppError('invalid', `The request body is too large (at most ${maxBytes} bytes).`),
+  );
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);

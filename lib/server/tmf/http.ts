@@ -8,6 +8,7 @@ import { recordAudit, type AuditEntry } from '../audit';
 import { getDb } from '../db';
 import { AppError, HTTP_STATUS } from '../errors';
 import { log } from '../log';
+import { readBodyText } from '../route';
 
 /**
  * The conventions every TMF Open API here follows (TMF630 design guidelines, as the v4
@@ -192,23 +193,7 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   }
   const tooLarge = () =>
     new TmfError(400, 'body_too_large', 'Body too large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, '(body)');
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBodyText(request, MAX_BODY_BYTES, tooLarge);
   if (!text.trim())
     throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body is empty: send a JSON object.', '(body)');
   let parsed: unknown;
