@@ -38,6 +38,9 @@ export interface UsageBench {
     seconds: number;
     rowsPerSecond: number;
     peakRssMB: number;
+    readSeconds: number;
+    mergeSeconds: number;
+    nodeCpuSeconds: number;
   };
   reimport: { rows: number; duplicate: number; seconds: number; rowsPerSecond: number };
   api: { records: number; batches: number; seconds: number; recordsPerSecond: number } | { skipped: string };
@@ -96,8 +99,14 @@ async function main() {
       `import: ${ROWS} rows (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB) for ${accounts.length} subscribers…`,
     );
     let t = performance.now();
+    const cpu0 = process.cpuUsage();
     const first = await importUsageFile(handle, pgdb.url, fs.createReadStream(file));
     const importS = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const nodeCpuS = (cpu.user + cpu.system) / 1e6;
+    log(
+      `import phases: read + COPY ${first.readSeconds} s, merge ${first.mergeSeconds} s; this process used ${nodeCpuS.toFixed(1)} CPU-s (${Math.round(ROWS / nodeCpuS)} rows per CPU-second of Node)`,
+    );
     t = performance.now();
     const again = await importUsageFile(handle, pgdb.url, fs.createReadStream(file));
     const reimportS = (performance.now() - t) / 1000;
@@ -172,6 +181,9 @@ async function main() {
         seconds: Number(importS.toFixed(2)),
         rowsPerSecond: Math.round(ROWS / importS),
         peakRssMB: Math.round(first.peakRssBytes / 2 ** 20),
+        readSeconds: first.readSeconds,
+        mergeSeconds: first.mergeSeconds,
+        nodeCpuSeconds: Number(nodeCpuS.toFixed(2)),
       },
       reimport: {
         rows: ROWS,

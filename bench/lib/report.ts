@@ -87,6 +87,9 @@ export interface UsageBenchResult {
     seconds: number;
     rowsPerSecond: number;
     peakRssMB: number;
+    readSeconds: number;
+    mergeSeconds: number;
+    nodeCpuSeconds: number;
   };
   reimport: { rows: number; duplicate: number; seconds: number; rowsPerSecond: number };
   api: { records: number; batches: number; seconds: number; recordsPerSecond: number } | { skipped: string };
@@ -101,7 +104,7 @@ export function usageMarkdown(u: UsageBenchResult | { skipped: string } | undefi
       ? `API batch skipped (${u.api.skipped})`
       : `API (POST usageBatch, ${u.api.batches} × ${Math.round(u.api.records / u.api.batches)} records, one call at a time) ${fmt(u.api.recordsPerSecond)} records/s`;
   return [
-    `Usage ingestion on PostgreSQL (load average ${fmt(u.loadAverage1m.before, 1)} → ${fmt(u.loadAverage1m.after, 1)}): import (csv-parse → COPY → one merge) ${fmt(u.import.rowsPerSecond)} rows/s (${u.import.rows.toLocaleString('en')} rows in ${fmt(u.import.seconds)} s, peak RSS ${fmt(u.import.peakRssMB, 0)} MB); re-import (all duplicates) ${fmt(u.reimport.rowsPerSecond)} rows/s; ${api}.`,
+    `Usage ingestion on PostgreSQL (load average ${fmt(u.loadAverage1m.before, 1)} → ${fmt(u.loadAverage1m.after, 1)}): import (csv-parse → COPY → one merge) ${fmt(u.import.rowsPerSecond)} rows/s (${u.import.rows.toLocaleString('en')} rows in ${fmt(u.import.seconds)} s: reading and COPY ${fmt(u.import.readSeconds)} s, merge ${fmt(u.import.mergeSeconds)} s; ${fmt(u.import.nodeCpuSeconds)} CPU-s in Node; peak RSS ${fmt(u.import.peakRssMB, 0)} MB); re-import (all duplicates) ${fmt(u.reimport.rowsPerSecond)} rows/s; ${api}.`,
   ];
 }
 
