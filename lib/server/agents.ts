@@ -27,10 +27,11 @@ import { authorize, type Operation } from './policy';
  *   ("SB-100002", "sb 100002") an account number; anything else a name (case-insensitive
  *   substring) or the start of an email, or an exact account number.
  * - A name is matched as a substring (the issue asks for it: agents hear "Okafor", not
- *   "Ben Okafor"). Without pg_trgm (not on PGlite) no btree index can serve a substring, so
- *   a name query reads the subscribers table; it is narrow and this stays well under a
- *   millisecond per thousand subscribers. Phone, email and account number queries use the
- *   indexes of migration 0002_agent_search (and the unique account number index).
+ *   "Ben Okafor"). The trigram GIN index on lower(name) (pg_trgm, migrations 0016/0024; PGlite
+ *   loads the extension in db/client) serves the substring on both drivers, so a million
+ *   subscribers are not read for it (from 3 characters; shorter queries read the index whole).
+ *   Phone, email and account number queries use the indexes of migration 0002_agent_search
+ *   (and the unique account number index).
  * - Order: exact matches first (account number, email, whole name, or the whole phone
  *   number), then names or emails starting with the query, then the rest; by name within.
  * - Refused attempts are audited without the query text (it is personal data).
