@@ -83,9 +83,7 @@ const USAGE_PROFILES = [
 
 function values(rows: unknown[][]): { text: string; params: unknown[] } {
   const params: unknown[] = [];
-  const text = rows
-    .map((r) => `(${r.map((v) => `$${params.push(v)}`).join(', ')})`)
-    .join(', ');
+  const text = rows.map((r) => `(${r.map((v) => `$${params.push(v)}`).join(', ')})`).join(', ');
   return { text, params };
 }
 
@@ -187,10 +185,27 @@ export async function generateScale(opts: ScaleOptions): Promise<ScaleResult> {
     const kinds = ['cross_sell', 'up_sell', 'right_size'];
     const offers = configs
       .filter((_, i) => i % 9 === 0)
-      .map((cfg, o) => [o, `${kinds[o % 3]}:${configKey(cfg)}`, kinds[o % 3], JSON.stringify(cfg), 500 - (o % 7) * 150, (o % 5) * 300]);
+      .map((cfg, o) => [
+        o,
+        `${kinds[o % 3]}:${configKey(cfg)}`,
+        kinds[o % 3],
+        JSON.stringify(cfg),
+        500 - (o % 7) * 150,
+        (o % 5) * 300,
+      ]);
     await insertTemplate(c, 't_offer', 'o, offer_key, kind, target, price_change, saving', offers);
-    await insertTemplate(c, 't_first', 'i, name', first.map((x, i) => [i, x]));
-    await insertTemplate(c, 't_last', 'i, name', last.map((x, i) => [i, x]));
+    await insertTemplate(
+      c,
+      't_first',
+      'i, name',
+      first.map((x, i) => [i, x]),
+    );
+    await insertTemplate(
+      c,
+      't_last',
+      'i, name',
+      last.map((x, i) => [i, x]),
+    );
     const O = offers.length;
     await c.query(`
       create temp table t_money as
@@ -219,7 +234,7 @@ export async function generateScale(opts: ScaleOptions): Promise<ScaleResult> {
     await c.query(`
       create temp table t_sub as
       select n, n % ${C} as c, (n / ${C}) % ${U} as u, 1 + n % 31 as d,
-        (n * 7919) % ${F} as fi, (n * 104729) % ${L} as li
+        (n::bigint * 7919) % ${F} as fi, (n::bigint * 104729) % ${L} as li
       from generate_series(1, ${N}) n;
       alter table t_sub add primary key (n)`);
     await step('subscribers', () =>
@@ -271,7 +286,9 @@ export async function generateScale(opts: ScaleOptions): Promise<ScaleResult> {
     );
     // Bill numbers after the demo's, k-major (older boundaries first, as the rollover would
     // have issued them), gapless; ids likewise, so that the lines need no join to find their bill.
-    const base = Number((await c.query(`select last_number from bill_number_counter where id = 1`)).rows[0].last_number);
+    const base = Number(
+      (await c.query(`select last_number from bill_number_counter where id = 1`)).rows[0].last_number,
+    );
     const idBase = Number((await c.query(`select coalesce(max(id), 0) as m from bills`)).rows[0].m);
     const billId = (k: string, n: string) => `(${idBase} + (${k} - ${kMin})::bigint * ${N} + ${n})`;
     await step('bills', () =>
@@ -400,7 +417,11 @@ export async function generateScale(opts: ScaleOptions): Promise<ScaleResult> {
           (select count(*) from ledger_lines) as ledger_lines, (select count(*) from offer_events) as offer_events,
           (select count(*) from offer_event_daily) as offer_event_daily, pg_database_size(current_database()) as bytes`)
     ).rows[0] as Record<string, string>;
-    const rows = Object.fromEntries(Object.entries(counts).filter(([k]) => k !== 'bytes').map(([k, v]) => [k, Number(v)]));
+    const rows = Object.fromEntries(
+      Object.entries(counts)
+        .filter(([k]) => k !== 'bytes')
+        .map(([k, v]) => [k, Number(v)]),
+    );
     return {
       subscribers: N,
       months,

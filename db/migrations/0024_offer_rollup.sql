@@ -86,3 +86,23 @@ SELECT day, kind, offer_key, target_config,
   coalesce(sum(monthly_saving_cents) FILTER (WHERE event_type = 'accepted'), 0)
 FROM offer_events
 GROUP BY day, kind, offer_key, target_config;
+--> statement-breakpoint
+-- The set-based rollover (issue 23) takes the numbers of a batch of bills at once, in one call:
+-- still one step of one at a time (the counter's trigger of migration 0005 allows nothing
+-- else), under the counter's row lock held to commit. Returns the first of the k numbers.
+CREATE OR REPLACE FUNCTION take_bill_numbers(k integer) RETURNS bigint AS $$
+DECLARE
+  last bigint;
+BEGIN
+  IF k IS NULL OR k < 1 THEN
+    RAISE EXCEPTION 'take_bill_numbers: k must be a positive number (got %)', k;
+  END IF;
+  FOR i IN 1..k LOOP
+    UPDATE bill_number_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number INTO last;
+  END LOOP;
+  IF last IS NULL THEN
+    RAISE EXCEPTION 'The bill-number counter row is missing (migration 0005 creates it).';
+  END IF;
+  RETURN last - k + 1;
+END;
+$$ LANGUAGE plpgsql;

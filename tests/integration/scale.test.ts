@@ -1,18 +1,22 @@
 /**
  * Scale (issue 23), on both drivers: the offer analytics rollup agrees with a count over the
- * raw events whoever writes them (the writer, a plain insert, a delete), and agent search finds
- * a name by substring through the trigram index.
+ * raw events whoever writes them (the writer, a plain insert, a delete); agent search finds a
+ * name by substring through the trigram index; the set-based rollover issues the same bills
+ * (and writes the same everything else) as the per-subscription one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db } from '@/db/client';
 import { prng } from '@/db/seed';
+import { addDays } from '@/lib/domain/periods';
 import type { Day } from '@/lib/domain/types';
 import { loadActor, type Actor } from '@/lib/server/actor';
 import { searchSubscribers } from '@/lib/server/agents';
+import { rolloverDue, rolloverSubscription } from '@/lib/server/billing';
+import { rolloverBatch } from '@/lib/server/rollover-batch';
 import { offerAnalytics } from '@/lib/server/analytics';
-import { forgetCatalog } from '@/lib/server/catalog';
+import { forgetCatalog, readCatalog } from '@/lib/server/catalog';
 import { useDbHandleForTests } from '@/lib/server/db';
 import { writeOfferEvents, type OfferEventType } from '@/lib/server/offer-events';
 import { createTestDb, drivers, type TestDb } from './support/db';
@@ -186,5 +190,97 @@ describe.each(drivers)('scale on %s', (driver) => {
         .join('\n');
     });
     expect(plan).toContain('subscribers_lower_name_trgm_idx');
+  });
+});
+
+/** Every bill with its lines, by subscription and bill date (numbers and ids left out: they depend on the order of issue). */
+async function billsOf(db: Db): Promise<Record<string, unknown>> {
+  const r = rows<Record<string, unknown>>(
+    await db.execute(sql`
+      select b.subscription_id || '@' || b.bill_date as key, b.subscriber_id, b.closed_period_start::text as closed,
+        b.next_period_end::text as next_end, b.due_date::text as due, b.total_cents, b.credit_forward_cents, b.state,
+        (select json_agg(json_build_object('kind', l.kind, 'type', l.item_type, 'code', l.item_code,
+            'description', case when l.kind = 'credit' then regexp_replace(l.description, '[0-9]+', '#', 'g') else l.description end,
+            'amount', l.amount_cents, 'quantity', l.quantity, 'period', l.bill_period_start) order by l.id)
+          from ledger_lines l where l.bill_id = b.id) as lines
+      from bills b order by 1`),
+  );
+  return Object.fromEntries(r.map(({ key, ...rest }) => [String(key), rest]));
+}
+
+async function stateOf(db: Db) {
+  const q = async (query: ReturnType<typeof sql>) => rows<Record<string, unknown>>(await db.execute(query));
+  return {
+    subscriptions: await q(
+      sql`select id, plan_code, period_start::text, period_end::text, version from subscriptions order by id`,
+    ),
+    addOns: await q(sql`select subscription_id, add_on_code, added_on::text from subscription_add_ons order by 1, 2`),
+    scheduled: await q(sql`select id, status from scheduled_changes order by id`),
+    unbilled: await q(
+      sql`select subscription_id, kind, item_code, amount_cents, bill_period_start::text from ledger_lines where bill_id is null order by id`,
+    ),
+    events: await q(sql`
+      select type, subscriber_id, payload - 'billId' - 'billNumber' as payload from outbox_events order by type, subscriber_id, payload::text`),
+    deliveries: await q(sql`select channel, stream, recipient from deliveries order by 1, 2, 3`),
+    audit: await q(sql`select action, subscriber_id, outcome from audit_events order by id`),
+  };
+}
+
+async function numbers(db: Db): Promise<number[]> {
+  return rows<{ n: string | number }>(await db.execute(sql`select number as n from bills order by number`)).map((r) =>
+    Number(r.n),
+  );
+}
+
+describe.each(drivers)('the set-based rollover on %s', (driver) => {
+  // Two databases seeded alike: one closes its periods one subscription at a time (as before
+  // issue 23), the other set-based; the bills and everything else written must be the same.
+  let a: TestDb;
+  let b: TestDb;
+  beforeAll(async () => {
+    a = await createTestDb(driver, { today: TODAY, generated: 120 });
+    b = await createTestDb(driver, { today: TODAY, generated: 120 });
+  });
+  afterAll(async () => {
+    await a?.destroy();
+    await b?.destroy();
+  });
+
+  it('issues the same bills as the per-subscription rollover, in batches, with gapless numbers', async () => {
+    const catalog = await readCatalog(a.db);
+    expect(await billsOf(b.db)).toEqual(await billsOf(a.db));
+    // 20 days on: most subscriptions close one period (the batch's case), some with a pending change.
+    const first = addDays(TODAY, 20);
+    const due = rows<{ id: number }>(
+      await b.db.execute(sql`select id from subscriptions where period_end <= ${first}::date order by id`),
+    ).map((r) => Number(r.id));
+    expect(due.length).toBeGreaterThan(20);
+    const direct = await rolloverBatch(b.db, catalog, due.slice(0, 15), first);
+    expect(direct.closed).toBeGreaterThan(0);
+    expect(direct.closed + direct.rest.length).toBe(15);
+
+    const perSubscription = await rolloverDue(a.db, catalog, first, { setBased: false });
+    const setBased = await rolloverDue(b.db, catalog, first, { batch: 7, concurrency: 3 });
+    for (const id of direct.rest) await rolloverSubscription(b.db, catalog, id, first);
+    expect(setBased.failed).toEqual([]);
+    expect(perSubscription.failed).toEqual([]);
+    expect(setBased.periods + direct.closed + direct.rest.length).toBe(perSubscription.periods);
+    expect(await billsOf(b.db)).toEqual(await billsOf(a.db));
+    expect(await stateOf(b.db)).toEqual(await stateOf(a.db));
+
+    // 75 days on: every subscription is two periods or more behind (handed to rolloverSubscription).
+    const second = addDays(TODAY, 75);
+    const p2 = await rolloverDue(a.db, catalog, second, { setBased: false });
+    const s2 = await rolloverDue(b.db, catalog, second, { batch: 11 });
+    expect(s2.periods).toBe(p2.periods);
+    expect(await billsOf(b.db)).toEqual(await billsOf(a.db));
+    expect(await stateOf(b.db)).toEqual(await stateOf(a.db));
+    const n = await numbers(b.db);
+    expect(n).toEqual(Array.from({ length: n.length }, (_, i) => i + 1));
+    expect(await numbers(a.db)).toEqual(n);
+
+    // Nothing is issued twice.
+    expect((await rolloverDue(b.db, catalog, second)).periods).toBe(0);
+    expect((await rolloverBatch(b.db, catalog, due, second)).closed).toBe(0);
   });
 });
