@@ -64,7 +64,7 @@ const SYLLABLES = [
 function vocabulary() {
   const cap = (x: string) => x[0]!.toUpperCase() + x.slice(1);
   const first = [...FIRST_SEED];
-  for (const a of SYLLABLES) for (const b of SYLLABLES) first.push(cap(a + b + 'a'));
+  for (const a of SYLLABLES) for (const b of SYLLABLES) first.push(cap(`${a}${b}a`));
   const last = [...LAST_SEED];
   for (const a of SYLLABLES) for (const b of SYLLABLES) for (const c of SYLLABLES) last.push(cap(a + b + c));
   return { first, last };
@@ -149,19 +149,21 @@ export async function generateScale(opts: ScaleOptions): Promise<ScaleResult> {
       configs.map((cfg, i) => [i, cfg.planCode, cfg.addOns]),
     );
     const probe = periodContaining(1, today);
-    const recurring: unknown[][] = [];
-    configs.forEach((cfg, i) =>
-      recurringLines(catalog, cfg, probe).forEach((l, ord) =>
-        recurring.push([i, l.itemType, l.code, l.name, l.amountCents, ord]),
-      ),
+    const recurring: unknown[][] = configs.flatMap((cfg, i) =>
+      recurringLines(catalog, cfg, probe).map((l, ord) => [i, l.itemType, l.code, l.name, l.amountCents, ord]),
     );
     await insertTemplate(c, 't_recurring', 'c, item_type, item_code, name, amount, ord', recurring);
-    const usage: unknown[][] = [];
-    configs.forEach((cfg, i) =>
-      USAGE_PROFILES.forEach((p, u) =>
-        rateUsage(catalog, cfg, { ldMinutes: p.ld, intlMinutes: p.intl }).lines.forEach((l, ord) =>
-          usage.push([i, u, l.code, l.description, l.amountCents, l.quantity, ord]),
-        ),
+    const usage: unknown[][] = configs.flatMap((cfg, i) =>
+      USAGE_PROFILES.flatMap((p, u) =>
+        rateUsage(catalog, cfg, { ldMinutes: p.ld, intlMinutes: p.intl }).lines.map((l, ord) => [
+          i,
+          u,
+          l.code,
+          l.description,
+          l.amountCents,
+          l.quantity,
+          ord,
+        ]),
       ),
     );
     await insertTemplate(c, 't_usage', 'c, u, item_code, description, amount, quantity, ord', usage);
