@@ -43,7 +43,7 @@ export function previewPath(s: BenchSubscriber): string {
   return `/change?${new URLSearchParams({ plan: s.previewTarget.planCode, addOns: s.previewTarget.addOns.join(',') }).toString()}`;
 }
 
-function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {
+export function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {
   // Highest tier first: an upgrade takes effect now, so the preview has proration lines.
   const plans = catalogData.plans
     .filter((p) => p.status === 'active' && p.code !== config.planCode)
