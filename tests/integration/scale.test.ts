@@ -238,9 +238,9 @@ describe.each(drivers)('the set-based rollover on %s', (driver) => {
   let a: TestDb;
   let b: TestDb;
   beforeAll(async () => {
-    a = await createTestDb(driver, { today: TODAY, generated: 120 });
-    b = await createTestDb(driver, { today: TODAY, generated: 120 });
-  });
+    a = await createTestDb(driver, { today: TODAY, generated: 80 });
+    b = await createTestDb(driver, { today: TODAY, generated: 80 });
+  }, 400_000);
   afterAll(async () => {
     await a?.destroy();
     await b?.destroy();
@@ -282,5 +282,5 @@ describe.each(drivers)('the set-based rollover on %s', (driver) => {
     // Nothing is issued twice.
     expect((await rolloverDue(b.db, catalog, second)).periods).toBe(0);
     expect((await rolloverBatch(b.db, catalog, due, second)).closed).toBe(0);
-  });
+  }, 300_000);
 });
