@@ -20,7 +20,7 @@
  * --scale=N (issue 23, PostgreSQL only): instead of the above, the pages on the small database and
  * on N more generated subscribers in the same run, then search, offer analytics and the daily
  * rollover at that size (bench/lib/scale-pass.ts; --scale-months, --scale-bill-months,
- * --scale-url, --keep-scale).
+ * --scale-url, --scale-generated=<the generator's JSON for that database>, --keep-scale).
  *
  * Benchmarks print figures; tests never assert on time. Options: --rebuild, --duration=S,
  * --warmup=S, --rounds=N, --connections=N, --skip-postgres, --skip-lighthouse, --lighthouse-runs=N. BENCH_PG_URL overrides
@@ -342,6 +342,7 @@ async function main() {
       months,
       billMonths: Math.max(1, Math.min(months, Math.round(option('scale-bill-months', months)))),
       url: args.find((a) => a.startsWith('--scale-url='))?.slice('--scale-url='.length),
+      generatedJson: args.find((a) => a.startsWith('--scale-generated='))?.slice('--scale-generated='.length),
       keep: flag('keep-scale'),
       load: LOAD,
       build,

@@ -163,6 +163,8 @@ export async function runScale(opts: {
   months: number;
   billMonths: number;
   url?: string;
+  /** With url: the generator's result when it made that database (its JSON), for the report. */
+  generatedJson?: string;
   keep: boolean;
   load: LoadOptions;
   build: unknown;
@@ -190,7 +192,9 @@ export async function runScale(opts: {
 
   // The big one: generated, or given.
   let url = opts.url;
-  let generated: ScaleResult | null = null;
+  let generated: ScaleResult | null = opts.generatedJson
+    ? (JSON.parse(fs.readFileSync(opts.generatedJson, 'utf8')) as ScaleResult)
+    : null;
   if (!url) {
     const big = await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_bench_scale');
     if (!opts.keep) opts.cleanups.push(big.drop);
