@@ -19,6 +19,11 @@
  *    the TMF635 usageBatch endpoint; --only-usage runs just that, --usage-rows=N).
  * 5. bench/results/latest.json and latest.md; the table is printed.
  *
+ * --scale=N (issue 23, PostgreSQL only): instead of the above, the pages on the small database and
+ * on N more generated subscribers in the same run, then search, offer analytics and the daily
+ * rollover at that size (bench/lib/scale-pass.ts; --scale-months, --scale-bill-months,
+ * --scale-url, --scale-generated=<the generator's JSON for that database>, --keep-scale).
+ *
  * Benchmarks print figures; tests never assert on time. Options: --rebuild, --duration=S,
  * --warmup=S, --rounds=N, --connections=N, --skip-postgres, --skip-lighthouse, --lighthouse-runs=N. BENCH_PG_URL overrides
  * the PostgreSQL server (a database on it is created and dropped).
@@ -64,6 +69,7 @@ import {
   type RoundTrips,
   type Scenario,
 } from './lib/report';
+import { runScale } from './lib/scale-pass';
 import { serverCpuMs, serverMemory, startServer, waitForQuiet, type Server } from './lib/server';
 
 const args = process.argv.slice(2);
@@ -360,6 +366,24 @@ async function main() {
   }
   const loadBefore = os.loadavg()[0]!;
   const build = ensureBuild();
+  const scaleN = Math.round(option('scale', 0));
+  if (scaleN > 0) {
+    // Issue 23: the small database and N more subscribers, PostgreSQL only (bench/lib/scale-pass.ts).
+    const months = Math.max(1, Math.round(option('scale-months', 12)));
+    await runScale({
+      n: scaleN,
+      months,
+      billMonths: Math.max(1, Math.min(months, Math.round(option('scale-bill-months', months)))),
+      url: args.find((a) => a.startsWith('--scale-url='))?.slice('--scale-url='.length),
+      generatedJson: args.find((a) => a.startsWith('--scale-generated='))?.slice('--scale-generated='.length),
+      keep: flag('keep-scale'),
+      load: LOAD,
+      build,
+      log,
+      cleanups,
+    });
+    return;
+  }
 
   log('offers: 10,000 generated subscribers in one batch, then one at a time…');
   const offers = benchOffers();

@@ -135,7 +135,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     const { drizzle } = await import('drizzle-orm/pglite');
     // Off the main thread by default (see pglite-thread.ts).
     const client = opts.pgliteInline
-      ? await (await import('@electric-sql/pglite')).PGlite.create(folder)
+      ? await (await import('@electric-sql/pglite')).PGlite.create(folder, {
+          // The trigram extension (agent search by name substring, migration 0016), as on PostgreSQL.
+          extensions: { pg_trgm: (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm },
+        })
       : await (await import('./pglite-thread')).openPgliteThread(folder);
     const asDriver = client as unknown as import('@electric-sql/pglite').PGlite;
     const db = drizzle({ client: asDriver, schema, logger }) as unknown as Db;

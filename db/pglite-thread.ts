@@ -29,6 +29,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const { PGlite, types, parse, protocol } = await import(workerData.pgliteUrl);
+  const { pg_trgm } = await import(workerData.pgTrgmUrl);
   const { serialize } = protocol;
   const id = (v) => v;
   // The same parsers drizzle's PGlite driver passes with every query, set once here: passed
@@ -36,7 +37,7 @@ const { parentPort, workerData } = require('node:worker_threads');
   const parsers = { [types.TIMESTAMP]: id, [types.TIMESTAMPTZ]: id, [types.INTERVAL]: id, [types.DATE]: id, 1231: id, 1115: id, 1185: id, 1187: id, 1182: id };
   let db;
   try {
-    db = await PGlite.create(workerData.folder, { parsers });
+    db = await PGlite.create(workerData.folder, { parsers, extensions: { pg_trgm } });
   } catch (e) {
     parentPort.postMessage({ id: 0, ok: false, error: { message: String(e && e.message || e) } });
     return;
@@ -174,9 +175,11 @@ export async function openPgliteThread(
 ): Promise<ThreadedClient> {
   const req = createRequire(path.join(process.cwd(), 'package.json'));
   const pgliteUrl = pathToFileURL(req.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js');
+  // The trigram extension (agent search by name substring, migration 0016), as on PostgreSQL.
+  const pgTrgmUrl = pathToFileURL(req.resolve('@electric-sql/pglite/contrib/pg_trgm')).href.replace(/\.cjs$/, '.js');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { folder, pgliteUrl, maxStatements, dataStatement: DATA_STATEMENT.source },
+    workerData: { folder, pgliteUrl, pgTrgmUrl, maxStatements, dataStatement: DATA_STATEMENT.source },
   });
   const pending = new Map<number, { resolve: (v: Result) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -66,6 +66,9 @@ export const subscribers = pgTable(
     // "+1 555-010-0002" and "0002" all find +1 555-010-0002); a suffix is a prefix of the
     // reversed string, which a btree can serve.
     index('subscribers_phone_digits_reverse_idx').using('btree', sql`reverse(${t.phoneDigits}) text_pattern_ops`),
+    // Name substring (issue 23): a trigram GIN index serves lower(name) LIKE '%…%' (pg_trgm,
+    // migration 0016; PGlite loads the extension in db/client).
+    index('subscribers_lower_name_trgm_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
     check('subscribers_billing_day_range', sql`${t.billingDay} between 1 and 31`),
   ],
 );
@@ -705,4 +708,29 @@ export const usageRecords = pgTable(
     index('usage_records_subscriber_idx').on(t.subscriberId, t.seq),
     check('usage_records_quantity', sql`${t.quantity} is null or ${t.quantity} >= 0`),
   ],
+);
+
+// ---------------------------------------------------------------- scale (issue 23)
+
+/**
+ * Offer events summed per day, offer and target: what the offer analytics read, so that a range
+ * over ten million events is a few thousand rows. Kept by statement-level triggers on
+ * offer_events (migration 0024), whoever writes the events; never written by the application.
+ */
+export const offerEventDaily = pgTable(
+  'offer_event_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    kind: text('kind').notNull(),
+    offerKey: text('offer_key').notNull(),
+    targetConfig: jsonb('target_config').$type<ConfigJson>().notNull(),
+    impressions: bigint('impressions', { mode: 'number' }).notNull().default(0),
+    acceptances: bigint('acceptances', { mode: 'number' }).notNull().default(0),
+    dismissals: bigint('dismissals', { mode: 'number' }).notNull().default(0),
+    snoozes: bigint('snoozes', { mode: 'number' }).notNull().default(0),
+    /** Sums over the accepted events of the day. */
+    revenueChangeCents: bigint('revenue_change_cents', { mode: 'number' }).notNull().default(0),
+    savingsCents: bigint('savings_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.kind, t.offerKey, t.targetConfig] })],
 );

@@ -44,7 +44,7 @@ export function previewPath(s: BenchSubscriber): string {
   return intentPath(intentBetween(s.config, s.previewTarget));
 }
 
-function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {
+export function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {
   // Highest tier first: an upgrade takes effect now, so the preview has proration lines.
   const plans = catalogData.plans
     .filter((p) => p.status === 'active' && p.code !== config.planCode)

@@ -4,7 +4,7 @@ import type { ConfirmResultStats, LoadResult, PageJs } from './http';
 import type { OffersBench } from './offers';
 import type { ProcessMemory } from './server';
 
-export type Scenario = 'floor' | 'dashboard' | 'plans' | 'preview' | 'agentSearch' | 'confirm';
+export type Scenario = 'floor' | 'dashboard' | 'plans' | 'preview' | 'bills' | 'agentSearch' | 'confirm';
 
 export interface ScenarioResult extends LoadResult {
   /** requests/s ÷ the floor's. */
@@ -250,6 +250,7 @@ const SCENARIO_LABEL: Record<Scenario, string> = {
   dashboard: 'Dashboard (offers included)',
   plans: 'Plans',
   preview: 'Change preview',
+  bills: 'Bills',
   agentSearch: 'Agent search',
   confirm: 'Confirm a plan change',
 };
@@ -274,7 +275,7 @@ export function markdown(r: BenchResults): string {
   ];
   out.push(`| ${head.join(' | ')} |`);
   out.push(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-  const scenarios: Scenario[] = ['floor', 'dashboard', 'plans', 'preview', 'agentSearch', 'confirm'];
+  const scenarios: Scenario[] = ['floor', 'dashboard', 'plans', 'preview', 'bills', 'agentSearch', 'confirm'];
   for (const s of scenarios) {
     if (!drivers.some((d) => d.load?.[s])) continue;
     const cells = drivers.flatMap((d) => {

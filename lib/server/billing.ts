@@ -9,6 +9,7 @@ import { configKey } from '@/lib/domain/catalog';
 import { daysBetween } from '@/lib/domain/periods';
 import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
 import { recordAudit } from './audit';
+import { rolloverBatch } from './rollover-batch';
 import { log } from './log';
 import { appliedEvent, billIssuedEvent, recordEvent } from './outbox';
 import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf } from './subscription-store';
@@ -120,32 +121,65 @@ export async function rolloverSubscription(
   });
 }
 
+/** The rollover job's batches at once (the job queue runs two jobs at a time; one pool connection each). */
+export const ROLLOVER_CONCURRENCY = 2;
+export const ROLLOVER_BATCH = 250;
+
+export interface RolloverDueOptions {
+  /** Subscriptions per batch (one transaction each when set-based). */
+  batch?: number;
+  /** Batches in flight at once. */
+  concurrency?: number;
+  /** false: one subscription per transaction (rolloverSubscription), as before issue 23. */
+  setBased?: boolean;
+}
+
 /**
  * The rollover job: every subscription whose period has ended. Returns periods closed, and
  * the subscriptions that could not be closed: one that fails (e.g. a scheduled change whose
  * target is no longer in the catalog) is logged and left for the next run, and the job goes
  * on with the others instead of leaving every later subscription unbilled.
+ *
+ * Set-based by default (issue 23): the due subscriptions are taken in batches, a few at once,
+ * each batch closed in one transaction by rolloverBatch (lib/server/rollover-batch.ts); what a
+ * batch leaves (a pending change, several periods behind) and every subscription of a batch
+ * that failed as a whole go through rolloverSubscription one by one, so a failure still
+ * stops only its own subscription.
  */
 export async function rolloverDue(
   db: Db,
   catalog: Catalog,
   today: Day,
-  batch = 500,
+  opts: RolloverDueOptions = {},
 ): Promise<{ subscriptions: number; periods: number; failed: number[] }> {
+  const batch = opts.batch ?? ROLLOVER_BATCH;
+  const setBased = opts.setBased ?? true;
+  const concurrency = setBased ? Math.max(1, opts.concurrency ?? ROLLOVER_CONCURRENCY) : 1;
   let subscriptions = 0;
   let periods = 0;
   let lastId = 0;
+  let exhausted = false;
   const failed: number[] = [];
-  for (;;) {
-    const due = await db
-      .select({ id: s.subscriptions.id })
-      .from(s.subscriptions)
-      .where(and(lte(s.subscriptions.periodEnd, today), sql`${s.subscriptions.id} > ${lastId}`))
-      .orderBy(asc(s.subscriptions.id))
-      .limit(batch);
-    if (due.length === 0) break;
-    for (const { id } of due) {
-      lastId = id;
+  // Batches are claimed one after another (keyset on the id), closed concurrently.
+  let claiming: Promise<unknown> = Promise.resolve();
+  const claim = (): Promise<number[]> => {
+    const next = claiming.then(async () => {
+      if (exhausted) return [];
+      const due = await db
+        .select({ id: s.subscriptions.id })
+        .from(s.subscriptions)
+        .where(and(lte(s.subscriptions.periodEnd, today), sql`${s.subscriptions.id} > ${lastId}`))
+        .orderBy(asc(s.subscriptions.id))
+        .limit(batch);
+      if (due.length === 0) exhausted = true;
+      else lastId = due.at(-1)!.id;
+      return due.map((d) => d.id);
+    });
+    claiming = next.catch(() => undefined);
+    return next;
+  };
+  const oneByOne = async (ids: number[]) => {
+    for (const id of ids) {
       try {
         const n = await rolloverSubscription(db, catalog, id, today);
         if (n > 0) subscriptions++;
@@ -155,6 +189,30 @@ export async function rolloverDue(
         log.error(`[rollover] subscription ${id} could not be closed on ${today}; continuing with the others`, e);
       }
     }
-  }
+  };
+  const worker = async () => {
+    for (;;) {
+      const ids = await claim();
+      if (ids.length === 0) return;
+      if (!setBased) {
+        await oneByOne(ids);
+        continue;
+      }
+      let rest = ids;
+      try {
+        const r = await rolloverBatch(db, catalog, ids, today);
+        subscriptions += r.closed;
+        periods += r.closed;
+        rest = r.rest;
+      } catch (e) {
+        log.warn(
+          `[rollover] a batch of ${ids.length} subscriptions could not be closed at once (${(e as Error).message}); closing them one by one`,
+        );
+      }
+      await oneByOne(rest);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  failed.sort((a, b) => a - b);
   return { subscriptions, periods, failed };
 }

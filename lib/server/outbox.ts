@@ -84,6 +84,74 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
   return eventId;
 }
 
+/**
+ * Writes many events and their deliveries in three statements (the batch rollover, issue 23):
+ * the same rows as recordEvent for each, in order. Returns the ids (null where a key was
+ * already written).
+ */
+export async function recordEvents(tx: Queryable, events: (NewEvent | null)[]): Promise<(number | null)[]> {
+  const present = events.filter((e): e is NewEvent => e !== null);
+  if (present.length === 0) return events.map(() => null);
+  const subscriberIds = [...new Set(present.map((e) => e.subscriberId).filter((x): x is number => x !== null))];
+  const people =
+    subscriberIds.length === 0
+      ? []
+      : await tx
+          .select({
+            id: s.subscribers.id,
+            name: s.subscribers.name,
+            email: s.subscribers.email,
+            offerEmails: s.notificationPreferences.offerEmails,
+          })
+          .from(s.subscribers)
+          .leftJoin(s.notificationPreferences, eq(s.notificationPreferences.subscriberId, s.subscribers.id))
+          .where(inArray(s.subscribers.id, subscriberIds));
+  const whoOf = new Map(people.map((p) => [p.id, p]));
+  const keyed = present.map((event) => ({ event, key: event.eventKey ?? randomUUID() }));
+  const inserted = await tx
+    .insert(s.outboxEvents)
+    .values(
+      keyed.map(({ event, key }) => {
+        const who = event.subscriberId === null ? undefined : whoOf.get(event.subscriberId);
+        return {
+          eventKey: key,
+          type: event.type,
+          subscriberId: event.subscriberId,
+          payload: who ? { subscriberName: who.name, ...event.payload } : event.payload,
+        };
+      }),
+    )
+    .onConflictDoNothing({ target: s.outboxEvents.eventKey })
+    .returning({ id: s.outboxEvents.id, eventKey: s.outboxEvents.eventKey });
+  const idOf = new Map(inserted.map((r) => [r.eventKey, r.id]));
+  const listeners = await tx
+    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
+    .from(s.webhookListeners)
+    .where(eq(s.webhookListeners.enabled, true));
+  const rows: (typeof s.deliveries.$inferInsert)[] = [];
+  for (const { event, key } of keyed) {
+    const eventId = idOf.get(key);
+    if (eventId === undefined) continue;
+    const who = event.subscriberId === null ? undefined : whoOf.get(event.subscriberId);
+    if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
+      rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
+    }
+    for (const l of listeners) {
+      if (l.types && !l.types.includes(event.type)) continue;
+      rows.push({
+        eventId,
+        channel: 'webhook',
+        stream: `webhook:${l.id}:${event.subscriberId ?? 'all'}`,
+        recipient: l.url,
+        listenerId: l.id,
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(s.deliveries).values(rows.slice(i, i + 1000));
+  const byKey = new Map(keyed.map(({ event, key }) => [event, key]));
+  return events.map((e) => (e === null ? null : (idOf.get(byKey.get(e)!) ?? null)));
+}
+
 /** The event of a confirmed change, with the amounts its preview showed. */
 export function changeEvent(subscriberId: number, orderId: number, plan: ChangePlan): NewEvent {
   return {

@@ -1,0 +1,133 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import * as s from '@/db/schema';
+import { issueBills } from '@/db/bill-batch';
+import { recurringLedgerRows } from '@/db/ledger';
+import type { IssueBillInput } from '@/db/bill-issuance';
+import type { Db } from '@/db/client';
+import { configKey } from '@/lib/domain/catalog';
+import { daysBetween } from '@/lib/domain/periods';
+import { planRollover } from '@/lib/domain/rollover';
+import type { Catalog, Day } from '@/lib/domain/types';
+import { billIssuedEvent, recordEvents } from './outbox';
+
+/**
+ * The rollover of many subscriptions in one transaction (issue 23): what rolloverSubscription
+ * (lib/server/billing.ts) does for each, set-based: one locking read of every subscription
+ * (configuration, billing day, whether a change is pending), the domain's plan for each
+ * (planRollover), one insert of the new periods' recurring lines, one update of the periods,
+ * the bills in a fixed number of statements (db/bill-batch issueBills) and their outbox events
+ * in three (recordEvents). So a batch of a few hundred costs about as many round trips as one
+ * subscription did, and the bill-number counter is taken once per batch instead of once per
+ * bill.
+ *
+ * It takes only the common case: one boundary to close and no scheduled change pending. The
+ * others (a pending change to apply and audit, a subscription several periods behind) are
+ * returned in `rest`, for rolloverSubscription, which handles every case.
+ */
+export interface BatchResult {
+  /** Subscriptions closed here (one boundary each). */
+  closed: number;
+  /** Due subscriptions this batch left to rolloverSubscription. */
+  rest: number[];
+}
+
+type Row = {
+  id: number;
+  subscriber_id: number;
+  plan_code: string;
+  period_start: string;
+  period_end: string;
+  billing_day: number;
+  add_ons: string[] | null;
+  pending: boolean;
+};
+
+const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows;
+
+export async function rolloverBatch(
+  db: Db,
+  catalog: Catalog,
+  subscriptionIds: number[],
+  today: Day,
+): Promise<BatchResult> {
+  if (subscriptionIds.length === 0) return { closed: 0, rest: [] };
+  return db.transaction(async (tx) => {
+    const due = rowsOf<Row>(
+      await tx.execute(sql`
+        select x.id, x.subscriber_id, x.plan_code, x.period_start::text as period_start, x.period_end::text as period_end,
+          b.billing_day,
+          (select array_agg(a.add_on_code order by a.add_on_code) from subscription_add_ons a where a.subscription_id = x.id) as add_ons,
+          exists (select 1 from scheduled_changes c where c.subscription_id = x.id and c.status = 'pending') as pending
+        from subscriptions x join subscribers b on b.id = x.subscriber_id
+        where x.id in (${sql.join(
+          subscriptionIds.map((id) => sql`${id}::int`),
+          sql`, `,
+        )}) and x.period_end <= ${today}::date
+        order by x.id
+        for update of x
+      `),
+    );
+    const rest: number[] = [];
+    const work = due.flatMap((row) => {
+      if (row.pending) {
+        rest.push(row.id);
+        return [];
+      }
+      const from = { planCode: row.plan_code, addOns: row.add_ons ?? [] };
+      const plan = planRollover({
+        catalog,
+        billingDay: Number(row.billing_day),
+        config: from,
+        period: { start: row.period_start, end: row.period_end, days: 0 },
+        pending: null,
+        today,
+      });
+      if (plan.steps.length !== 1 || configKey(plan.finalConfig) !== configKey(from)) {
+        if (plan.steps.length > 0) rest.push(row.id);
+        return [];
+      }
+      const step = plan.steps[0]!;
+      const bill: IssueBillInput = {
+        subscriptionId: row.id,
+        subscriberId: row.subscriber_id,
+        billDate: step.period.start,
+        closedPeriod: {
+          start: row.period_start,
+          end: row.period_end,
+          days: daysBetween(row.period_start, row.period_end),
+        },
+        nextPeriodEnd: step.period.end,
+        config: from,
+      };
+      return [{ row, step, bill, finalPeriod: plan.finalPeriod }];
+    });
+    if (work.length === 0) return { closed: 0, rest };
+
+    const lines = work.flatMap((w) => recurringLedgerRows(w.step.recurringLines, w.row.id, w.step.period.start));
+    for (let i = 0; i < lines.length; i += 2000)
+      await tx
+        .insert(s.ledgerLines)
+        .values(lines.slice(i, i + 2000))
+        .onConflictDoNothing();
+    await tx.execute(sql`
+      update subscriptions x set version = x.version + 1, updated_at = now(), period_start = v.start, period_end = v.end_
+      from (values ${sql.join(
+        work.map((w) => sql`(${w.row.id}::int, ${w.finalPeriod.start}::date, ${w.finalPeriod.end}::date)`),
+        sql`, `,
+      )}) as v(id, start, end_)
+      where x.id = v.id
+    `);
+    // Bills last, as in rolloverSubscription: the counter's lock is held from the numbers to commit.
+    const issued = await issueBills(
+      tx,
+      catalog,
+      work.map((w) => w.bill),
+    );
+    await recordEvents(
+      tx,
+      issued.map((b, i) => billIssuedEvent(work[i]!.row.subscriber_id, b)),
+    );
+    return { closed: work.length, rest };
+  });
+}
