@@ -11,9 +11,14 @@
 import type { Db } from './client';
 import * as s from './schema';
 import { catalogData } from './catalog-data';
+import { ensureCatalogVersion } from './catalog-read';
 import type { Catalog } from '../lib/domain/types';
 
-export async function applyReferenceData(db: Db, catalog: Catalog = catalogData): Promise<void> {
+export async function applyReferenceData(
+  db: Db,
+  catalog: Catalog = catalogData,
+  today: string = new Date().toISOString().slice(0, 10),
+): Promise<void> {
   await db
     .insert(s.usageRates)
     .values([
@@ -46,6 +51,8 @@ export async function applyReferenceData(db: Db, catalog: Catalog = catalogData)
         ldMinutes: a.ldMinutes,
         ldUnlimited: a.ldUnlimited,
         intlRateCents: a.intlRateCents,
+        status: a.status ?? 'active',
+        answersSignal: a.answersSignal ?? null,
         sortOrder: i,
       })),
     )
@@ -60,4 +67,6 @@ export async function applyReferenceData(db: Db, catalog: Catalog = catalogData)
   if (req.length) await db.insert(s.addOnRequires).values(req).onConflictDoNothing();
   const exc = catalog.addOns.flatMap((a) => a.excludes.map((excludedCode) => ({ addOnCode: a.code, excludedCode })));
   if (exc.length) await db.insert(s.addOnExcludes).values(exc).onConflictDoNothing();
+  // Issue 20: the catalog versions start with what the tables hold (db/catalog-read.ts).
+  await ensureCatalogVersion(db, today);
 }

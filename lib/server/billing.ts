@@ -6,8 +6,9 @@ import { issueBill, type IssueBillInput } from '@/db/bill-issuance';
 import type { Db } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
-import { daysBetween } from '@/lib/domain/periods';
-import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
+import { addDays, daysBetween } from '@/lib/domain/periods';
+import type { BillingPeriod, Day } from '@/lib/domain/types';
+import { catalogForHolder, readProtections, type CatalogSource } from './catalog';
 import { recordAudit } from './audit';
 import { log } from './log';
 import { appliedEvent, billIssuedEvent, recordEvent } from './outbox';
@@ -22,7 +23,7 @@ import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf 
  */
 export async function rolloverSubscription(
   db: Db,
-  catalog: Catalog,
+  source: CatalogSource,
   subscriptionId: number,
   today: Day,
 ): Promise<number> {
@@ -49,8 +50,13 @@ export async function rolloverSubscription(
       .where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
     const pendingRow = await pendingChangeOf(tx, subscriptionId);
     const from = { planCode: sub.planCode, addOns: addOns.map((a) => a.code) };
+    // Issue 20: each boundary is billed with the catalog of its day, at this holder's prices.
+    const protections = await readProtections(tx, subscriptionId);
+    const catalogAt = (day: Day) => catalogForHolder(source, protections, day);
+    const catalog = catalogAt(sub.periodEnd);
     const plan = planRollover({
       catalog,
+      catalogOn: catalogAt,
       billingDay: sub.billingDay,
       config: from,
       period: { start: sub.periodStart, end: sub.periodEnd, days: 0 },
@@ -103,6 +109,7 @@ export async function rolloverSubscription(
         closedPeriod: closed,
         nextPeriodEnd: step.period.end,
         config: closedConfig,
+        catalogVersion: catalogAt(step.period.start).version ?? null,
       });
       closed = step.period;
     }
@@ -115,7 +122,12 @@ export async function rolloverSubscription(
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
-    for (const b of bills) await recordEvent(tx, billIssuedEvent(b.subscriberId, await issueBill(tx, catalog, b)));
+    // Usage is rated with the catalog of the closed period's last day.
+    for (const b of bills)
+      await recordEvent(
+        tx,
+        billIssuedEvent(b.subscriberId, await issueBill(tx, catalogAt(addDays(b.billDate, -1)), b)),
+      );
     return plan.steps.length;
   });
 }
@@ -128,7 +140,7 @@ export async function rolloverSubscription(
  */
 export async function rolloverDue(
   db: Db,
-  catalog: Catalog,
+  catalog: CatalogSource,
   today: Day,
   batch = 500,
 ): Promise<{ subscriptions: number; periods: number; failed: number[] }> {
