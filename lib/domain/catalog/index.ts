@@ -36,3 +36,4 @@ export {
   type PriceProtection,
 } from './versions';
 export { priceChangeImpact, priceChangeProblems, type PriceChangeImpact, type PriceChangeInput } from './price-change';
+export { availableAddOnsOf, definitionOf, withItem, type ItemDefinition } from './edit';
