@@ -16,6 +16,7 @@ import {
   type ItemDefinition,
 } from '@/lib/domain/catalog';
 import type { AddOn, Catalog, Day, Plan } from '@/lib/domain/types';
+import type { PriceChangePreview } from '@/lib/contracts/catalog';
 import type { Actor } from './actor';
 import { recordAudit } from './audit';
 import { forgetCatalog } from './catalog';
@@ -562,15 +563,7 @@ export async function retireCatalogItem(
   return out;
 }
 
-export interface PriceChangePreview {
-  itemName: string;
-  oldCents: number;
-  newCents: number;
-  effectiveOn: Day;
-  earliest: Day;
-  holders: number;
-  monthlyRevenueChangeCents: number;
-}
+export type { PriceChangePreview };
 
 /**
  * A price change of a launched item. Without `confirm` it only says what it would do (holders,
