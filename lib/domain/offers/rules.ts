@@ -40,7 +40,12 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   { signal: 'missed_while_busy', threshold: MISSED_WHILE_BUSY_FOR_CALL_WAITING, measure: 'missedWhileBusy' },
 ];
 
-/** The feature add-on that answers a signal: the first active feature in catalog order marked for it (none: undefined). */
+/**
+ * The feature add-on that answers a signal: the first feature in catalog order marked for it,
+ * an active one before a retired one (a retired feature still answers through the plans that
+ * include it); none: undefined.
+ */
 export function signalFeature(catalog: Catalog, signal: UsageSignal): string | undefined {
-  return catalog.addOns.find((a) => a.kind === 'feature' && a.answersSignal === signal && a.status !== 'retired')?.code;
+  const marked = catalog.addOns.filter((a) => a.kind === 'feature' && a.answersSignal === signal);
+  return (marked.find((a) => a.status !== 'retired') ?? marked[0])?.code;
 }
