@@ -42,7 +42,7 @@ export default async function CatalogPage() {
             {v.catalog.plans.map((p) => (
               <tr key={p.code} data-testid="catalog-plan" data-code={p.code} data-status={p.status}>
                 <td>
-                  <a href={`/admin/catalog/items/plan/${p.code}`}>{p.name}</a>{' '}
+                  <a href={`/admin/catalog/items/plan-${p.code}`}>{p.name}</a>{' '}
                   <span className="font-mono">{p.code}</span>
                 </td>
                 <td>{formatCents(p.monthlyCents)}</td>
@@ -76,7 +76,7 @@ export default async function CatalogPage() {
             {v.catalog.addOns.map((a) => (
               <tr key={a.code} data-testid="catalog-add-on" data-code={a.code} data-status={a.status ?? 'active'}>
                 <td>
-                  <a href={`/admin/catalog/items/addon/${a.code}`}>{a.name}</a>{' '}
+                  <a href={`/admin/catalog/items/addon-${a.code}`}>{a.name}</a>{' '}
                   <span className="font-mono">{a.code}</span>
                 </td>
                 <td>{formatCents(a.monthlyCents)}</td>

@@ -10,10 +10,14 @@ import { definitionOf, earliestHolderDay } from '@/lib/domain/catalog';
 export const metadata: Metadata = { title: 'Catalog item' };
 
 /** One launched or retired plan or add-on: its rules (admins edit them), its price, retirement. */
-export default async function CatalogItemPage({ params }: { params: Promise<{ kind: string; code: string }> }) {
-  const { kind, code } = await params;
+export default async function CatalogItemPage({ params }: { params: Promise<{ id: string }> }) {
+  // "addon-voicemail", "plan-PREMIUM": the kind, then the code (codes have no "-").
+  const { id } = await params;
   const actor = await requirePageActor('catalog.view', '/login?callbackUrl=/admin/catalog');
-  if ((kind !== 'plan' && kind !== 'addon') || !/^[A-Za-z0-9_]{1,40}$/.test(code)) notFound();
+  const m = /^(plan|addon)-([A-Za-z0-9_]{1,40})$/.exec(id);
+  if (!m) notFound();
+  const kind = m[1] as 'plan' | 'addon';
+  const code = m[2]!;
   const v = await getAdminCatalog(actor);
   const def = definitionOf(v.catalog, kind, code);
   if (!def) notFound();
