@@ -199,14 +199,18 @@ export async function getAdminCatalog(actor: Actor): Promise<AdminCatalogView> {
   };
 }
 
-/** One open draft, for its edit page. */
-export async function getCatalogDraft(actor: Actor, id: number): Promise<{ draft: DraftView; catalog: Catalog }> {
+/** One draft, for its edit page (a launched one says so, with the day it was launched). */
+export async function getCatalogDraft(
+  actor: Actor,
+  id: number,
+): Promise<{ draft: DraftView; catalog: Catalog; launchedAt: string | null }> {
   const db = await getDb();
   await authorize(actor, 'catalog.view', {}, { db, page: true });
   const row = (await db.select().from(s.catalogItemDrafts).where(eq(s.catalogItemDrafts.id, id)))[0];
-  if (!row || row.launchedAt) throw new AppError('not_found', 'That draft was not found (it may have been launched).');
+  if (!row) throw new AppError('not_found', 'That draft was not found.');
   const catalog = await readCatalogTables(db);
-  return { draft: draftView(row, catalog), catalog };
+  const draft = row.launchedAt ? { ...draftView(row, catalog), problems: [] } : draftView(row, catalog);
+  return { draft, catalog, launchedAt: row.launchedAt?.toISOString() ?? null };
 }
 
 // ---------------------------------------------------------------- writes

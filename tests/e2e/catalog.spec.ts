@@ -7,6 +7,8 @@ import { expectNoAxeViolations, signIn } from './helpers';
  * subscriber another e2e file uses can hold it or be offered it.
  */
 test('admin creates, launches and retires an add-on; an agent reads the catalog only', async ({ page, browser }) => {
+  // Many steps, each a server round trip; the first request of a fresh run also seeds the demo data.
+  test.slow();
   const code = `e2e_${Date.now().toString(36)}`;
   const name = `E2E Fax ${code.slice(4)}`;
   await signIn(page, 'admin@example.com');
@@ -53,7 +55,8 @@ test('admin creates, launches and retires an add-on; an agent reads the catalog 
   await expect(page.getByTestId('draft-valid')).toBeVisible();
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: `Launch ${name}` }).click();
-  await expect(page.getByTestId('action-message').last()).toContainText(`${name} is launched`);
+  // The page shows the launched draft as such (the draft is no longer editable).
+  await expect(page.getByTestId('draft-launched')).toContainText(`${name} is launched`);
 
   await page.goto('/admin/catalog');
   const row = page.locator(`[data-testid="catalog-add-on"][data-code="${code}"]`);
@@ -65,12 +68,13 @@ test('admin creates, launches and retires an add-on; an agent reads the catalog 
   await expect(page.getByTestId('item-status')).toHaveAttribute('data-status', 'active');
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: `Retire ${name}` }).click();
-  await expect(page.getByTestId('action-message').last()).toContainText('nobody else can choose it');
+  await expect(page.getByTestId('item-status')).toHaveAttribute('data-status', 'retired');
+  await expect(page.getByTestId('item-status')).toContainText('nobody else can choose it');
   await page.goto('/admin/catalog');
   await expect(row).toHaveAttribute('data-status', 'retired');
 
   // An agent sees the catalog, without the forms.
-  const agentContext = await browser.newContext();
+  const agentContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const agent = await agentContext.newPage();
   await signIn(agent, 'agent@example.com');
   await agent.goto('/admin/catalog');

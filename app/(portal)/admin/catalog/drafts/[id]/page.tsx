@@ -11,8 +11,23 @@ export default async function CatalogDraftPage({ params }: { params: Promise<{ i
   const { id } = await params;
   const actor = await requirePageActor('catalog.view', `/login?callbackUrl=/admin/catalog/drafts/${id}`);
   if (!/^[1-9][0-9]{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
-  const { draft, catalog } = await orNotFound(() => getCatalogDraft(actor, Number(id)));
+  const { draft, catalog, launchedAt } = await orNotFound(() => getCatalogDraft(actor, Number(id)));
   const canEdit = allows(actor, 'catalog.edit_draft');
+  if (launchedAt) {
+    const kind = draft.kind === 'plan' ? 'plan' : 'addon';
+    return (
+      <>
+        <p className="mb-2 text-sm">
+          <a href="/admin/catalog">← Catalog</a>
+        </p>
+        <h1 className="mb-2 text-2xl font-bold">{draft.name}</h1>
+        <p role="status" data-testid="draft-launched">
+          {draft.name} is launched ({launchedAt.slice(0, 10)}):{' '}
+          <a href={`/admin/catalog/items/${kind}-${draft.code}`}>see it in the catalog</a>.
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <p className="mb-2 text-sm">
