@@ -38,6 +38,8 @@ export interface IssueBillInput {
   nextPeriodEnd: Day;
   /** The configuration held at the closed period's end (its usage is rated on it). */
   config: Configuration;
+  /** Issue 20: the catalog version of the bill date (its recurring prices); null or absent: not versioned. */
+  catalogVersion?: number | null;
 }
 
 export interface IssuedBill {
@@ -116,9 +118,10 @@ export async function issueBill(tx: Queryable, catalog: Catalog, input: IssueBil
   const created = rowsOf<{ id: number | string; number: number | string }>(
     await tx.execute(sql`
       with n as (update bill_number_counter set last_number = last_number + 1 where id = 1 returning last_number)
-      insert into bills (number, subscription_id, subscriber_id, bill_date, closed_period_start, next_period_end, due_date, total_cents, credit_forward_cents)
+      insert into bills (number, subscription_id, subscriber_id, bill_date, closed_period_start, next_period_end, due_date, total_cents, credit_forward_cents, catalog_version)
       select n.last_number, ${subscriptionId}, ${subscriberId}, ${billDate}::date, ${input.closedPeriod?.start ?? null}::date,
-        ${input.nextPeriodEnd}::date, ${bill.dueDate}::date, ${bill.totalCents}, ${bill.creditForwardCents}
+        ${input.nextPeriodEnd}::date, ${bill.dueDate}::date, ${bill.totalCents}, ${bill.creditForwardCents},
+        ${input.catalogVersion ?? catalog.version ?? null}::integer
       from n
       returning id, number
     `),

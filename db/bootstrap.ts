@@ -20,7 +20,7 @@ export async function openReady(opts: ReadyOptions): Promise<DbHandle> {
   const handle = await openDatabase(opts);
   try {
     await handle.migrate();
-    await applyReferenceData(handle.db);
+    await applyReferenceData(handle.db, undefined, opts.today);
     if (opts.seedDemo && !(await isSeeded(handle.db))) {
       const t0 = Date.now();
       // On PostgreSQL several instances may start together: the first to take the lock seeds.

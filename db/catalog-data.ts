@@ -59,6 +59,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: false,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: 'unanswered_calls',
     },
     {
       code: 'visual_voicemail',
@@ -71,6 +73,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: false,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: null,
     },
     {
       code: 'caller_id',
@@ -83,6 +87,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: false,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: null,
     },
     {
       code: 'call_waiting',
@@ -95,6 +101,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: false,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: 'missed_while_busy',
     },
     {
       code: 'three_way',
@@ -107,6 +115,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: false,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: null,
     },
     {
       code: 'ld_300',
@@ -119,6 +129,8 @@ export const catalogData: Catalog = {
       ldMinutes: 300,
       ldUnlimited: false,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: null,
     },
     {
       code: 'ld_unlimited',
@@ -131,6 +143,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: true,
       intlRateCents: null,
+      status: 'active',
+      answersSignal: null,
     },
     {
       code: 'intl_saver',
@@ -143,6 +157,8 @@ export const catalogData: Catalog = {
       ldMinutes: 0,
       ldUnlimited: false,
       intlRateCents: 5,
+      status: 'active',
+      answersSignal: null,
     },
   ],
 };

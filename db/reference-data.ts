@@ -12,9 +12,14 @@ import type { Db } from './client';
 import * as s from './schema';
 import { catalogData } from './catalog-data';
 import { usageKinds } from './usage-kinds';
+import { ensureCatalogVersion } from './catalog-read';
 import type { Catalog } from '../lib/domain/types';
 
-export async function applyReferenceData(db: Db, catalog: Catalog = catalogData): Promise<void> {
+export async function applyReferenceData(
+  db: Db,
+  catalog: Catalog = catalogData,
+  today: string = new Date().toISOString().slice(0, 10),
+): Promise<void> {
   await db
     .insert(s.usageRates)
     .values([
@@ -47,6 +52,8 @@ export async function applyReferenceData(db: Db, catalog: Catalog = catalogData)
         ldMinutes: a.ldMinutes,
         ldUnlimited: a.ldUnlimited,
         intlRateCents: a.intlRateCents,
+        status: a.status ?? 'active',
+        answersSignal: a.answersSignal ?? null,
         sortOrder: i,
       })),
     )
@@ -63,4 +70,6 @@ export async function applyReferenceData(db: Db, catalog: Catalog = catalogData)
   if (exc.length) await db.insert(s.addOnExcludes).values(exc).onConflictDoNothing();
   // Usage in (issue 19): the kinds of usage the network sends (TMF635 usage specifications).
   await db.insert(s.usageSpecifications).values(usageKinds).onConflictDoNothing();
+  // Issue 20: the catalog versions start with what the tables hold (db/catalog-read.ts).
+  await ensureCatalogVersion(db, today);
 }

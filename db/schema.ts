@@ -20,6 +20,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Catalog } from '../lib/domain/types';
 
 export const roleEnum = pgEnum('role', ['subscriber', 'agent', 'admin']);
 export const planStatusEnum = pgEnum('plan_status', ['active', 'retired']);
@@ -29,6 +30,7 @@ export const scheduledStatusEnum = pgEnum('scheduled_status', ['pending', 'appli
 // Bills (issue 16) added usage, adjustment (late usage, issue 19) and credit (carried forward).
 export const ledgerKindEnum = pgEnum('ledger_kind', ['recurring', 'proration', 'usage', 'adjustment', 'credit']);
 export const billStateEnum = pgEnum('bill_state', ['issued', 'sent', 'on_hold', 'settled']);
+export const addOnStatusEnum = pgEnum('add_on_status', ['active', 'retired']);
 export const offerEventEnum = pgEnum('offer_event_type', ['impression', 'accepted', 'dismissed', 'snoozed']);
 
 /** A stored configuration: plan plus sorted add-on codes. */
@@ -121,6 +123,10 @@ export const addOns = pgTable('add_ons', {
   ldMinutes: integer('ld_minutes').notNull().default(0),
   ldUnlimited: boolean('ld_unlimited').notNull().default(false),
   intlRateCents: integer('intl_rate_cents'),
+  /** Issue 20: retired add-ons are kept by their holders and chosen by nobody else. */
+  status: addOnStatusEnum('status').notNull().default('active'),
+  /** Issue 20: the usage signal this feature answers in offers (unanswered_calls, missed_while_busy); null: none. */
+  answersSignal: text('answers_signal'),
   sortOrder: smallint('sort_order').notNull().default(0),
   /** When the row last changed (TMF620 lastUpdate). */
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -270,6 +276,8 @@ export const orders = pgTable(
     totalCents: integer('total_cents').notNull().default(0),
     /** What the confirm returned, replayed for a repeated idempotency key. */
     result: jsonb('result').$type<Record<string, unknown>>(),
+    /** Issue 20: the catalog version the change was planned with (null: before versioning). */
+    catalogVersion: integer('catalog_version'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -362,6 +370,8 @@ export const bills = pgTable(
     stateChangedAt: timestamp('state_changed_at', { withTimezone: true }),
     /** The issuing transaction: lines may be attached to the bill in it only (migration 0005). */
     issuedXact: bigint('issued_xact', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
+    /** Issue 20: the catalog version of the bill date, whose prices it charges (null: before versioning). */
+    catalogVersion: integer('catalog_version'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -733,4 +743,77 @@ export const offerEventDaily = pgTable(
     savingsCents: bigint('savings_cents', { mode: 'number' }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.day, t.kind, t.offerKey, t.targetConfig] })],
+);
+// ---------------------------------------------------------------- catalog management (issue 20)
+
+export type DraftDefinitionJson = Record<string, unknown>;
+
+/**
+ * Every version of the catalog: a full snapshot of the launched and retired plans, add-ons,
+ * their rules and rates, in force from `effective_on`. A new row for each launch, rule change,
+ * retirement and price change (docs/catalog.md); rows are never changed.
+ */
+export const catalogVersions = pgTable('catalog_versions', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
+  catalog: jsonb('catalog').$type<Catalog>().notNull(),
+  /** What made it, in words ("Launched Fax Line", "Price of Plus: 25.00 → 27.00"). */
+  reason: text('reason').notNull(),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A plan or add-on an admin is preparing: its whole definition, validated and launched from Admin → Catalog. */
+export const catalogItemDrafts = pgTable(
+  'catalog_item_drafts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    /** plan | addon */
+    kind: text('kind').notNull(),
+    code: text('code').notNull(),
+    definition: jsonb('definition').$type<DraftDefinitionJson>().notNull(),
+    /** The TMF620 draft (catalog_drafts.id) it was started from, if any. */
+    tmfDraftId: text('tmf_draft_id'),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    launchedAt: timestamp('launched_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('catalog_item_drafts_open_code').on(t.code).where(sql`${t.launchedAt} is null`)],
+);
+
+/** A price change of a launched plan or add-on: new subscribers pay it at once, existing holders from effective_on. */
+export const priceChanges = pgTable('price_changes', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  /** plan | addon */
+  itemType: text('item_type').notNull(),
+  itemCode: text('item_code').notNull(),
+  oldCents: integer('old_cents').notNull(),
+  newCents: integer('new_cents').notNull(),
+  /** The day the notices were written (the outbox sends them). */
+  noticeOn: date('notice_on', { mode: 'string' }).notNull(),
+  /** The day the new price reaches existing holders: at least 30 days after noticeOn. */
+  effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
+  catalogVersion: integer('catalog_version')
+    .notNull()
+    .references(() => catalogVersions.id),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One notice per holder of the item when the price change was made: it keeps the old price until effective_on. */
+export const priceNotices = pgTable(
+  'price_notices',
+  {
+    priceChangeId: integer('price_change_id')
+      .notNull()
+      .references(() => priceChanges.id),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.priceChangeId, t.subscriptionId] }),
+    index('price_notices_subscription_idx').on(t.subscriptionId),
+  ],
 );

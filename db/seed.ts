@@ -244,7 +244,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
   // Bills (issue 16): every boundary since each subscriber joined, issued below in date order.
   const billsToIssue: IssueBillInput[] = [];
   await db.transaction(async (tx) => {
-    await applyReferenceData(tx as unknown as Db, catalog);
+    await applyReferenceData(tx as unknown as Db, catalog, opts.today);
     for (let start = 0; start < rows.length; start += 100) {
       const chunk = rows.slice(start, start + 100);
       const subs = await tx

@@ -3,7 +3,7 @@
  * changes and books the next period's recurring charges. Safe to run any number of times,
  * and beside the app on PostgreSQL (on PGlite, stop the server first: one process per folder).
  */
-import { readCatalog } from '../lib/server/catalog';
+import { readCatalogVersions } from '../lib/server/catalog';
 import { rolloverDue } from '../lib/server/billing';
 import { readNow } from '../lib/server/clock';
 import { dayOf } from '../lib/domain/periods';
@@ -14,7 +14,7 @@ async function main() {
   const handle = await openForScript('npm run billing:rollover');
   try {
     const today = dayOf(await readNow(handle.db));
-    const catalog = await readCatalog(handle.db);
+    const catalog = await readCatalogVersions(handle.db);
     const r = await rolloverDue(handle.db, catalog, today);
     console.log(
       `Rollover on ${today} (${describeTarget()}): ${r.periods} period(s) closed on ${r.subscriptions} subscription(s).`,

@@ -27,6 +27,7 @@ export async function SiteHeader() {
                   { href: '/admin/mail', label: 'Mail' },
                 ]
               : []),
+            ...(allows(actor, 'catalog.view') ? [{ href: '/admin/catalog', label: 'Catalog' }] : []),
           ]
         : [];
   return (

@@ -18,7 +18,7 @@ export interface Plan {
   tier: number;
   /** Long-distance minutes included per period; null means unlimited. */
   ldMinutes: number | null;
-  /** Add-on codes this plan includes (caller_id, voicemail, ld_unlimited, …). */
+  /** Add-on codes this plan includes. */
   includes: string[];
   status: PlanStatus;
 }
@@ -34,13 +34,21 @@ export interface AddOn {
   requires: string[];
   /** Add-on codes that can't be held together with this one. */
   excludes: string[];
-  /** Extra long-distance minutes per period it grants (ld_300: 300). */
+  /** Extra long-distance minutes per period it grants (Long Distance 300: 300). */
   ldMinutes: number;
-  /** Grants unlimited long distance (ld_unlimited). */
+  /** Grants unlimited long distance (Long Distance Unlimited). */
   ldUnlimited: boolean;
-  /** International per-minute rate while held or included (intl_saver: 5); null: no effect. */
+  /** International per-minute rate while held or included (International Saver: 5); null: no effect. */
   intlRateCents: Cents | null;
+  /** Retired: kept by its holders, chosen by nobody else. Absent: active. */
+  status?: AddOnStatusValue;
+  /** The usage signal this feature answers in offers (unanswered calls → Voicemail); absent or null: none. */
+  answersSignal?: UsageSignalName | null;
 }
+
+export type AddOnStatusValue = 'active' | 'retired';
+/** The usage signals offers look for (docs/offers.md). */
+export type UsageSignalName = 'unanswered_calls' | 'missed_while_busy';
 
 /** Pay-per-use rates, from the catalog data. */
 export interface Rates {
@@ -49,6 +57,8 @@ export interface Rates {
 }
 
 export interface Catalog {
+  /** The catalog version this is (catalog_versions.id); absent for catalog data not read from a version. */
+  version?: number;
   plans: Plan[];
   addOns: AddOn[];
   rates: Rates;

@@ -4,7 +4,9 @@ import type { Db, Queryable } from '@/db/client';
 import { normalize } from '@/lib/domain/catalog';
 import type { PendingChange } from '@/lib/domain/changes';
 import { daysBetween } from '@/lib/domain/periods';
-import type { BillingPeriod, Catalog, Configuration, Day, PeriodUsage } from '@/lib/domain/types';
+import type { PriceProtection } from '@/lib/domain/catalog';
+import type { BillingPeriod, Configuration, Day, PeriodUsage } from '@/lib/domain/types';
+import type { CatalogSource } from './catalog';
 import { rolloverSubscription } from './billing';
 
 /** Everything about one subscriber's account that the pages need, read in one round trip. */
@@ -37,6 +39,8 @@ export interface AccountState {
     closedPeriodStart: Day;
     lines: { kind: 'recurring' | 'usage'; itemCode: string; amountCents: number; quantity: number | null }[];
   } | null;
+  /** Issue 20: the old prices this subscription keeps until a price change reaches it (its notices). */
+  protections: PriceProtection[];
 }
 
 type Row = {
@@ -78,6 +82,7 @@ type Row = {
     closed_period_start: string;
     lines: { kind: 'recurring' | 'usage'; item_code: string; amount_cents: number; quantity: number | null }[] | null;
   } | null;
+  protections: { id: number; item_type: string; code: string; old_cents: number; effective_on: string }[] | null;
 };
 
 /** The account as stored (one round trip, no writes): on the database or inside a transaction. */
@@ -104,7 +109,11 @@ export async function readAccount(db: Queryable, subscriberId: number, today: Da
           'lines', (select json_agg(json_build_object('kind', l.kind, 'item_code', l.item_code, 'amount_cents', l.amount_cents, 'quantity', l.quantity) order by l.id)
             from ledger_lines l where l.bill_id = b.id and l.kind in ('recurring', 'usage')))
         from bills b where b.subscription_id = s.id and b.closed_period_start is not null
-        order by b.bill_date desc limit 1) as last_bill
+        order by b.bill_date desc limit 1) as last_bill,
+      (select json_agg(json_build_object('id', pc.id, 'item_type', pc.item_type, 'code', pc.item_code,
+          'old_cents', pc.old_cents, 'effective_on', pc.effective_on::text) order by pc.id)
+        from price_notices n join price_changes pc on pc.id = n.price_change_id
+        where n.subscription_id = s.id) as protections
     from subscribers sub join subscriptions s on s.subscriber_id = sub.id
     where sub.id = ${subscriberId}
   `);
@@ -154,6 +163,13 @@ export async function readAccount(db: Queryable, subscriberId: number, today: Da
           })),
         }
       : null,
+    protections: (r.protections ?? []).map((p) => ({
+      priceChangeId: p.id,
+      itemType: p.item_type === 'plan' ? 'plan' : 'addon',
+      code: p.code,
+      oldCents: p.old_cents,
+      effectiveOn: p.effective_on,
+    })),
   };
 }
 
@@ -162,7 +178,12 @@ export async function readAccount(db: Queryable, subscriberId: number, today: Da
  * due, books the next period: the rollover job does the same for accounts nobody looks at).
  * True when something was closed, so the caller reads the account again.
  */
-export async function closeEndedPeriods(db: Db, catalog: Catalog, state: AccountState, today: Day): Promise<boolean> {
+export async function closeEndedPeriods(
+  db: Db,
+  catalog: CatalogSource,
+  state: AccountState,
+  today: Day,
+): Promise<boolean> {
   if (state.period.end > today) return false;
   await rolloverSubscription(db, catalog, state.subscriptionId, today);
   return true;
@@ -171,7 +192,7 @@ export async function closeEndedPeriods(db: Db, catalog: Catalog, state: Account
 /** The account as of `today`: read, its ended periods closed, and read again if they were. */
 export async function loadAccount(
   db: Db,
-  catalog: Catalog,
+  catalog: CatalogSource,
   subscriberId: number,
   today: Day,
 ): Promise<AccountState | null> {

@@ -6,8 +6,10 @@ import { issueBill, type IssueBillInput } from '@/db/bill-issuance';
 import type { Db } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
-import { daysBetween } from '@/lib/domain/periods';
+import { addDays, daysBetween } from '@/lib/domain/periods';
+import type { CatalogVersion } from '@/lib/domain/catalog';
 import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
+import { catalogForHolder, readProtections, type CatalogSource } from './catalog';
 import { recordAudit } from './audit';
 import { rolloverBatch } from './rollover-batch';
 import { log } from './log';
@@ -23,7 +25,7 @@ import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf 
  */
 export async function rolloverSubscription(
   db: Db,
-  catalog: Catalog,
+  source: CatalogSource,
   subscriptionId: number,
   today: Day,
 ): Promise<number> {
@@ -50,8 +52,13 @@ export async function rolloverSubscription(
       .where(eq(s.subscriptionAddOns.subscriptionId, subscriptionId));
     const pendingRow = await pendingChangeOf(tx, subscriptionId);
     const from = { planCode: sub.planCode, addOns: addOns.map((a) => a.code) };
+    // Issue 20: each boundary is billed with the catalog of its day, at this holder's prices.
+    const protections = await readProtections(tx, subscriptionId);
+    const catalogAt = (day: Day) => catalogForHolder(source, protections, day);
+    const catalog = catalogAt(sub.periodEnd);
     const plan = planRollover({
       catalog,
+      catalogOn: catalogAt,
       billingDay: sub.billingDay,
       config: from,
       period: { start: sub.periodStart, end: sub.periodEnd, days: 0 },
@@ -104,6 +111,7 @@ export async function rolloverSubscription(
         closedPeriod: closed,
         nextPeriodEnd: step.period.end,
         config: closedConfig,
+        catalogVersion: catalogAt(step.period.start).version ?? null,
       });
       closed = step.period;
     }
@@ -116,7 +124,12 @@ export async function rolloverSubscription(
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
-    for (const b of bills) await recordEvent(tx, billIssuedEvent(b.subscriberId, await issueBill(tx, catalog, b)));
+    // Usage is rated with the catalog of the closed period's last day.
+    for (const b of bills)
+      await recordEvent(
+        tx,
+        billIssuedEvent(b.subscriberId, await issueBill(tx, catalogAt(addDays(b.billDate, -1)), b)),
+      );
     return plan.steps.length;
   });
 }
@@ -148,7 +161,7 @@ export interface RolloverDueOptions {
  */
 export async function rolloverDue(
   db: Db,
-  catalog: Catalog,
+  catalog: CatalogSource,
   today: Day,
   opts: RolloverDueOptions = {},
 ): Promise<{ subscriptions: number; periods: number; failed: number[] }> {
@@ -160,6 +173,18 @@ export async function rolloverDue(
   let lastId = 0;
   let exhausted = false;
   const failed: number[] = [];
+  // The set-based path bills a whole batch with one catalog: a single catalog, or a single
+  // version with no price protection running (issue 20). Otherwise each subscription is closed
+  // on its own, with the catalog of its boundary at its holder's prices.
+  let batchCatalog: Catalog | null = Array.isArray(catalog)
+    ? catalog.length === 1
+      ? (catalog[0] as CatalogVersion).catalog
+      : null
+    : (catalog as Catalog);
+  if (batchCatalog && setBased) {
+    const [notice] = await db.select({ id: s.priceNotices.subscriptionId }).from(s.priceNotices).limit(1);
+    if (notice) batchCatalog = null;
+  }
   // Batches are claimed one after another (keyset on the id), closed concurrently.
   let claiming: Promise<unknown> = Promise.resolve();
   const claim = (): Promise<number[]> => {
@@ -194,13 +219,13 @@ export async function rolloverDue(
     for (;;) {
       const ids = await claim();
       if (ids.length === 0) return;
-      if (!setBased) {
+      if (!setBased || !batchCatalog) {
         await oneByOne(ids);
         continue;
       }
       let rest = ids;
       try {
-        const r = await rolloverBatch(db, catalog, ids, today);
+        const r = await rolloverBatch(db, batchCatalog, ids, today);
         subscriptions += r.closed;
         periods += r.closed;
         rest = r.rest;

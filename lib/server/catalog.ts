@@ -1,73 +1,106 @@
 import 'server-only';
-import { asc } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
-import type { Catalog } from '@/lib/domain/types';
+import { readCatalogTables } from '@/db/catalog-read';
+import { catalogOfDay, holderCatalog, type CatalogVersion, type PriceProtection } from '@/lib/domain/catalog';
+import type { Catalog, Day } from '@/lib/domain/types';
 
 /**
- * The catalog is data in the database. It changes only with a seed or a migration, so each
- * process keeps it for a minute instead of reading seven tables on every request.
+ * The catalog is data in the database, in versions (issue 20, docs/catalog.md): every launch,
+ * rule change, retirement and price change writes a new catalog_versions row, never changed
+ * after. Offers, change planning and billing read "the catalog of day D": the newest version
+ * in force on D, plus the holder's price protections (lib/domain/catalog/versions.ts).
+ *
+ * Kept cheap: a version's snapshot is parsed once per process and kept (versions are
+ * immutable); the list of versions (ids and days, a few rows) is kept for a minute, and
+ * dropped at once by this process's own catalog writes (forgetCatalog). Another instance sees
+ * an admin's change within the minute.
  */
 const TTL_MS = 60_000;
-const g = globalThis as unknown as { __switchboardCatalog?: { at: number; catalog: Promise<Catalog> } };
+const g = globalThis as unknown as {
+  __switchboardCatalog?: { at: number; versions: Promise<CatalogVersion[]> };
+  __switchboardCatalogSnapshots?: Map<number, Catalog>;
+};
+g.__switchboardCatalogSnapshots ??= new Map<number, Catalog>();
+const snapshots = g.__switchboardCatalogSnapshots;
 
+/** The catalog tables as they are now (launched and retired items; not the admin's drafts). */
 export async function readCatalog(db: Queryable): Promise<Catalog> {
-  const [plans, addOns, includes, availability, requires, excludes, rates] = await Promise.all([
-    db.select().from(s.plans).orderBy(asc(s.plans.sortOrder)),
-    db.select().from(s.addOns).orderBy(asc(s.addOns.sortOrder)),
-    db.select().from(s.planIncludes),
-    db.select().from(s.addOnAvailability),
-    db.select().from(s.addOnRequires),
-    db.select().from(s.addOnExcludes),
-    db.select().from(s.usageRates),
-  ]);
-  const rate = (code: string) => {
-    const r = rates.find((x) => x.code === code);
-    if (!r) throw new Error(`Catalog is missing the usage rate "${code}"`);
-    return r.centsPerMinute;
-  };
-  return {
-    rates: { ldOverageCentsPerMinute: rate('ld_overage'), intlCentsPerMinute: rate('intl') },
-    plans: plans.map((p) => ({
-      code: p.code,
-      name: p.name,
-      monthlyCents: p.monthlyCents,
-      tier: p.tier,
-      ldMinutes: p.ldMinutes,
-      status: p.status,
-      includes: includes
-        .filter((i) => i.planCode === p.code)
-        .map((i) => i.addOnCode)
-        .sort(),
-    })),
-    addOns: addOns.map((a) => ({
-      code: a.code,
-      name: a.name,
-      monthlyCents: a.monthlyCents,
-      kind: a.kind,
-      ldMinutes: a.ldMinutes,
-      ldUnlimited: a.ldUnlimited,
-      intlRateCents: a.intlRateCents,
-      availableOn: availability.filter((x) => x.addOnCode === a.code).map((x) => x.planCode),
-      requires: requires.filter((x) => x.addOnCode === a.code).map((x) => x.requiredCode),
-      excludes: excludes.filter((x) => x.addOnCode === a.code).map((x) => x.excludedCode),
-    })),
-  };
+  return readCatalogTables(db);
 }
 
-export function getCatalog(db: Queryable): Promise<Catalog> {
+/** Every catalog version, oldest first, read now (snapshots from the per-process cache). */
+export async function readCatalogVersions(db: Queryable): Promise<CatalogVersion[]> {
+  const rows = await db
+    .select({ id: s.catalogVersions.id, effectiveOn: s.catalogVersions.effectiveOn })
+    .from(s.catalogVersions)
+    .orderBy(asc(s.catalogVersions.id));
+  if (rows.length === 0) {
+    // A database migrated without its reference data applied: the tables are the one version.
+    return [{ id: 0, effectiveOn: '0001-01-01', catalog: await readCatalogTables(db) }];
+  }
+  const missing = rows.filter((r) => !snapshots.has(r.id)).map((r) => r.id);
+  if (missing.length > 0) {
+    const full = await db
+      .select({ id: s.catalogVersions.id, catalog: s.catalogVersions.catalog })
+      .from(s.catalogVersions)
+      .where(inArray(s.catalogVersions.id, missing));
+    for (const f of full) snapshots.set(f.id, { ...f.catalog, version: f.id });
+  }
+  return rows.map((r) => ({ id: r.id, effectiveOn: r.effectiveOn, catalog: snapshots.get(r.id)! }));
+}
+
+/** Every catalog version (cached for a minute per process). */
+export function getCatalogVersions(db: Queryable): Promise<CatalogVersion[]> {
   const now = Date.now();
   const hit = g.__switchboardCatalog;
-  if (hit && now - hit.at < TTL_MS) return hit.catalog;
-  const catalog = readCatalog(db);
-  g.__switchboardCatalog = { at: now, catalog };
-  catalog.catch(() => {
-    if (g.__switchboardCatalog?.catalog === catalog) g.__switchboardCatalog = undefined;
+  if (hit && now - hit.at < TTL_MS) return hit.versions;
+  const versions = readCatalogVersions(db);
+  g.__switchboardCatalog = { at: now, versions };
+  versions.catch(() => {
+    if (g.__switchboardCatalog?.versions === versions) g.__switchboardCatalog = undefined;
   });
-  return catalog;
+  return versions;
 }
 
-/** After a reset or in tests. */
+/** The newest catalog version: what a new subscriber gets today. */
+export async function getCatalog(db: Queryable): Promise<Catalog> {
+  const versions = await getCatalogVersions(db);
+  return versions.reduce((a, b) => (b.id > a.id ? b : a)).catalog;
+}
+
+/** The catalog of `day` (the version in force then), without anyone's price protections. */
+export async function catalogOn(db: Queryable, day: Day): Promise<Catalog> {
+  return catalogOfDay(await getCatalogVersions(db), day);
+}
+
+/** Where a use case takes the catalog from: one catalog for every day, or the versions. */
+export type CatalogSource = Catalog | readonly CatalogVersion[];
+
+/** The catalog one holder pays on `day`: the version of the day and their running price protections. */
+export function catalogForHolder(source: CatalogSource, protections: readonly PriceProtection[], day: Day): Catalog {
+  const base = Array.isArray(source) ? catalogOfDay(source as readonly CatalogVersion[], day) : (source as Catalog);
+  return holderCatalog(base, protections, day);
+}
+
+/** A subscription's price protections (its price-change notices). */
+export async function readProtections(db: Queryable, subscriptionId: number): Promise<PriceProtection[]> {
+  const rows = await db
+    .select({
+      priceChangeId: s.priceChanges.id,
+      itemType: s.priceChanges.itemType,
+      code: s.priceChanges.itemCode,
+      oldCents: s.priceChanges.oldCents,
+      effectiveOn: s.priceChanges.effectiveOn,
+    })
+    .from(s.priceNotices)
+    .innerJoin(s.priceChanges, eq(s.priceChanges.id, s.priceNotices.priceChangeId))
+    .where(eq(s.priceNotices.subscriptionId, subscriptionId));
+  return rows.map((r) => ({ ...r, itemType: r.itemType === 'plan' ? 'plan' : 'addon' }));
+}
+
+/** After a catalog write, a reset or in tests. */
 export function forgetCatalog(): void {
   g.__switchboardCatalog = undefined;
 }

@@ -217,6 +217,8 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         toConfig: plan.target,
         effectiveDate: plan.effectiveDate,
         totalCents: plan.prorationTotalCents,
+        // Issue 20: the catalog version the change was planned with.
+        catalogVersion: catalog.version ?? null,
         // The business clock (the test clock outside production), like the effective date.
         createdAt: actor.now,
       })

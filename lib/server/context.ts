@@ -2,7 +2,7 @@ import 'server-only';
 import type { Catalog } from '@/lib/domain/types';
 import { closeEndedPeriods, readAccount, type AccountState } from './account';
 import type { Actor } from './actor';
-import { getCatalog } from './catalog';
+import { catalogForHolder, getCatalogVersions } from './catalog';
 import { getDb } from './db';
 import { AppError } from './errors';
 import { authorize, type Operation } from './policy';
@@ -25,12 +25,13 @@ export async function openAccount(
 ): Promise<SubscriberContext> {
   const db = await getDb();
   await authorize(actor, operation, subject, { db });
-  const catalog = await getCatalog(db);
+  // The catalog of the actor's day, with this subscriber's price protections (issue 20).
+  const versions = await getCatalogVersions(db);
   let state = await readAccount(db, subject.subscriberId, actor.today);
-  if (state && (await closeEndedPeriods(db, catalog, state, actor.today)))
+  if (state && (await closeEndedPeriods(db, versions, state, actor.today)))
     state = await readAccount(db, subject.subscriberId, actor.today);
   if (!state) throw new AppError('not_found', 'That account was not found.');
-  return { catalog, state };
+  return { catalog: catalogForHolder(versions, state.protections, actor.today), state };
 }
 
 /** Parses a subscriber id from a URL segment or form value; anything else is "not found". */

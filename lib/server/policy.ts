@@ -84,6 +84,14 @@ export const CAPABILITIES = {
   retry_delivery: { who: ADMIN },
   view_mail: { who: ADMIN },
   set_offer_email_consent: { who: { subscriber: 'own' } },
+  // Admin → Catalog (issue 20): admins manage it, agents read it.
+  'catalog.view': { who: STAFF },
+  'catalog.create_draft': { who: ADMIN },
+  'catalog.edit_draft': { who: ADMIN },
+  'catalog.launch': { who: ADMIN },
+  'catalog.edit_rules': { who: ADMIN },
+  'catalog.retire': { who: ADMIN },
+  'catalog.change_price': { who: ADMIN },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

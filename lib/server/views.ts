@@ -96,7 +96,9 @@ export interface AddOnRow {
 
 export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[] {
   const config = state.config;
-  return catalog.addOns.map((a) => {
+  // A retired add-on is listed only for its holders (like a retired plan on the plans page).
+  const listed = catalog.addOns.filter((a) => a.status !== 'retired' || config.addOns.includes(a.code));
+  return listed.map((a) => {
     const st = addOnStatus(catalog, config, a.code);
     const row = { code: a.code, name: a.name, monthlyCents: a.monthlyCents, kind: a.kind };
     switch (st.status) {

@@ -20,7 +20,7 @@
  * calls are well-formed.
  */
 import { randomUUID } from 'node:crypto';
-import { deliveries } from '@/db/schema';
+import { catalogItemDrafts, deliveries } from '@/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callAction,
@@ -54,6 +54,13 @@ const CREATE_CLIENT = 'app/_actions/api-clients.ts#createApiClientAction';
 const ROTATE_CLIENT = 'app/_actions/api-clients.ts#rotateApiClientSecretAction';
 const REVOKE_CLIENT = 'app/_actions/api-clients.ts#revokeApiClientAction';
 const TOKEN_ROUTE = '/api/oauth/token';
+// Admin → Catalog (issue 20).
+const CAT_CREATE = 'app/_actions/catalog.ts#createCatalogDraftAction';
+const CAT_SAVE_DRAFT = 'app/_actions/catalog.ts#saveCatalogDraftAction';
+const CAT_LAUNCH = 'app/_actions/catalog.ts#launchCatalogDraftAction';
+const CAT_RULES = 'app/_actions/catalog.ts#saveCatalogRulesAction';
+const CAT_RETIRE = 'app/_actions/catalog.ts#retireCatalogItemAction';
+const CAT_PRICE = 'app/_actions/catalog.ts#changeCatalogPriceAction';
 const TMF620 = '/tmf-api/productCatalogManagement/v4';
 const TMF629 = '/tmf-api/customerManagement/v4';
 const TMF637 = '/tmf-api/productInventory/v4';
@@ -91,6 +98,8 @@ interface World {
   benBill: number;
   /** A delivery held as dead (ben's scheduled-change email), for the retry action. */
   deadDeliveryId: number;
+  /** Issue 20: an admin's draft add-on (catalog_item_drafts), to save and launch. */
+  catalogDraftId: number;
 }
 
 /** How a call must be refused. */
@@ -146,6 +155,57 @@ function confirmFields(subscriberId: number, extra: Record<string, string> = {})
     idempotencyKey: randomUUID(),
     applyNow: 'false',
     ...extra,
+  };
+}
+
+/** Issue 20: the Admin → Catalog actions (admins only; agents read the catalog). Positive controls run in this order. */
+function catalogActionSpecs(): Record<string, ActionSpec> {
+  const page = () => '/admin/catalog';
+  const spec = (action: string, audit: string, what: string, fields: (w: World) => Fields): ActionSpec => ({
+    page,
+    valid: fields,
+    refusals: [
+      { who: 'ada', threat: `subscriber ${what} (admin function)`, fields, refusal: forbidden, audit },
+      { who: 'agent', threat: `agent ${what} (agents only read the catalog)`, fields, refusal: forbidden, audit },
+    ],
+    positive: {
+      who: 'admin',
+      run: (c, w, entry) => callAction(c, { page: page(), actionId: entry.id, fields: fields(w) }),
+    },
+  });
+  return {
+    [CAT_CREATE]: spec(CAT_CREATE, 'catalog.create_draft', 'creates a catalog draft', () => ({
+      kind: 'addon',
+      code: 'matrix_new',
+      name: 'Matrix new',
+    })),
+    [CAT_SAVE_DRAFT]: spec(CAT_SAVE_DRAFT, 'catalog.edit_draft', 'edits a catalog draft', (w) => ({
+      draftId: String(w.catalogDraftId),
+      name: 'Matrix add-on',
+      monthly: '1.00',
+      addOnKind: 'feature',
+    })),
+    [CAT_LAUNCH]: spec(CAT_LAUNCH, 'catalog.launch', 'launches a catalog draft', (w) => ({
+      draftId: String(w.catalogDraftId),
+    })),
+    // The draft launched by the positive control before this one.
+    [CAT_RULES]: spec(CAT_RULES, 'catalog.edit_rules', "changes an add-on's rules", () => ({
+      kind: 'addon',
+      code: 'matrix_addon',
+      name: 'Matrix add-on',
+      monthly: '1.00',
+      addOnKind: 'feature',
+    })),
+    [CAT_RETIRE]: spec(CAT_RETIRE, 'catalog.retire', 'retires an add-on', () => ({
+      kind: 'addon',
+      code: 'matrix_addon',
+    })),
+    [CAT_PRICE]: spec(CAT_PRICE, 'catalog.change_price', 'previews a price change', () => ({
+      kind: 'addon',
+      code: 'intl_saver',
+      newPrice: '6.50',
+      effectiveOn: '2099-01-01',
+    })),
   };
 }
 
@@ -440,6 +500,7 @@ const ACTIONS: Record<string, ActionSpec> = {
       },
     },
   },
+  ...catalogActionSpecs(),
 };
 
 /** A JSON body, a form-encoded string, or either made from the world. */
@@ -1121,6 +1182,10 @@ function worldFrom(
     'managedClientId' | 'tmfCredentials' | 'tmfToken' | 'tmfLimitedToken' | 'tmfNoUsageToken' | 'draftId'
   >,
 ): World {
+  const catalogDraft = rowsOf<{ id: number; code: string }>(d, 'catalog_item_drafts').find(
+    (x) => x.code === 'matrix_addon',
+  );
+  expect(catalogDraft, 'the catalog draft made for the matrix').toBeDefined();
   const users = rowsOf<{ id: number; email: string }>(d, 'users');
   const userId = Object.fromEntries(
     Object.entries(EMAILS).map(([k, email]) => [k, users.find((u) => u.email === email)!.id]),
@@ -1153,6 +1218,7 @@ function worldFrom(
     benBill: latestBill(sessions.ben),
     ...tmf,
     deadDeliveryId: dead[0]!.id,
+    catalogDraftId: catalogDraft!.id,
   };
 }
 
@@ -1252,6 +1318,28 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
         { kind: 'command-line' },
         { name: 'Matrix without usage', scopes: ['catalog.read'] },
       ),
+      // Issue 20: a draft add-on of the admin catalog, for the save and launch actions.
+      catalogDraft: await db.insert(catalogItemDrafts).values({
+        kind: 'addon',
+        code: 'matrix_addon',
+        definition: {
+          kind: 'addon',
+          addOn: {
+            code: 'matrix_addon',
+            name: 'Matrix add-on',
+            monthlyCents: 100,
+            kind: 'feature',
+            availableOn: [],
+            requires: [],
+            excludes: [],
+            ldMinutes: 0,
+            ldUnlimited: false,
+            intlRateCents: null,
+            status: 'active',
+            answersSignal: null,
+          },
+        },
+      }),
     }));
     await h.start();
     const tokenOf = async (c: { clientId: string; clientSecret: string }) => {

@@ -18,7 +18,7 @@
  * routes; FUZZ_SEED to replay a run.
  */
 import { randomUUID } from 'node:crypto';
-import { deliveries } from '@/db/schema';
+import { catalogItemDrafts, deliveries } from '@/db/schema';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -97,6 +97,13 @@ const USAGE_FIELDS = [
 const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
 const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
 const SIGN_OUT_EVERYWHERE = 'app/_actions/account.ts#signOutEverywhereAction';
+// Admin → Catalog (issue 20).
+const CAT_CREATE = 'app/_actions/catalog.ts#createCatalogDraftAction';
+const CAT_SAVE_DRAFT = 'app/_actions/catalog.ts#saveCatalogDraftAction';
+const CAT_LAUNCH = 'app/_actions/catalog.ts#launchCatalogDraftAction';
+const CAT_RULES = 'app/_actions/catalog.ts#saveCatalogRulesAction';
+const CAT_RETIRE = 'app/_actions/catalog.ts#retireCatalogItemAction';
+const CAT_PRICE = 'app/_actions/catalog.ts#changeCatalogPriceAction';
 
 interface World {
   ada: number;
@@ -111,6 +118,8 @@ interface World {
   tmfToken: string;
   /** A delivery held as dead (ben's scheduled-change email), for the retry action. */
   deadDeliveryId: number;
+  /** Issue 20: an admin's draft add-on, to save and launch. */
+  catalogDraftId: number;
 }
 
 type Who = 'ada' | 'ben' | 'agent' | 'admin';
@@ -150,6 +159,125 @@ const idText = (w: World, own: number) =>
   );
 
 const BASE_KEYS = { confirmAda: randomUUID(), confirmAgent: randomUUID() };
+
+// Issue 20: oracles for the Admin → Catalog actions. Conservative: an input whose key fields
+// parse is treated as maybe valid (not sent); only the ones zod or the data layer must refuse are.
+const one = (o: O, k: string): string | undefined => {
+  const v = o.get(k);
+  return typeof v === 'string' ? v : undefined;
+};
+const catKindOk = (o: O) => one(o, 'kind') === 'plan' || one(o, 'kind') === 'addon';
+const catCodeOk = (o: O) => /^[A-Za-z][A-Za-z0-9_]{1,31}$/.test((one(o, 'code') ?? '').trim());
+const catPriceOk = (v: string | undefined) => v !== undefined && /^\d{1,6}(\.\d{1,2})?$/.test(v.trim());
+const catNameOk = (o: O) => (one(o, 'name') ?? '').trim().length > 0;
+const catDraftOk = (o: O, w: World) => Number(one(o, 'draftId') ?? 'x') === w.catalogDraftId;
+const catCodes = fc.oneof(
+  anyText,
+  fc.constantFrom(
+    'PREMIUM',
+    'voicemail',
+    'fuzz_x',
+    'ld_300 ',
+    'a',
+    'x'.repeat(33),
+    "x'; drop table plans; --",
+    '9lives',
+  ),
+);
+const catPrices = fc.oneof(anyText, fc.constantFrom('-1', '1.234', '1e3', '', ' ', '5,00', '9999999', 'NaN', '0x10'));
+const catItemFields = {
+  name: fc.oneof(anyText, fc.constantFrom('', '   ', 'x'.repeat(101), 'name\u0000', 'tab\tname')),
+  monthly: catPrices,
+  tier: fc.oneof(anyText, fc.constantFrom('-1', '0.5', '100', '')),
+  ldMinutes: fc.oneof(anyText, fc.constantFrom('-5', '1.5', '9999999')),
+  includes: catCodes,
+  availableOn: catCodes,
+  requires: catCodes,
+  excludes: catCodes,
+  addOnKind: fc.oneof(anyText, fc.constantFrom('feature', 'usage', 'both', '')),
+  answersSignal: fc.oneof(anyText, fc.constantFrom('unanswered_calls', 'loud_calls')),
+};
+function catalogTargets(): ActionTarget[] {
+  const page = () => '/admin/catalog';
+  return [
+    {
+      action: CAT_CREATE,
+      who: 'admin',
+      page,
+      base: () => ({ kind: 'addon', code: 'fuzz_new', name: 'Fuzz new' }),
+      fields: () => ({
+        kind: fc.oneof(anyText, fc.constantFrom('plan', 'addon', 'PLAN', 'add-on', '')),
+        code: catCodes,
+        name: catItemFields.name,
+        tmfDraftId: fc.oneof(anyText, fc.constantFrom('../x', 'nope')),
+      }),
+      maybeValid: (o) => catKindOk(o) && catCodeOk(o),
+    },
+    {
+      action: CAT_SAVE_DRAFT,
+      who: 'admin',
+      page,
+      base: (w) => ({ draftId: String(w.catalogDraftId), name: 'Fuzz add-on', monthly: '1.00', addOnKind: 'feature' }),
+      fields: (w) => ({
+        ...catItemFields,
+        draftId: fc.oneof(anyText, fc.constantFrom(String(w.catalogDraftId + 1000), '0', '-1', '1.5')),
+      }),
+      maybeValid: (o, w) => catDraftOk(o, w) && catPriceOk(one(o, 'monthly')) && catNameOk(o),
+    },
+    {
+      action: CAT_LAUNCH,
+      who: 'admin',
+      page,
+      base: (w) => ({ draftId: String(w.catalogDraftId) }),
+      fields: (w) => ({
+        draftId: fc.oneof(
+          anyText,
+          fc.constantFrom(String(w.catalogDraftId + 1000), '0', '-1', `${w.catalogDraftId}.5`),
+        ),
+      }),
+      maybeValid: (o, w) => catDraftOk(o, w),
+    },
+    {
+      action: CAT_RULES,
+      who: 'admin',
+      page,
+      // The draft launched by the positive control before this one.
+      base: () => ({ kind: 'addon', code: 'fuzz_addon', name: 'Fuzz add-on', monthly: '1.00', addOnKind: 'feature' }),
+      fields: () => ({
+        ...catItemFields,
+        kind: fc.oneof(anyText, fc.constantFrom('plan', 'addon', '')),
+        code: catCodes,
+      }),
+      maybeValid: (o) => catKindOk(o) && catCodeOk(o) && catPriceOk(one(o, 'monthly')) && catNameOk(o),
+    },
+    {
+      action: CAT_RETIRE,
+      who: 'admin',
+      page,
+      base: () => ({ kind: 'addon', code: 'fuzz_addon' }),
+      fields: () => ({ kind: fc.oneof(anyText, fc.constantFrom('plan', 'addon', '')), code: catCodes }),
+      maybeValid: (o) => catKindOk(o) && catCodeOk(o),
+    },
+    {
+      action: CAT_PRICE,
+      who: 'admin',
+      page,
+      base: () => ({ kind: 'addon', code: 'intl_saver', newPrice: '6.50', effectiveOn: '2099-01-01' }),
+      fields: () => ({
+        kind: fc.oneof(anyText, fc.constantFrom('plan', 'addon')),
+        code: catCodes,
+        newPrice: catPrices,
+        effectiveOn: fc.oneof(anyText, fc.constantFrom('2026-02-30', '2026-12-1', 'tomorrow', '1999-01-01')),
+        confirm: fc.oneof(anyText, fc.constantFrom('on', 'true', 'yes')),
+      }),
+      maybeValid: (o) =>
+        catKindOk(o) &&
+        catCodeOk(o) &&
+        catPriceOk(one(o, 'newPrice')) &&
+        /^\d{4}-\d{2}-\d{2}$/.test((one(o, 'effectiveOn') ?? '').trim()),
+    },
+  ];
+}
 
 const ACTION_TARGETS: ActionTarget[] = [
   {
@@ -505,6 +633,7 @@ const ACTION_TARGETS: ActionTarget[] = [
     maybeValid: () => true,
     noFields: true,
   },
+  ...catalogTargets(),
 ];
 
 const ERROR_CODES = ['invalid', 'forbidden', 'not_found', 'stale', 'conflict'];
@@ -835,6 +964,28 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
     const made = await h.direct(async (db) => ({
       managed: await createApiClient(db, { kind: 'command-line' }, { name: 'Fuzz managed', scopes: ['catalog.read'] }),
       full: await createApiClient(db, { kind: 'command-line' }, { name: 'Fuzz full', scopes: ALL_API_SCOPES }),
+      // Issue 20: a draft add-on of the admin catalog, for the save and launch actions.
+      catalogDraft: await db.insert(catalogItemDrafts).values({
+        kind: 'addon',
+        code: 'fuzz_addon',
+        definition: {
+          kind: 'addon',
+          addOn: {
+            code: 'fuzz_addon',
+            name: 'Fuzz add-on',
+            monthlyCents: 100,
+            kind: 'feature',
+            availableOn: [],
+            requires: [],
+            excludes: [],
+            ldMinutes: 0,
+            ldUnlimited: false,
+            intlRateCents: null,
+            status: 'active',
+            answersSignal: null,
+          },
+        },
+      }),
     }));
     await h.start();
     const tokenRes = await clients.nobody.getJson('/api/oauth/token', {
@@ -865,6 +1016,8 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       managedClientId: made.managed.clientId,
       tmfToken: (tokenRes.body as { access_token: string }).access_token,
       deadDeliveryId: rows<{ id: number; status: string }>('deliveries').find((d) => d.status === 'dead')!.id,
+      catalogDraftId: rows<{ id: number; code: string }>('catalog_item_drafts').find((d) => d.code === 'fuzz_addon')!
+        .id,
     };
     await h.start();
   });
@@ -932,6 +1085,12 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       RETRY,
       CONSENT,
       SIGN_OUT_EVERYWHERE,
+      CAT_CREATE,
+      CAT_SAVE_DRAFT,
+      CAT_LAUNCH,
+      CAT_RULES,
+      CAT_RETIRE,
+      CAT_PRICE,
     ]) {
       const target = ACTION_TARGETS.find((t) => t.action === key)!;
       const entry = manifest.get(key)!;
@@ -1357,6 +1516,12 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       [REVOKE_CLIENT, 'admin'],
       [RETRY, 'admin'],
       [CONSENT, 'ada'],
+      [CAT_CREATE, 'admin'],
+      [CAT_SAVE_DRAFT, 'admin'],
+      [CAT_LAUNCH, 'admin'],
+      [CAT_RULES, 'admin'],
+      [CAT_RETIRE, 'admin'],
+      [CAT_PRICE, 'admin'],
       [CLOCK, 'admin'],
       [SIGN_OUT_EVERYWHERE, 'ben'],
     ];

@@ -75,6 +75,13 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   retry_delivery: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   view_mail: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   set_offer_email_consent: { subscriber: 'own', agent: 'no', admin: 'no', test_clock: 'no', command_line: 'no' },
+  'catalog.view': STAFF,
+  'catalog.create_draft': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'catalog.edit_draft': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'catalog.launch': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'catalog.edit_rules': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'catalog.retire': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'catalog.change_price': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {

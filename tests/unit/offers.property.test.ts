@@ -20,6 +20,7 @@ import {
   MAX_OFFERS,
   MIN_MONTHLY_SAVING_CENTS,
   SIGNAL_RULES,
+  signalFeature,
   bestValue,
   computeOffers,
   offerKey,
@@ -123,7 +124,9 @@ describe('offers properties', () => {
           // Evidence.
           const gained = features(catalog, o.target).filter((f) => !featureSet(current).has(f));
           expect(o.addsFeatures).toEqual(gained);
-          const signalled = SIGNAL_RULES.filter((s) => usage[s.measure] >= s.threshold && gained.includes(s.feature));
+          const signalled = SIGNAL_RULES.filter(
+            (s) => usage[s.measure] >= s.threshold && gained.includes(signalFeature(catalog, s.signal) ?? ''),
+          );
           if (o.evidence.type === 'saving') {
             expect(o.evidence.monthlySavingCents).toBe(o.monthlySavingCents);
             expect(o.monthlySavingCents).toBeGreaterThanOrEqual(

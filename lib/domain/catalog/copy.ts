@@ -26,6 +26,8 @@ export function problemText(p: CatalogProblem): string {
       return `${p.addOn.name} needs ${names(p.missing)} first.`;
     case 'excluded':
       return `${p.addOn.name} can't be combined with ${names(p.by)}.`;
+    case 'add_on_retired':
+      return `${p.addOn.name} is no longer offered; only subscribers who already have it can keep it.`;
   }
 }
 

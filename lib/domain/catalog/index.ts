@@ -19,3 +19,21 @@ export {
   problemText,
   problemTexts,
 } from './copy';
+export {
+  catalogProblems,
+  requirementCycles,
+  ruleProblemText,
+  validateCatalog,
+  type CatalogRuleProblem,
+} from './validate';
+export {
+  PRICE_NOTICE_DAYS,
+  catalogOfDay,
+  earliestHolderDay,
+  holderCatalog,
+  versionOfDay,
+  type CatalogVersion,
+  type PriceProtection,
+} from './versions';
+export { priceChangeImpact, priceChangeProblems, type PriceChangeImpact, type PriceChangeInput } from './price-change';
+export { availableAddOnsOf, definitionOf, withItem, type ItemDefinition } from './edit';

@@ -15,7 +15,9 @@ export type CatalogProblem =
   /** Requirements that nothing in the configuration (held or included) meets. */
   | { type: 'needs'; addOn: CodeName; missing: CodeName[] }
   /** Held add-ons this one can't be combined with. */
-  | { type: 'excluded'; addOn: CodeName; by: CodeName[] };
+  | { type: 'excluded'; addOn: CodeName; by: CodeName[] }
+  /** A retired add-on asked for by someone who doesn't hold it. */
+  | { type: 'add_on_retired'; addOn: CodeName };
 
 function unique<T>(items: T[]): T[] {
   const seen = new Set<string>();

@@ -75,6 +75,10 @@ export function decideChange(input: ChangeInput): ChangeDecision {
   const target = normalize({ planCode: targetPlan.code, addOns: [...kept, ...fresh] });
 
   // 3. What was explicitly asked for must be valid as asked: refuse, never drop silently.
+  // A retired add-on is kept by its holders; nobody else can choose it.
+  const retired = fresh.filter((code) => findAddOn(catalog, code)?.status === 'retired');
+  if (retired.length > 0)
+    return refuse(retired.map((code) => ({ type: 'add_on_retired', addOn: addOnName(catalog, code) })));
   const problems = fresh.flatMap((code) => checkAddOn(catalog, target, code));
   if (problems.length > 0) return refuse(problems);
   const remaining = checkConfiguration(catalog, target);

@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'scheduled_change_reminder',
   'bill_issued',
   'offer_suggested',
+  /** Issue 20: a price change of something the subscriber holds, with the old and new price (one per holder). */
+  'price_change_notice',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

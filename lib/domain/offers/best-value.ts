@@ -5,7 +5,7 @@
 import { selectablePlans } from '../catalog';
 import { roundHalfAwayFromZero } from '../pricing';
 import type { Catalog, Configuration, UsageProfile } from '../types';
-import { entryFor, maskSubset, prepareCatalog, type PreparedCatalog, type PreparedConfig } from './space';
+import { entryFor, maskSubset, prepareCatalog, retiredKept, type PreparedCatalog, type PreparedConfig } from './space';
 
 /** Same arithmetic as pricing.monthlyCost(…).totalCents, on precomputed rows. */
 export function costOf(prep: PreparedCatalog, pc: PreparedConfig, usage: UsageProfile): number {
@@ -75,7 +75,7 @@ export function scanSpace(prep: PreparedCatalog, current: PreparedConfig, usage:
   const perPlan = new Map<string, Scored>();
   const allowed = new Set(selectablePlans(prep.catalog, current.plan.code).map((p) => p.code));
   for (const pc of prep.configs) {
-    if (!allowed.has(pc.plan.code)) continue;
+    if (!allowed.has(pc.plan.code) || !retiredKept(prep, current, pc)) continue;
     if (!maskSubset(current.featureMask, pc.featureMask)) continue;
     const s: Scored = { pc, cost: costOf(prep, pc, usage), size: changeSize(current, pc) };
     if (!best || compareScored(s, best) < 0) best = s;

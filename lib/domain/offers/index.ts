@@ -18,6 +18,7 @@ export {
   SUPPRESSION_DAYS,
   UNANSWERED_CALLS_FOR_VOICEMAIL,
   USAGE_PROFILE_PERIODS,
+  signalFeature,
   suppressedUntil,
   type SignalRule,
   type UsageSignal,

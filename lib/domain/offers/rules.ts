@@ -1,6 +1,6 @@
 /** Offer thresholds and the usage signals (docs/offers.md). The words for them are in offers/copy.ts. */
 import { addDays } from '../periods';
-import type { Day } from '../types';
+import type { Catalog, Day, UsageSignalName } from '../types';
 
 /** How many complete periods the usage profile averages (the last ones). */
 export const USAGE_PROFILE_PERIODS = 3;
@@ -22,29 +22,30 @@ export function suppressedUntil(response: keyof typeof SUPPRESSION_DAYS, today: 
   return addDays(today, SUPPRESSION_DAYS[response]);
 }
 
-export type UsageSignal = 'unanswered_calls' | 'missed_while_busy';
+export type UsageSignal = UsageSignalName;
 
 export interface SignalRule {
   signal: UsageSignal;
-  /** The feature add-on code the signal calls for. */
-  feature: string;
   /** Average per month from which the signal counts. */
   threshold: number;
   measure: 'unansweredCalls' | 'missedWhileBusy';
 }
 
-/** The only add-on codes the offer rules name: the two features the usage signals point at. */
+/**
+ * The usage signals. Which feature answers each is catalog data (add_ons.answers_signal), so an
+ * add-on an admin creates can answer one too: see `signalFeature`.
+ */
 export const SIGNAL_RULES: readonly SignalRule[] = [
-  {
-    signal: 'unanswered_calls',
-    feature: 'voicemail',
-    threshold: UNANSWERED_CALLS_FOR_VOICEMAIL,
-    measure: 'unansweredCalls',
-  },
-  {
-    signal: 'missed_while_busy',
-    feature: 'call_waiting',
-    threshold: MISSED_WHILE_BUSY_FOR_CALL_WAITING,
-    measure: 'missedWhileBusy',
-  },
+  { signal: 'unanswered_calls', threshold: UNANSWERED_CALLS_FOR_VOICEMAIL, measure: 'unansweredCalls' },
+  { signal: 'missed_while_busy', threshold: MISSED_WHILE_BUSY_FOR_CALL_WAITING, measure: 'missedWhileBusy' },
 ];
+
+/**
+ * The feature add-on that answers a signal: the first feature in catalog order marked for it,
+ * an active one before a retired one (a retired feature still answers through the plans that
+ * include it); none: undefined.
+ */
+export function signalFeature(catalog: Catalog, signal: UsageSignal): string | undefined {
+  const marked = catalog.addOns.filter((a) => a.kind === 'feature' && a.answersSignal === signal);
+  return (marked.find((a) => a.status !== 'retired') ?? marked[0])?.code;
+}

@@ -45,7 +45,15 @@ import type { Day, UsageProfile } from '../types';
 import { changeSize, compareScored, compareStrings, costOf, scanSpace, type Scored } from './best-value';
 import { classifyPrepared, excludesEither } from './kinds';
 import { BEST_VALUE_MIN_SAVING_CENTS, MAX_OFFERS, MIN_MONTHLY_SAVING_CENTS, SIGNAL_RULES } from './rules';
-import { entryFor, hasFeature, maskSubset, prepareCatalog, type PreparedCatalog, type PreparedConfig } from './space';
+import {
+  entryFor,
+  hasFeature,
+  maskSubset,
+  prepareCatalog,
+  retiredKept,
+  type PreparedCatalog,
+  type PreparedConfig,
+} from './space';
 import type { ComputeOffersInput, OfferEvidence, OfferKind } from './types';
 
 export interface Candidate extends Scored {
@@ -53,7 +61,7 @@ export interface Candidate extends Scored {
   key: string;
   saving: number;
   bestValue: boolean;
-  /** Bit i: adds SIGNAL_RULES[i].feature and that signal is on. */
+  /** Bit i: adds the feature answering SIGNAL_RULES[i] and that signal is on. */
   signals: number;
   /** Strongest signal ratio (perMonth ÷ threshold); 0 without a signal. */
   strength: number;
@@ -74,7 +82,8 @@ function signalsOf(
   SIGNAL_RULES.forEach((rule, i) => {
     const perMonth = usage[rule.measure];
     if (perMonth < rule.threshold) return;
-    if (!hasFeature(prep, target, rule.feature) || hasFeature(prep, current, rule.feature)) return;
+    const feature = prep.signalFeatures[i];
+    if (feature === undefined || !hasFeature(prep, target, feature) || hasFeature(prep, current, feature)) return;
     signals |= 1 << i;
     const ratio = perMonth / rule.threshold;
     if (ratio > strength) {
@@ -103,10 +112,15 @@ function dominates(a: Candidate, b: Candidate): boolean {
 }
 
 /** Why a candidate is offered: the saving, or else its strongest usage signal. */
-export function offerEvidence(c: Candidate, usage: UsageProfile): OfferEvidence {
+export function offerEvidence(prep: PreparedCatalog, c: Candidate, usage: UsageProfile): OfferEvidence {
   if (c.savingEvidence) return { type: 'saving', monthlySavingCents: c.saving };
   const rule = SIGNAL_RULES[c.strongest]!;
-  return { type: 'signal', signal: rule.signal, perMonth: usage[rule.measure], feature: rule.feature };
+  return {
+    type: 'signal',
+    signal: rule.signal,
+    perMonth: usage[rule.measure],
+    feature: prep.signalFeatures[c.strongest]!,
+  };
 }
 
 /** What the rules chose: nothing (and why), or the candidates to word, in order. */
@@ -144,6 +158,7 @@ export function selectOffers(input: ComputeOffersInput): OfferSelection {
   const candidates = new Map<string, Candidate>();
   const consider = (pc: PreparedConfig, isBestValue: boolean): void => {
     if (pc.key === cur.key || !allowed.has(pc.plan.code) || !maskSubset(cur.featureMask, pc.featureMask)) return;
+    if (!retiredKept(prep, cur, pc)) return;
     const existing = candidates.get(pc.key);
     if (existing) {
       existing.bestValue ||= isBestValue;

@@ -6,6 +6,7 @@
  * immutable.
  */
 import { allConfigurations, configKey, features, getPlan, normalize } from '../catalog';
+import { SIGNAL_RULES, signalFeature } from './rules';
 import { intlRateCents, ldAllowance, monthlyRecurringCents } from '../pricing';
 import type { AddOn, Catalog, Configuration, Plan } from '../types';
 
@@ -37,6 +38,10 @@ export interface PreparedCatalog {
   readonly addOnOrder: ReadonlyMap<string, number>;
   readonly featureCodes: readonly string[];
   readonly featureIndex: ReadonlyMap<string, number>;
+  /** The feature answering each of SIGNAL_RULES (catalog data), by index; undefined: none. */
+  readonly signalFeatures: readonly (string | undefined)[];
+  /** Retired add-ons: only their holders may keep them. */
+  readonly retiredAddOns: ReadonlySet<string>;
 }
 
 const preparedByObject = new WeakMap<Catalog, PreparedCatalog>();
@@ -84,7 +89,20 @@ function buildPrepared(catalog: Catalog): PreparedCatalog {
     if (list) list.push(c);
     else byPlan.set(c.plan.code, [c]);
   }
-  return { catalog, configs, byKey, byPlan, addOnByCode, addOnOrder, featureCodes, featureIndex };
+  const signalFeatures = SIGNAL_RULES.map((r) => signalFeature(catalog, r.signal));
+  const retiredAddOns = new Set(catalog.addOns.filter((a) => a.status === 'retired').map((a) => a.code));
+  return {
+    catalog,
+    configs,
+    byKey,
+    byPlan,
+    addOnByCode,
+    addOnOrder,
+    featureCodes,
+    featureIndex,
+    signalFeatures,
+    retiredAddOns,
+  };
 }
 
 export function describeConfig(
@@ -141,4 +159,10 @@ export function entryFor(prep: PreparedCatalog, config: Configuration): Prepared
     // Not a valid configuration (e.g. inconsistent data): described on the fly.
     describeConfig(prep.catalog, prep.addOnByCode, prep.featureIndex, config)
   );
+}
+
+/** A target may hold a retired add-on only if the current configuration holds it already. */
+export function retiredKept(prep: PreparedCatalog, current: PreparedConfig, target: PreparedConfig): boolean {
+  if (prep.retiredAddOns.size === 0) return true;
+  return target.config.addOns.every((c) => !prep.retiredAddOns.has(c) || current.config.addOns.includes(c));
 }

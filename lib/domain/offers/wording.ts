@@ -135,13 +135,14 @@ class Wording {
 
   private signalSentence(c: Candidate, ruleIndex: number, alsoClause: boolean): string {
     const rule = SIGNAL_RULES[ruleIndex]!;
+    const code = this.prep.signalFeatures[ruleIndex] ?? '';
     const words = SIGNAL_WORDS[rule.signal];
     const n = formatCount(this.usage[rule.measure]);
-    const feature = this.name(rule.feature);
+    const feature = this.name(code);
     if (alsoClause) return `It also includes ${feature}: you had ${n} ${words.phrase} ${this.when}.`;
-    const held = c.pc.config.addOns.includes(rule.feature);
+    const held = c.pc.config.addOns.includes(code);
     const benefit = held
-      ? `${feature} ${words.benefit}, for ${formatCents(this.prep.addOnByCode.get(rule.feature)?.monthlyCents ?? 0)} a month`
+      ? `${feature} ${words.benefit}, for ${formatCents(this.prep.addOnByCode.get(code)?.monthlyCents ?? 0)} a month`
       : `${c.pc.plan.name} includes ${feature}, which ${words.benefit}`;
     return `You had ${n} ${words.phrase} ${this.when}; ${benefit}.`;
   }
@@ -234,7 +235,7 @@ class Wording {
       },
       title: this.title(c, added, removed),
       explanation,
-      evidence: offerEvidence(c, this.usage),
+      evidence: offerEvidence(this.prep, c, this.usage),
       monthlyPriceChangeCents: priceChange,
       monthlySavingCents: c.saving,
       currentCostCents: this.currentCostCents,

@@ -16,6 +16,8 @@ import { recurringLines, type RecurringLine } from './recurring';
 
 export interface RolloverInput {
   catalog: Catalog;
+  /** The catalog of a day (its version, the holder's price protections); absent: `catalog` on every day. */
+  catalogOn?: (day: Day) => Catalog;
   billingDay: number;
   config: Configuration;
   /** The subscription's stored current period. */
@@ -70,7 +72,8 @@ export function planRollover(input: RolloverInput): RolloverPlan {
       appliedPending = true;
     }
     period = nextPeriod(billingDay, period);
-    steps.push({ period, config, appliedPending, recurringLines: recurringLines(catalog, config, period) });
+    const ofDay = input.catalogOn?.(period.start) ?? catalog;
+    steps.push({ period, config, appliedPending, recurringLines: recurringLines(ofDay, config, period) });
   }
   return { steps, finalConfig: config, finalPeriod: period, pendingRemaining: pending };
 }

@@ -7,7 +7,8 @@ import { addDays, dayOf } from '@/lib/domain/periods';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { rolloverDue } from '../billing';
-import { readCatalog } from '../catalog';
+import { readCatalogVersions } from '../catalog';
+import { catalogOfDay } from '@/lib/domain/catalog';
 import { readNow } from '../clock';
 import { log } from '../log';
 import { sendEventEmail } from '../mail/transport';
@@ -92,9 +93,10 @@ export interface DailyResult {
 /** The daily job: period rollover and billing for every period that has ended, then the reminders. */
 export async function runDailyJobs(db: Db): Promise<DailyResult> {
   const today = dayOf(await readNow(db));
-  const catalog = await readCatalog(db);
-  const r = await rolloverDue(db, catalog, today);
-  const reminders = await queueReminders(db, catalog, today);
+  // Issue 20: every boundary is billed with the catalog version of its day.
+  const versions = await readCatalogVersions(db);
+  const r = await rolloverDue(db, versions, today);
+  const reminders = await queueReminders(db, catalogOfDay(versions, today), today);
   if (r.periods > 0 || reminders > 0 || r.failed.length > 0) {
     log.info(
       `[jobs] daily run for ${today}: ${r.periods} period(s) closed on ${r.subscriptions} subscription(s), ${reminders} reminder(s) written${r.failed.length ? `, ${r.failed.length} subscription(s) failed` : ''}`,

@@ -193,6 +193,25 @@ export function renderEventMail(type: EventType, payload: Record<string, unknown
         },
         ctx,
       );
+    case 'price_change_notice':
+      return compose(
+        {
+          subject: `A new price for ${str(p.itemName)} from ${day(p.effectiveOn)}`,
+          greeting: greeting(p),
+          paragraphs: [
+            `The monthly price of ${str(p.itemName)}, which you have, changes from ${formatCents(cents(p.oldCents))} to ${formatCents(cents(p.newCents))} on ${day(p.effectiveOn)}. Until then you pay ${formatCents(cents(p.oldCents))}.`,
+            'You can change your plan or add-ons at any time in the portal.',
+          ],
+          rows: [
+            ['Old price', `${formatCents(cents(p.oldCents))} a month`],
+            ['New price', `${formatCents(cents(p.newCents))} a month`],
+            ['From', day(p.effectiveOn)],
+          ],
+          linkText: 'See your plan',
+          linkPath: '/plans',
+        },
+        ctx,
+      );
     case 'offer_suggested':
       return compose(
         {

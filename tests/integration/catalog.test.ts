@@ -1,0 +1,392 @@
+/**
+ * Catalog management (issue 20) on both drivers: a launched add-on reaches offers, a price
+ * change reaches holders from its day and new subscribers at once (previews, orders and bills),
+ * retirement keeps holders, validation refuses with words, and agents only read.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import * as s from '@/db/schema';
+import { allConfigurations, configKey, features, selectablePlans } from '@/lib/domain/catalog';
+import { usageProfile } from '@/lib/domain/offers';
+import { monthlyCost } from '@/lib/domain/pricing';
+import type { Catalog, Configuration } from '@/lib/domain/types';
+import { readAccount, completeUsage } from '@/lib/server/account';
+import { rolloverSubscription } from '@/lib/server/billing';
+import { catalogOn, getCatalog, readCatalogVersions } from '@/lib/server/catalog';
+import {
+  changeCatalogPrice,
+  createCatalogDraft,
+  getAdminCatalog,
+  launchCatalogDraft,
+  retireCatalogItem,
+  saveCatalogDraft,
+  saveCatalogRules,
+} from '@/lib/server/catalog-admin';
+import { confirmChange, previewChange } from '@/lib/server/changes';
+import { AppError } from '@/lib/server/errors';
+import { getOffers } from '@/lib/server/offers';
+import type { Actor } from '@/lib/server/actor';
+import { actorFor, createSubscriber, useTestDb } from './support/actors';
+import { createTestDb, drivers, type TestDb } from './support/db';
+
+const TODAY = '2026-11-16';
+const cfg = (planCode: string, ...addOns: string[]): Configuration => ({ planCode, addOns: addOns.sort() });
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** Brute force: the cheapest valid configuration on a selectable plan that keeps every feature held. */
+function bruteBest(catalog: Catalog, current: Configuration, usage: Parameters<typeof monthlyCost>[2]): number {
+  const keep = features(catalog, current);
+  const plans = selectablePlans(catalog, current.planCode).map((p) => p.code);
+  let best = Number.POSITIVE_INFINITY;
+  for (const c of allConfigurations(catalog, plans)) {
+    const retiredNew = c.addOns.some(
+      (a) => catalog.addOns.find((x) => x.code === a)?.status === 'retired' && !current.addOns.includes(a),
+    );
+    if (retiredNew) continue;
+    const f = features(catalog, c);
+    if (!keep.every((k) => f.includes(k))) continue;
+    best = Math.min(best, monthlyCost(catalog, c, usage).totalCents);
+  }
+  return best;
+}
+
+describe.each(drivers)('catalog management on %s', (driver) => {
+  let t: TestDb;
+  let admin: Actor;
+  beforeAll(async () => {
+    t = await createTestDb(driver, { today: TODAY });
+    useTestDb(t);
+    admin = await actorFor(t.db, 'admin@example.com', TODAY);
+  });
+  beforeEach(() => useTestDb(t));
+  afterAll(async () => t?.destroy());
+
+  it('starts with one catalog version holding the reference catalog; agents read the admin catalog, only admins change it', async () => {
+    const versions = await readCatalogVersions(t.db);
+    expect(versions.length).toBeGreaterThanOrEqual(1);
+    expect(versions[0]!.catalog.plans.map((p) => p.code)).toContain('PREMIUM');
+    const agent = await actorFor(t.db, 'agent@example.com', TODAY);
+    const view = await getAdminCatalog(agent);
+    expect(view.canEdit).toBe(false);
+    expect(view.catalog.addOns.length).toBe(8);
+    const e = await refusal(createCatalogDraft(agent, { kind: 'addon', code: 'agent_addon', name: 'Nope' }));
+    expect(e.code).toBe('forbidden');
+    const ada = await actorFor(t.db, 'ada@example.com', TODAY);
+    expect((await refusal(getAdminCatalog(ada))).code).toBe('forbidden');
+  });
+
+  it('refuses a draft that breaks the rules, in words, and launches nothing', async () => {
+    const { id } = await createCatalogDraft(admin, { kind: 'addon', code: 'loop_a', name: 'Loop A' });
+    const saved = await saveCatalogDraft(admin, {
+      draftId: id,
+      item: {
+        name: 'Loop A',
+        monthlyCents: 100,
+        addOnKind: 'feature',
+        availableOn: ['PREMIUM', 'BASIC'],
+        requires: ['loop_a'],
+        excludes: ['voicemail'],
+      },
+    });
+    // Premium includes Voicemail, and an add-on can't require itself.
+    expect(saved.problems).toContain("Loop A can't require itself.");
+    const before = (await readCatalogVersions(t.db)).length;
+    const e = await refusal(launchCatalogDraft(admin, id));
+    expect(e.code).toBe('invalid');
+    expect(e.message).toContain("Loop A can't require itself.");
+    expect((await readCatalogVersions(t.db)).length).toBe(before);
+    // A plan draft that includes an add-on also available on it.
+    const plan = await createCatalogDraft(admin, { kind: 'plan', code: 'TWICE', name: 'Twice' });
+    const p = await saveCatalogDraft(admin, {
+      draftId: plan.id,
+      item: {
+        name: 'Twice',
+        monthlyCents: 1000,
+        tier: 2,
+        ldMinutes: 0,
+        includes: ['voicemail'],
+        availableAddOns: ['voicemail'],
+      },
+    });
+    expect(p.problems).toContain('Voicemail is both included in Twice and available on it as an add-on: choose one.');
+  });
+
+  it('a newly launched add-on is offered to the subscribers it helps, with savings equal to a brute force over the new catalog', async () => {
+    const heavy = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('PLUS', 'voicemail', 'ld_300'),
+      today: TODAY,
+      usage: { ld: 1000 },
+    });
+    const light = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC'),
+      today: TODAY,
+      usage: { ld: 20 },
+    });
+    const heavyActor = await actorFor(t.db, heavy.email, TODAY);
+    const lightActor = await actorFor(t.db, light.email, TODAY);
+    const targets = async (a: Actor, id: number) => {
+      const r = await getOffers(a, id);
+      return r.status === 'offers' ? r.offers : [];
+    };
+    expect((await targets(heavyActor, heavy.subscriberId)).some((o) => o.target.addOns.includes('ld_1000'))).toBe(
+      false,
+    );
+
+    const { id } = await createCatalogDraft(admin, { kind: 'addon', code: 'ld_1000', name: 'Long Distance 1000' });
+    await saveCatalogDraft(admin, {
+      draftId: id,
+      item: {
+        name: 'Long Distance 1000',
+        monthlyCents: 1000,
+        addOnKind: 'usage',
+        availableOn: ['BASIC', 'PLUS'],
+        excludes: ['ld_300', 'ld_unlimited'],
+        extraLdMinutes: 1000,
+      },
+    });
+    const launched = await launchCatalogDraft(admin, id);
+    const catalog = await getCatalog(t.db);
+    expect(catalog.version).toBe(launched.version);
+    // Excludes both ways: the launch wrote the other side too.
+    expect(catalog.addOns.find((a) => a.code === 'ld_300')!.excludes).toContain('ld_1000');
+
+    const offers = await targets(heavyActor, heavy.subscriberId);
+    const state = (await readAccount(t.db, heavy.subscriberId, TODAY))!;
+    const usage = usageProfile(completeUsage(state))!;
+    const current = state.config;
+    const currentCost = monthlyCost(catalog, current, usage).totalCents;
+    const withNew = offers.filter((o) => o.target.addOns.includes('ld_1000'));
+    expect(withNew.length).toBeGreaterThan(0);
+    for (const o of offers) {
+      expect(o.monthlySavingCents).toBe(currentCost - monthlyCost(catalog, o.target, usage).totalCents);
+    }
+    const best = offers.find((o) => o.bestValue)!;
+    expect(best).toBeDefined();
+    expect(best.targetCostCents).toBe(bruteBest(catalog, current, usage));
+    expect(best.target.addOns).toContain('ld_1000');
+    // It does not help a light user: not offered.
+    expect((await targets(lightActor, light.subscriberId)).some((o) => o.target.addOns.includes('ld_1000'))).toBe(
+      false,
+    );
+    // Yesterday's catalog did not have it.
+    expect((await catalogOn(t.db, '2026-11-15')).addOns.some((a) => a.code === 'ld_1000')).toBe(false);
+  });
+
+  it('a price rise reaches holders only from its date, new subscribers at once; previews, orders and bills use the price of the day', async () => {
+    const holder = await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC', 'three_way'), today: TODAY });
+    const holdersNow = Number(
+      (
+        await t.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(s.subscriptionAddOns)
+          .where(eq(s.subscriptionAddOns.addOnCode, 'three_way'))
+      )[0]!.n,
+    );
+    const tooSoon = await refusal(
+      changeCatalogPrice(admin, {
+        kind: 'addon',
+        code: 'three_way',
+        newCents: 450,
+        effectiveOn: '2026-12-15',
+        confirm: true,
+      }),
+    );
+    expect(tooSoon.message).toContain('2026-12-16 at the earliest');
+
+    const preview = await changeCatalogPrice(admin, {
+      kind: 'addon',
+      code: 'three_way',
+      newCents: 450,
+      effectiveOn: '2026-12-16',
+      confirm: false,
+    });
+    expect(preview.saved).toBe(false);
+    expect(preview.preview.holders).toBe(holdersNow);
+    expect(preview.preview.monthlyRevenueChangeCents).toBe(holdersNow * 100);
+    expect(await t.db.select().from(s.priceChanges)).toEqual([]);
+
+    const saved = await changeCatalogPrice(admin, {
+      kind: 'addon',
+      code: 'three_way',
+      newCents: 450,
+      effectiveOn: '2026-12-16',
+      confirm: true,
+    });
+    expect(saved.saved).toBe(true);
+    const [change] = await t.db.select().from(s.priceChanges);
+    // One notice each, through the outbox, with the old and new price.
+    const notices = await t.db
+      .select()
+      .from(s.outboxEvents)
+      .where(eq(s.outboxEvents.type, 'price_change_notice'))
+      .orderBy(asc(s.outboxEvents.id));
+    expect(notices.length).toBe(holdersNow);
+    const mine = notices.find((n) => n.subscriberId === holder.subscriberId)!;
+    expect(mine.payload).toMatchObject({
+      itemName: 'Three-Way Calling',
+      oldCents: 350,
+      newCents: 450,
+      effectiveOn: '2026-12-16',
+    });
+    expect(
+      await t.db
+        .select()
+        .from(s.deliveries)
+        .where(and(eq(s.deliveries.eventId, mine.id), eq(s.deliveries.channel, 'email'))),
+    ).toHaveLength(1);
+
+    // The holder still pays 3.50 today (their preview), a new subscriber 4.50 at once.
+    const holderActor = await actorFor(t.db, holder.email, TODAY);
+    const hp = await previewChange(holderActor, {
+      subscriberId: holder.subscriberId,
+      target: cfg('BASIC', 'three_way', 'caller_id'),
+    });
+    expect(hp.plan.currentMonthlyCents).toBe(2000 + 350);
+    const fresh = await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC'), today: TODAY });
+    const freshActor = await actorFor(t.db, fresh.email, TODAY);
+    const fp = await previewChange(freshActor, { subscriberId: fresh.subscriberId, target: cfg('BASIC', 'three_way') });
+    expect(fp.plan.newMonthlyCents).toBe(2000 + 450);
+    // 2026-11-16 → 2026-12-01: 15 of 30 days of 4.50.
+    expect(fp.plan.prorationLines.map((l) => l.amountCents)).toEqual([225]);
+    const done = await confirmChange(freshActor, {
+      subscriberId: fresh.subscriberId,
+      target: cfg('BASIC', 'three_way'),
+      version: fp.version,
+      idempotencyKey: fp.idempotencyKey,
+    });
+    const order = (await t.db.select().from(s.orders).where(eq(s.orders.id, done.orderId)))[0]!;
+    expect(order.catalogVersion).toBe(change!.catalogVersion);
+
+    // Bills: 2026-12-01 (before the holder's date) at 3.50, 2027-01-01 (after) at 4.50; the new subscriber's at 4.50.
+    const versions = await readCatalogVersions(t.db);
+    await rolloverSubscription(t.db, versions, holder.subscriptionId, '2027-01-01');
+    await rolloverSubscription(t.db, versions, fresh.subscriptionId, '2026-12-01');
+    const billLine = async (subscriptionId: number, billDate: string) => {
+      const bill = (
+        await t.db
+          .select()
+          .from(s.bills)
+          .where(and(eq(s.bills.subscriptionId, subscriptionId), eq(s.bills.billDate, billDate)))
+      )[0]!;
+      const line = (
+        await t.db
+          .select()
+          .from(s.ledgerLines)
+          .where(
+            and(
+              eq(s.ledgerLines.billId, bill.id),
+              eq(s.ledgerLines.kind, 'recurring'),
+              eq(s.ledgerLines.itemCode, 'three_way'),
+            ),
+          )
+      )[0]!;
+      return { cents: line.amountCents, version: bill.catalogVersion };
+    };
+    expect(await billLine(holder.subscriptionId, '2026-12-01')).toEqual({
+      cents: 350,
+      version: change!.catalogVersion,
+    });
+    expect(await billLine(holder.subscriptionId, '2027-01-01')).toEqual({
+      cents: 450,
+      version: change!.catalogVersion,
+    });
+    expect(await billLine(fresh.subscriptionId, '2026-12-01')).toEqual({ cents: 450, version: change!.catalogVersion });
+  });
+
+  it('retiring an add-on keeps it for its holders (and their bills); nobody else can choose it or is offered it', async () => {
+    const holder = await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC', 'call_waiting'), today: TODAY });
+    const other = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC'),
+      today: TODAY,
+      usage: { busy: 9 },
+    });
+    const otherActor = await actorFor(t.db, other.email, TODAY);
+    const offersBefore = await getOffers(otherActor, other.subscriberId);
+    expect(
+      offersBefore.status === 'offers' && offersBefore.offers.some((o) => o.target.addOns.includes('call_waiting')),
+    ).toBe(true);
+    const r = await retireCatalogItem(admin, { kind: 'addon', code: 'call_waiting' });
+    expect(r.message).toContain('keep it');
+    const catalog = await getCatalog(t.db);
+    expect(catalog.addOns.find((a) => a.code === 'call_waiting')!.status).toBe('retired');
+
+    const e = await refusal(
+      previewChange(otherActor, { subscriberId: other.subscriberId, target: cfg('BASIC', 'call_waiting') }),
+    );
+    expect(e.message).toBe('Call Waiting is no longer offered; only subscribers who already have it can keep it.');
+    const offersAfter = await getOffers(otherActor, other.subscriberId);
+    if (offersAfter.status === 'offers')
+      expect(offersAfter.offers.some((o) => o.target.addOns.includes('call_waiting'))).toBe(false);
+
+    const holderActor = await actorFor(t.db, holder.email, TODAY);
+    const keep = await previewChange(holderActor, {
+      subscriberId: holder.subscriberId,
+      target: cfg('BASIC', 'call_waiting', 'caller_id'),
+    });
+    expect(configKey(keep.plan.target)).toBe(configKey(cfg('BASIC', 'call_waiting', 'caller_id')));
+    await rolloverSubscription(t.db, await readCatalogVersions(t.db), holder.subscriptionId, '2026-12-01');
+    const lines = await t.db
+      .select({ code: s.ledgerLines.itemCode })
+      .from(s.ledgerLines)
+      .where(
+        and(eq(s.ledgerLines.subscriptionId, holder.subscriptionId), eq(s.ledgerLines.billPeriodStart, '2026-12-01')),
+      );
+    expect(lines.map((l) => l.code)).toContain('call_waiting');
+    expect((await refusal(retireCatalogItem(admin, { kind: 'addon', code: 'call_waiting' }))).code).toBe('conflict');
+  });
+
+  it('refuses a rule change that would leave holders invalid, and a price change through the rules form', async () => {
+    await createSubscriber(t.db, { billingDay: 1, config: cfg('PLUS', 'voicemail'), today: TODAY });
+    const catalog = await getCatalog(t.db);
+    const vm = catalog.addOns.find((a) => a.code === 'voicemail')!;
+    const e = await refusal(
+      saveCatalogRules(admin, {
+        kind: 'addon',
+        code: 'voicemail',
+        item: {
+          name: vm.name,
+          monthlyCents: vm.monthlyCents,
+          addOnKind: 'feature',
+          availableOn: ['BASIC'],
+          answersSignal: 'unanswered_calls',
+        },
+      }),
+    );
+    expect(e.code).toBe('conflict');
+    expect(e.message).toContain('Plus + Voicemail');
+    const p = await refusal(
+      saveCatalogRules(admin, {
+        kind: 'addon',
+        code: 'voicemail',
+        item: { name: vm.name, monthlyCents: 1, addOnKind: 'feature', availableOn: vm.availableOn },
+      }),
+    );
+    expect(p.message).toContain('Change the price');
+    // An allowed rule change makes a new version.
+    const before = (await readCatalogVersions(t.db)).length;
+    await saveCatalogRules(admin, {
+      kind: 'addon',
+      code: 'voicemail',
+      item: {
+        name: 'Voicemail',
+        monthlyCents: vm.monthlyCents,
+        addOnKind: 'feature',
+        availableOn: vm.availableOn,
+        answersSignal: 'unanswered_calls',
+      },
+    });
+    expect((await readCatalogVersions(t.db)).length).toBe(before + 1);
+  });
+});
