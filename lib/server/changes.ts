@@ -56,7 +56,7 @@ export type { ConfirmResult };
 
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
-  const { catalog, state } = await openAccount(actor, 'preview_change', {
+  const { catalog, state, today } = await openAccount(actor, 'preview_change', {
     subscriberId: req.subscriberId,
     applyNow: req.applyNow,
   });
@@ -65,7 +65,7 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     current: state.config,
     requested: normalize(req.target),
     billingDay: state.billingDay,
-    today: actor.today,
+    today,
     pending: state.pending,
     applyNow: req.applyNow,
   });
@@ -97,7 +97,12 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     });
   }
   // Authorizes, loads the catalog and closes an ended period before anything else.
-  const { catalog, state: before } = await openAccount(actor, 'confirm_change', {
+  const {
+    catalog,
+    state: before,
+    now,
+    today,
+  } = await openAccount(actor, 'confirm_change', {
     subscriberId: input.subscriberId,
     applyNow: input.applyNow,
   });
@@ -124,14 +129,14 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     }
     // Read again under the lock: this is what the change is planned from (its ended periods
     // were closed by openAccount, and the lock keeps anyone from changing it meanwhile).
-    const state = await readAccount(tx, input.subscriberId, actor.today);
+    const state = await readAccount(tx, input.subscriberId, today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
     const result = planChange({
       catalog,
       current: state.config,
       requested: normalize(input.target),
       billingDay: state.billingDay,
-      today: actor.today,
+      today,
       pending: state.pending,
       applyNow: input.applyNow,
     });
@@ -156,7 +161,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         effectiveDate: plan.effectiveDate,
         totalCents: plan.prorationTotalCents,
         // The business clock (the test clock outside production), like the effective date.
-        createdAt: actor.now,
+        createdAt: now,
       })
       .returning({ id: s.orders.id });
     const orderId = order!.id;
@@ -208,7 +213,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     });
     await recordEvent(tx, changeEvent(state.subscriberId, orderId, plan));
     // Accepting an offer: recorded when the confirmed target is that offer's target.
-    const offer = input.offerKey ? findOffer(catalog, state, actor.today, input.offerKey) : undefined;
+    const offer = input.offerKey ? findOffer(catalog, state, today, input.offerKey) : undefined;
     if (offer && configKey(offer.target) === configKey(plan.target)) {
       await writeOfferEvents(tx, [
         {
@@ -218,7 +223,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
           kind: offer.kind,
           target: offer.target,
           eventType: 'accepted',
-          today: actor.today,
+          today,
           monthlyPriceChangeCents: offer.monthlyPriceChangeCents,
           monthlySavingCents: offer.monthlySavingCents,
         },

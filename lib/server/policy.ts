@@ -84,6 +84,9 @@ export const CAPABILITIES = {
   retry_delivery: { who: ADMIN },
   view_mail: { who: ADMIN },
   set_offer_email_consent: { who: { subscriber: 'own' } },
+  // Test fixtures and test clocks for UI test suites (SPEC §12; never in a deployment): like the test clock.
+  manage_test_fixtures: { who: CLOCK },
+  manage_test_clocks: { who: CLOCK },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

@@ -75,6 +75,8 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   retry_delivery: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   view_mail: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   set_offer_email_consent: { subscriber: 'own', agent: 'no', admin: 'no', test_clock: 'no', command_line: 'no' },
+  manage_test_fixtures: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
+  manage_test_clocks: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {
