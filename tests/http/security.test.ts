@@ -222,7 +222,7 @@ describe.skipIf(!hasBuild()).each(httpDrivers)(
         ['DELETE', '/api/v1/test/clocks/1', undefined],
         ['POST', '/api/v1/test/clocks/1/advance', { to: '2030-01-01T00:00:00Z' }],
       ] as const) {
-        for (const headers of [{}, { 'x-test-clock-token': TEST_CLOCK_TOKEN }]) {
+        for (const headers of [{}, { 'x-test-clock-token': TEST_CLOCK_TOKEN }] as Record<string, string>[]) {
           const res = await c.getJson(path, {
             method,
             headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
