@@ -130,7 +130,7 @@ test.describe('grandfathered on the retired Classic Line (the demo’s Finn)', (
   }) => {
     await page.goto('/change?plan=NOPE');
     await expect(page.getByTestId('preview-error')).toContainText('is not a plan we offer');
-    await page.goto('/change?plan=BASIC&addOns=ld_300,ld_unlimited');
+    await page.goto('/change?plan=BASIC&add=ld_300,ld_unlimited');
     await expect(page.getByTestId('preview-error')).toContainText("can't be combined");
     await page.goto('/change?plan=%3Cscript%3E');
     await expect(page.getByTestId('preview-error')).toBeVisible();
