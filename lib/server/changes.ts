@@ -83,7 +83,7 @@ export type { ConfirmResult };
 
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
-  const { catalog, state, today } = await openAccount(actor, 'preview_change', {
+  const { catalog, state, now, today } = await openAccount(actor, 'preview_change', {
     subscriberId: req.subscriberId,
     applyNow: req.applyNow,
   });
@@ -104,7 +104,8 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     idempotencyKey: randomUUID(),
     earlierProrationCents: state.prorationThisPeriod.reduce((sum, l) => sum + l.amountCents, 0),
     basis: state.config,
-    previewedAt: actor.now.toISOString(),
+    // The account's time (its test clock's when it has one), as the orders' created_at it is compared with.
+    previewedAt: now.toISOString(),
   };
 }
 
