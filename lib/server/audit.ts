@@ -29,6 +29,8 @@ export type AuditEvent =
   | 'test_clock.create'
   | 'test_clock.advance'
   | 'test_clock.delete'
+  /** A rated-usage file imported with npm run usage:import (issue 19). */
+  | 'usage_import'
   /** An API client's call to a TMF Open API ("tmf620.productOffering.create"), or its refusal for a missing scope. */
   | `tmf${number}.${string}`;
 

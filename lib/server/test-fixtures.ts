@@ -219,6 +219,7 @@ export async function purgeFixtures(tx: Tx, subscriberIds: number[]): Promise<vo
     await tx.delete(s.orders).where(eq(s.orders.subscriberId, subscriberId));
     await tx.delete(s.subscriptionAddOns).where(inArray(s.subscriptionAddOns.subscriptionId, subscriptionIds));
     await tx.delete(s.usagePeriods).where(eq(s.usagePeriods.subscriberId, subscriberId));
+    await tx.delete(s.usageRecords).where(eq(s.usageRecords.subscriberId, subscriberId));
     await tx
       .delete(s.offerEvents)
       .where(or(eq(s.offerEvents.subscriberId, subscriberId), eq(s.offerEvents.actorUserId, userId)));
