@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,15 @@ import path from 'node:path';
  * Browser tests against the production build (`next build` first; `npm test` does it),
  * served by `next start` on its own port with a fresh database for the run. Workers inherit
  * the values chosen here through the environment.
+ *
+ * Three projects (README "Browser tests on fixtures"):
+ * - warm-up: signs in once and makes a fixture, so the server has opened and seeded its database
+ *   before the first test (no retry for a slow first sign-in);
+ * - parallel: every spec file that imports ./fixtures (tests/e2e/fixtures.ts): each test makes its
+ *   own subscriber (and clock), so files and tests run in parallel workers, in any order;
+ * - shared-demo (transitional): every other spec file, the old style that uses the shared demo
+ *   data and the portal's one test clock. One worker, after the parallel project (a failure
+ *   there skips it). Move a file onto ./fixtures and it runs in parallel.
  */
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!fs.existsSync(chromium)) {
@@ -19,18 +29,25 @@ process.env.E2E_PORT ??= String(3300 + (process.pid % 600));
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
 process.env.E2E_SMTP_PORT ??= String(Number(process.env.E2E_PORT) + 20_000);
 process.env.E2E_MAIL_PORT ??= String(Number(process.env.E2E_PORT) + 21_000);
+process.env.E2E_TEST_CLOCK_TOKEN ??= `e2e-test-clock-${crypto.randomBytes(12).toString('hex')}`;
 const port = Number(process.env.E2E_PORT);
+
+/** The spec files on the fixture module (they import './fixtures'): the parallel project. */
+const E2E_DIR = path.resolve('tests', 'e2e');
+const PARALLEL_FILES = fs
+  .readdirSync(E2E_DIR)
+  .filter((f) => f.endsWith('.spec.ts'))
+  .filter((f) => /from '\.\/fixtures'/.test(fs.readFileSync(path.join(E2E_DIR, f), 'utf8')))
+  .map((f) => path.join(E2E_DIR, f));
 const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
   // One folder per run, so runs side by side don't delete each other's artifacts.
   outputDir: `test-results/run-${process.env.E2E_PORT}`,
-  // Journeys share one server and database; files run in name order (01-, 02-, …), one worker.
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
@@ -50,7 +67,25 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    { name: 'warm-up', testMatch: /warm-up\.setup\.ts$/, use: { browserName: 'chromium' } },
+    {
+      name: 'parallel',
+      testMatch: PARALLEL_FILES.length ? PARALLEL_FILES : /^$/,
+      dependencies: ['warm-up'],
+      fullyParallel: true,
+      use: { browserName: 'chromium' },
+    },
+    {
+      name: 'shared-demo',
+      testMatch: /\.spec\.ts$/,
+      testIgnore: PARALLEL_FILES,
+      dependencies: ['parallel'],
+      fullyParallel: false,
+      workers: 1,
+      use: { browserName: 'chromium' },
+    },
+  ],
   webServer: [
     {
       // The SMTP server the portal sends its email to (tests read it at E2E_MAIL_PORT).
@@ -74,6 +109,8 @@ export default defineConfig({
         NEXTAUTH_URL: baseURL,
         // npm test sets one for the build and the run, so the bundle check can look for it.
         NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? `e2e-secret-${port}-not-for-production`,
+        // Test fixtures and clocks (tests/e2e/fixtures.ts) authenticate with it.
+        SWITCHBOARD_TEST_CLOCK_TOKEN: process.env.E2E_TEST_CLOCK_TOKEN,
         DATA_DIR: process.env.E2E_DATA_DIR,
         ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
         // Jobs on, as `npm start` runs them: email goes to the mail catcher above.

@@ -652,6 +652,39 @@ export const notificationPreferences = pgTable('notification_preferences', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+// ---------------------------------------------------------------- test fixtures and test clocks (SPEC §12; never in a deployment)
+
+/**
+ * A test clock, as Stripe has them: a frozen time that only the subscribers attached to it
+ * live at. A test suite creates it and moves it forward (lib/server/test-clocks.ts).
+ */
+export const testClocks = pgTable('test_clocks', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull(),
+  frozenTime: timestamp('frozen_time', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A subscriber made by a test suite (POST /api/v1/test/fixtures): only these can be removed
+ * with all their rows (migration 0023 lets the purge through the append-only and bill
+ * triggers for them alone). `clock_id`: the test clock it lives at; null: the portal's clock.
+ */
+export const testFixtures = pgTable(
+  'test_fixtures',
+  {
+    subscriberId: integer('subscriber_id')
+      .primaryKey()
+      .references(() => subscribers.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    clockId: integer('clock_id').references(() => testClocks.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('test_fixtures_clock_idx').on(t.clockId), uniqueIndex('test_fixtures_user_key').on(t.userId)],
+);
+
 // ---------------------------------------------------------------- usage in (issue 19: TMF635, usage import)
 
 /**

@@ -23,6 +23,12 @@ export type AuditEvent =
   | 'api_client.create'
   | 'api_client.rotate'
   | 'api_client.revoke'
+  /** Test fixtures and test clocks (SPEC §12; the suite or an admin). */
+  | 'test_fixture.create'
+  | 'test_fixture.delete'
+  | 'test_clock.create'
+  | 'test_clock.advance'
+  | 'test_clock.delete'
   /** A rated-usage file imported with npm run usage:import (issue 19). */
   | 'usage_import'
   /** An API client's call to a TMF Open API ("tmf620.productOffering.create"), or its refusal for a missing scope. */

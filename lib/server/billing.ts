@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, eq, lte, not, type SQL, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { recurringLedgerRows } from '@/db/ledger';
 import { issueBill, type IssueBillInput } from '@/db/bill-issuance';
@@ -148,7 +148,15 @@ export interface RolloverDueOptions {
 }
 
 /**
- * The rollover job: every subscription whose period has ended. Returns periods closed, and
+ * The subscriptions of subscribers attached to a test clock (SPEC §12): the portal's daily
+ * job leaves them alone, their clock drives them (lib/server/test-clocks.ts advanceClock).
+ */
+export const onTestClock = (subscriberId: SQL | AnyColumn) =>
+  sql`exists (select 1 from ${s.testFixtures} where ${s.testFixtures.subscriberId} = ${subscriberId} and ${s.testFixtures.clockId} is not null)`;
+
+/**
+ * The rollover job: every subscription whose period has ended (but those on a test clock, which
+ * their clock's advance closes). Returns periods closed, and
  * the subscriptions that could not be closed: one that fails (e.g. a scheduled change whose
  * target is no longer in the catalog) is logged and left for the next run, and the job goes
  * on with the others instead of leaving every later subscription unbilled.
@@ -193,7 +201,13 @@ export async function rolloverDue(
       const due = await db
         .select({ id: s.subscriptions.id })
         .from(s.subscriptions)
-        .where(and(lte(s.subscriptions.periodEnd, today), sql`${s.subscriptions.id} > ${lastId}`))
+        .where(
+          and(
+            lte(s.subscriptions.periodEnd, today),
+            sql`${s.subscriptions.id} > ${lastId}`,
+            not(onTestClock(s.subscriptions.subscriberId)),
+          ),
+        )
         .orderBy(asc(s.subscriptions.id))
         .limit(batch);
       if (due.length === 0) exhausted = true;

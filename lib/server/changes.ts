@@ -88,7 +88,7 @@ export type { ConfirmResult };
 
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
-  const { catalog, state } = await openAccount(actor, 'preview_change', {
+  const { catalog, state, now, today } = await openAccount(actor, 'preview_change', {
     subscriberId: req.subscriberId,
     applyNow: req.applyNow,
   });
@@ -97,7 +97,7 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     current: state.config,
     requested: requestedConfiguration(catalog, req, state.config),
     billingDay: state.billingDay,
-    today: actor.today,
+    today,
     pending: state.pending,
     applyNow: req.applyNow,
   });
@@ -109,7 +109,8 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     idempotencyKey: randomUUID(),
     earlierProrationCents: state.prorationThisPeriod.reduce((sum, l) => sum + l.amountCents, 0),
     basis: state.config,
-    previewedAt: actor.now.toISOString(),
+    // The account's time (its test clock's when it has one), as the orders' created_at it is compared with.
+    previewedAt: now.toISOString(),
   };
 }
 
@@ -161,7 +162,12 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     });
   }
   // Authorizes, loads the catalog and closes an ended period before anything else.
-  const { catalog, state: before } = await openAccount(actor, 'confirm_change', {
+  const {
+    catalog,
+    state: before,
+    now,
+    today,
+  } = await openAccount(actor, 'confirm_change', {
     subscriberId: input.subscriberId,
     applyNow: input.applyNow,
   });
@@ -182,14 +188,14 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
 
     // Read again under the lock: this is what the change is planned from (its ended periods
     // were closed by openAccount, and the lock keeps anyone from changing it meanwhile).
-    const state = await readAccount(tx, input.subscriberId, actor.today);
+    const state = await readAccount(tx, input.subscriberId, today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
     const planInput = {
       catalog,
       current: state.config,
       requested: requestedConfiguration(catalog, input, state.config),
       billingDay: state.billingDay,
-      today: actor.today,
+      today,
       pending: state.pending,
       applyNow: input.applyNow,
     };
@@ -220,7 +226,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         // Issue 20: the catalog version the change was planned with.
         catalogVersion: catalog.version ?? null,
         // The business clock (the test clock outside production), like the effective date.
-        createdAt: actor.now,
+        createdAt: now,
       })
       .returning({ id: s.orders.id });
     const orderId = order!.id;
@@ -272,7 +278,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     });
     await recordEvent(tx, changeEvent(state.subscriberId, orderId, plan));
     // Accepting an offer: recorded when the confirmed target is that offer's target.
-    const offer = input.offerKey ? findOffer(catalog, state, actor.today, input.offerKey) : undefined;
+    const offer = input.offerKey ? findOffer(catalog, state, today, input.offerKey) : undefined;
     if (offer && configKey(offer.target) === configKey(plan.target)) {
       await writeOfferEvents(tx, [
         {
@@ -282,7 +288,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
           kind: offer.kind,
           target: offer.target,
           eventType: 'accepted',
-          today: actor.today,
+          today,
           monthlyPriceChangeCents: offer.monthlyPriceChangeCents,
           monthlySavingCents: offer.monthlySavingCents,
         },

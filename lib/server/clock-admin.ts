@@ -1,11 +1,13 @@
 import 'server-only';
 import { config } from '@/lib/config';
+import { getActor } from './actor';
 import { recordAudit } from './audit';
 import { readClockState, writeClockOffset, type ClockState } from './clock';
 import { getDb } from './db';
 import { AppError } from './errors';
 import { queueDailyRun } from './jobs/runner';
 import { authorize, TEST_CLOCK_ACTOR, type Principal, type TestClockActor } from './policy';
+import { requireSameOriginJson } from './route';
 
 export type ClockCommand = { set: string } | { advanceDays: number } | { reset: true };
 
@@ -65,4 +67,24 @@ export function testClockActorFor(token: string | null): TestClockActor | null {
   const c = config();
   const expected = c.testClockToken;
   return c.testClockEnabled && expected !== undefined && token === expected ? TEST_CLOCK_ACTOR : null;
+}
+
+/**
+ * Who is calling a test route (the test clock, test clocks, test fixtures): a suite holding the
+ * test-clock token (header `x-test-clock-token`), or else the signed-in user (the policy
+ * module decides what they may do). A cookie-authorised change must come from this site, as
+ * JSON (no cross-site form posts).
+ */
+export async function testRoutePrincipal(request: Request, changes: boolean): Promise<Principal> {
+  const suite = testClockActorFor(request.headers.get('x-test-clock-token'));
+  if (suite) return suite;
+  if (changes) requireSameOriginJson(request);
+  const actor = await getActor();
+  if (!actor) throw new AppError('unauthenticated', 'Sign in as an admin, or send the test-clock token.');
+  return actor;
+}
+
+/** The test routes exist outside a deployment only: elsewhere they answer 404, before anything else. */
+export function requireTestRoutes(): void {
+  if (!config().testClockEnabled) throw new AppError('not_found', 'Not found.');
 }

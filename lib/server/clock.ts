@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { appSettings } from '@/db/schema';
+import { appSettings, testClocks, testFixtures } from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { config } from '@/lib/config';
 
@@ -47,4 +47,21 @@ export async function readClockState(db: Queryable): Promise<ClockState> {
   const rows = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CLOCK_KEY));
   const offset = (rows[0]?.value as ClockSetting | undefined)?.offsetMs ?? 0;
   return { enabled, now: new Date(Date.now() + offset).toISOString(), offsetMs: offset };
+}
+
+/**
+ * "Now" for one subscription: the frozen time of the test clock its subscriber is attached to
+ * (a test fixture, SPEC §12), otherwise `portalNow` (the portal's clock, already read for the
+ * request). Every use case on one account reads its time through this (lib/server/context.ts),
+ * so pages, offers, changes and bills of a clock-attached subscriber live at that clock's time.
+ * In a deployment there are no test clocks: no query.
+ */
+export async function subscriberNow(db: Queryable, subscriberId: number, portalNow: Date): Promise<Date> {
+  if (!config().testClockEnabled) return portalNow;
+  const rows = await db
+    .select({ at: testClocks.frozenTime })
+    .from(testFixtures)
+    .innerJoin(testClocks, eq(testClocks.id, testFixtures.clockId))
+    .where(eq(testFixtures.subscriberId, subscriberId));
+  return rows[0]?.at ?? portalNow;
 }

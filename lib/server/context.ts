@@ -1,8 +1,10 @@
 import 'server-only';
-import type { Catalog } from '@/lib/domain/types';
+import { dayOf } from '@/lib/domain/periods';
+import type { Catalog, Day } from '@/lib/domain/types';
 import { closeEndedPeriods, readAccount, type AccountState } from './account';
 import type { Actor } from './actor';
 import { catalogForHolder, getCatalogVersions } from './catalog';
+import { subscriberNow } from './clock';
 import { getDb } from './db';
 import { AppError } from './errors';
 import { authorize, type Operation } from './policy';
@@ -11,12 +13,16 @@ import { authorize, type Operation } from './policy';
 export interface SubscriberContext {
   catalog: Catalog;
   state: AccountState;
+  /** The time of this subscription: its test clock's when it has one, else the actor's (lib/server/clock.ts subscriberNow). */
+  now: Date;
+  today: Day;
 }
 
 /**
  * The start of every use case on one account: authorize the actor for `operation` on it
  * (a refusal is audited), load the catalog and the account, and close the periods that have
- * ended by the actor's day first, so that everything after sees the current period.
+ * ended by the account's day first, so that everything after sees the current period. The
+ * account's day is its test clock's when it has one (SPEC §12), else the actor's.
  */
 export async function openAccount(
   actor: Actor,
@@ -25,13 +31,16 @@ export async function openAccount(
 ): Promise<SubscriberContext> {
   const db = await getDb();
   await authorize(actor, operation, subject, { db });
-  // The catalog of the actor's day, with this subscriber's price protections (issue 20).
+  // The catalog of the account's day, with this subscriber's price protections (issue 20); the
+  // account's day is its test clock's when it has one (issue 22).
   const versions = await getCatalogVersions(db);
-  let state = await readAccount(db, subject.subscriberId, actor.today);
-  if (state && (await closeEndedPeriods(db, versions, state, actor.today)))
-    state = await readAccount(db, subject.subscriberId, actor.today);
+  const now = await subscriberNow(db, subject.subscriberId, actor.now);
+  const today = dayOf(now);
+  let state = await readAccount(db, subject.subscriberId, today);
+  if (state && (await closeEndedPeriods(db, versions, state, today)))
+    state = await readAccount(db, subject.subscriberId, today);
   if (!state) throw new AppError('not_found', 'That account was not found.');
-  return { catalog: catalogForHolder(versions, state.protections, actor.today), state };
+  return { catalog: catalogForHolder(versions, state.protections, today), state, now, today };
 }
 
 /** Parses a subscriber id from a URL segment or form value; anything else is "not found". */

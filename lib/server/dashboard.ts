@@ -132,9 +132,9 @@ export async function getDashboard(
   actor: Actor,
   subscriberId: number,
 ): Promise<{ view: DashboardView; offers: OffersResult }> {
-  const { catalog, state } = await openAccount(actor, 'view_dashboard', { subscriberId });
-  const view = buildDashboard(catalog, state, actor.today, actor.userId);
-  const offers = offersFor(catalog, state, actor.today);
-  await recordImpressions(actor, subscriberId, offers, state.impressedToday, 'after_response');
+  const { catalog, state, today } = await openAccount(actor, 'view_dashboard', { subscriberId });
+  const view = buildDashboard(catalog, state, today, actor.userId);
+  const offers = offersFor(catalog, state, today);
+  await recordImpressions(actor, subscriberId, offers, state.impressedToday, 'after_response', today);
   return { view, offers };
 }

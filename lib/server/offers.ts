@@ -48,6 +48,8 @@ export async function recordImpressions(
   result: OffersResult,
   alreadyRecorded: readonly string[],
   when: 'now' | 'after_response',
+  /** The account's day (its test clock's when it has one: SubscriberContext.today). */
+  today: Day,
 ): Promise<void> {
   if (actor.role !== 'subscriber' || result.status !== 'offers') return;
   const fresh =
@@ -63,7 +65,7 @@ export async function recordImpressions(
         kind: o.kind,
         target: o.target,
         eventType: 'impression' as const,
-        today: actor.today,
+        today,
         monthlyPriceChangeCents: o.monthlyPriceChangeCents,
         monthlySavingCents: o.monthlySavingCents,
       })),
@@ -74,9 +76,9 @@ export async function recordImpressions(
 
 /** The offers of one subscriber, for the API (impressions recorded before it answers). */
 export async function getOffers(actor: Actor, subscriberId: number): Promise<OffersResult> {
-  const { catalog, state } = await openAccount(actor, 'view_offers', { subscriberId });
-  const result = offersFor(catalog, state, actor.today);
-  await recordImpressions(actor, subscriberId, result, state.impressedToday, 'now');
+  const { catalog, state, today } = await openAccount(actor, 'view_offers', { subscriberId });
+  const result = offersFor(catalog, state, today);
+  await recordImpressions(actor, subscriberId, result, state.impressedToday, 'now', today);
   return result;
 }
 
@@ -97,8 +99,10 @@ export async function respondToOffer(
   actor: Actor,
   input: { subscriberId: number; offerKey: string; response: 'dismissed' | 'snoozed' },
 ): Promise<{ message: string }> {
-  const { catalog, state } = await openAccount(actor, 'respond_to_offer', { subscriberId: input.subscriberId });
-  const offer = findOffer(catalog, state, actor.today, input.offerKey);
+  const { catalog, state, today } = await openAccount(actor, 'respond_to_offer', {
+    subscriberId: input.subscriberId,
+  });
+  const offer = findOffer(catalog, state, today, input.offerKey);
   if (!offer) throw new AppError('not_found', 'That offer is no longer available.');
   await writeOfferEvents(await getDb(), [
     {
@@ -108,7 +112,7 @@ export async function respondToOffer(
       kind: offer.kind,
       target: offer.target,
       eventType: input.response,
-      today: actor.today,
+      today,
       monthlyPriceChangeCents: offer.monthlyPriceChangeCents,
       monthlySavingCents: offer.monthlySavingCents,
     },

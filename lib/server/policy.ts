@@ -92,6 +92,9 @@ export const CAPABILITIES = {
   'catalog.edit_rules': { who: ADMIN },
   'catalog.retire': { who: ADMIN },
   'catalog.change_price': { who: ADMIN },
+  // Test fixtures and test clocks for UI test suites (SPEC §12; never in a deployment): like the test clock.
+  manage_test_fixtures: { who: CLOCK },
+  manage_test_clocks: { who: CLOCK },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

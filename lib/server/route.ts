@@ -4,11 +4,18 @@ import { config } from '@/lib/config';
 import { AppError, HTTP_STATUS } from './errors';
 import { log } from './log';
 
-/** JSON route handler wrapper: AppError → its status and message; anything else → logged, generic 500. */
-export async function jsonRoute(name: string, body: () => Promise<unknown>): Promise<NextResponse> {
+/**
+ * JSON route handler wrapper: AppError → its status and message; anything else → logged,
+ * generic 500. `successStatus`: 201 for a create.
+ */
+export async function jsonRoute(
+  name: string,
+  body: () => Promise<unknown>,
+  successStatus = 200,
+): Promise<NextResponse> {
   try {
     const data = await body();
-    return NextResponse.json(data, { headers: { 'cache-control': 'no-store' } });
+    return NextResponse.json(data, { status: successStatus, headers: { 'cache-control': 'no-store' } });
   } catch (e) {
     if (e instanceof AppError) {
       return NextResponse.json(

@@ -146,8 +146,8 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
 
 /** The plans page of an account: the subscriber's name and the plan cards priced for them. */
 export async function getPlanCards(actor: Actor, subscriberId: number): Promise<{ name: string; cards: PlanCard[] }> {
-  const { catalog, state } = await openAccount(actor, 'view_plans', { subscriberId });
-  return { name: state.name, cards: buildPlanCards(catalog, state, actor.today) };
+  const { catalog, state, today } = await openAccount(actor, 'view_plans', { subscriberId });
+  return { name: state.name, cards: buildPlanCards(catalog, state, today) };
 }
 
 /** The add-ons page of an account: the subscriber's name and one row per add-on. */

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { expectNoAxeViolations, failSignIn, signIn, signOut } from './helpers';
 
 test('a signed-out visit to the dashboard lands on the login page', async ({ page }) => {
@@ -7,59 +7,91 @@ test('a signed-out visit to the dashboard lands on the login page', async ({ pag
   await expect(page.getByRole('heading', { name: 'Sign in to Switchboard' })).toBeVisible();
 });
 
-test('a wrong password shows an error that does not say which field was wrong', async ({ page }) => {
-  await failSignIn(page, 'ada@example.com', 'not-the-password');
+test('a wrong password shows an error that does not say which field was wrong', async ({ page, makeSubscriber }) => {
+  const s = await makeSubscriber({ plan: 'BASIC' });
+  await failSignIn(page, s.email, 'not-the-password');
   const error = page.getByTestId('login-error');
   await expect(error).toBeVisible();
   await expect(error).toHaveText(/email and password combination is not right/);
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('ada signs in and sees Basic at 20.00 and her long-distance usage', async ({ page }) => {
-  await signIn(page, 'ada@example.com');
-  await expect(page).toHaveURL(/\/dashboard/);
-  await expect(page.getByTestId('plan-code')).toHaveText('BASIC');
-  await expect(page.getByTestId('plan-name')).toHaveText('Basic Line');
-  await expect(page.getByTestId('monthly-total')).toHaveText('20.00');
-  await expect(page.getByRole('meter', { name: 'Long-distance minutes' })).toBeVisible();
-  await expect(page.getByTestId('usage-ld-text')).toHaveText(/^\d+ min used, none included in your plan/);
-  await expect(page.getByTestId('days-left')).toHaveText(/^\d+$/);
-  await expect(page.getByTestId('next-bill-total')).toBeVisible();
-  await signOut(page);
+test.describe('a subscriber like the demo’s Ada (Basic, 240 long-distance minutes a month)', () => {
+  test.use({ subscriberOptions: { plan: 'BASIC', usage: { ldMinutes: 240, unansweredCalls: 12 } } });
+
+  test('signs in with the login form and sees Basic at 20.00 and their long-distance usage', async ({
+    browser,
+    baseURL,
+    subscriber,
+  }) => {
+    // A fresh browser: this test signs in through the form itself.
+    const context = await browser.newContext({ baseURL });
+    const page = await context.newPage();
+    try {
+      await signIn(page, subscriber.email, subscriber.password);
+      await expect(page).toHaveURL(/\/dashboard/);
+      await expect(page.getByTestId('plan-code')).toHaveText('BASIC');
+      await expect(page.getByTestId('plan-name')).toHaveText('Basic Line');
+      await expect(page.getByTestId('monthly-total')).toHaveText('20.00');
+      await expect(page.getByRole('meter', { name: 'Long-distance minutes' })).toBeVisible();
+      await expect(page.getByTestId('usage-ld-text')).toHaveText(/^\d+ min used, none included in your plan/);
+      await expect(page.getByTestId('days-left')).toHaveText(/^\d+$/);
+      await expect(page.getByTestId('next-bill-total')).toBeVisible();
+      await signOut(page);
+      await page.goto('/dashboard');
+      await expect(page).toHaveURL(/\/login/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the login page and the dashboard load without a console error or a failed request (the icon included)', async ({
+    browser,
+    baseURL,
+    subscriber,
+  }) => {
+    const context = await browser.newContext({ baseURL });
+    const page = await context.newPage();
+    try {
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+      });
+      await page.goto('/login');
+      await page.waitForLoadState('networkidle');
+      const icon = await page.request.get('/icon.svg');
+      expect(icon.status()).toBe(200);
+      expect(icon.headers()['content-type']).toContain('image/svg+xml');
+      await signIn(page, subscriber.email, subscriber.password);
+      await page.waitForLoadState('networkidle');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+test('axe finds no violations on the login page and the dashboard', async ({ browser, baseURL, page, subscriber }) => {
+  const anon = await browser.newContext({ baseURL });
+  try {
+    const login = await anon.newPage();
+    await login.goto('/login');
+    await expectNoAxeViolations(login);
+  } finally {
+    await anon.close();
+  }
+  expect(subscriber.bills).toBeGreaterThan(0);
   await page.goto('/dashboard');
-  await expect(page).toHaveURL(/\/login/);
-});
-
-test('axe finds no violations on the login page and the dashboard', async ({ page }) => {
-  await page.goto('/login');
-  await expectNoAxeViolations(page);
-  await signIn(page, 'ben@example.com');
-  await expect(page).toHaveURL(/\/dashboard/);
+  await expect(page.getByTestId('plan-code')).toHaveText('BASIC');
   await expectNoAxeViolations(page);
 });
 
+// Demo staff accounts, read-only.
 test('staff land on the agent home', async ({ page }) => {
   await signIn(page, 'agent@example.com');
   await expect(page).toHaveURL(/\/agent/);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-});
-
-test('the login page and the dashboard load without a console error or a failed request (the icon included)', async ({
-  page,
-}) => {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
-  });
-  await page.goto('/login');
-  await page.waitForLoadState('networkidle');
-  const icon = await page.request.get('/icon.svg');
-  expect(icon.status()).toBe(200);
-  expect(icon.headers()['content-type']).toContain('image/svg+xml');
-  await signIn(page, 'ada@example.com');
-  await page.waitForLoadState('networkidle');
-  expect(problems).toEqual([]);
 });

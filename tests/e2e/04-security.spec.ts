@@ -1,4 +1,5 @@
-import { expect, test, type APIResponse } from '@playwright/test';
+import type { APIResponse } from '@playwright/test';
+import { expect, test } from './fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expectNoAxeViolations, signIn } from './helpers';
@@ -15,13 +16,16 @@ function expectSecurityHeaders(res: APIResponse, where: string) {
   expect(h['x-powered-by'], where).toBeUndefined();
 }
 
-test('every page carries the security headers, with a fresh nonce each time', async ({ page }) => {
-  const login = await page.request.get('/login');
+test('every page carries the security headers, with a fresh nonce each time', async ({
+  page,
+  request,
+  subscriber: _s,
+}) => {
+  const login = await request.get('/login');
   expectSecurityHeaders(login, '/login');
-  const again = await page.request.get('/login');
+  const again = await request.get('/login');
   expect(again.headers()['content-security-policy']).not.toBe(login.headers()['content-security-policy']);
 
-  await signIn(page, 'gus@example.com');
   for (const p of ['/dashboard', '/plans', '/add-ons', '/history', '/change?plan=PLUS', '/change?plan=NOPE']) {
     const res = await page.request.get(p);
     expect(res.status(), p).toBe(200);
@@ -32,6 +36,7 @@ test('every page carries the security headers, with a fresh nonce each time', as
   expect(html).toMatch(/<script[^>]+nonce="[^"]+"/);
 });
 
+// Demo staff accounts and a demo subscriber's pages, read-only.
 test('staff pages carry the security headers too', async ({ page }) => {
   await signIn(page, 'admin@example.com');
   for (const p of [
@@ -93,13 +98,13 @@ test('no secret of this run reaches the client bundle', async () => {
 
 test('an unknown URL gets a 404 page rendered for the request: the site header, scripts with the nonce, no console error', async ({
   page,
+  subscriber: _s,
 }) => {
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await signIn(page, 'gus@example.com');
   const res = await page.goto('/no-such-page/anywhere');
   expect(res?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1, name: 'Not found' })).toBeVisible();
@@ -130,21 +135,23 @@ test('an unknown URL gets a 404 page rendered for the request: the site header, 
 test('"Sign out everywhere" on the account page ends the session in another browser too', async ({
   browser,
   baseURL,
+  makeSubscriber,
 }) => {
+  const s = await makeSubscriber({ plan: 'PLUS', pastPeriods: 0 });
   const first = await browser.newContext({ baseURL });
   const second = await browser.newContext({ baseURL });
   try {
     const a = await first.newPage();
     const b = await second.newPage();
-    await signIn(a, 'hana@example.com');
-    await signIn(b, 'hana@example.com');
+    await signIn(a, s.email, s.password);
+    await signIn(b, s.email, s.password);
     await b.goto('/dashboard');
     await expect(b.getByTestId('plan-code')).toBeVisible();
 
     await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
     await expect(a).toHaveURL(/\/account$/);
     await expect(a.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
-    await expect(a.getByTestId('account-email')).toHaveText('hana@example.com');
+    await expect(a.getByTestId('account-email')).toHaveText(s.email);
     await expectNoAxeViolations(a);
     await a.getByRole('button', { name: 'Sign out everywhere' }).click();
     await expect(a).toHaveURL(/\/login/);

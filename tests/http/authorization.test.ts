@@ -100,6 +100,10 @@ interface World {
   deadDeliveryId: number;
   /** Issue 20: an admin's draft add-on (catalog_item_drafts), to save and launch. */
   catalogDraftId: number;
+  /** Test clocks and fixtures made before the matrix (issue 22): one clock to read and advance, one to delete, a fixture to delete. */
+  testClockId: number;
+  testClockToDelete: number;
+  fixtureToDelete: number;
 }
 
 /** How a call must be refused. */
@@ -600,6 +604,27 @@ const http401 = { kind: 'http', status: 401 } as const;
 const http403 = { kind: 'http', status: 403 } as const;
 const http404 = { kind: 'http', status: 404 } as const;
 
+const FIXTURES_ROUTE = '/api/v1/test/fixtures';
+const TEST_CLOCKS_ROUTE = '/api/v1/test/clocks';
+
+/** The refusals of every test-fixture and test-clock route (issue 22): as the test clock's. */
+function testRouteCases(path: (w: World) => string, body: Body, audit: string): RouteSpec['cases'] {
+  return [
+    { who: 'nobody', threat: 'no session', path, body, refusal: http401 },
+    {
+      who: 'nobody',
+      threat: 'a wrong test-clock token',
+      path,
+      body,
+      headers: { 'x-test-clock-token': `${TEST_CLOCK_TOKEN}x` },
+      refusal: http401,
+    },
+    { who: 'ghost', threat: 'signed session of an account that does not exist', path, body, refusal: http401 },
+    { who: 'ada', threat: 'a subscriber uses a test route (admin function)', path, body, refusal: http403, audit },
+    { who: 'agent', threat: 'an agent uses a test route (admin function)', path, body, refusal: http403, audit },
+  ];
+}
+
 const BILLS_ROUTE = '/api/v1/subscribers/[id]/bills';
 const BILL_ROUTE = '/api/v1/subscribers/[id]/bills/[number]';
 const BILL_PDF_ROUTE = '/api/v1/subscribers/[id]/bills/[number]/pdf';
@@ -1011,6 +1036,95 @@ const ROUTES: Record<string, RouteSpec> = {
       },
     ],
   ),
+  // Test fixtures and test clocks (issue 22): an admin or the suite's token; 404 in a deployment (tests/http/security.test.ts).
+  [`POST ${FIXTURES_ROUTE}`]: {
+    method: 'POST',
+    cases: testRouteCases(() => FIXTURES_ROUTE, { plan: 'BASIC' }, 'manage_test_fixtures'),
+    positive: [
+      {
+        who: 'nobody',
+        path: () => FIXTURES_ROUTE,
+        body: { plan: 'BASIC', addOns: ['voicemail'], billingDay: 5, pastPeriods: 2, usage: { ldMinutes: 40 } },
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        status: 201,
+        check: (b) =>
+          expect(b).toMatchObject({ email: expect.stringMatching(/@/), password: expect.any(String), bills: 3 }),
+      },
+      {
+        who: 'admin',
+        path: () => FIXTURES_ROUTE,
+        body: { plan: 'LEGACY', pastPeriods: 0 },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ bills: 1, clockId: null }),
+      },
+    ],
+  },
+  [`DELETE ${FIXTURES_ROUTE}/[id]`]: {
+    method: 'DELETE',
+    cases: testRouteCases((w) => `${FIXTURES_ROUTE}/${w.fixtureToDelete}`, undefined, 'manage_test_fixtures'),
+    positive: [
+      {
+        who: 'nobody',
+        path: (w) => `${FIXTURES_ROUTE}/${w.fixtureToDelete}`,
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        check: (b, w) => expect(b).toEqual({ deleted: w.fixtureToDelete }),
+      },
+    ],
+  },
+  [`POST ${TEST_CLOCKS_ROUTE}`]: {
+    method: 'POST',
+    cases: testRouteCases(() => TEST_CLOCKS_ROUTE, {}, 'manage_test_clocks'),
+    positive: [
+      {
+        who: 'admin',
+        path: () => TEST_CLOCKS_ROUTE,
+        body: { frozenTime: '2027-01-01T00:00:00Z', name: 'Matrix' },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ name: 'Matrix', today: '2027-01-01', subscriberIds: [] }),
+      },
+    ],
+  },
+  [`GET ${TEST_CLOCKS_ROUTE}/[id]`]: {
+    method: 'GET',
+    cases: testRouteCases((w) => `${TEST_CLOCKS_ROUTE}/${w.testClockId}`, undefined, 'manage_test_clocks'),
+    positive: [
+      {
+        who: 'nobody',
+        path: (w) => `${TEST_CLOCKS_ROUTE}/${w.testClockId}`,
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        check: (b, w) => expect(b).toMatchObject({ id: w.testClockId, today: '2026-11-16' }),
+      },
+    ],
+  },
+  [`DELETE ${TEST_CLOCKS_ROUTE}/[id]`]: {
+    method: 'DELETE',
+    cases: testRouteCases((w) => `${TEST_CLOCKS_ROUTE}/${w.testClockToDelete}`, undefined, 'manage_test_clocks'),
+    positive: [
+      {
+        who: 'admin',
+        path: (w) => `${TEST_CLOCKS_ROUTE}/${w.testClockToDelete}`,
+        check: (b, w) =>
+          expect(b).toMatchObject({ deleted: w.testClockToDelete, fixturesDeleted: [expect.any(Number)] }),
+      },
+    ],
+  },
+  [`POST ${TEST_CLOCKS_ROUTE}/[id]/advance`]: {
+    method: 'POST',
+    cases: testRouteCases(
+      (w) => `${TEST_CLOCKS_ROUTE}/${w.testClockId}/advance`,
+      { to: '2026-12-02T00:00:00Z' },
+      'manage_test_clocks',
+    ),
+    positive: [
+      {
+        who: 'nobody',
+        path: (w) => `${TEST_CLOCKS_ROUTE}/${w.testClockId}/advance`,
+        body: { to: '2026-12-02T00:00:00Z' },
+        headers: { 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        check: (b) => expect(b).toMatchObject({ today: '2026-12-02', failed: [] }),
+      },
+    ],
+  },
   // Usage in (issue 19): TMF635. The limited client holds usage.read, so these are refused with a token of one without usage scopes.
   [`GET ${TMF635}/usage`]: tmfRoute(
     'GET',
@@ -1180,7 +1294,8 @@ function worldFrom(
   tmf: Pick<
     World,
     'managedClientId' | 'tmfCredentials' | 'tmfToken' | 'tmfLimitedToken' | 'tmfNoUsageToken' | 'draftId'
-  >,
+  > &
+    Pick<World, 'testClockId' | 'testClockToDelete' | 'fixtureToDelete'>,
 ): World {
   const catalogDraft = rowsOf<{ id: number; code: string }>(d, 'catalog_item_drafts').find(
     (x) => x.code === 'matrix_addon',
@@ -1360,7 +1475,25 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
       body: JSON.stringify({ name: 'Matrix draft to patch' }),
     });
     expect(draft.status, draft.text).toBe(201);
+    // Test clocks and a fixture (issue 22), made by the suite with the test-clock token.
+    const suite = async (path: string, body: unknown) => {
+      const res = await clients.nobody.getJson(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-clock-token': TEST_CLOCK_TOKEN },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, res.text).toBe(201);
+      return res.body as { id: number; subscriberId: number };
+    };
+    const testClock = await suite(TEST_CLOCKS_ROUTE, { frozenTime: '2026-11-16T10:00:00Z' });
+    const testClockToDelete = await suite(TEST_CLOCKS_ROUTE, {});
+    const fixture = await suite(FIXTURES_ROUTE, { plan: 'PLUS', clockId: testClockToDelete.id });
+    const fixtureToDelete = await suite(FIXTURES_ROUTE, { plan: 'BASIC', pastPeriods: 1, clockId: testClock.id });
+    expect(fixture.subscriberId).toBeGreaterThan(0);
     const tmf = {
+      testClockId: testClock.id,
+      testClockToDelete: testClockToDelete.id,
+      fixtureToDelete: fixtureToDelete.subscriberId,
       managedClientId: made.managed.clientId,
       tmfCredentials: { clientId: made.full.clientId, clientSecret: made.full.clientSecret },
       tmfToken,

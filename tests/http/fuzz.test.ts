@@ -900,6 +900,12 @@ describe.skipIf(!hasBuild())('every action and route has a fuzz target', () => {
         'POST /api/v1/test/clock',
         'POST /api/oauth/token',
         ...TMF_ROUTE_TARGETS.map((t) => t.route),
+        'POST /api/v1/test/fixtures',
+        'DELETE /api/v1/test/fixtures/[id]',
+        'POST /api/v1/test/clocks',
+        'GET /api/v1/test/clocks/[id]',
+        'DELETE /api/v1/test/clocks/[id]',
+        'POST /api/v1/test/clocks/[id]/advance',
       ].sort(),
     );
   });
@@ -1425,6 +1431,140 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       );
     });
   }
+
+  // Test fixtures and test clocks (issue 22). The fuzz world has none, so every id is unknown.
+  it('POST /api/v1/test/fixtures and /api/v1/test/clocks as an admin: hostile bodies', async () => {
+    const value = fc.oneof(
+      hostile,
+      numericText.map(Number),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(
+        true,
+        null,
+        -1,
+        0,
+        32,
+        1.5,
+        1e308,
+        'BASIC',
+        'NOPE',
+        ['voicemail'],
+        ['x'.repeat(50)],
+        '2026-13-45',
+      ),
+    );
+    const key = fc.oneof(
+      fc.constantFrom(
+        'plan',
+        'addOns',
+        'billingDay',
+        'pastPeriods',
+        'usage',
+        'currentUsage',
+        'clockId',
+        'name',
+        'frozenTime',
+        '__proto__',
+      ),
+      junkKeys,
+    );
+    const body = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc
+          .array(fc.tuple(key, value), { minLength: 0, maxLength: 4 })
+          .map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`),
+      },
+      { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
+      { weight: 2, arbitrary: smallText },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '{"plan":"BASIC","billingDay":0}',
+          '{"plan":"BASIC","billingDay":32}',
+          '{"plan":"BASIC","pastPeriods":25}',
+          '{"plan":"BASIC","addOns":["ld_300","ld_unlimited"]}',
+          '{"plan":"BASIC","addOns":["three_way","three_way","nope"]}',
+          '{"plan":"PREMIUM","addOns":["voicemail"]}',
+          '{"plan":"BASIC","usage":{"ldMinutes":-1}}',
+          '{"plan":"BASIC","usage":{"ldMinutes":1.5}}',
+          '{"plan":"BASIC","clockId":2147483647}',
+          '{"plan":"BASIC","name":"a\u0000b"}',
+          '{"plan":"BASIC","extra":1}',
+          '{"frozenTime":"not a date but long"}',
+          '{"frozenTime":"+275760-09-13T00:00:00.000Z"}',
+          '{"frozenTime":"1900-01-01T00:00:00Z"}',
+          '{"name":""}',
+          'null',
+          '[{}]',
+          '{',
+        ),
+      },
+    );
+    const route = fc.constantFrom('/api/v1/test/fixtures', '/api/v1/test/clocks');
+    const PLAN_KEYS = new Set(['plan', 'addOns', 'billingDay', 'pastPeriods', 'usage', 'currentUsage', 'name']);
+    await runs('POST /api/v1/test/fixtures, /clocks (body)', ROUTE_RUNS, (counter) =>
+      fc.asyncProperty(fc.tuple(route, body) as fc.Arbitrary<unknown>, async (raw) => {
+        const [path, text] = raw as [string, string];
+        const sent = wellFormed(text);
+        const obj = parsedObject(sent);
+        // Possibly valid (would make a clock or a fixture): skipped. A clock body of known keys only;
+        // a fixture body naming a catalog plan without a clock (every clock id is unknown here).
+        const clockLike = obj !== null && Object.keys(obj).every((k) => k === 'frozenTime' || k === 'name');
+        const fixtureLike =
+          obj !== null &&
+          typeof obj.plan === 'string' &&
+          PLAN_CODES.includes(obj.plan) &&
+          !('clockId' in obj) &&
+          Object.keys(obj).every((k) => PLAN_KEYS.has(k));
+        if (path.endsWith('/clocks') ? clockLike : fixtureLike) {
+          counter.skipped++;
+          fc.pre(false);
+        }
+        counter.tried++;
+        const res = await clients.admin.getJson(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: sent,
+        });
+        expectClearHttpError(res, `${path} body ${JSON.stringify(sent).slice(0, 120)}`);
+      }),
+    );
+  });
+
+  it('GET, DELETE /api/v1/test/clocks/[id], POST …/[id]/advance and DELETE /api/v1/test/fixtures/[id]: hostile ids', async () => {
+    const idArb = fc
+      .oneof(
+        smallText,
+        numericText,
+        fc.constantFrom('0', '-1', '1', String(world.ada), `${world.ada}.0`, '1e1', String(2 ** 31), '99999999999'),
+      )
+      .map(wellFormed)
+      .filter((s) => s !== '' && s !== '.' && s !== '..');
+    const target = fc.constantFrom(
+      ['GET', (id: string) => `/api/v1/test/clocks/${id}`],
+      ['DELETE', (id: string) => `/api/v1/test/clocks/${id}`],
+      ['POST', (id: string) => `/api/v1/test/clocks/${id}/advance`],
+      ['DELETE', (id: string) => `/api/v1/test/fixtures/${id}`],
+    ) as fc.Arbitrary<[string, (id: string) => string]>;
+    const body = fc.oneof(
+      fc.constant('{"to":"2027-01-01T00:00:00Z"}'),
+      smallText.map((t) => JSON.stringify({ to: t })),
+      fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'),
+    );
+    await runs('…/test/clocks/[id], …/test/fixtures/[id] (path, body)', ROUTE_RUNS, (counter) =>
+      fc.asyncProperty(fc.tuple(target, idArb, body) as fc.Arbitrary<unknown>, async (raw) => {
+        const [[method, path], id, text] = raw as [[string, (id: string) => string], string, string];
+        counter.tried++;
+        const res = await clients.admin.getJson(path(encodeURIComponent(id)), {
+          method,
+          headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
+          body: method === 'POST' ? wellFormed(text) : undefined,
+        });
+        expectClearHttpError(res, `${method} ${path(id)}`);
+      }),
+    );
+  });
 
   it('logged no error while fuzzing (server stderr)', () => {
     expect(unexpectedErrors(h.stderr())).toEqual([]);

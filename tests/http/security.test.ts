@@ -27,6 +27,7 @@ import {
   ServerHarness,
   startServer,
   unexpectedErrors,
+  TEST_CLOCK_TOKEN,
   type Driver,
 } from './support/server';
 
@@ -212,6 +213,24 @@ describe.skipIf(!hasBuild()).each(httpDrivers)(
       expect(agent.text).toContain('Find a subscriber');
       const clock = await c.getJson('/api/v1/test/clock');
       expect(clock.body).toMatchObject({ enabled: false });
+      // Test fixtures and test clocks (issue 22) do not exist in a deployment: 404 for an admin and the suite's token alike.
+      for (const [method, path, body] of [
+        ['POST', '/api/v1/test/fixtures', { plan: 'BASIC' }],
+        ['DELETE', '/api/v1/test/fixtures/1', undefined],
+        ['POST', '/api/v1/test/clocks', {}],
+        ['GET', '/api/v1/test/clocks/1', undefined],
+        ['DELETE', '/api/v1/test/clocks/1', undefined],
+        ['POST', '/api/v1/test/clocks/1/advance', { to: '2030-01-01T00:00:00Z' }],
+      ] as const) {
+        for (const headers of [{}, { 'x-test-clock-token': TEST_CLOCK_TOKEN }] as Record<string, string>[]) {
+          const res = await c.getJson(path, {
+            method,
+            headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+            body: body ? JSON.stringify(body) : undefined,
+          });
+          expect(res.status, `${method} ${path}`).toBe(404);
+        }
+      }
     });
 
     it('logged no unhandled error', () => {

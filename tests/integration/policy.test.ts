@@ -82,6 +82,8 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   'catalog.edit_rules': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   'catalog.retire': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   'catalog.change_price': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  manage_test_fixtures: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
+  manage_test_clocks: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {

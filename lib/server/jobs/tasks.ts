@@ -1,12 +1,12 @@
 import 'server-only';
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, not } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db } from '@/db/client';
 import { reminderDue, REMINDER_DAYS } from '@/lib/domain/notifications';
 import { addDays, dayOf } from '@/lib/domain/periods';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Day } from '@/lib/domain/types';
-import { rolloverDue } from '../billing';
+import { onTestClock, rolloverDue } from '../billing';
 import { readCatalogVersions } from '../catalog';
 import { catalogOfDay } from '@/lib/domain/catalog';
 import { readNow } from '../clock';
@@ -29,8 +29,17 @@ import { webhookTransport } from '../webhooks';
  * queue (graphile-worker on PostgreSQL) or the in-process timer (PGlite) only decides when.
  */
 
-/** Writes the "your change takes effect in 3 days" event of every scheduled change now in its window. */
-export async function queueReminders(db: Db, catalog: Catalog, today: Day): Promise<number> {
+/**
+ * Writes the "your change takes effect in 3 days" event of every scheduled change now in its
+ * window: of the portal's subscribers (the daily job), or of one test clock's (its advance,
+ * SPEC §12), each on its own day.
+ */
+export async function queueReminders(
+  db: Db,
+  catalog: Catalog,
+  today: Day,
+  scope: { testClockId: number } | 'portal' = 'portal',
+): Promise<number> {
   const due = await db
     .select({
       id: s.scheduledChanges.id,
@@ -49,6 +58,15 @@ export async function queueReminders(db: Db, catalog: Catalog, today: Day): Prom
         eq(s.scheduledChanges.status, 'pending'),
         gt(s.scheduledChanges.effectiveDate, today),
         lte(s.scheduledChanges.effectiveDate, addDays(today, REMINDER_DAYS)),
+        scope === 'portal'
+          ? not(onTestClock(s.subscriptions.subscriberId))
+          : inArray(
+              s.subscriptions.subscriberId,
+              db
+                .select({ id: s.testFixtures.subscriberId })
+                .from(s.testFixtures)
+                .where(eq(s.testFixtures.clockId, scope.testClockId)),
+            ),
       ),
     );
   let written = 0;
@@ -90,7 +108,11 @@ export interface DailyResult {
   reminders: number;
 }
 
-/** The daily job: period rollover and billing for every period that has ended, then the reminders. */
+/**
+ * The daily job: period rollover and billing for every period that has ended, then the
+ * reminders, on the portal's clock. Subscribers attached to a test clock are skipped: their
+ * clock's advance runs the same for them (lib/server/test-clocks.ts).
+ */
 export async function runDailyJobs(db: Db): Promise<DailyResult> {
   const today = dayOf(await readNow(db));
   // Issue 20: every boundary is billed with the catalog version of its day.

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { getActor } from '@/lib/server/actor';
-import { moveClock, readClock, testClockActorFor } from '@/lib/server/clock-admin';
+import { moveClock, readClock, testRoutePrincipal } from '@/lib/server/clock-admin';
 import { AppError } from '@/lib/server/errors';
-import { jsonRoute, readJson, requireSameOriginJson } from '@/lib/server/route';
+import { jsonRoute, readJson } from '@/lib/server/route';
 
 /**
  * The test clock for UI test suites (never in production):
@@ -16,15 +15,7 @@ const body = z.union([
   z.object({ reset: z.literal(true) }).strict(),
 ]);
 
-async function who(request: Request, changes: boolean) {
-  const suite = testClockActorFor(request.headers.get('x-test-clock-token'));
-  if (suite) return suite;
-  // Cookie-authorised: a change must come from this site, as JSON (no cross-site form posts).
-  if (changes) requireSameOriginJson(request);
-  const actor = await getActor();
-  if (!actor) throw new AppError('unauthenticated', 'Sign in as an admin, or send the test-clock token.');
-  return actor;
-}
+const who = testRoutePrincipal;
 
 export async function GET(request: Request) {
   return jsonRoute('clock.get', async () => readClock(await who(request, false)));
