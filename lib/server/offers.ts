@@ -8,6 +8,7 @@ import { afterResponse } from './after';
 import { openAccount } from './context';
 import { getDb } from './db';
 import { AppError } from './errors';
+import { formats } from './format';
 import { writeOfferEvents } from './offer-events';
 
 /** The offers for an account as it stands (suppressions and the scheduled change included). */
@@ -31,6 +32,7 @@ export function offersFor(
     suppressed: opts.ignoreSuppression ? [] : state.suppressed,
     scheduled: opts.ignoreSuppression ? null : state.pending,
     today,
+    formats: formats(),
   });
 }
 

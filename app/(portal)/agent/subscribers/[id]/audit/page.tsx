@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { formatMoment } from '@/app/_components/format';
 import { AgentNoteForm } from '@/app/_components/agent-note-form';
 import { AgentNotesList } from '@/app/_components/agent-notes';
 import { getAuditTrail } from '@/lib/server/agents';
@@ -84,7 +85,7 @@ export default async function Page({ params }: IdParams) {
                     data-outcome={e.outcome}
                   >
                     <td className="p-3 whitespace-nowrap tabular-nums">
-                      <time dateTime={e.at}>{`${e.at.slice(0, 10)} ${e.at.slice(11, 16)}`}</time>
+                      <time dateTime={e.at}>{formatMoment(e.at)}</time>
                     </td>
                     <td className="p-3" data-testid="audit-who">
                       {e.who}
