@@ -3,6 +3,7 @@ import type { Offer, OffersResult } from '@/lib/domain/offers';
 import { changeHref } from '@/app/_lib/urls';
 import { formatCents, formatSignedCents } from './format';
 import { OfferButtons } from './offer-buttons';
+import { OfferShell } from './offer-shell';
 
 /**
  * "Recommended for you": the top offer in full, the others as compact rows that open (issue 15:
@@ -44,12 +45,13 @@ export function OffersSection({
           </p>
           <ol className="space-y-3">
             {result.offers.map((o, i) => (
-              <li
+              <OfferShell
                 key={o.key}
                 className="rounded-lg border border-slate-200"
-                data-testid="offer"
-                data-offer-key={o.key}
-                data-offer-kind={o.kind}
+                offerKey={o.key}
+                offerKind={o.kind}
+                subscriberId={subscriberId}
+                title={o.title}
               >
                 {i === 0 ? (
                   <div className="p-4">
@@ -72,7 +74,7 @@ export function OffersSection({
                     </div>
                   </details>
                 )}
-              </li>
+              </OfferShell>
             ))}
           </ol>
         </>

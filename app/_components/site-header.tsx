@@ -52,7 +52,7 @@ export async function SiteHeader() {
         )}
       </div>
       {actor && (
-        <nav aria-label="Main" className="mx-auto max-w-5xl overflow-x-auto px-2" data-testid="main-nav">
+        <nav aria-label="Main" className="mx-auto max-w-5xl overflow-x-auto px-2" data-testid="main-nav" data-scrolls>
           <NavLinks items={[...links, { href: '/account', label: 'Account' }]} />
         </nav>
       )}

@@ -139,7 +139,7 @@ test('"Sign out everywhere" on the account page ends the session in another brow
     await signIn(a, 'hana@example.com');
     await signIn(b, 'hana@example.com');
     await b.goto('/dashboard');
-    await expect(b.getByTestId('plan-code')).toBeVisible();
+    await expect(b.getByTestId('plan-name')).toBeVisible();
 
     await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
     await expect(a).toHaveURL(/\/account$/);

@@ -419,9 +419,9 @@ describe.each(drivers)('bills on %s', (driver) => {
       `Bill ${number}`,
       'Plus, 2026-11-05 to 2026-12-04',
       '250 × 0.10 = 25.00',
-      '63.00',
-      '19 Nov 2026',
-      '5 Nov 2026 to 4 Dec 2026',
+      '$63.00',
+      'Nov 19, 2026',
+      'Nov 5, 2026 to Dec 4, 2026',
     ]) {
       expect(text, fact).toContain(fact);
     }

@@ -161,6 +161,7 @@ function Report({ data }: { data: OfferAnalytics }) {
               className="card overflow-x-auto p-0"
               role="region"
               aria-label="Offer table (scrolls sideways)"
+              data-scrolls
               tabIndex={0}
             >
               <table className="w-full text-sm" data-testid="analytics-table">
