@@ -1,4 +1,5 @@
 'use server';
+import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
 import type { ConfirmResult } from '@/lib/contracts/changes';
@@ -45,6 +46,10 @@ const cancelSchema = z.object({ subscriberId, scheduledChangeId: int32Id, reason
 export async function cancelScheduledAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('cancelScheduled', cancelSchema, formObject(form), async (input) => {
     const actor = await requireActor();
-    return cancelScheduledChange(actor, input);
+    const r = await cancelScheduledChange(actor, input);
+    // Issue 15: the page it is on (the next-bill estimate) and what Back shows read the change
+    // as cancelled at once. The scheduled-change card keeps saying "Cancelled" (cancel-scheduled.tsx).
+    revalidatePath('/', 'layout');
+    return r;
   });
 }

@@ -4,7 +4,9 @@ import { formatCents, formatDay } from './format';
 
 export function PendingChange({ view, staff }: { view: DashboardView; staff: boolean }) {
   const p = view.pending;
-  if (!p) return null;
+  // Rendered with no change too, so that the card's "Cancelled" stays after the page refreshes
+  // with the change gone (the client component keeps its state at the same place in the tree).
+  if (!p) return <ScheduledChangeCard subscriberId={view.subscriberId} scheduledChangeId={null} staff={staff} />;
   return (
     <ScheduledChangeCard subscriberId={view.subscriberId} scheduledChangeId={p.id} staff={staff}>
       <p className="mt-1" data-testid="scheduled-change-text">

@@ -44,6 +44,7 @@ export default async function Page({ params }: IdParams) {
             className="card overflow-x-auto p-0"
             role="region"
             aria-label="Audit trail table (scrolls sideways)"
+            data-scrolls
             tabIndex={0}
           >
             <table className="w-full text-sm" data-testid="audit-trail">
@@ -97,7 +98,7 @@ export default async function Page({ params }: IdParams) {
                       <span className="font-medium" data-testid="audit-action">
                         {e.actionLabel}
                       </span>
-                      {e.detail && <span className="muted block text-xs">{e.detail}</span>}
+                      {e.detail && <span className="muted block text-xs [overflow-wrap:anywhere]">{e.detail}</span>}
                     </td>
                     <td className="p-3" data-testid="audit-before">
                       {e.before ?? '—'}
@@ -105,7 +106,7 @@ export default async function Page({ params }: IdParams) {
                     <td className="p-3" data-testid="audit-after">
                       {e.after ?? '—'}
                     </td>
-                    <td className="p-3" data-testid="audit-reason">
+                    <td className="min-w-40 p-3 [overflow-wrap:anywhere]" data-testid="audit-reason">
                       {e.reason ?? '—'}
                     </td>
                     <td className="p-3">
