@@ -10,10 +10,15 @@ export function PendingChange({ view, staff }: { view: DashboardView; staff: boo
   return (
     <ScheduledChangeCard subscriberId={view.subscriberId} scheduledChangeId={p.id} staff={staff}>
       <p className="mt-1" data-testid="scheduled-change-text">
-        On {formatDay(p.effectiveDate)} you move to {p.label} ({formatCents(p.monthlyCents)} a month).
+        On {formatDay(p.effectiveDate)} {staff ? 'the subscriber moves' : 'you move'} to {p.label} (
+        {formatCents(p.monthlyCents)} a month).
         {p.byName ? ` Arranged by ${p.byName}.` : ''}
       </p>
-      <p className="muted text-sm">You keep what you have until then, and you can cancel until then.</p>
+      <p className="muted text-sm">
+        {staff
+          ? 'They keep what they have until then, and the change can be cancelled until then.'
+          : 'You keep what you have until then, and you can cancel until then.'}
+      </p>
     </ScheduledChangeCard>
   );
 }

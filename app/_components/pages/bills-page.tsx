@@ -24,13 +24,15 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
       </p>
       {view.bills.length === 0 ? (
         <p className="muted" data-testid="bills-empty">
-          No bills yet: your first bill is issued at the start of your first billing period.
+          {staff
+            ? 'No bills yet: the first bill is issued at the start of the first billing period.'
+            : 'No bills yet: your first bill is issued at the start of your first billing period.'}
         </p>
       ) : (
         <>
           <figure className="card mb-6" data-testid="bills-chart">
             <figcaption className="mb-2 text-base font-semibold">
-              Your last {last12.length === 1 ? 'bill' : `${last12.length} bills`}
+              {staff ? 'The last' : 'Your last'} {last12.length === 1 ? 'bill' : `${last12.length} bills`}
             </figcaption>
             <BillsChart points={points} summary={summary} display={formats().settings} />
           </figure>
