@@ -1,6 +1,6 @@
 import 'server-only';
 import { addOnStatus, addOnStatusReason, getAddOn, normalize, selectablePlans } from '@/lib/domain/catalog';
-import { planChange } from '@/lib/domain/changes';
+import { type ChangeIntent, planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { AccountState } from './account';
@@ -18,6 +18,8 @@ export interface PlanCard {
   current: boolean;
   /** What the subscriber would hold on this plan (add-ons reconciled). */
   target: Configuration | null;
+  /** The change to preview: move to this plan, keeping what can be kept. */
+  intent: ChangeIntent | null;
   /** New monthly total − current monthly total, for this subscriber. */
   monthlyChangeCents: number | null;
   /** The monthly total (plan and add-ons) on this plan, for this subscriber. */
@@ -36,9 +38,10 @@ export interface PlanCard {
 
 const NO_CHANGE: Pick<
   PlanCard,
-  'target' | 'timing' | 'removed' | 'nowIncluded' | 'featuresLost' | 'featuresGained' | 'unavailable'
+  'target' | 'intent' | 'timing' | 'removed' | 'nowIncluded' | 'featuresLost' | 'featuresGained' | 'unavailable'
 > = {
   target: null,
+  intent: null,
   timing: null,
   removed: [],
   nowIncluded: [],
@@ -83,6 +86,7 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
       return {
         ...base,
         target: r.plan.target,
+        intent: { plan: p.code, add: [], remove: [] },
         monthlyChangeCents: r.plan.newMonthlyCents - currentMonthly,
         newMonthlyCents: r.plan.newMonthlyCents,
         timing: r.plan.timing,
@@ -104,8 +108,8 @@ export interface AddOnRow {
   kind: 'feature' | 'usage';
   status: 'held' | 'included' | 'available' | 'not_available' | 'needs' | 'excluded';
   statusText: string;
-  /** The configuration to preview for the action on this row, if any. */
-  action: { label: string; target: Configuration } | null;
+  /** The change to preview for the action on this row, if any. */
+  action: { label: string; intent: ChangeIntent } | null;
 }
 
 export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[] {
@@ -121,7 +125,7 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
           statusText: 'On your line',
           action: {
             label: `Remove ${a.name}`,
-            target: normalize({ planCode: config.planCode, addOns: config.addOns.filter((c) => c !== a.code) }),
+            intent: { add: [], remove: [a.code] },
           },
         };
       case 'included':
@@ -133,7 +137,7 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
           statusText: 'Available',
           action: {
             label: `Add ${a.name}`,
-            target: normalize({ planCode: config.planCode, addOns: [...config.addOns, a.code] }),
+            intent: { add: [a.code], remove: [] },
           },
         };
       case 'not_available':
@@ -142,15 +146,12 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
         return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
       case 'excluded': {
         // Offer the swap (e.g. Long Distance 300 ↔ Unlimited) as one change.
-        const swapped = normalize({
-          planCode: config.planCode,
-          addOns: [...config.addOns.filter((c) => !st.by.includes(c)), a.code],
-        });
+        const swap: ChangeIntent = { add: [a.code], remove: st.by.filter((c) => config.addOns.includes(c)) };
         return {
           ...row,
           status: st.status,
           statusText: addOnStatusReason(st),
-          action: { label: `Switch to ${a.name}`, target: swapped },
+          action: { label: `Switch to ${a.name}`, intent: swap },
         };
       }
       default:

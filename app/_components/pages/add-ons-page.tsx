@@ -48,7 +48,7 @@ export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string
             <div className="w-full sm:w-auto sm:shrink-0">
               {r.action && (
                 <AppLink
-                  href={changeHref(base, r.action.target)}
+                  href={changeHref(base, r.action.intent)}
                   className={`w-full sm:w-auto ${
                     r.status === 'held'
                       ? 'btn-secondary no-underline hover:no-underline'

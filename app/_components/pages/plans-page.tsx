@@ -44,7 +44,7 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
               </ul>
             )}
             <div className="mt-auto pt-4">
-              {!c.current && c.monthlyChangeCents !== null && c.newMonthlyCents !== null && c.target && (
+              {!c.current && c.monthlyChangeCents !== null && c.newMonthlyCents !== null && c.intent && (
                 <>
                   <p className="text-sm">
                     New monthly total:{' '}
@@ -83,7 +83,7 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
                     </p>
                   )}
                   <AppLink
-                    href={changeHref(base, c.target)}
+                    href={changeHref(base, c.intent)}
                     className="btn-primary mt-2 w-full no-underline hover:no-underline"
                   >
                     Review change<span className="sr-only"> to {c.name}</span>

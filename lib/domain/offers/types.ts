@@ -2,6 +2,7 @@ import type { Formats } from '../text';
 import type { Catalog, Configuration, Day, UsageProfile } from '../types';
 import type { UsageSignal } from './rules';
 import type { LastBilledMonth } from '../bills';
+import type { ChangeIntent } from '../changes';
 
 export type OfferKind = 'cross_sell' | 'up_sell' | 'right_size';
 
@@ -14,6 +15,8 @@ export interface Offer {
   key: string;
   kind: OfferKind;
   target: Configuration;
+  /** The change to preview for this offer, relative to what the subscriber holds. */
+  intent: ChangeIntent;
   title: string;
   /** The short label beside the title ("Add-on", "Upgrade", "Lower price"): by what the change does to the price, not only its kind. */
   badge: string;
