@@ -42,8 +42,9 @@ export async function confirmChangeAction(
       reason: input.reason,
       offerKey: input.offerKey,
     });
-    // No revalidation here: the preview page keeps showing the outcome; the pages it links to
-    // are dynamic and read fresh data when visited.
+    // Issue 15: what the change touched, and what Back shows, read fresh. The page re-renders
+    // too; the success view stays (app/_components/change-flow.tsx keeps it above the page).
+    revalidatePath('/', 'layout');
     return { message: result.message, data: result };
   });
 }

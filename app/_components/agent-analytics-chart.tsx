@@ -20,7 +20,7 @@ export function AnalyticsChart({ data }: { data: OfferAnalytics }) {
     .map((k) => `${k.kindLabel}: ${ANALYTICS_SERIES.map((s) => plural(k[s.key], SINGULAR[s.key])).join(', ')}.`)
     .join(' ')}`;
   return (
-    <figure className="card" data-testid="analytics-chart">
+    <figure className="card min-w-0 overflow-hidden" data-testid="analytics-chart">
       <figcaption className="mb-3 text-base font-semibold">
         Impressions, acceptances, dismissals and snoozes by offer kind
       </figcaption>

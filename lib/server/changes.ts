@@ -12,7 +12,7 @@ import {
   hasDrift,
   planChange,
 } from '@/lib/domain/changes';
-import { configKey, normalize } from '@/lib/domain/catalog';
+import { configKey, configurationLabel, normalize } from '@/lib/domain/catalog';
 import type { Configuration } from '@/lib/domain/types';
 import type { ConfirmResult } from '@/lib/contracts/changes';
 import { readAccount } from './account';
@@ -288,6 +288,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       effectiveDate: plan.effectiveDate,
       message: resultMessage(plan),
       replayed: false,
+      holds: configurationLabel(catalog, plan.target),
     };
     await tx
       .update(s.orders)

@@ -123,7 +123,8 @@ test('an agent applies the best-value offer with a reason; the history, audit tr
   await expect(page).toHaveURL(/\/agent\/subscribers\/\d+\/change\?/);
   await expect(page.getByTestId('preview-plan')).toHaveText(j.previewPlan);
   if (j.applyNow) {
-    await expect(page.getByTestId('preview-effective')).toContainText('end of your billing period');
+    // Agent pages speak of the subscriber in the third person (issue 15).
+    await expect(page.getByTestId('preview-effective')).toContainText('end of the billing period');
     await page.getByTestId('apply-now-toggle').click();
     await expect(page).toHaveURL(/now=1/);
     await expect(page.getByTestId('preview-proration-total')).toHaveText(/^-/);
@@ -178,7 +179,8 @@ test("the subscriber sees the change and the agent's name in their history; agen
   const j = subject;
   await signIn(page, j.email);
   await expect(page).toHaveURL(/\/dashboard/);
-  await expect(page.getByTestId('plan-code')).toHaveText(j.planAfter);
+  // A subscriber sees no internal codes (issue 15): the plan's code is an attribute.
+  await expect(page.getByTestId('plan-name')).toHaveAttribute('data-plan-code', j.planAfter);
   await page.goto('/history');
   const first = page.getByTestId('history-entry').first();
   await expect(first.getByTestId('history-by')).toHaveText('Sam Rivera (support)');

@@ -52,6 +52,8 @@ const SUBSCRIBER_PAGES: [path: string, nav: string | null][] = [
 
 for (const size of [NARROW, PHONE, LAPTOP]) {
   test(`every subscriber page fits ${size.width} px, marks its nav item, and is axe-clean`, async ({ page }) => {
+    // Nine pages, with axe on each at 390 px, on a shared machine.
+    test.setTimeout(180_000);
     await page.setViewportSize(size);
     await signIn(page, 'ben@example.com');
     for (const [path, nav] of SUBSCRIBER_PAGES) {
@@ -297,4 +299,104 @@ test('"Not for me" can be undone for 10 seconds; after that the offer stays set 
   await expect(aside).toHaveCount(0, { timeout: 20_000 });
   await page.reload();
   await expect(offer).toHaveCount(0);
+});
+
+/**
+ * One of the seed's generated subscribers on Premium (found through the agent's search, like
+ * 06-intents.spec.ts, which takes Basic Line ones): no other browser test touches them.
+ */
+async function findPremiumSubscriber(page: Page): Promise<{ id: string; email: string }> {
+  await page.goto('/agent?q=example.net');
+  const rows = page.getByTestId('search-result');
+  await expect(rows.first()).toBeVisible();
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) {
+    const row = rows.nth(i);
+    if ((await row.getByTestId('search-result-plan').innerText()).trim() !== 'Premium') continue;
+    return {
+      id: (await row.getAttribute('data-subscriber-id'))!,
+      email: (await row.getByTestId('search-result-email').innerText()).trim(),
+    };
+  }
+  throw new Error('No generated subscriber on Premium on the first page of results');
+}
+
+test('agent: the reason is labelled as shown to the subscriber, refused once at the field, and kept after the error', async ({
+  page,
+}) => {
+  await signIn(page, 'agent@example.com');
+  const sub = await findPremiumSubscriber(page);
+  await page.goto(`/agent/subscribers/${sub.id}/change?add=intl_saver`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review the change');
+  const reason = page.getByLabel(/^Reason/);
+  await expect(page.locator('label[for="reason"]')).toContainText('shown to the subscriber');
+  await reason.fill('   ');
+  await page.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(page.getByTestId('reason-error')).toBeVisible();
+  // One error, at the field.
+  await expect(page.getByTestId('confirm-message')).toHaveCount(0);
+  await expect(reason).toHaveValue('   ');
+  await expect(page.getByTestId('preview-summary')).toBeVisible();
+});
+
+test('a confirm that gets no answer says the outcome is unknown and where to check, and keeps the preview', async ({
+  page,
+  context,
+}) => {
+  await signIn(page, 'carla@example.com');
+  await page.goto('/change?plan=UNLIMITED');
+  await expect(page.getByTestId('preview-summary')).toBeVisible();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: /^Confirm/ }).click();
+  const message = page.getByTestId('confirm-message');
+  await expect(message).toContainText("we don't know whether the change went through");
+  await expect(message).not.toContainText('Nothing was changed');
+  await expect(page.getByRole('link', { name: 'Check the change history' })).toBeVisible();
+  await expect(page.getByTestId('preview-summary')).toBeVisible();
+  await context.setOffline(false);
+});
+
+test('after a confirm: its own success view, and Back and the next-bill estimate show the change; a cancel refreshes the page', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const staff = await (await browser.newContext()).newPage();
+  await signIn(staff, 'agent@example.com');
+  const sub = await findPremiumSubscriber(staff);
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, sub.email);
+
+  // Add International Saver from the add-ons page.
+  await page.goto('/add-ons');
+  await page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Add / }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review your change');
+  await page.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(page.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
+  // The success view is its own: no "Review your change", no "Back without changing anything".
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    /^Done: you now have Premium \+ International Saver/,
+  );
+  await expect(page.getByRole('heading', { name: 'Review your change' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Back without changing anything' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Back to the overview' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Back shows the add-on as held, not "Add International Saver" again.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/add-ons$/);
+  await expect(page.getByTestId('add-on-row-intl_saver')).toHaveAttribute('data-status', 'held');
+  await expect(page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Remove / })).toBeVisible();
+
+  // Schedule a move to Basic Line, then cancel it on the overview: the estimate follows at once.
+  await page.goto('/change?plan=BASIC');
+  await page.getByRole('button', { name: 'Confirm and schedule' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Scheduled: from /);
+  await page.getByRole('link', { name: 'Back to the overview' }).click();
+  const bill = page.getByTestId('next-bill');
+  await expect(bill).toContainText('Basic Line');
+  await page.getByRole('button', { name: 'Cancel this change' }).click();
+  await expect(page.getByTestId('cancel-message')).toContainText('Cancelled.');
+  await expect(bill).not.toContainText('Basic Line');
+  await expect(bill).toContainText('Premium');
+  await staff.context().close();
+  await page.context().close();
 });

@@ -153,7 +153,7 @@ function Report({ data }: { data: OfferAnalytics }) {
       ) : (
         <>
           <AnalyticsChart data={data} />
-          <section aria-labelledby="by-offer-heading" className="mt-6">
+          <section aria-labelledby="by-offer-heading" className="mt-6 min-w-0">
             <h2 id="by-offer-heading" className="mb-3 text-lg font-semibold">
               By offer
             </h2>
