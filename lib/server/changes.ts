@@ -22,6 +22,7 @@ import { openAccount } from './context';
 import { withTransaction } from './db';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
+import { formats } from './format';
 import { findOffer } from './offers';
 import { cancelledEvent, changeEvent, recordEvent } from './outbox';
 import { isStaff } from './policy';
@@ -95,6 +96,7 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     today: actor.today,
     pending: state.pending,
     applyNow: req.applyNow,
+    formats: formats(),
   });
   if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
   return {
@@ -187,6 +189,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       today: actor.today,
       pending: state.pending,
       applyNow: input.applyNow,
+      formats: formats(),
     };
     if (locked.version !== input.version) {
       throw new AppError('stale', await staleMessage(tx, input, state.subscriptionId, planInput));

@@ -6,6 +6,7 @@ import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { AccountState } from './account';
 import type { Actor } from './actor';
 import { openAccount } from './context';
+import { formats } from './format';
 
 export interface PlanCard {
   code: string;
@@ -74,6 +75,7 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         billingDay: state.billingDay,
         today,
         pending: state.pending,
+        formats: formats(),
       });
       if (!r.ok)
         return {

@@ -302,23 +302,28 @@ test('"Not for me" can be undone for 10 seconds; after that the offer stays set 
 });
 
 /**
- * One of the seed's generated subscribers on Premium (found through the agent's search, like
- * 06-intents.spec.ts, which takes Basic Line ones): no other browser test touches them.
+ * One of the seed's generated subscribers named Garcia on Premium (found through the agent's
+ * search, as 06-intents.spec.ts finds its Smiths on Basic Line): no other browser test touches them.
  */
 async function findPremiumSubscriber(page: Page): Promise<{ id: string; email: string }> {
-  await page.goto('/agent?q=example.net');
+  await page.goto('/agent?q=Garcia');
   const rows = page.getByTestId('search-result');
   await expect(rows.first()).toBeVisible();
-  const count = await rows.count();
-  for (let i = 0; i < count; i++) {
+  const found: { id: string; email: string }[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
     const row = rows.nth(i);
     if ((await row.getByTestId('search-result-plan').innerText()).trim() !== 'Premium') continue;
-    return {
+    found.push({
       id: (await row.getAttribute('data-subscriber-id'))!,
       email: (await row.getByTestId('search-result-email').innerText()).trim(),
-    };
+    });
   }
-  throw new Error('No generated subscriber on Premium on the first page of results');
+  for (const f of found) {
+    await page.goto(`/agent/subscribers/${f.id}/add-ons`);
+    const addable = page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Add / });
+    if ((await addable.count()) === 1 && (await page.getByTestId('scheduled-change').count()) === 0) return f;
+  }
+  throw new Error('No generated Garcia on Premium without International Saver on the first page of results');
 }
 
 test('agent: the reason is labelled as shown to the subscriber, refused once at the field, and kept after the error', async ({

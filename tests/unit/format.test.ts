@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogData } from '@/db/catalog-data';
 import { config, resetConfigForTests } from '@/lib/config';
+import { planChange } from '@/lib/domain/changes';
 import { computeOffers, kindBadge, valuePhrase } from '@/lib/domain/offers';
 import { createFormats, DEFAULT_DISPLAY, displaySettingsProblem, PLAIN_FORMATS } from '@/lib/domain/text';
 import { demo, offersOf, TODAY } from './support/offers-fixtures';
@@ -135,5 +136,36 @@ describe('offers in the operator currency', () => {
     expect(kindBadge('up_sell', 0)).toBe('Better plan, lower price');
     expect(kindBadge('cross_sell', 800)).toBe('Add-on');
     expect(kindBadge('right_size', -150)).toBe('Save money');
+  });
+});
+
+describe('a change preview in the operator currency', () => {
+  it('the summary and the undo read in dollars and the one date style (spec §2 example: +7.50)', () => {
+    const r = planChange({
+      catalog: catalogData,
+      current: { planCode: 'BASIC', addOns: [] },
+      requested: { planCode: 'PREMIUM', addOns: [] },
+      billingDay: 1,
+      today: '2026-11-16',
+      pending: null,
+      formats: usd,
+    });
+    if (!r.ok) throw new Error(r.reasons.join(' '));
+    expect(r.plan.summary).toBe(
+      `Switch from Basic Line to Premium today (Nov${NBSP}16,${NBSP}2026): $7.50 on your next bill, then $35.00 a month.`,
+    );
+    expect(r.plan.undo).toContain(`on Dec${NBSP}1,${NBSP}2026.`);
+    // Without formats: the plain figures (what the changes unit tests read).
+    const plain = planChange({
+      catalog: catalogData,
+      current: { planCode: 'BASIC', addOns: [] },
+      requested: { planCode: 'PREMIUM', addOns: [] },
+      billingDay: 1,
+      today: '2026-11-16',
+      pending: null,
+    });
+    expect(plain.ok && plain.plan.summary).toBe(
+      'Switch from Basic Line to Premium today (2026-11-16): 7.50 on your next bill, then 35.00 a month.',
+    );
   });
 });
