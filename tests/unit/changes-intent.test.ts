@@ -18,6 +18,8 @@ import {
   intentBetween,
   isEmptyIntent,
   planChange,
+  refusalText,
+  unknownRemovals,
 } from '@/lib/domain/changes';
 import type { Configuration } from '@/lib/domain/types';
 
@@ -144,5 +146,14 @@ describe('an intent as a form or a URL carries it', () => {
     [{ add: 'x,'.repeat(25).slice(0, -1) }, false],
   ])('%o valid: %s', (input, ok) => {
     expect(changeIntentSchema.safeParse(input).success).toBe(ok);
+  });
+});
+
+describe('unknown codes are refused, not ignored', () => {
+  it('an add-on to remove that the catalog does not know', () => {
+    const problems = unknownRemovals(catalogData, { add: [], remove: ['__proto__', 'caller_id', 'undefined'] });
+    expect(problems.map((p) => p.type === 'unknown_add_on' && p.code)).toEqual(['__proto__', 'undefined']);
+    expect(problems.map(refusalText)[0]).toMatch(/__proto__/);
+    expect(unknownRemovals(catalogData, { add: ['nope'], remove: ['voicemail'] })).toEqual([]);
   });
 });
