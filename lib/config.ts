@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_DISPLAY, type DisplaySettings, displaySettingsProblem } from './domain/text';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -44,6 +45,18 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** The operator's name on bills and their PDFs. */
   OPERATOR_NAME: z.string().trim().min(1).max(120).default('Switchboard Telecom'),
+  /** The currency amounts are shown in (ISO 4217, two decimals). */
+  SWITCHBOARD_CURRENCY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.toUpperCase() : DEFAULT_DISPLAY.currency)),
+  /** The locale money and dates are written in (BCP 47). */
+  SWITCHBOARD_LOCALE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : DEFAULT_DISPLAY.locale)),
   /** Set by Next.js itself while it builds ("phase-production-build"): nothing is opened then. */
   NEXT_PHASE: z.string().optional(),
   /**
@@ -89,6 +102,8 @@ export type AppConfig = {
   publicUrl: string | undefined;
   /** The operator's name on bills (OPERATOR_NAME). */
   operatorName: string;
+  /** How money and dates are shown (SWITCHBOARD_LOCALE, SWITCHBOARD_CURRENCY; default en-US and USD). */
+  display: DisplaySettings;
   /** True while `next build` runs (the database is not opened then). */
   building: boolean;
   /** True under `next dev` (NODE_ENV=development): its scripts need eval and a websocket. */
@@ -163,6 +178,9 @@ export function config(): AppConfig {
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const display: DisplaySettings = { locale: e.SWITCHBOARD_LOCALE, currency: e.SWITCHBOARD_CURRENCY };
+  const displayProblem = displaySettingsProblem(display);
+  if (displayProblem) throw new Error(`Invalid environment configuration:\n  ${displayProblem}`);
   const env = e.SWITCHBOARD_ENV ?? e.NODE_ENV;
   const deployment = env === 'production';
   const building = e.NEXT_PHASE === 'phase-production-build';
@@ -196,6 +214,7 @@ export function config(): AppConfig {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     publicUrl: e.NEXTAUTH_URL,
     operatorName: e.OPERATOR_NAME,
+    display,
     building,
     nextDev: e.NODE_ENV === 'development',
   };

@@ -1,5 +1,6 @@
 /** Helpers for the command-line scripts (not part of the app bundle). */
 import net from 'node:net';
+import { sql } from 'drizzle-orm';
 import { config } from '../lib/config';
 import { openReady } from '../db/bootstrap';
 import { openDatabase, type DbHandle } from '../db/client';
@@ -63,3 +64,42 @@ export const DEMO_LOGINS = `Demo accounts (password for all: switchboard-demo):
   hana@example.com   subscriber, Plus, joined this period
   agent@example.com  support agent
   admin@example.com  admin`;
+
+const DEMO_ROLES: [email: string, note: string][] = [
+  ['ada@example.com', 'subscriber'],
+  ['ben@example.com', 'subscriber'],
+  ['carla@example.com', 'subscriber'],
+  ['dev@example.com', 'subscriber'],
+  ['eve@example.com', 'subscriber'],
+  ['finn@example.com', 'subscriber'],
+  ['gus@example.com', 'subscriber'],
+  ['hana@example.com', 'subscriber'],
+  ['agent@example.com', 'support agent'],
+  ['admin@example.com', 'admin'],
+];
+
+/**
+ * The demo logins with what each subscriber holds now, read from the database (issue 15: the
+ * banner listed the seeded plans after they had changed). Accounts that aren't there are left out.
+ */
+export async function currentDemoLogins(handle: DbHandle): Promise<string> {
+  const result = await handle.db.execute(sql`
+    select u.email, p.name as plan,
+      (select string_agg(a.name, ' + ' order by a.sort_order, a.code) from subscription_add_ons sa
+         join add_ons a on a.code = sa.add_on_code where sa.subscription_id = s.id) as add_ons
+    from users u
+    left join subscriptions s on s.subscriber_id = u.subscriber_id
+    left join plans p on p.code = s.plan_code
+    where u.email in (${sql.join(
+      DEMO_ROLES.map(([e]) => sql`${e}`),
+      sql`, `,
+    )})`);
+  const rows = (result as unknown as { rows: { email: string; plan: string | null; add_ons: string | null }[] }).rows;
+  const byEmail = new Map(rows.map((r) => [r.email, r]));
+  const lines = DEMO_ROLES.filter(([e]) => byEmail.has(e)).map(([email, role]) => {
+    const r = byEmail.get(email)!;
+    const holds = r.plan ? `, ${[r.plan, ...(r.add_ons ? [r.add_ons] : [])].join(' + ')}` : '';
+    return `  ${email.padEnd(18)} ${role}${holds}`;
+  });
+  return `Demo accounts (password for all: switchboard-demo), as they are now:\n${lines.join('\n')}`;
+}

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataFolderLockedError } from '../db/lock';
 import { config } from '../lib/config';
-import { DEMO_LOGINS, describeTarget, freePort, openForScript } from './lib';
+import { currentDemoLogins, DEMO_LOGINS, describeTarget, freePort, openForScript } from './lib';
 
 async function main() {
   const dev = process.argv.includes('--dev');
@@ -36,6 +36,7 @@ async function main() {
 
   // Prepare the database in this process, then let go of it before the server takes it.
   const handle = await openForScript(dev ? 'npm run dev (preparing)' : 'npm start (preparing)');
+  const demoLogins = c.deployment ? '' : await currentDemoLogins(handle).catch(() => DEMO_LOGINS);
   await handle.close();
 
   const wanted = c.port;
@@ -58,7 +59,7 @@ async function main() {
         c.authSecretSource === 'NEXTAUTH_SECRET' ? 'NEXTAUTH_SECRET' : `generated, kept in ${c.authSecretSource}`;
       const logins = c.deployment
         ? 'No demo accounts in a deployment: create the first admin with npm run admin:create.'
-        : DEMO_LOGINS;
+        : demoLogins;
       console.log(
         `\nSwitchboard is running at ${url}  (database: ${describeTarget()}; session secret: ${secret})\n${logins}\n`,
       );

@@ -1,4 +1,5 @@
 'use server';
+import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
 import { type ConfirmResult, changeIntentFields, checkIntent, toIntent } from '@/lib/contracts/changes';
@@ -41,8 +42,9 @@ export async function confirmChangeAction(
       reason: input.reason,
       offerKey: input.offerKey,
     });
-    // No revalidation here: the preview page keeps showing the outcome; the pages it links to
-    // are dynamic and read fresh data when visited.
+    // Issue 15: what the change touched, and what Back shows, read fresh. The page re-renders
+    // too; the success view stays (app/_components/change-flow.tsx keeps it above the page).
+    revalidatePath('/', 'layout');
     return { message: result.message, data: result };
   });
 }
@@ -52,6 +54,10 @@ const cancelSchema = z.object({ subscriberId, scheduledChangeId: int32Id, reason
 export async function cancelScheduledAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('cancelScheduled', cancelSchema, formObject(form), async (input) => {
     const actor = await requireActor();
-    return cancelScheduledChange(actor, input);
+    const r = await cancelScheduledChange(actor, input);
+    // Issue 15: the page it is on (the next-bill estimate) and what Back shows read the change
+    // as cancelled at once. The scheduled-change card keeps saying "Cancelled" (cancel-scheduled.tsx).
+    revalidatePath('/', 'layout');
+    return r;
   });
 }

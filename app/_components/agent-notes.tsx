@@ -1,8 +1,7 @@
 import type { AgentNote } from '@/lib/server/notes';
+import { formatMoment } from './format';
 
-function when(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
+const when = (iso: string): string => formatMoment(iso);
 
 /** Notes agents left on an account, newest first. */
 export function AgentNotesList({ notes, emptyText = 'No notes yet.' }: { notes: AgentNote[]; emptyText?: string }) {
@@ -17,7 +16,7 @@ export function AgentNotesList({ notes, emptyText = 'No notes yet.' }: { notes: 
     <ol className="space-y-3" data-testid="notes">
       {notes.map((n) => (
         <li key={n.id} className="rounded-lg border border-slate-200 p-3" data-testid="note">
-          <p className="whitespace-pre-wrap text-sm" data-testid="note-body">
+          <p className="whitespace-pre-wrap text-sm [overflow-wrap:anywhere]" data-testid="note-body">
             {n.body}
           </p>
           <p className="muted mt-1 text-xs">

@@ -12,12 +12,14 @@ export function ScheduledChangeCard({
   children,
 }: {
   subscriberId: number;
-  scheduledChangeId: number;
+  /** Null once there is no scheduled change (after a cancel, the page refreshed). */
+  scheduledChangeId: number | null;
   staff: boolean;
-  children: React.ReactNode;
+  children?: React.ReactNode;
 }) {
   const [state, action, pending] = useActionState(cancelScheduledAction, idle);
   const done = state.status === 'success';
+  if (scheduledChangeId === null && !done) return null;
   return (
     <section
       aria-labelledby="pending-heading"
@@ -30,11 +32,11 @@ export function ScheduledChangeCard({
       {!done && children}
       <form action={action} className="mt-3 space-y-2">
         <input type="hidden" name="subscriberId" value={subscriberId} />
-        <input type="hidden" name="scheduledChangeId" value={scheduledChangeId} />
+        <input type="hidden" name="scheduledChangeId" value={scheduledChangeId ?? ''} />
         {staff && !done && (
           <div>
             <label htmlFor="cancel-reason" className="label">
-              Reason (for the audit trail)
+              Reason (shown to the subscriber in their history, and kept in the audit trail)
             </label>
             <input id="cancel-reason" name="reason" className="field" required maxLength={500} />
           </div>

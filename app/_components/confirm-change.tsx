@@ -1,10 +1,8 @@
 'use client';
-import { AppLink } from '@/app/_components/app-link';
-import { useActionState } from 'react';
-import { confirmChangeAction } from '@/app/_actions/changes';
-import { idle } from '@/lib/contracts/action-state';
+import { useState } from 'react';
 import type { ChangeIntent } from '@/lib/domain/changes';
 import type { Configuration } from '@/lib/domain/types';
+import { useConfirmFlow } from './change-flow';
 import { StatusMessage } from './status-message';
 
 export function ConfirmChange(props: {
@@ -22,9 +20,15 @@ export function ConfirmChange(props: {
   base: string;
   scheduled: boolean;
   freshPreviewHref: string;
+  /** Where to check whether a change went through when the confirm got no answer. */
+  historyHref: string;
 }) {
-  const [state, action, pending] = useActionState(confirmChangeAction, idle);
-  const done = state.status === 'success';
+  // The confirm's state lives in ChangeFlow (its success view replaces the whole preview).
+  const { state, action, pending } = useConfirmFlow();
+  // Controlled, so a stale or refused confirm keeps what the agent typed (a form action resets
+  // uncontrolled fields once it returns).
+  const [reason, setReason] = useState('');
+  const reasonError = state.status === 'error' ? state.fieldErrors?.reason : undefined;
   return (
     <form action={action} className="space-y-3" data-testid="confirm-form">
       <input type="hidden" name="subscriberId" value={props.subscriberId} />
@@ -41,7 +45,7 @@ export function ConfirmChange(props: {
       {props.staff && (
         <div>
           <label htmlFor="reason" className="label">
-            Reason (required; recorded in the audit trail)
+            Reason (required): shown to the subscriber in their change history, and kept in the audit trail
           </label>
           <textarea
             id="reason"
@@ -50,17 +54,27 @@ export function ConfirmChange(props: {
             rows={2}
             required
             maxLength={500}
-            aria-invalid={state.fieldErrors?.reason ? true : undefined}
-            aria-describedby={state.fieldErrors?.reason ? 'reason-error' : undefined}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            aria-invalid={reasonError ? true : undefined}
+            aria-describedby={reasonError ? 'reason-error' : undefined}
           />
-          {state.fieldErrors?.reason && (
-            <p id="reason-error" className="mt-1 text-sm text-red-800">
-              {state.fieldErrors.reason.join(' ')}
+          {reasonError && (
+            <p id="reason-error" role="alert" className="mt-1 text-sm text-red-800" data-testid="reason-error">
+              {reasonError.join(' ')}
             </p>
           )}
         </div>
       )}
-      <StatusMessage state={state} testId="confirm-message" />
+      {/* A refused reason is said once, at the field (issue 15: a blank reason showed two errors). */}
+      {!reasonError && <StatusMessage state={state} testId="confirm-message" />}
+      {state.status === 'error' && state.code === 'unreachable' && (
+        <p>
+          <a href={props.historyHref} className="font-semibold">
+            Check the change history
+          </a>
+        </p>
+      )}
       {state.status === 'error' && state.code === 'stale' && (
         <p>
           <a href={props.freshPreviewHref} className="font-semibold">
@@ -68,17 +82,9 @@ export function ConfirmChange(props: {
           </a>
         </p>
       )}
-      {done ? (
-        <p>
-          <AppLink href={props.base || '/dashboard'} className="font-semibold">
-            Back to the overview
-          </AppLink>
-        </p>
-      ) : (
-        <button type="submit" className="btn-primary" disabled={pending} aria-disabled={pending}>
-          {pending ? 'Confirming…' : props.scheduled ? 'Confirm and schedule' : 'Confirm change'}
-        </button>
-      )}
+      <button type="submit" className="btn-primary" disabled={pending} aria-disabled={pending}>
+        {pending ? 'Confirming…' : props.scheduled ? 'Confirm and schedule' : 'Confirm change'}
+      </button>
     </form>
   );
 }

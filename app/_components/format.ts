@@ -1,10 +1,16 @@
-/** Display helpers shared by pages (pure, safe on client and server). */
-export { formatCents, formatSignedCents } from '@/lib/domain/text';
+/**
+ * Display helpers for server components: money with the operator's currency symbol and one
+ * date style, from the one formatting module (lib/domain/text/format.ts) with the settings of
+ * lib/config. Client components get formatted strings (or the settings) as props.
+ */
+import { formats } from '@/lib/server/format';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "1 Dec 2026" from "2026-12-01". */
-export function formatDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return `${d} ${MONTHS[(m ?? 1) - 1]} ${y}`;
-}
+export { formats };
+/** "$20.00". */
+export const formatCents = (cents: number): string => formats().money(cents);
+/** "+$7.50", "-$10.00", "$0.00". */
+export const formatSignedCents = (cents: number): string => formats().signedMoney(cents);
+/** "Dec 10, 2026" (never breaks across lines) from "2026-12-10". */
+export const formatDay = (day: string): string => formats().day(day);
+/** "Dec 10, 2026, 10:02 UTC". */
+export const formatMoment = (at: Date | string): string => formats().moment(at);

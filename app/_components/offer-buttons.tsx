@@ -1,10 +1,11 @@
 'use client';
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
 import { respondToOfferAction } from '@/app/_actions/offers';
 import { idle } from '@/lib/contracts/action-state';
+import { useHideOffer } from './offer-shell';
 import { StatusMessage } from './status-message';
 
-/** "Not for me" and "Remind me later": a server action, no full page reload. */
+/** "Not for me" and "Remind me later": a server action; once recorded, the offer gives way to an undo (offer-shell.tsx). */
 export function OfferButtons({
   subscriberId,
   offerKey,
@@ -15,6 +16,10 @@ export function OfferButtons({
   title: string;
 }) {
   const [state, action, pending] = useActionState(respondToOfferAction, idle);
+  const hide = useHideOffer();
+  useEffect(() => {
+    if (state.status === 'success') hide(state.message);
+  }, [state, hide]);
   return (
     <form action={action} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="subscriberId" value={subscriberId} />

@@ -1,12 +1,15 @@
 import { AppLink } from '@/app/_components/app-link';
-import type { OffersResult } from '@/lib/domain/offers';
+import type { Offer, OffersResult } from '@/lib/domain/offers';
 import { changeHref } from '@/app/_lib/urls';
 import { formatCents, formatSignedCents } from './format';
 import { OfferButtons } from './offer-buttons';
+import { OfferShell } from './offer-shell';
 
-const KIND_LABEL = { cross_sell: 'Add-on', up_sell: 'Upgrade', right_size: 'Save money' } as const;
-
-/** "Recommended for you": value-first offers with their evidence and the exact price change. */
+/**
+ * "Recommended for you": the top offer in full, the others as compact rows that open (issue 15:
+ * three full cards filled the first screen). Every offer keeps its evidence, the exact plan price
+ * change, and what it means overall for how the subscriber uses the line.
+ */
 export function OffersSection({
   result,
   subscriberId,
@@ -19,7 +22,7 @@ export function OffersSection({
   staff: boolean;
 }) {
   return (
-    <section aria-labelledby="offers-heading" className="card" data-testid="offers">
+    <section aria-labelledby="offers-heading" className="card min-w-0" data-testid="offers">
       <h2 id="offers-heading" className="mb-1 text-lg font-semibold">
         {staff ? 'Offers for this subscriber' : 'Recommended for you'}
       </h2>
@@ -36,81 +39,130 @@ export function OffersSection({
       {result.status === 'offers' && (
         <>
           <p className="muted mb-4 text-sm">
-            Based on your usage over your last complete billing periods. You pay {formatCents(result.currentCostCents)}{' '}
-            a month for how you use your line today.
+            Based on {staff ? 'their' : 'your'} usage over the last complete billing periods.{' '}
+            {staff ? 'They pay' : 'You pay'} {formatCents(result.currentCostCents)} a month for how{' '}
+            {staff ? 'they use their' : 'you use your'} line today.
           </p>
-          <ol className="space-y-4">
+          <ol className="space-y-3">
             {result.offers.map((o, i) => (
-              <li
+              <OfferShell
                 key={o.key}
-                className="rounded-lg border border-slate-200 p-4"
-                data-testid="offer"
-                data-offer-key={o.key}
-                data-offer-kind={o.kind}
+                className="rounded-lg border border-slate-200"
+                offerKey={o.key}
+                offerKind={o.kind}
+                subscriberId={subscriberId}
+                title={o.title}
               >
-                <div className="flex flex-wrap items-baseline justify-between gap-2">
-                  <h3 className="text-base font-semibold" data-testid="offer-title">
-                    {o.title}
-                  </h3>
-                  <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
-                    {KIND_LABEL[o.kind]}
-                    {o.bestValue ? ' · best value' : ''}
-                    {i === 0 ? ' · top pick' : ''}
-                  </span>
-                </div>
-                <p className="mt-1 text-sm" data-testid="offer-explanation">
-                  {o.explanation}
-                </p>
-                <dl className="mt-2 grid grid-cols-2 gap-x-4 text-sm sm:grid-cols-3">
-                  <div>
-                    <dt className="muted">Monthly price change</dt>
-                    <dd className="font-medium tabular-nums" data-testid="offer-price-change">
-                      {formatSignedCents(o.monthlyPriceChangeCents)}
-                    </dd>
+                {i === 0 ? (
+                  <div className="p-4">
+                    <OfferHead offer={o} top />
+                    <OfferBody offer={o} subscriberId={subscriberId} base={base} staff={staff} />
                   </div>
-                  {o.evidence.type === 'saving' ? (
-                    <div>
-                      <dt className="muted">You save a month</dt>
-                      <dd className="font-semibold text-emerald-800 tabular-nums" data-testid="offer-saving">
-                        {formatCents(o.monthlySavingCents)}
-                      </dd>
+                ) : (
+                  <details className="group">
+                    <summary className="cursor-pointer list-none p-4 [&::-webkit-details-marker]:hidden">
+                      <OfferHead offer={o} top={false} />
+                      <p className="mt-1 text-sm" data-testid="offer-value">
+                        {o.valueText}
+                      </p>
+                      <span className="mt-1 inline-block text-sm font-medium text-blue-800 group-open:hidden">
+                        Details<span className="sr-only">: {o.title}</span>
+                      </span>
+                    </summary>
+                    <div className="px-4 pb-4">
+                      <OfferBody offer={o} subscriberId={subscriberId} base={base} staff={staff} />
                     </div>
-                  ) : (
-                    <div>
-                      <dt className="muted">Why</dt>
-                      <dd data-testid="offer-reason">
-                        {Math.round(o.evidence.perMonth * 10) / 10}{' '}
-                        {o.evidence.signal === 'unanswered_calls' ? 'unanswered calls' : 'calls missed while busy'} a
-                        month
-                      </dd>
-                    </div>
-                  )}
-                </dl>
-                {staff && o.talkingPoints.length > 0 && (
-                  <div className="mt-2 rounded bg-amber-50 p-2 text-sm" data-testid="talking-points">
-                    <p className="font-medium">Talking points</p>
-                    <ul className="list-disc pl-5">
-                      {o.talkingPoints.map((t) => (
-                        <li key={t}>{t}</li>
-                      ))}
-                    </ul>
-                  </div>
+                  </details>
                 )}
-                <div className="mt-3 flex flex-wrap items-center gap-2">
-                  <AppLink
-                    href={changeHref(base, o.intent, { offer: o.key })}
-                    className="btn-primary no-underline hover:no-underline"
-                    aria-label={`Review this change: ${o.title}`}
-                  >
-                    Review this change
-                  </AppLink>
-                  {!staff && <OfferButtons subscriberId={subscriberId} offerKey={o.key} title={o.title} />}
-                </div>
-              </li>
+              </OfferShell>
             ))}
           </ol>
         </>
       )}
     </section>
+  );
+}
+
+function OfferHead({ offer: o, top }: { offer: Offer; top: boolean }) {
+  return (
+    <div className="flex flex-wrap items-baseline justify-between gap-2">
+      <h3 className="min-w-0 text-base font-semibold [overflow-wrap:anywhere]" data-testid="offer-title">
+        {o.title}
+      </h3>
+      <span
+        className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700"
+        data-testid="offer-badge"
+      >
+        {o.badge}
+        {o.bestValue ? ' · best value' : ''}
+        {top ? ' · top pick' : ''}
+      </span>
+    </div>
+  );
+}
+
+function OfferBody({
+  offer: o,
+  subscriberId,
+  base,
+  staff,
+}: {
+  offer: Offer;
+  subscriberId: number;
+  base: string;
+  staff: boolean;
+}) {
+  const overall = -o.monthlySavingCents;
+  return (
+    <>
+      <p className="mt-1 text-sm" data-testid="offer-explanation">
+        {o.explanation}
+      </p>
+      <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
+        <div>
+          <dt className="muted">Plan price</dt>
+          <dd className="font-medium tabular-nums">
+            <span data-testid="offer-price-change">{formatSignedCents(o.monthlyPriceChangeCents)}</span> a month
+          </dd>
+        </div>
+        {o.evidence.type === 'saving' ? (
+          <div>
+            <dt className="muted">Overall, for how {staff ? 'they use their' : 'you use your'} line</dt>
+            <dd className="font-semibold text-emerald-800 tabular-nums">
+              <span data-testid="offer-saving">{formatCents(o.monthlySavingCents)}</span> less a month
+            </dd>
+          </div>
+        ) : (
+          <div>
+            <dt className="muted">Why</dt>
+            <dd data-testid="offer-reason">
+              {Math.round(o.evidence.perMonth * 10) / 10}{' '}
+              {o.evidence.signal === 'unanswered_calls' ? 'unanswered calls' : 'calls missed while busy'} a month
+              {overall !== o.monthlyPriceChangeCents ? ` (overall ${formatSignedCents(overall)} a month)` : ''}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {staff && o.talkingPoints.length > 0 && (
+        <div className="mt-2 rounded bg-amber-50 p-2 text-sm" data-testid="talking-points">
+          <p className="font-medium">Talking points</p>
+          <ul className="list-disc pl-5">
+            {o.talkingPoints.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="mt-3 flex flex-wrap items-center gap-2">
+        <AppLink
+          href={changeHref(base, o.intent, { offer: o.key })}
+          className="btn-primary no-underline hover:no-underline"
+          aria-label={`Review this change: ${o.title}`}
+        >
+          Review this change
+        </AppLink>
+        {!staff && <OfferButtons subscriberId={subscriberId} offerKey={o.key} title={o.title} />}
+      </div>
+    </>
   );
 }

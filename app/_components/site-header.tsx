@@ -1,11 +1,17 @@
 import { AppLink } from '@/app/_components/app-link';
 import { getActor } from '@/lib/server/actor';
 import { allows } from '@/lib/server/policy';
+import { type NavItem, NavLinks } from './nav-links';
 import { SignOutButton } from './sign-out-button';
 
+/**
+ * The header: the name and who is signed in on one row; below it the navigation, one row that
+ * scrolls sideways on a narrow phone instead of wrapping into three (issue 15). The current
+ * page is marked.
+ */
 export async function SiteHeader() {
   const actor = await getActor().catch(() => null);
-  const links =
+  const links: NavItem[] =
     actor?.role === 'subscriber'
       ? [
           { href: '/dashboard', label: 'Overview' },
@@ -32,28 +38,25 @@ export async function SiteHeader() {
         : [];
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <AppLink href="/" className="text-lg font-bold text-slate-900 no-underline">
+      <div className="mx-auto flex max-w-5xl items-center justify-between gap-3 px-4 pt-2">
+        <AppLink href="/" className="py-1 text-lg font-bold text-slate-900 no-underline">
           Switchboard
         </AppLink>
         {actor && (
-          <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
-            {links.map((l) => (
-              <AppLink key={l.href} href={l.href} className="font-medium">
-                {l.label}
-              </AppLink>
-            ))}
-            <AppLink href="/account" className="font-medium">
-              Account
-            </AppLink>
-            <span className="muted" data-testid="signed-in-as">
+          <div className="flex min-w-0 items-center gap-3 text-sm">
+            <span className="muted max-w-[40vw] truncate" data-testid="signed-in-as">
               {actor.name}
               {actor.role !== 'subscriber' ? ` (${actor.role})` : ''}
             </span>
             <SignOutButton />
-          </nav>
+          </div>
         )}
       </div>
+      {actor && (
+        <nav aria-label="Main" className="mx-auto max-w-5xl overflow-x-auto px-2" data-testid="main-nav" data-scrolls>
+          <NavLinks items={[...links, { href: '/account', label: 'Account' }]} />
+        </nav>
+      )}
     </header>
   );
 }

@@ -13,8 +13,12 @@ export type AppErrorCode =
   | 'stale'
   | 'throttled';
 
-/** What a form may be told went wrong: a data-layer code, or `internal` (logged, nothing changed). */
-export type ActionErrorCode = AppErrorCode | 'internal';
+/**
+ * What a form may be told went wrong: a data-layer code, `internal` (logged, nothing changed),
+ * or `unreachable` (the browser got no answer: offline, or the connection dropped; whether the
+ * server acted is unknown).
+ */
+export type ActionErrorCode = AppErrorCode | 'internal' | 'unreachable';
 
 export type ActionState<T = undefined> = {
   status: 'idle' | 'success' | 'error';

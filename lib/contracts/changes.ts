@@ -10,6 +10,8 @@ export interface ConfirmResult {
   message: string;
   /** True when this was a repeat of an earlier confirm with the same key. */
   replayed: boolean;
+  /** What the line holds once the change is in effect ("Premium + Long Distance 300"), for the success view. */
+  holds?: string;
 }
 
 /**

@@ -2,9 +2,9 @@ import 'server-only';
 import PDFDocument from 'pdfkit';
 import { config } from '@/lib/config';
 import { BILL_STATE_LABELS } from '@/lib/domain/bills';
-import { formatCents } from '@/lib/domain/text';
 import type { Queryable } from '@/db/client';
 import type { Actor } from './actor';
+import { formats } from './format';
 import { getBill, readBillById, type BillView } from './bills';
 
 export interface BillDocument {
@@ -12,11 +12,13 @@ export interface BillDocument {
   bill: BillView;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The portal's date style; ordinary spaces, so the PDF's lines may wrap where they need to. */
 function day(d: string): string {
-  const [y, m, dd] = d.split('-').map(Number);
-  return `${dd} ${MONTHS[(m ?? 1) - 1]} ${y}`;
+  return formats()
+    .day(d)
+    .replace(/\u00a0/g, ' ');
 }
+const formatCents = (c: number) => formats().money(c);
 
 /**
  * A bill as a PDF (pdfkit, standard Helvetica: the text is real text, extractable and

@@ -14,7 +14,7 @@ import {
   refusalText,
   unknownRemovals,
 } from '@/lib/domain/changes';
-import { configKey, normalize } from '@/lib/domain/catalog';
+import { configKey, configurationLabel, normalize } from '@/lib/domain/catalog';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { ConfirmResult } from '@/lib/contracts/changes';
 import { readAccount } from './account';
@@ -24,6 +24,7 @@ import { openAccount } from './context';
 import { withTransaction } from './db';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
+import { formats } from './format';
 import { findOffer } from './offers';
 import { cancelledEvent, changeEvent, recordEvent } from './outbox';
 import { isStaff } from './policy';
@@ -54,7 +55,7 @@ export type ChangeRequest = ChangeRequestBase &
 function requestedConfiguration(catalog: Catalog, req: ChangeRequest, current: Configuration): Configuration {
   if (!req.intent) return normalize(req.target);
   const unknown = unknownRemovals(catalog, req.intent);
-  if (unknown.length > 0) throw new AppError('invalid', unknown.map(refusalText).join(' '));
+  if (unknown.length > 0) throw new AppError('invalid', unknown.map((r) => refusalText(r, formats())).join(' '));
   return applyIntent(current, req.intent);
 }
 
@@ -100,6 +101,7 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     today,
     pending: state.pending,
     applyNow: req.applyNow,
+    formats: formats(),
   });
   if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
   return {
@@ -198,6 +200,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       today,
       pending: state.pending,
       applyNow: input.applyNow,
+      formats: formats(),
     };
     if (locked.version !== input.version) {
       throw new AppError('stale', await staleMessage(tx, input, state.subscriptionId, planInput));
@@ -301,6 +304,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       effectiveDate: plan.effectiveDate,
       message: resultMessage(plan),
       replayed: false,
+      holds: configurationLabel(catalog, plan.target),
     };
     await tx
       .update(s.orders)

@@ -29,6 +29,8 @@ export interface DashboardView {
     unansweredCalls: number;
     missedWhileBusy: number;
   };
+  /** Long-distance minutes of the last complete periods and this one so far, oldest first (the dashboard's small chart). */
+  ldHistory: { periodStart: string; ldMinutes: number; current: boolean }[];
   /** `label`: what the change moves to, e.g. "Plus + Voicemail". */
   pending: { id: number; effectiveDate: string; label: string; monthlyCents: number; byName: string | null } | null;
   nextBill: {
@@ -103,6 +105,15 @@ export function buildDashboard(
       unansweredCalls: usage?.unansweredCalls ?? 0,
       missedWhileBusy: usage?.missedWhileBusy ?? 0,
     },
+    ldHistory: [...state.usage]
+      .filter((u) => u.periodStart <= state.period.start)
+      .sort((a, b) => (a.periodStart < b.periodStart ? -1 : 1))
+      .slice(-4)
+      .map((u) => ({
+        periodStart: u.periodStart,
+        ldMinutes: u.ldMinutes,
+        current: u.periodStart === state.period.start,
+      })),
     pending:
       state.pending && pendingPlan
         ? {

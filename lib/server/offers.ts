@@ -1,5 +1,6 @@
 import 'server-only';
 import { SUPPRESSION_DAYS, computeOffers, usageProfile, type Offer, type OffersResult } from '@/lib/domain/offers';
+import { sql } from 'drizzle-orm';
 import { lastBilledMonth } from '@/lib/domain/bills';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { completeUsage, type AccountState } from './account';
@@ -8,6 +9,7 @@ import { afterResponse } from './after';
 import { openAccount } from './context';
 import { getDb } from './db';
 import { AppError } from './errors';
+import { formats } from './format';
 import { writeOfferEvents } from './offer-events';
 
 /** The offers for an account as it stands (suppressions and the scheduled change included). */
@@ -31,6 +33,7 @@ export function offersFor(
     suppressed: opts.ignoreSuppression ? [] : state.suppressed,
     scheduled: opts.ignoreSuppression ? null : state.pending,
     today,
+    formats: formats(),
   });
 }
 
@@ -123,4 +126,38 @@ export async function respondToOffer(
         ? `Got it: we won't suggest "${offer.title}" again for ${SUPPRESSION_DAYS.dismissed} days.`
         : `We'll remind you about "${offer.title}" in ${SUPPRESSION_DAYS.snoozed} days.`,
   };
+}
+
+/**
+ * How long after "Not for me" or "Remind me later" the response can still be undone (issue 15).
+ * The page offers the undo for 10 seconds; the server allows a minute, for a slow network.
+ */
+export const UNDO_RESPONSE_SECONDS = 60;
+
+/**
+ * Undoes this person's own "Not for me" / "Remind me later" on an offer, made in the last
+ * minute: the event is deleted, so the offer shows again and analytics never count a
+ * dismissal that was taken back at once. Anything older stays, with a clear message.
+ */
+export async function undoOfferResponse(
+  actor: Actor,
+  input: { subscriberId: number; offerKey: string },
+): Promise<{ message: string }> {
+  await openAccount(actor, 'respond_to_offer', { subscriberId: input.subscriberId });
+  const result = await (await getDb()).execute(sql`
+    delete from offer_events
+    where id = (
+      select id from offer_events
+      where subscriber_id = ${input.subscriberId} and offer_key = ${input.offerKey}
+        and event_type in ('dismissed', 'snoozed') and actor_user_id = ${actor.userId}
+        and created_at > now() - make_interval(secs => ${UNDO_RESPONSE_SECONDS})
+      order by id desc limit 1)
+    returning id`);
+  const rows = (result as unknown as { rows: unknown[] }).rows;
+  if (rows.length === 0)
+    throw new AppError(
+      'not_found',
+      'That can no longer be undone: the offer stays set aside. It will come back when its time is up.',
+    );
+  return { message: 'Undone: the offer is back.' };
 }

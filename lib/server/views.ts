@@ -6,6 +6,7 @@ import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { AccountState } from './account';
 import type { Actor } from './actor';
 import { openAccount } from './context';
+import { formats } from './format';
 
 export interface PlanCard {
   code: string;
@@ -22,17 +23,40 @@ export interface PlanCard {
   intent: ChangeIntent | null;
   /** New monthly total − current monthly total, for this subscriber. */
   monthlyChangeCents: number | null;
+  /** The monthly total (plan and add-ons) on this plan, for this subscriber. */
+  newMonthlyCents: number | null;
   timing: 'now' | 'end_of_period' | null;
+  /** Add-ons that go and take their feature with them (not offered, requirement lost). */
   removed: { name: string; reason: string }[];
+  /** Paid add-ons this plan includes: the subscriber keeps the feature and stops paying for it separately (issue 15). */
+  nowIncluded: { name: string }[];
+  /** Features the subscriber has today and would not have on this plan (an included one too, e.g. leaving a plan that includes Caller ID). */
+  featuresLost: { name: string }[];
+  /** Features this plan adds. */
+  featuresGained: { name: string }[];
   unavailable: string | null;
 }
+
+const NO_CHANGE: Pick<
+  PlanCard,
+  'target' | 'intent' | 'timing' | 'removed' | 'nowIncluded' | 'featuresLost' | 'featuresGained' | 'unavailable'
+> = {
+  target: null,
+  intent: null,
+  timing: null,
+  removed: [],
+  nowIncluded: [],
+  featuresLost: [],
+  featuresGained: [],
+  unavailable: null,
+};
 
 /** Active tiers side by side (plus the subscriber's own retired plan), priced for this subscriber. */
 export function buildPlanCards(catalog: Catalog, state: AccountState, today: string): PlanCard[] {
   const currentMonthly = monthlyRecurringCents(catalog, state.config);
   return selectablePlans(catalog, state.config.planCode)
     .sort((a, b) => a.tier - b.tier || a.monthlyCents - b.monthlyCents)
-    .map((p) => {
+    .map((p): PlanCard => {
       const base = {
         code: p.code,
         name: p.name,
@@ -43,16 +67,7 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         status: p.status,
         current: p.code === state.config.planCode,
       };
-      if (base.current)
-        return {
-          ...base,
-          target: null,
-          intent: null,
-          monthlyChangeCents: 0,
-          timing: null,
-          removed: [],
-          unavailable: null,
-        };
+      if (base.current) return { ...base, ...NO_CHANGE, monthlyChangeCents: 0, newMonthlyCents: currentMonthly };
       const r = planChange({
         catalog,
         current: state.config,
@@ -60,15 +75,14 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         billingDay: state.billingDay,
         today,
         pending: state.pending,
+        formats: formats(),
       });
       if (!r.ok)
         return {
           ...base,
-          target: null,
-          intent: null,
+          ...NO_CHANGE,
           monthlyChangeCents: null,
-          timing: null,
-          removed: [],
+          newMonthlyCents: null,
           unavailable: r.reasons.join(' '),
         };
       return {
@@ -76,8 +90,14 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         target: r.plan.target,
         intent: { plan: p.code, add: [], remove: [] },
         monthlyChangeCents: r.plan.newMonthlyCents - currentMonthly,
+        newMonthlyCents: r.plan.newMonthlyCents,
         timing: r.plan.timing,
-        removed: r.plan.removedAddOns.map((a) => ({ name: a.name, reason: a.explanation })),
+        removed: r.plan.removedAddOns
+          .filter((a) => a.reason !== 'redundant')
+          .map((a) => ({ name: a.name, reason: a.explanation })),
+        nowIncluded: r.plan.removedAddOns.filter((a) => a.reason === 'redundant').map((a) => ({ name: a.name })),
+        featuresLost: r.plan.featuresLost.map((f) => ({ name: f.name })),
+        featuresGained: r.plan.featuresGained.map((f) => ({ name: f.name })),
         unavailable: null,
       };
     });

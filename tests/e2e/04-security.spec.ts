@@ -146,7 +146,7 @@ test('"Sign out everywhere" on the account page ends the session in another brow
     await signIn(a, s.email, s.password);
     await signIn(b, s.email, s.password);
     await b.goto('/dashboard');
-    await expect(b.getByTestId('plan-code')).toBeVisible();
+    await expect(b.getByTestId('plan-name')).toBeVisible();
 
     await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
     await expect(a).toHaveURL(/\/account$/);

@@ -57,7 +57,7 @@ test('two fixtures on two clocks advanced differently each see their own bills a
 
     // A lives on 2026-12-02: the change applied, the December bill issued.
     await a.page.goto('/dashboard');
-    await expect(a.page.getByTestId('plan-code')).toHaveText('BASIC');
+    await expect(a.page.getByTestId('plan-name')).toHaveAttribute('data-plan-code', 'BASIC');
     await expect(a.page.getByTestId('scheduled-change')).toHaveCount(0);
     await expect(a.page.getByTestId('days-left')).toHaveText('30');
     await a.page.goto('/bills');
@@ -66,7 +66,7 @@ test('two fixtures on two clocks advanced differently each see their own bills a
 
     // B lives on 2026-11-28: still Premium, the change three days away, no new bill.
     await b.page.goto('/dashboard');
-    await expect(b.page.getByTestId('plan-code')).toHaveText('PREMIUM');
+    await expect(b.page.getByTestId('plan-name')).toHaveAttribute('data-plan-code', 'PREMIUM');
     await expect(b.page.getByTestId('scheduled-change-text')).toContainText('you move to Basic Line');
     await expect(b.page.getByTestId('days-left')).toHaveText('3');
     await b.page.goto('/bills');

@@ -479,7 +479,8 @@ const ACTION_TARGETS: ActionTarget[] = [
         isId(o.get('subscriberId'), w.ada) &&
         typeof key === 'string' &&
         w.adaOfferKeys.has(key) &&
-        (response === 'dismissed' || response === 'snoozed')
+        // 'undone' (issue 15) takes back this person's response of the last minute.
+        (response === 'dismissed' || response === 'snoozed' || response === 'undone')
       );
     },
   },

@@ -163,12 +163,12 @@ describe.each(drivers)('bills on %s', (driver) => {
     expect(r.status).toBe('offers');
     const quoted =
       r.status === 'offers'
-        ? r.offers.map((o) => o.explanation).filter((e) => /cost \d+\.\d{2} last month/.test(e))
+        ? r.offers.map((o) => o.explanation).filter((e) => /cost \$\d+\.\d{2} last month/.test(e))
         : [];
     expect(quoted.length).toBeGreaterThan(0);
     for (const e of quoted)
       expect(e).toMatch(
-        /(Your line cost 44\.00 last month, including 24\.00 for 240 long-distance minutes|Your 240 long-distance minutes cost 24\.00 last month)/,
+        /(Your line cost \$44\.00 last month, including \$24\.00 for 240 long-distance minutes|Your 240 long-distance minutes cost \$24\.00 last month)/,
       );
     expect(latest.totalCents).toBe(4400);
 
@@ -203,7 +203,7 @@ describe.each(drivers)('bills on %s', (driver) => {
     // Bill of 2026-12-01: Plus 25.00, Long Distance 300 8.00, Voicemail 5.00, 250 × 0.10 = 25.00; with Three-Way now it would say 66.50.
     for (const e of headlines)
       expect(e).toMatch(
-        /^Your line cost 63\.00 last month, including 25\.00 for 250 long-distance minutes beyond the 400 included;/,
+        /^Your line cost \$63\.00 last month, including \$25\.00 for 250 long-distance minutes beyond the 400 included;/,
       );
     // The saving stays cost(current) − cost(target) for the usage profile.
     if (after.status === 'offers')
@@ -419,9 +419,9 @@ describe.each(drivers)('bills on %s', (driver) => {
       `Bill ${number}`,
       'Plus, 2026-11-05 to 2026-12-04',
       '250 × 0.10 = 25.00',
-      '63.00',
-      '19 Nov 2026',
-      '5 Nov 2026 to 4 Dec 2026',
+      '$63.00',
+      'Nov 19, 2026',
+      'Nov 5, 2026 to Dec 4, 2026',
     ]) {
       expect(text, fact).toContain(fact);
     }

@@ -123,8 +123,8 @@ describe.each(drivers)('outbox on %s', (driver) => {
     const mail = mine[0]!;
     expect(mail.eventId).toBe(events[0]!.eventKey);
     expect(mail.messageId).toBe(`<${events[0]!.eventKey}@switchboard.events>`);
-    expect(mail.text).toContain('+5.00');
-    expect(mail.html).toContain('+5.00');
+    expect(mail.text).toContain('+$5.00');
+    expect(mail.html).toContain('+$5.00');
     expect(mail.text).toContain('Northwind Telephone');
     expect(mail.text).toContain('http://portal.test/dashboard');
     expect(mail.text).toContain('Voicemail');

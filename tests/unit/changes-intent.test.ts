@@ -153,7 +153,7 @@ describe('unknown codes are refused, not ignored', () => {
   it('an add-on to remove that the catalog does not know', () => {
     const problems = unknownRemovals(catalogData, { add: [], remove: ['__proto__', 'caller_id', 'undefined'] });
     expect(problems.map((p) => p.type === 'unknown_add_on' && p.code)).toEqual(['__proto__', 'undefined']);
-    expect(problems.map(refusalText)[0]).toMatch(/__proto__/);
+    expect(problems.map((r) => refusalText(r))[0]).toMatch(/__proto__/);
     expect(unknownRemovals(catalogData, { add: ['nope'], remove: ['voicemail'] })).toEqual([]);
   });
 });

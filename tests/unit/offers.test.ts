@@ -151,7 +151,10 @@ describe('demo subscribers', () => {
     expect(offers[0]).toMatchObject({
       kind: 'up_sell',
       target: cfg('PREMIUM', 'ld_300'),
-      title: 'Move to Premium',
+      // The title names the whole target, the kept Long Distance 300 too (issue 15).
+      title: 'Move to Premium + Long Distance 300',
+      badge: 'Upgrade',
+      valueText: '5.00 more a month in plan price, 20.00 less overall for how you use your line',
       bestValue: true,
       monthlySavingCents: 2000,
       targetCostCents: 4300,
@@ -195,7 +198,10 @@ describe('demo subscribers', () => {
     const offers = offersOf(demoOffers('eve'));
     expect(offers.map((o) => o.key)).toEqual(['up_sell:PLUS+three_way+voicemail']);
     expect(offers[0]).toMatchObject({
-      title: 'Move to Plus',
+      title: 'Move to Plus + Voicemail + Three-Way Calling',
+      // A higher tier that costs less is not badged "Upgrade" (issue 15).
+      badge: 'Better plan, lower price',
+      valueText: '2.00 less a month in plan price, 10.00 less overall for how you use your line',
       monthlySavingCents: 1000,
       monthlyPriceChangeCents: -200,
       removes: ['call_waiting', 'caller_id'],

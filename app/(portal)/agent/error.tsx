@@ -7,7 +7,8 @@ export default function AgentError({ reset }: { error: Error & { digest?: string
     <>
       <h1 className="mb-3 text-2xl font-bold">Something went wrong</h1>
       <p role="alert" className="mb-4 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
-        We couldn&apos;t show this page, and nothing was changed. Please try again.
+        We couldn&apos;t show this page. If a change was just being confirmed, we can&apos;t tell from here whether it
+        went through: check the account&apos;s change history before trying it again.
       </p>
       <p className="flex flex-wrap gap-3">
         <button type="button" className="btn-primary" onClick={() => reset()}>

@@ -121,6 +121,7 @@ function Results({ result }: { result: SubscriberSearchResult }) {
           className="card overflow-x-auto p-0"
           role="region"
           aria-label="Matching subscribers (scrolls sideways)"
+          data-scrolls
           tabIndex={0}
         >
           <table className="w-full text-sm" data-testid="search-results">

@@ -20,64 +20,48 @@ export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string
     <>
       <h1 className="mb-1 text-2xl font-bold">Add-ons{staff ? ` for ${name}` : ''}</h1>
       <p className="muted mb-6 text-sm">Every change is previewed before anything happens.</p>
-      <div className="card overflow-x-auto p-0">
-        <table className="w-full text-sm" data-testid="add-ons">
-          <caption className="sr-only">Add-ons and their status for this line</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              <th scope="col" className="p-3 font-semibold">
-                Add-on
-              </th>
-              <th scope="col" className="p-3 text-right font-semibold">
-                Monthly
-              </th>
-              <th scope="col" className="p-3 font-semibold">
-                Status
-              </th>
-              <th scope="col" className="p-3 font-semibold">
-                <span className="sr-only">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr
-                key={r.code}
-                className="border-t border-slate-200"
-                data-testid={`add-on-row-${r.code}`}
-                data-status={r.status}
+      {/* A list, not a four-column table: on a phone the Add/Remove buttons were cut off at the right edge (issue 15). */}
+      <ul
+        className="card divide-y divide-slate-200 p-0"
+        data-testid="add-ons"
+        aria-label="Add-ons and their status for this line"
+      >
+        {rows.map((r) => (
+          <li
+            key={r.code}
+            className="flex flex-wrap items-center gap-x-4 gap-y-2 p-3 sm:flex-nowrap"
+            data-testid={`add-on-row-${r.code}`}
+            data-status={r.status}
+          >
+            <div className="min-w-0 flex-1 basis-48">
+              <h2 className="text-sm font-semibold">{r.name}</h2>
+              <p className="muted text-sm tabular-nums">{formatCents(r.monthlyCents)} a month</p>
+            </div>
+            <div className="min-w-0 flex-1 basis-40">
+              <span
+                className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[r.status]}`}
+                data-testid={`add-on-status-${r.code}`}
               >
-                <th scope="row" className="p-3 text-left font-medium">
-                  {r.name}
-                </th>
-                <td className="p-3 text-right tabular-nums">{formatCents(r.monthlyCents)}</td>
-                <td className="p-3">
-                  <span
-                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[r.status]}`}
-                    data-testid={`add-on-status-${r.code}`}
-                  >
-                    {r.statusText}
-                  </span>
-                </td>
-                <td className="p-3">
-                  {r.action && (
-                    <AppLink
-                      href={changeHref(base, r.action.intent)}
-                      className={
-                        r.status === 'held'
-                          ? 'btn-secondary no-underline hover:no-underline'
-                          : 'btn-primary no-underline hover:no-underline'
-                      }
-                    >
-                      {r.action.label}
-                    </AppLink>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                {r.statusText}
+              </span>
+            </div>
+            <div className="w-full sm:w-auto sm:shrink-0">
+              {r.action && (
+                <AppLink
+                  href={changeHref(base, r.action.intent)}
+                  className={`w-full sm:w-auto ${
+                    r.status === 'held'
+                      ? 'btn-secondary no-underline hover:no-underline'
+                      : 'btn-primary no-underline hover:no-underline'
+                  }`}
+                >
+                  {r.action.label}
+                </AppLink>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -2,17 +2,18 @@ import { BILL_STATE_LABELS } from '@/lib/domain/bills';
 import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getBills } from '@/lib/server/bills';
 import { BillsChart } from '../bills-chart';
-import { formatCents, formatDay } from '../format';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const monthLabel = (day: string) => `${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
+import { formatCents, formatDay, formats } from '../format';
 
 /** Every bill, newest first, with a chart of the last twelve totals and each bill's lines and PDF. */
 export async function BillsPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, staff } = await resolvePageSubject(subscriberParam);
   const view = await orNotFound(() => getBills(actor, subscriberId));
   const last12 = view.bills.slice(0, 12).reverse();
-  const points = last12.map((b) => ({ label: monthLabel(b.billDate), number: b.number, totalCents: b.totalCents }));
+  const points = last12.map((b) => ({
+    label: formats().month(b.billDate),
+    number: b.number,
+    totalCents: b.totalCents,
+  }));
   const summary = `Bill totals, oldest to newest: ${last12.map((b) => `${formatDay(b.billDate)} ${formatCents(b.totalCents)}`).join('; ')}.`;
   return (
     <>
@@ -23,15 +24,17 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
       </p>
       {view.bills.length === 0 ? (
         <p className="muted" data-testid="bills-empty">
-          No bills yet: your first bill is issued at the start of your first billing period.
+          {staff
+            ? 'No bills yet: the first bill is issued at the start of the first billing period.'
+            : 'No bills yet: your first bill is issued at the start of your first billing period.'}
         </p>
       ) : (
         <>
           <figure className="card mb-6" data-testid="bills-chart">
             <figcaption className="mb-2 text-base font-semibold">
-              Your last {last12.length === 1 ? 'bill' : `${last12.length} bills`}
+              {staff ? 'The last' : 'Your last'} {last12.length === 1 ? 'bill' : `${last12.length} bills`}
             </figcaption>
-            <BillsChart points={points} summary={summary} />
+            <BillsChart points={points} summary={summary} display={formats().settings} />
           </figure>
           <ol className="space-y-4" data-testid="bills">
             {view.bills.map((b) => (

@@ -5,8 +5,9 @@ import { changeIntentFields, checkIntent, toIntent } from '@/lib/contracts/chang
 import { pageData, resolvePageSubject } from '@/app/_lib/page';
 import { changeHref } from '@/app/_lib/urls';
 import { previewChange } from '@/lib/server/changes';
+import { ChangeFlow } from '../change-flow';
 import { ConfirmChange } from '../confirm-change';
-import { formatCents, formatDay, formatSignedCents } from '../format';
+import { formatCents, formatDay, formats, formatSignedCents } from '../format';
 
 const querySchema = z
   .object({ ...changeIntentFields, offer: offerKey.optional(), now: z.enum(['1']).optional() })
@@ -32,13 +33,20 @@ export async function ChangePage({
   const flat = Object.fromEntries(Object.entries(searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = querySchema.safeParse(flat);
   const back = base ? `${base}/plans` : '/plans';
+  // Every outcome inside ChangeFlow: after a confirm the page re-renders (say, as "That is
+  // already your plan") under the success view, which stays.
+  const flow = (node: React.ReactNode) => (
+    <ChangeFlow overviewHref={base || '/dashboard'} staff={staff} display={formats().settings}>
+      {node}
+    </ChangeFlow>
+  );
   if (!parsed.success) {
-    return (
+    return flow(
       <Problem
         title="That change can't be previewed"
         message="The link is incomplete or malformed: choose a plan or an add-on again."
         back={back}
-      />
+      />,
     );
   }
   const q = parsed.data;
@@ -46,7 +54,7 @@ export async function ChangePage({
   const applyNow = staff && q.now === '1';
   // A change the rules refuse (invalid) or a power this person lacks (forbidden) is explained; an account that isn't there is the 404 page.
   const r = await pageData(() => previewChange(actor, { subscriberId, intent, applyNow }), ['invalid', 'forbidden']);
-  if (!r.ok) return <Problem title="That change can't be made" message={r.problem} back={back} />;
+  if (!r.ok) return flow(<Problem title="That change can't be made" message={r.problem} back={back} />);
   const preview = r.data;
   const p = preview.plan;
   const scheduled = p.timing === 'end_of_period';
@@ -58,9 +66,10 @@ export async function ChangePage({
     ...(q.offer ? { offer: q.offer } : {}),
     ...(applyNow ? {} : { now: '1' }),
   });
-  return (
+  const your = staff ? 'the' : 'your';
+  return flow(
     <>
-      <h1 className="mb-1 text-2xl font-bold">Review your change</h1>
+      <h1 className="mb-1 text-2xl font-bold">{staff ? 'Review the change' : 'Review your change'}</h1>
       <p className="mb-6 text-lg" data-testid="preview-summary">
         {p.summary}
       </p>
@@ -89,7 +98,8 @@ export async function ChangePage({
                   <ul className="list-disc pl-5" data-testid="preview-removed">
                     {p.removedAddOns.map((a) => (
                       <li key={a.code} data-testid={`removed-${a.code}`} data-reason={a.reason}>
-                        {a.name}: {REMOVAL[a.reason]}. {a.explanation}
+                        {a.name}: {staff && a.reason === 'requested' ? 'removed as asked' : REMOVAL[a.reason]}.{' '}
+                        {a.explanation}
                       </li>
                     ))}
                   </ul>
@@ -112,7 +122,7 @@ export async function ChangePage({
               <dt className="font-medium">Takes effect</dt>
               <dd data-testid="preview-effective">
                 {scheduled
-                  ? `${formatDay(p.effectiveDate)}, at the end of your billing period`
+                  ? `${formatDay(p.effectiveDate)}, at the end of ${your} billing period`
                   : `Today, ${formatDay(p.effectiveDate)}`}
               </dd>
             </div>
@@ -122,7 +132,8 @@ export async function ChangePage({
               className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm"
               data-testid="preview-retired-warning"
             >
-              {p.fromPlan.name} is a retired plan. Once you leave it you can&apos;t switch back to it.
+              {p.fromPlan.name} is a retired plan. Once {staff ? 'the subscriber leaves' : 'you leave'} it{' '}
+              {staff ? 'they' : 'you'} can&apos;t switch back to it.
             </p>
           )}
           {p.replacesPending && (
@@ -133,7 +144,7 @@ export async function ChangePage({
         </section>
         <section aria-labelledby="money-heading" className="card">
           <h2 id="money-heading" className="mb-2 text-lg font-semibold">
-            What you pay
+            {staff ? 'What they pay' : 'What you pay'}
           </h2>
           <p className="text-sm">
             Monthly: {formatCents(p.currentMonthlyCents)} →{' '}
@@ -156,7 +167,7 @@ export async function ChangePage({
               <tfoot>
                 <tr className="border-t border-slate-300 font-semibold">
                   <th scope="row" className="py-1 text-left">
-                    Net on your next bill
+                    Net on {your} next bill
                   </th>
                   <td className="py-1 text-right tabular-nums" data-testid="preview-proration-total">
                     {formatSignedCents(p.prorationTotalCents)}
@@ -204,12 +215,13 @@ export async function ChangePage({
           base={base}
           scheduled={scheduled}
           freshPreviewHref={selfHref}
+          historyHref={base ? `${base}/history` : '/history'}
         />
         <p className="mt-3 text-sm">
           <AppLink href={back}>Back without changing anything</AppLink>
         </p>
       </div>
-    </>
+    </>,
   );
 }
 

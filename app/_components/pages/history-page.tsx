@@ -1,6 +1,6 @@
 import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getHistory } from '@/lib/server/history';
-import { formatCents, formatDay, formatSignedCents } from '../format';
+import { formatCents, formatDay, formatMoment, formatSignedCents } from '../format';
 
 const STATUS: Record<string, string> = {
   applied: 'Done',
@@ -30,9 +30,9 @@ export async function HistoryPage({ subscriberParam }: { subscriberParam?: strin
                 <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium">{STATUS[e.status]}</span>
               </div>
               <p className="muted text-sm">
-                {new Date(e.createdAt).toISOString().slice(0, 10)} · effective {formatDay(e.effectiveDate)} · by{' '}
+                {formatMoment(e.createdAt)} · effective {formatDay(e.effectiveDate)} · by{' '}
                 <span data-testid="history-by">{e.by}</span>
-                {e.reason ? ` · reason: ${e.reason}` : ''}
+                {e.reason ? <span className="[overflow-wrap:anywhere]">{` · reason: ${e.reason}`}</span> : ''}
               </p>
               <p className="text-sm">
                 Monthly {formatCents(e.monthlyFromCents)} → {formatCents(e.monthlyToCents)}

@@ -12,12 +12,14 @@ export async function OverviewPage({ subscriberParam }: { subscriberParam?: stri
       <h1 className="mb-1 text-2xl font-bold">{staff ? view.name : `Hello, ${view.name.split(' ')[0]}`}</h1>
       <p className="muted mb-6 text-sm">
         Account <span data-testid="account-number">{view.accountNumber}</span> ·{' '}
-        <span data-testid="phone">{view.phone ?? 'no phone number on file'}</span>
+        <span data-testid="phone" className="whitespace-nowrap">
+          {view.phone ?? 'no phone number on file'}
+        </span>
       </p>
       <div className="grid gap-5">
         <PendingChange view={view} staff={staff} />
+        <AccountOverview view={view} staff={staff} />
         <OffersSection result={offers} subscriberId={subscriberId} base={base} staff={staff} />
-        <AccountOverview view={view} />
       </div>
     </>
   );

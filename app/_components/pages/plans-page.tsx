@@ -25,7 +25,8 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
             <h2 className="text-lg font-semibold">{c.name}</h2>
             {c.current && (
               <p className="text-sm font-semibold text-blue-800" data-testid="current-plan">
-                Your current plan{c.status === 'retired' ? ' (retired: no longer sold)' : ''}
+                {staff ? 'Current plan' : 'Your current plan'}
+                {c.status === 'retired' ? ' (retired: no longer sold)' : ''}
               </p>
             )}
             <p className="mt-2 text-2xl font-bold tabular-nums">{formatCents(c.monthlyCents)}</p>
@@ -43,21 +44,43 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
               </ul>
             )}
             <div className="mt-auto pt-4">
-              {!c.current && c.monthlyChangeCents !== null && c.intent && (
+              {!c.current && c.monthlyChangeCents !== null && c.newMonthlyCents !== null && c.intent && (
                 <>
                   <p className="text-sm">
-                    Your monthly total:{' '}
-                    <span className="font-semibold tabular-nums" data-testid={`plan-change-${c.code}`}>
-                      {formatSignedCents(c.monthlyChangeCents)}
+                    New monthly total:{' '}
+                    <span className="font-semibold tabular-nums" data-testid={`plan-new-total-${c.code}`}>
+                      {formatCents(c.newMonthlyCents)}
+                    </span>{' '}
+                    <span className="whitespace-nowrap">
+                      (<span data-testid={`plan-change-${c.code}`}>{formatSignedCents(c.monthlyChangeCents)}</span> a
+                      month)
                     </span>
                   </p>
                   <p className="muted text-xs">
                     {c.timing === 'now'
                       ? 'Takes effect today, prorated.'
-                      : 'Takes effect at the end of your billing period.'}
+                      : `Takes effect at the end of ${staff ? 'the' : 'your'} billing period.`}
                   </p>
+                  {c.featuresGained.length > 0 && (
+                    <p className="mt-1 text-xs" data-testid={`plan-gains-${c.code}`}>
+                      Adds: {c.featuresGained.map((r) => r.name).join(', ')}
+                    </p>
+                  )}
+                  {c.nowIncluded.length > 0 && (
+                    <p className="mt-1 text-xs" data-testid={`plan-now-included-${c.code}`}>
+                      {staff ? 'Keeps' : 'You keep'} {c.nowIncluded.map((r) => r.name).join(', ')}: included, no longer
+                      paid separately
+                    </p>
+                  )}
+                  {c.featuresLost.length > 0 && (
+                    <p className="mt-1 text-xs font-medium text-amber-900" data-testid={`plan-loses-${c.code}`}>
+                      {staff ? 'Loses' : 'You lose'}: {c.featuresLost.map((r) => r.name).join(', ')}
+                    </p>
+                  )}
                   {c.removed.length > 0 && (
-                    <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>
+                    <p className="muted mt-1 text-xs" data-testid={`plan-removes-${c.code}`}>
+                      Removes the add-on{c.removed.length > 1 ? 's' : ''} {c.removed.map((r) => r.name).join(', ')}
+                    </p>
                   )}
                   <AppLink
                     href={changeHref(base, c.intent)}

@@ -4,22 +4,22 @@
  * changes/plan.ts decides; a copy edit here never touches a rule.
  */
 import { addOnName, configKey, planName, problemText } from '../catalog';
-import { andList, capitalize, formatCents } from '../text';
+import { andList, capitalize, type Formats, PLAIN_FORMATS } from '../text';
 import type { Catalog, Configuration } from '../types';
 import type { Drift } from './intent';
 import type { Removal } from './reconcile';
 import type { ChangeRefusal, PlannedChange } from './types';
 
-export function refusalText(r: ChangeRefusal): string {
+export function refusalText(r: ChangeRefusal, f: Formats = PLAIN_FORMATS): string {
   switch (r.type) {
     case 'plan_not_selectable':
       return `${r.plan.name} is no longer offered; only subscribers who already have it can keep it.`;
     case 'no_change':
       return r.pending
-        ? `That is already your plan. You have a change scheduled for ${r.pending.effectiveDate}; to drop the scheduled change, cancel it.`
+        ? `That is already your plan. You have a change scheduled for ${f.day(r.pending.effectiveDate)}; to drop the scheduled change, cancel it.`
         : 'That is already your plan.';
     case 'already_scheduled':
-      return `That change is already scheduled for ${r.effectiveDate}.`;
+      return `That change is already scheduled for ${f.day(r.effectiveDate)}.`;
     default:
       return problemText(r);
   }
@@ -43,14 +43,14 @@ export function removalText(r: Removal): string {
 }
 
 /** How to undo the change. */
-export function undoText(c: PlannedChange): string {
+export function undoText(c: PlannedChange, f: Formats = PLAIN_FORMATS): string {
   let undo: string;
   if (c.timing === 'end_of_period') {
-    undo = `You can cancel this scheduled change until ${c.effectiveDate}.`;
+    undo = `You can cancel this scheduled change until ${f.day(c.effectiveDate)}.`;
   } else if (c.newMonthlyCents > c.currentMonthlyCents) {
     undo =
       `To undo, make another change; a change back to a lower price takes effect at the end of ` +
-      `the billing period, on ${c.period.end}.`;
+      `the billing period, on ${f.day(c.period.end)}.`;
   } else {
     undo = 'To undo, make another change; a change back takes effect immediately and is prorated.';
   }
@@ -59,21 +59,21 @@ export function undoText(c: PlannedChange): string {
 }
 
 /** "Switch from Basic to Plus and add Voicemail today (2026-11-16): 7.50 on your next bill, then 30.00 a month." */
-export function summaryText(c: PlannedChange): string {
+export function summaryText(c: PlannedChange, f: Formats = PLAIN_FORMATS): string {
   const actions: string[] = [];
   if (c.planChanged) actions.push(`switch from ${c.fromPlan.name} to ${c.toPlan.name}`);
   if (c.addedAddOns.length > 0) actions.push(`add ${andList(c.addedAddOns.map((a) => a.name))}`);
   if (c.removals.length > 0) actions.push(`remove ${andList(c.removals.map((r) => r.addOn.name))}`);
   const what = capitalize(andList(actions));
-  const monthly = `${formatCents(c.newMonthlyCents)} a month`;
+  const monthly = `${f.money(c.newMonthlyCents)} a month`;
   if (c.timing === 'now') {
     const bill =
       c.prorationTotalCents < 0
-        ? `a credit of ${formatCents(-c.prorationTotalCents)} on your next bill`
-        : `${formatCents(c.prorationTotalCents)} on your next bill`;
-    return `${what} today (${c.effectiveDate}): ${bill}, then ${monthly}.`;
+        ? `a credit of ${f.money(-c.prorationTotalCents)} on your next bill`
+        : `${f.money(c.prorationTotalCents)} on your next bill`;
+    return `${what} today (${f.day(c.effectiveDate)}): ${bill}, then ${monthly}.`;
   }
-  return `${what} on ${c.effectiveDate}, at the end of your billing period: ${monthly} from then.`;
+  return `${what} on ${f.day(c.effectiveDate)}, at the end of your billing period: ${monthly} from then.`;
 }
 
 /**

@@ -10,7 +10,8 @@ import type { ChangeInput, ChangePlan, ChangeResult } from './types';
  */
 export function planChange(input: ChangeInput): ChangeResult {
   const decision = decideChange(input);
-  if (!decision.ok) return { ok: false, reasons: [...new Set(decision.refusals.map(refusalText))] };
+  if (!decision.ok)
+    return { ok: false, reasons: [...new Set(decision.refusals.map((r) => refusalText(r, input.formats)))] };
   const { removals, ...facts } = decision.change;
   const plan: ChangePlan = {
     ...facts,
@@ -20,8 +21,8 @@ export function planChange(input: ChangeInput): ChangeResult {
       reason: r.reason,
       explanation: removalText(r),
     })),
-    undo: undoText(decision.change),
-    summary: summaryText(decision.change),
+    undo: undoText(decision.change, input.formats),
+    summary: summaryText(decision.change, input.formats),
   };
   return { ok: true, plan };
 }

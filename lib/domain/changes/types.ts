@@ -1,3 +1,4 @@
+import type { Formats } from '../text';
 import type { CatalogProblem } from '../catalog';
 import type { BillingPeriod, Catalog, Cents, CodeName, Configuration, Day } from '../types';
 import type { ProrationLine } from './prorate';
@@ -20,6 +21,8 @@ export interface ChangeInput {
   pending: PendingChange | null;
   /** An agent, with a reason, asks to apply a lower-priced change now (prorated credit). */
   applyNow?: boolean;
+  /** How the words write money and days (lib/server/format.ts passes the operator's); plain figures when absent. */
+  formats?: Formats;
 }
 
 /** Why a change can't be made. */

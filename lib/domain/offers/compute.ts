@@ -10,11 +10,19 @@ export function computeOffers(input: ComputeOffersInput): OffersResult {
     case 'no_usage':
       return { status: 'no_usage', message: NO_USAGE_MESSAGE };
     case 'none':
-      return { status: 'none', message: noOfferMessage(s.why), currentCostCents: s.currentCostCents };
+      return { status: 'none', message: noOfferMessage(s.why, input.formats), currentCostCents: s.currentCostCents };
     case 'offers':
       return {
         status: 'offers',
-        offers: wordOffers(s.prep, s.current, s.usage, s.currentCostCents, s.candidates, input.lastMonth ?? null),
+        offers: wordOffers(
+          s.prep,
+          s.current,
+          s.usage,
+          s.currentCostCents,
+          s.candidates,
+          input.lastMonth ?? null,
+          input.formats,
+        ),
         currentCostCents: s.currentCostCents,
       };
   }

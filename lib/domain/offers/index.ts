@@ -8,7 +8,14 @@ export { prepareCatalog, type PreparedCatalog, type PreparedConfig } from './spa
 export { bestValue } from './best-value';
 export { classifyOffer, offerKey } from './kinds';
 export { selectOffers, type NoOfferReason, type OfferSelection } from './select';
-export { BEST_PLAN_MESSAGE, NO_USAGE_MESSAGE, NOTHING_NEW_MESSAGE, noOfferMessage } from './copy';
+export {
+  BEST_PLAN_MESSAGE,
+  kindBadge,
+  NO_USAGE_MESSAGE,
+  NOTHING_NEW_MESSAGE,
+  noOfferMessage,
+  valuePhrase,
+} from './copy';
 export {
   BEST_VALUE_MIN_SAVING_CENTS,
   MAX_OFFERS,

@@ -1,3 +1,4 @@
+import type { Formats } from '../text';
 import type { Catalog, Configuration, Day, UsageProfile } from '../types';
 import type { UsageSignal } from './rules';
 import type { LastBilledMonth } from '../bills';
@@ -17,6 +18,10 @@ export interface Offer {
   /** The change to preview for this offer, relative to what the subscriber holds. */
   intent: ChangeIntent;
   title: string;
+  /** The short label beside the title ("Add-on", "Upgrade", "Lower price"): by what the change does to the price, not only its kind. */
+  badge: string;
+  /** The price change and the saving in one phrase ("$15.00 more a month in plan price, $9.00 less overall for how you use your line"). */
+  valueText: string;
   explanation: string;
   evidence: OfferEvidence;
   /** recurring(target) − recurring(current). */
@@ -64,6 +69,8 @@ export interface ComputeOffersInput {
    * for the usage profile.
    */
   lastMonth?: LastBilledMonth | null;
+  /** How money and dates are written (lib/server/format.ts passes the operator's); plain figures when absent. */
+  formats?: Formats;
 }
 
 /** A usage profile as built by `usageProfile`: also says whether every period was alike. */

@@ -9,10 +9,10 @@
  */
 import { configurationLabel } from '../catalog';
 import { monthlyCost, type CostBreakdown } from '../pricing';
-import { andList, formatCents, formatCount } from '../text';
+import { andList, type Formats, formatCount, PLAIN_FORMATS } from '../text';
 import type { UsageProfile } from '../types';
 import { compareStrings } from './best-value';
-import { SIGNAL_WORDS } from './copy';
+import { kindBadge, SIGNAL_WORDS, valuePhrase } from './copy';
 import { heldDiff } from './kinds';
 import { SIGNAL_RULES } from './rules';
 import { offerEvidence, type Candidate } from './select';
@@ -32,6 +32,7 @@ class Wording {
     private readonly usage: UsageProfile,
     private readonly currentCostCents: number,
     lastMonth: LastBilledMonth | null,
+    private readonly f: Formats,
   ) {
     const same = (usage as Partial<AveragedUsageProfile>).sameEachPeriod === true;
     this.when = usage.periods <= 1 || same ? 'last month' : 'a month on average';
@@ -79,11 +80,11 @@ class Wording {
     if (b.ldOverageCents > 0) {
       const beyond = b.ldAllowance ? ` beyond the ${formatCount(b.ldAllowance)} included` : '';
       out.push(
-        `${formatCents(b.ldOverageCents)} for ${formatCount(b.ldOverageMinutes)} long-distance minutes${beyond}`,
+        `${this.f.money(b.ldOverageCents)} for ${formatCount(b.ldOverageMinutes)} long-distance minutes${beyond}`,
       );
     }
     if (b.intlCents > 0)
-      out.push(`${formatCents(b.intlCents)} for ${formatCount(this.usage.intlMinutes)} international minutes`);
+      out.push(`${this.f.money(b.intlCents)} for ${formatCount(this.usage.intlMinutes)} international minutes`);
     return out;
   }
 
@@ -110,23 +111,23 @@ class Wording {
     if (ld) {
       const beyond = now.ldAllowance ? ` beyond the ${formatCount(now.ldAllowance)} included` : '';
       parts.push(
-        `${formatCount(now.ldOverageMinutes)} long-distance minutes${beyond} cost ${formatCents(now.ldOverageCents)}`,
+        `${formatCount(now.ldOverageMinutes)} long-distance minutes${beyond} cost ${this.f.money(now.ldOverageCents)}`,
       );
     }
     if (intl)
-      parts.push(`${formatCount(this.usage.intlMinutes)} international minutes cost ${formatCents(now.intlCents)}`);
+      parts.push(`${formatCount(this.usage.intlMinutes)} international minutes cost ${this.f.money(now.intlCents)}`);
     const plural = added.length > 1;
-    let second = `${this.names(added)} ${plural ? 'cost' : 'costs'} ${formatCents(this.price(added))}`;
-    if (removed.length > 0) second += ` instead of the ${formatCents(this.price(removed))} for ${this.names(removed)}`;
+    let second = `${this.names(added)} ${plural ? 'cost' : 'costs'} ${this.f.money(this.price(added))}`;
+    if (removed.length > 0) second += ` instead of the ${this.f.money(this.price(removed))} for ${this.names(removed)}`;
     const rest: string[] = [];
     if (ld && tgt.ldOverageCents > 0) {
       rest.push(
-        `${plural ? 'leave' : 'leaves'} ${formatCount(tgt.ldOverageMinutes)} minutes beyond the ${formatCount(tgt.ldAllowance ?? 0)} included at ${formatCents(tgt.ldOverageCents)}`,
+        `${plural ? 'leave' : 'leaves'} ${formatCount(tgt.ldOverageMinutes)} minutes beyond the ${formatCount(tgt.ldAllowance ?? 0)} included at ${this.f.money(tgt.ldOverageCents)}`,
       );
     }
     if (intl && tgt.intlCents > 0) {
       rest.push(
-        `${plural ? 'bring' : 'brings'} ${ld ? 'the international minutes' : 'them'} down to ${formatCents(tgt.intlCents)}`,
+        `${plural ? 'bring' : 'brings'} ${ld ? 'the international minutes' : 'them'} down to ${this.f.money(tgt.intlCents)}`,
       );
     }
     if (rest.length > 0) second += ` and ${rest.join(' and ')}`;
@@ -142,7 +143,7 @@ class Wording {
     if (alsoClause) return `It also includes ${feature}: you had ${n} ${words.phrase} ${this.when}.`;
     const held = c.pc.config.addOns.includes(code);
     const benefit = held
-      ? `${feature} ${words.benefit}, for ${formatCents(this.prep.addOnByCode.get(code)?.monthlyCents ?? 0)} a month`
+      ? `${feature} ${words.benefit}, for ${this.f.money(this.prep.addOnByCode.get(code)?.monthlyCents ?? 0)} a month`
       : `${c.pc.plan.name} includes ${feature}, which ${words.benefit}`;
     return `You had ${n} ${words.phrase} ${this.when}; ${benefit}.`;
   }
@@ -154,7 +155,8 @@ class Wording {
           ? `Add ${this.names(added)}`
           : `Swap ${this.names(removed)} for ${this.names(added)}`;
       case 'up_sell':
-        return `Move to ${c.pc.plan.name}${added.length > 0 ? ` with ${this.names(added)}` : ''}`;
+        // The whole target, kept add-ons too ("Move to Premium + Long Distance 300"), issue 15.
+        return `Move to ${this.label(c.pc)}`;
       case 'right_size':
         return c.pc.plan.code === this.cur.plan.code && added.length === 0
           ? `Remove ${this.names(removed)}`
@@ -173,9 +175,9 @@ class Wording {
       const tgtCharges = this.charges(tgt);
       explanation =
         this.usageSentence(c, tgt, added, removed) ??
-        `Your line cost ${formatCents(this.stated.totalCents)} ${this.when}` +
+        `Your line cost ${this.f.money(this.stated.totalCents)} ${this.when}` +
           (curCharges.length > 0 ? `, including ${andList(curCharges)}` : '') +
-          `; ${this.label(c.pc)} would cost ${formatCents(c.cost)} for the same use` +
+          `; ${this.label(c.pc)} would cost ${this.f.money(c.cost)} for the same use` +
           (tgtCharges.length > 0 ? `, including ${andList(tgtCharges)}` : '') +
           `${this.allowancePhrase(tgt)}.`;
       for (const i of signalIdx) explanation += ` ${this.signalSentence(c, i, true)}`;
@@ -190,13 +192,13 @@ class Wording {
     const priceChange = c.pc.recurringCents - this.cur.recurringCents;
 
     const points: string[] = [explanation];
-    if (c.saving > 0) points.push(`That saves ${formatCents(c.saving)} a month for the same use.`);
-    else if (c.saving < 0) points.push(`For the same use, the bill goes up by ${formatCents(-c.saving)} a month.`);
+    if (c.saving > 0) points.push(`That saves ${this.f.money(c.saving)} a month for the same use.`);
+    else if (c.saving < 0) points.push(`For the same use, the bill goes up by ${this.f.money(-c.saving)} a month.`);
     else points.push('For the same use, the bill stays the same.');
     points.push(
       priceChange === 0
-        ? `The monthly price stays at ${formatCents(c.pc.recurringCents)}.`
-        : `The monthly price goes from ${formatCents(this.cur.recurringCents)} to ${formatCents(c.pc.recurringCents)} (${priceChange > 0 ? '+' : '-'}${formatCents(Math.abs(priceChange))}).`,
+        ? `The monthly price stays at ${this.f.money(c.pc.recurringCents)}.`
+        : `The monthly price goes from ${this.f.money(this.cur.recurringCents)} to ${this.f.money(c.pc.recurringCents)} (${this.f.signedMoney(priceChange)}).`,
     );
     if (addsFeatures.length > 0) points.push(`Adds ${this.names(addsFeatures)}.`);
     for (const code of this.sortCodes(removed)) {
@@ -234,6 +236,8 @@ class Wording {
         remove: removed,
       },
       title: this.title(c, added, removed),
+      badge: kindBadge(c.kind, priceChange),
+      valueText: valuePhrase(priceChange, c.saving, this.f),
       explanation,
       evidence: offerEvidence(this.prep, c, this.usage),
       monthlyPriceChangeCents: priceChange,
@@ -257,7 +261,8 @@ export function wordOffers(
   currentCostCents: number,
   candidates: readonly Candidate[],
   lastMonth: LastBilledMonth | null = null,
+  formats: Formats = PLAIN_FORMATS,
 ): Offer[] {
-  const words = new Wording(prep, current, usage, currentCostCents, lastMonth);
+  const words = new Wording(prep, current, usage, currentCostCents, lastMonth, formats);
   return candidates.map((c) => words.offer(c));
 }

@@ -6,3 +6,12 @@
 export { andList, capitalize, orList } from './lists';
 export { formatCents, formatCount, formatSignedCents } from './numbers';
 export { hasVisibleText } from './visible';
+export {
+  createFormats,
+  DEFAULT_DISPLAY,
+  defaultFormats,
+  type DisplaySettings,
+  displaySettingsProblem,
+  type Formats,
+  PLAIN_FORMATS,
+} from './format';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { formatCents, formatSignedCents } from '@/lib/domain/text';
+import { formats } from '../format';
 import type { EventType } from '@/lib/domain/notifications';
 
 /**
@@ -18,12 +18,13 @@ export interface MailContext {
   portalUrl: string;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Days and money as the portal shows them (lib/server/format.ts). */
 function day(d: unknown): string {
   if (typeof d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return String(d ?? '');
-  const [y, m, dd] = d.split('-').map(Number);
-  return `${dd} ${MONTHS[(m ?? 1) - 1]} ${y}`;
+  return formats().day(d);
 }
+const formatCents = (c: number) => formats().money(c);
+const formatSignedCents = (c: number) => formats().signedMoney(c);
 
 function esc(v: string): string {
   return v

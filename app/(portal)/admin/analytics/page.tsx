@@ -85,28 +85,28 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
 function Cells({ c }: { c: OfferCounts }) {
   return (
     <>
-      <td className="p-3 text-right tabular-nums" data-testid="impressions">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="impressions">
         {c.impressions}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="acceptances">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="acceptances">
         {c.acceptances}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="dismissals">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="dismissals">
         {c.dismissals}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="snoozes">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="snoozes">
         {c.snoozes}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="acceptance-rate">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="acceptance-rate">
         {percent(c.acceptanceRate)}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="dismissal-rate">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="dismissal-rate">
         {percent(c.dismissalRate)}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="revenue-change">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="revenue-change">
         {formatSignedCents(c.revenueChangeCents)}
       </td>
-      <td className="p-3 text-right tabular-nums" data-testid="savings">
+      <td className="px-2 py-3 text-right tabular-nums whitespace-nowrap" data-testid="savings">
         {formatCents(c.savingsCents)}
       </td>
     </>
@@ -153,7 +153,7 @@ function Report({ data }: { data: OfferAnalytics }) {
       ) : (
         <>
           <AnalyticsChart data={data} />
-          <section aria-labelledby="by-offer-heading" className="mt-6">
+          <section aria-labelledby="by-offer-heading" className="mt-6 min-w-0">
             <h2 id="by-offer-heading" className="mb-3 text-lg font-semibold">
               By offer
             </h2>
@@ -161,6 +161,7 @@ function Report({ data }: { data: OfferAnalytics }) {
               className="card overflow-x-auto p-0"
               role="region"
               aria-label="Offer table (scrolls sideways)"
+              data-scrolls
               tabIndex={0}
             >
               <table className="w-full text-sm" data-testid="analytics-table">
@@ -170,35 +171,35 @@ function Report({ data }: { data: OfferAnalytics }) {
                 </caption>
                 <thead className="bg-slate-50 text-left">
                   <tr>
-                    <th scope="col" className="p-3 font-semibold">
+                    <th scope="col" className="px-2 py-3 font-semibold">
                       Kind
                     </th>
-                    <th scope="col" className="min-w-48 p-3 font-semibold">
+                    <th scope="col" className="min-w-40 px-2 py-3 font-semibold">
                       Target
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Impressions
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Impres&shy;sions
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Acceptances
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Accept&shy;ances
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Dismissals
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Dis&shy;missals
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
                       Snoozes
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Acceptance rate
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Accept&shy;ance rate
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Dismissal rate
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Dis&shy;missal rate
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Monthly revenue change
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Revenue change a month
                     </th>
-                    <th scope="col" className="p-3 text-right font-semibold">
-                      Monthly savings delivered
+                    <th scope="col" className="px-2 py-3 text-right font-semibold">
+                      Savings a month
                     </th>
                   </tr>
                 </thead>
@@ -211,8 +212,8 @@ function Report({ data }: { data: OfferAnalytics }) {
                       data-offer-key={r.offerKey}
                       data-kind={r.kind}
                     >
-                      <td className="p-3 whitespace-nowrap">{r.kindLabel}</td>
-                      <th scope="row" className="p-3 text-left font-medium">
+                      <td className="px-2 py-3 whitespace-nowrap">{r.kindLabel}</td>
+                      <th scope="row" className="px-2 py-3 text-left font-medium">
                         {r.targetLabel}
                       </th>
                       <Cells c={r} />

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { formatMoment } from '@/app/_components/format';
 import { API_SCOPES } from '@/lib/api-scopes';
 import { requirePageActor } from '@/app/_lib/page';
 import { listApiClientsFor } from '@/lib/server/api-clients';
@@ -40,7 +41,7 @@ export default async function ApiClientsPage() {
                 Scopes: <span className="font-mono">{c.scopes.join(', ')}</span>
               </p>
               <p className="muted text-sm">
-                Created {c.createdAt.slice(0, 16).replace('T', ' ')} UTC
+                Created {formatMoment(c.createdAt)}
                 {c.rotatedAt ? ` · secret renewed ${c.rotatedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}
                 {c.revokedAt ? ` · revoked ${c.revokedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}
               </p>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ClockForm } from '@/app/_components/clock-form';
+import { formatMoment } from '@/app/_components/format';
 import { orNotFound, requirePageActor } from '@/app/_lib/page';
 import { readClock } from '@/lib/server/clock-admin';
 
@@ -16,15 +17,18 @@ export default async function ClockPage() {
       ) : (
         <>
           <p className="mb-1">
-            The portal&apos;s clock reads <strong data-testid="clock-now">{clock.now}</strong>
+            The portal&apos;s clock reads{' '}
+            <strong data-testid="clock-now" data-iso={clock.now}>
+              {formatMoment(clock.now)}
+            </strong>
             {clock.offsetMs !== 0
               ? ` (${(clock.offsetMs / 86_400_000).toFixed(2)} days from real time)`
               : ' (real time)'}
             .
           </p>
           <p className="muted mb-4 text-sm">
-            Every app instance reads the same clock. Moving it past a period end lets the next visit (or `npm run
-            billing:rollover`) close the period.
+            Every app instance reads the same clock. Moving it past a period end lets the next visit (or{' '}
+            <code className="rounded bg-slate-100 px-1">npm run billing:rollover</code>) close the period.
           </p>
           <ClockForm />
         </>

@@ -45,7 +45,7 @@ export default async function DeliveriesPage({
       {page.rows.length === 0 ? (
         <p data-testid="deliveries-none">No deliveries in this state.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" data-scrolls>
           <table className="w-full text-left text-sm" data-testid="deliveries">
             <caption className="sr-only">{LABEL[page.status]} deliveries, newest first</caption>
             <thead>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { formatMoment } from '@/app/_components/format';
 import { AgentNoteForm } from '@/app/_components/agent-note-form';
 import { AgentNotesList } from '@/app/_components/agent-notes';
 import { getAuditTrail } from '@/lib/server/agents';
@@ -43,6 +44,7 @@ export default async function Page({ params }: IdParams) {
             className="card overflow-x-auto p-0"
             role="region"
             aria-label="Audit trail table (scrolls sideways)"
+            data-scrolls
             tabIndex={0}
           >
             <table className="w-full text-sm" data-testid="audit-trail">
@@ -84,7 +86,7 @@ export default async function Page({ params }: IdParams) {
                     data-outcome={e.outcome}
                   >
                     <td className="p-3 whitespace-nowrap tabular-nums">
-                      <time dateTime={e.at}>{`${e.at.slice(0, 10)} ${e.at.slice(11, 16)}`}</time>
+                      <time dateTime={e.at}>{formatMoment(e.at)}</time>
                     </td>
                     <td className="p-3" data-testid="audit-who">
                       {e.who}
@@ -96,7 +98,7 @@ export default async function Page({ params }: IdParams) {
                       <span className="font-medium" data-testid="audit-action">
                         {e.actionLabel}
                       </span>
-                      {e.detail && <span className="muted block text-xs">{e.detail}</span>}
+                      {e.detail && <span className="muted block text-xs [overflow-wrap:anywhere]">{e.detail}</span>}
                     </td>
                     <td className="p-3" data-testid="audit-before">
                       {e.before ?? '—'}
@@ -104,7 +106,7 @@ export default async function Page({ params }: IdParams) {
                     <td className="p-3" data-testid="audit-after">
                       {e.after ?? '—'}
                     </td>
-                    <td className="p-3" data-testid="audit-reason">
+                    <td className="min-w-40 p-3 [overflow-wrap:anywhere]" data-testid="audit-reason">
                       {e.reason ?? '—'}
                     </td>
                     <td className="p-3">

@@ -1,0 +1,125 @@
+/**
+ * The one formatting module: money through Intl.NumberFormat in the operator's currency, days
+ * through Intl.DateTimeFormat in one readable style. Pure: the settings come in (lib/config
+ * reads them from SWITCHBOARD_CURRENCY and SWITCHBOARD_LOCALE; lib/server/format.ts binds them).
+ *
+ * Decisions:
+ * - Money is integer cents (SPEC §1), so the currency must have two minor-unit digits (USD, EUR,
+ *   GBP…); config refuses one that doesn't (JPY, BHD), rather than show 2000 cents as ¥2,000.
+ * - A day ("2026-12-10", a calendar day in the operator's time zone) is shown as the locale's
+ *   medium date ("Dec 10, 2026" in en-US). Its spaces are no-break spaces, so a date never
+ *   breaks across two lines; ISO days stay where machines read them (URLs, data-* attributes,
+ *   JSON, CSV).
+ * - A moment (a timestamp) is shown as that day plus the time, in UTC, the operator's zone
+ *   (SPEC §2), saying so: "Dec 10, 2026, 10:02 UTC".
+ */
+import type { Cents } from '../types';
+
+export interface DisplaySettings {
+  /** A BCP 47 locale, e.g. "en-US". */
+  locale: string;
+  /** An ISO 4217 currency with two decimals, e.g. "USD". */
+  currency: string;
+}
+
+export const DEFAULT_DISPLAY: DisplaySettings = { locale: 'en-US', currency: 'USD' };
+
+export interface Formats {
+  readonly settings: DisplaySettings;
+  /** "$20.00", "-$10.00". */
+  money(cents: Cents): string;
+  /** A change or a ledger line: "+$7.50", "-$10.00", "$0.00". */
+  signedMoney(cents: Cents): string;
+  /** A whole amount for chart axes: "$20". */
+  wholeMoney(cents: Cents): string;
+  /** "Dec 10, 2026" (no-break spaces) from "2026-12-10". */
+  day(isoDay: string): string;
+  /** "Dec 2026" from "2026-12-10" (chart labels). */
+  month(isoDay: string): string;
+  /** "Dec 10, 2026, 10:02 UTC" from an instant. */
+  moment(at: Date | string): string;
+  /** "10:02 UTC" from an instant. */
+  time(at: Date | string): string;
+}
+
+const NBSP = '\u00a0';
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Why settings can't be used, or null when they can (config reports it with the variable's name). */
+export function displaySettingsProblem(s: DisplaySettings): string | null {
+  try {
+    Intl.getCanonicalLocales(s.locale);
+  } catch {
+    return `SWITCHBOARD_LOCALE: "${s.locale}" is not a locale (for example en-US, en-GB, fr-FR)`;
+  }
+  if (!/^[A-Z]{3}$/.test(s.currency) || !Intl.supportedValuesOf('currency').includes(s.currency))
+    return `SWITCHBOARD_CURRENCY: "${s.currency}" is not an ISO 4217 currency code (for example USD, EUR, GBP)`;
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: s.currency }).resolvedOptions()
+    .maximumFractionDigits;
+  if (digits !== 2)
+    return `SWITCHBOARD_CURRENCY: ${s.currency} has ${digits} decimals; amounts are kept in cents, so the currency needs 2`;
+  return null;
+}
+
+function dayDate(isoDay: string): Date {
+  const m = ISO_DAY.exec(isoDay);
+  if (!m) throw new Error(`Not a day (YYYY-MM-DD): ${isoDay}`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+const noBreak = (s: string) => s.replace(/[ \u202f]/g, NBSP);
+
+export function createFormats(settings: DisplaySettings): Formats {
+  const problem = displaySettingsProblem(settings);
+  if (problem) throw new Error(problem);
+  const { locale, currency } = settings;
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const signed = new Intl.NumberFormat(locale, { style: 'currency', currency, signDisplay: 'exceptZero' });
+  const whole = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const month = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
+  const instant = (at: Date | string) => (typeof at === 'string' ? new Date(at) : at);
+  return {
+    settings,
+    money: (cents) => money.format(cents / 100),
+    signedMoney: (cents) => signed.format(cents / 100),
+    wholeMoney: (cents) => whole.format(cents / 100),
+    day: (isoDay) => noBreak(day.format(dayDate(isoDay))),
+    month: (isoDay) => noBreak(month.format(dayDate(isoDay))),
+    time: (at) => noBreak(`${time.format(instant(at))} UTC`),
+    moment: (at) => {
+      const d = instant(at);
+      return `${noBreak(day.format(d))}, ${noBreak(`${time.format(d)} UTC`)}`;
+    },
+  };
+}
+
+let defaults: Formats | undefined;
+/** The default formats (en-US, USD): what domain copy uses when it is given none. */
+export function defaultFormats(): Formats {
+  defaults ??= createFormats(DEFAULT_DISPLAY);
+  return defaults;
+}
+
+/**
+ * The figures as domain copy wrote them before this module ("20.00", "2026-12-10"): what a
+ * copy function uses when it is given no formats (its own unit tests, and text stored as data,
+ * such as a bill line's description, which must read the same in every locale's PDF and API).
+ */
+export const PLAIN_FORMATS: Formats = {
+  settings: DEFAULT_DISPLAY,
+  money: (cents) => plainCents(cents),
+  signedMoney: (cents) => (cents > 0 ? `+${plainCents(cents)}` : plainCents(cents)),
+  wholeMoney: (cents) => String(Math.round(cents / 100)),
+  day: (isoDay) => isoDay,
+  month: (isoDay) => isoDay.slice(0, 7),
+  moment: (at) => (typeof at === 'string' ? new Date(at) : at).toISOString().slice(0, 16).replace('T', ' '),
+  time: (at) => (typeof at === 'string' ? new Date(at) : at).toISOString().slice(11, 16),
+};
+
+function plainCents(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
