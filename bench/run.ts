@@ -15,6 +15,8 @@
  * 4. On PostgreSQL, bills issued per second by the rollover for 10,000 subscriptions
  *    (bench/bills.ts, in its own process; --only-bills runs just that, --bills-subscriptions=N,
  *    --bills-workers=W).
+ * 4b. On PostgreSQL, usage records ingested per second (bench/usage.ts: the import's COPY path and
+ *    the TMF635 usageBatch endpoint; --only-usage runs just that, --usage-rows=N).
  * 5. bench/results/latest.json and latest.md; the table is printed.
  *
  * Benchmarks print figures; tests never assert on time. Options: --rebuild, --duration=S,
@@ -51,6 +53,8 @@ import { chromiumPath, runLighthouse, type LighthouseResult } from './lib/lighth
 import { benchOffers } from './lib/offers';
 import {
   billsMarkdown,
+  usageMarkdown,
+  type UsageBenchResult,
   evaluateTargets,
   markdown,
   withFloorRatios,
@@ -311,8 +315,37 @@ function benchBills(): BillsBenchResult | { skipped: string } {
   return JSON.parse(out.at(-1)!) as BillsBenchResult;
 }
 
+/** bench/usage.ts in its own process (issue 19: usage records ingested per second on PostgreSQL). */
+function benchUsage(): UsageBenchResult | { skipped: string } {
+  const passOn = args.filter((a) => a.startsWith('--usage-'));
+  log(
+    `usage: ingestion on PostgreSQL (${passOn.join(' ') || '200,000 imported rows, 50,000 records through the API'})…`,
+  );
+  const r = spawnSync(
+    process.execPath,
+    [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/usage.ts', ...passOn],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const out = (r.stdout ?? '').trim().split('\n');
+  for (const line of out.slice(0, -1)) console.log(line);
+  if (r.status !== 0) return { skipped: `bench/usage.ts failed (exit ${r.status ?? r.signal})` };
+  return JSON.parse(out.at(-1)!) as UsageBenchResult;
+}
+
 async function main() {
   const t0 = performance.now();
+  if (flag('only-usage')) {
+    const usage = benchUsage();
+    const dir = path.join(process.cwd(), 'bench', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'usage.json'),
+      JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage1m: os.loadavg()[0], usage }, null, 2) + '\n',
+    );
+    console.log(`\n${usageMarkdown(usage).join('\n')}`);
+    log('results in bench/results/usage.json');
+    return;
+  }
   if (flag('only-bills')) {
     const bills = benchBills();
     const dir = path.join(process.cwd(), 'bench', 'results');
@@ -358,6 +391,7 @@ async function main() {
         ),
       );
       partial.bills = benchBills();
+      partial.usage = benchUsage();
     }
   }
 
@@ -385,6 +419,7 @@ async function main() {
     drivers,
     offers,
     bills: partial.bills ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
+    usage: partial.usage ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
     javascript: partial.javascript ?? { skipped: 'not measured' },
     lighthouse: partial.lighthouse ?? { skipped: 'not measured' },
   };

@@ -11,6 +11,7 @@
 import type { Db } from './client';
 import * as s from './schema';
 import { catalogData } from './catalog-data';
+import { usageKinds } from './usage-kinds';
 import type { Catalog } from '../lib/domain/types';
 
 export async function applyReferenceData(db: Db, catalog: Catalog = catalogData): Promise<void> {
@@ -60,4 +61,6 @@ export async function applyReferenceData(db: Db, catalog: Catalog = catalogData)
   if (req.length) await db.insert(s.addOnRequires).values(req).onConflictDoNothing();
   const exc = catalog.addOns.flatMap((a) => a.excludes.map((excludedCode) => ({ addOnCode: a.code, excludedCode })));
   if (exc.length) await db.insert(s.addOnExcludes).values(exc).onConflictDoNothing();
+  // Usage in (issue 19): the kinds of usage the network sends (TMF635 usage specifications).
+  await db.insert(s.usageSpecifications).values(usageKinds).onConflictDoNothing();
 }

@@ -638,3 +638,71 @@ export const notificationPreferences = pgTable('notification_preferences', {
   offerEmails: boolean('offer_emails').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------- usage in (issue 19: TMF635, usage import)
+
+/**
+ * The kinds of usage the operator's network sends (TMF635 UsageSpecification). Reference data
+ * (db/usage-kinds.ts) names the four the portal rates; `counter` is the usage_periods column a
+ * record of the kind adds its quantity to. A specification posted through TMF635 has no counter:
+ * it is described, not rated, and records of it are stored `rejected`.
+ */
+export const usageSpecifications = pgTable(
+  'usage_specifications',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description'),
+    /** What one unit of quantity is: "minute", "call". */
+    unit: text('unit'),
+    counter: text('counter'),
+    createdByClientId: text('created_by_client_id').references(() => apiClients.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'usage_specifications_counter',
+      sql`${t.counter} is null or ${t.counter} in ('ld_minutes', 'intl_minutes', 'unanswered_calls', 'missed_while_busy')`,
+    ),
+  ],
+);
+
+export const usageStatusEnum = pgEnum('usage_status', ['rated', 'rejected']);
+
+/**
+ * Every usage record received, once per id (the operator's own record id): `rated` ones are
+ * counted in usage_periods for the period containing `usage_date`; `rejected` ones (no
+ * subscriber, no quantity, no time, a kind not rated here) are kept with their reason and
+ * counted nowhere. `late`: its period had already been billed; it was billed as an adjustment
+ * on the next bill (docs/usage.md).
+ */
+export const usageRecords = pgTable(
+  'usage_records',
+  {
+    id: text('id').primaryKey(),
+    /** Arrival order (lists page by it). */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    usageDate: timestamp('usage_date', { withTimezone: true }),
+    /** The usage specification id as sent (an unknown one is kept as given). */
+    specId: text('spec_id'),
+    quantity: integer('quantity'),
+    status: usageStatusEnum('status').notNull(),
+    reason: text('reason'),
+    late: boolean('late').notNull().default(false),
+    /** The billing period it was counted in (rated records). */
+    periodStart: date('period_start', { mode: 'string' }),
+    /** 'api' or 'import'. */
+    source: text('source').notNull(),
+    clientId: text('client_id').references(() => apiClients.id),
+    /** What a TMF635 POST sent beside the rated fields (description, usageType, relatedParty, characteristics). */
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('usage_records_seq_key').on(t.seq),
+    index('usage_records_subscriber_idx').on(t.subscriberId, t.seq),
+    check('usage_records_quantity', sql`${t.quantity} is null or ${t.quantity} >= 0`),
+  ],
+);

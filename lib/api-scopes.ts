@@ -10,8 +10,8 @@ export const API_SCOPES = {
   'inventory.read': 'Read what each subscriber holds (TMF637)',
   'orders.read': 'Read product orders (TMF622, not served yet)',
   'orders.write': 'Place product orders (TMF622, not served yet)',
-  'usage.read': 'Read usage records (TMF635, not served yet)',
-  'usage.write': 'Send usage records (TMF635, not served yet)',
+  'usage.read': 'Read usage records and usage specifications (TMF635)',
+  'usage.write': 'Send usage records and describe usage specifications (TMF635)',
   'bills.read': 'Read customer bills (TMF678, not served yet)',
 } as const;
 

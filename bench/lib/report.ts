@@ -59,6 +59,8 @@ export interface BenchResults {
   offers: OffersBench;
   /** Bills issued per second on PostgreSQL (bench/bills.ts). */
   bills?: BillsBenchResult | { skipped: string };
+  /** Usage records ingested per second on PostgreSQL (bench/usage.ts, issue 19). */
+  usage?: UsageBenchResult | { skipped: string };
   javascript?: { dashboard: PageJs; floor: PageJs; ratio: number } | { skipped: string };
   /** The dashboard and, as the control, the floor page: same host, same settings. */
   lighthouse?: { dashboard: LighthouseResult; floor: LighthouseResult } | { skipped: string };
@@ -73,6 +75,37 @@ export interface BillsBenchResult {
   workers: { workers: number; bills: number; seconds: number; billsPerSecond: number };
   check: { bills: number; gapless: boolean; linesMatchTotals: boolean; usageLines: number };
   setupSeconds: number;
+}
+
+/** What bench/usage.ts prints (its last line). */
+export interface UsageBenchResult {
+  loadAverage1m: { before: number; after: number };
+  import: {
+    rows: number;
+    accepted: number;
+    refused: number;
+    seconds: number;
+    rowsPerSecond: number;
+    peakRssMB: number;
+    readSeconds: number;
+    mergeSeconds: number;
+    nodeCpuSeconds: number;
+  };
+  reimport: { rows: number; duplicate: number; seconds: number; rowsPerSecond: number };
+  api: { records: number; batches: number; seconds: number; recordsPerSecond: number } | { skipped: string };
+}
+
+/** The usage-ingestion lines of the report (also printed alone by --only-usage). */
+export function usageMarkdown(u: UsageBenchResult | { skipped: string } | undefined): string[] {
+  if (!u) return [];
+  if ('skipped' in u) return [`Usage ingestion on PostgreSQL: skipped (${u.skipped}).`];
+  const api =
+    'skipped' in u.api
+      ? `API batch skipped (${u.api.skipped})`
+      : `API (POST usageBatch, ${u.api.batches} × ${Math.round(u.api.records / u.api.batches)} records, one call at a time) ${fmt(u.api.recordsPerSecond)} records/s`;
+  return [
+    `Usage ingestion on PostgreSQL (load average ${fmt(u.loadAverage1m.before, 1)} → ${fmt(u.loadAverage1m.after, 1)}): import (csv-parse → COPY → one merge) ${fmt(u.import.rowsPerSecond)} rows/s (${u.import.rows.toLocaleString('en')} rows in ${fmt(u.import.seconds)} s: reading and COPY ${fmt(u.import.readSeconds)} s, merge ${fmt(u.import.mergeSeconds)} s; ${fmt(u.import.nodeCpuSeconds)} CPU-s in Node; peak RSS ${fmt(u.import.peakRssMB, 0)} MB); re-import (all duplicates) ${fmt(u.reimport.rowsPerSecond)} rows/s; ${api}.`,
+  ];
 }
 
 /** The bills lines of the report (also printed alone by --only-bills). */
@@ -266,6 +299,8 @@ export function markdown(r: BenchResults): string {
   out.push('');
   const billsLines = billsMarkdown(r.bills);
   if (billsLines.length) out.push(...billsLines, '');
+  const usageLines = usageMarkdown(r.usage);
+  if (usageLines.length) out.push(...usageLines, '');
   out.push('| Target | Goal | Measured | Result |');
   out.push('|---|---|---|---|');
   for (const t of r.targets)

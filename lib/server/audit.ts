@@ -23,6 +23,8 @@ export type AuditEvent =
   | 'api_client.create'
   | 'api_client.rotate'
   | 'api_client.revoke'
+  /** A rated-usage file imported with npm run usage:import (issue 19). */
+  | 'usage_import'
   /** An API client's call to a TMF Open API ("tmf620.productOffering.create"), or its refusal for a missing scope. */
   | `tmf${number}.${string}`;
 

@@ -11,9 +11,11 @@ import {
   driftText,
   hasDrift,
   planChange,
+  refusalText,
+  unknownRemovals,
 } from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
-import type { Configuration } from '@/lib/domain/types';
+import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { ConfirmResult } from '@/lib/contracts/changes';
 import { readAccount } from './account';
 import type { Actor } from './actor';
@@ -48,9 +50,12 @@ interface ChangeRequestBase {
 export type ChangeRequest = ChangeRequestBase &
   ({ intent: ChangeIntent; target?: never } | { target: Configuration; intent?: never });
 
-/** The configuration a request asks for, from the one held now. */
-function requestedConfiguration(req: ChangeRequest, current: Configuration): Configuration {
-  return req.intent ? applyIntent(current, req.intent) : normalize(req.target);
+/** The configuration a request asks for, from the one held now (an unknown code is refused, never ignored). */
+function requestedConfiguration(catalog: Catalog, req: ChangeRequest, current: Configuration): Configuration {
+  if (!req.intent) return normalize(req.target);
+  const unknown = unknownRemovals(catalog, req.intent);
+  if (unknown.length > 0) throw new AppError('invalid', unknown.map(refusalText).join(' '));
+  return applyIntent(current, req.intent);
 }
 
 export interface Preview {
@@ -90,7 +95,7 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
   const result = planChange({
     catalog,
     current: state.config,
-    requested: requestedConfiguration(req, state.config),
+    requested: requestedConfiguration(catalog, req, state.config),
     billingDay: state.billingDay,
     today: actor.today,
     pending: state.pending,
@@ -182,7 +187,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     const planInput = {
       catalog,
       current: state.config,
-      requested: requestedConfiguration(input, state.config),
+      requested: requestedConfiguration(catalog, input, state.config),
       billingDay: state.billingDay,
       today: actor.today,
       pending: state.pending,

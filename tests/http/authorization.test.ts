@@ -57,6 +57,7 @@ const TOKEN_ROUTE = '/api/oauth/token';
 const TMF620 = '/tmf-api/productCatalogManagement/v4';
 const TMF629 = '/tmf-api/customerManagement/v4';
 const TMF637 = '/tmf-api/productInventory/v4';
+const TMF635 = '/tmf-api/usageManagement/v4';
 
 /** apiClient: no session, a bearer token of an API client (the TMF Open APIs). */
 type Who = 'nobody' | 'ghost' | 'ada' | 'ben' | 'agent' | 'admin' | 'apiClient';
@@ -81,6 +82,8 @@ interface World {
   tmfCredentials: { clientId: string; clientSecret: string };
   tmfToken: string;
   tmfLimitedToken: string;
+  /** Usage in (issue 19): a token of a client without the usage scopes (the limited one holds usage.read). */
+  tmfNoUsageToken: string;
   /** A TMF620 draft made before the matrix runs. */
   draftId: string;
   /** The number of Ada's latest bill, and of Ben's. */
@@ -494,6 +497,7 @@ function tmfRoute(
   audit: string,
   body: Body,
   positive: RouteSpec['positive'],
+  limitedToken: (w: World) => string = (w) => w.tmfLimitedToken,
 ): RouteSpec {
   return {
     method,
@@ -520,7 +524,7 @@ function tmfRoute(
         threat: "a token without the operation's scope",
         path,
         body,
-        headers: (w) => bearer(w.tmfLimitedToken),
+        headers: (w) => bearer(limitedToken(w)),
         refusal: tmf403,
         audit,
       },
@@ -946,6 +950,107 @@ const ROUTES: Record<string, RouteSpec> = {
       },
     ],
   ),
+  // Usage in (issue 19): TMF635. The limited client holds usage.read, so these are refused with a token of one without usage scopes.
+  [`GET ${TMF635}/usage`]: tmfRoute(
+    'GET',
+    () => `${TMF635}/usage`,
+    'tmf635.usage.list',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF635}/usage?limit=5`,
+        check: (b) => expect(Array.isArray(b)).toBe(true),
+      },
+    ],
+    (w) => w.tmfNoUsageToken,
+  ),
+  [`POST ${TMF635}/usage`]: tmfRoute(
+    'POST',
+    () => `${TMF635}/usage`,
+    'tmf635.usage.create',
+    { usageSpecification: { id: 'long-distance' } },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF635}/usage`,
+        body: {
+          // No subscriber named: stored rejected (201), nothing counted.
+          id: 'matrix-usage-1',
+          usageSpecification: { id: 'long-distance' },
+          usageCharacteristic: [{ name: 'quantity', value: 3 }],
+        },
+        check: (b) => expect(b).toMatchObject({ id: 'matrix-usage-1', status: 'rejected', '@type': 'Usage' }),
+      },
+    ],
+    (w) => w.tmfNoUsageToken,
+  ),
+  [`GET ${TMF635}/usage/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF635}/usage/matrix-usage-1`,
+    'tmf635.usage.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF635}/usage/matrix-usage-1`,
+        check: (b) => expect(b).toMatchObject({ id: 'matrix-usage-1' }),
+      },
+    ],
+    (w) => w.tmfNoUsageToken,
+  ),
+  [`POST ${TMF635}/usageBatch`]: tmfRoute(
+    'POST',
+    () => `${TMF635}/usageBatch`,
+    'tmf635.usage.batch',
+    { usage: [{ usageSpecification: { id: 'long-distance' } }] },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF635}/usageBatch`,
+        body: { usage: [{ id: 'matrix-usage-2', usageSpecification: { id: 'long-distance' } }] },
+        check: (b) => expect(b).toMatchObject({ accepted: 1, rejected: 1, refused: 0 }),
+      },
+    ],
+    (w) => w.tmfNoUsageToken,
+  ),
+  [`GET ${TMF635}/usageSpecification`]: tmfRoute(
+    'GET',
+    () => `${TMF635}/usageSpecification`,
+    'tmf635.usageSpecification.list',
+    undefined,
+    [{ who: 'apiClient', path: () => `${TMF635}/usageSpecification`, check: isList }],
+    (w) => w.tmfNoUsageToken,
+  ),
+  [`POST ${TMF635}/usageSpecification`]: tmfRoute(
+    'POST',
+    () => `${TMF635}/usageSpecification`,
+    'tmf635.usageSpecification.create',
+    { name: 'Hijacked kind' },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF635}/usageSpecification`,
+        body: { name: 'Matrix kind' },
+        check: (b) => expect(b).toMatchObject({ name: 'Matrix kind', lifecycleStatus: 'In design' }),
+      },
+    ],
+    (w) => w.tmfNoUsageToken,
+  ),
+  [`GET ${TMF635}/usageSpecification/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF635}/usageSpecification/long-distance`,
+    'tmf635.usageSpecification.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF635}/usageSpecification/long-distance`,
+        check: (b) => expect(b).toMatchObject({ id: 'long-distance', '@type': 'UsageSpecification' }),
+      },
+    ],
+    (w) => w.tmfNoUsageToken,
+  ),
 };
 
 // ---------------------------------------------------------------- enumeration
@@ -1011,7 +1116,10 @@ function worldFrom(
   d: Dump,
   sessions: Record<'ada' | 'ben', number>,
   benOfferKey: string,
-  tmf: Pick<World, 'managedClientId' | 'tmfCredentials' | 'tmfToken' | 'tmfLimitedToken' | 'draftId'>,
+  tmf: Pick<
+    World,
+    'managedClientId' | 'tmfCredentials' | 'tmfToken' | 'tmfLimitedToken' | 'tmfNoUsageToken' | 'draftId'
+  >,
 ): World {
   const users = rowsOf<{ id: number; email: string }>(d, 'users');
   const userId = Object.fromEntries(
@@ -1139,6 +1247,11 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
       ),
       full: await createApiClient(db, { kind: 'command-line' }, { name: 'Matrix full', scopes: ALL_API_SCOPES }),
       limited: await createApiClient(db, { kind: 'command-line' }, { name: 'Matrix limited', scopes: ['usage.read'] }),
+      noUsage: await createApiClient(
+        db,
+        { kind: 'command-line' },
+        { name: 'Matrix without usage', scopes: ['catalog.read'] },
+      ),
     }));
     await h.start();
     const tokenOf = async (c: { clientId: string; clientSecret: string }) => {
@@ -1152,6 +1265,7 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
     };
     const tmfToken = await tokenOf(made.full);
     const tmfLimitedToken = await tokenOf(made.limited);
+    const tmfNoUsageToken = await tokenOf(made.noUsage);
     const draft = await clients.apiClient.getJson(`${TMF620}/productOffering`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(tmfToken) },
@@ -1163,6 +1277,7 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
       tmfCredentials: { clientId: made.full.clientId, clientSecret: made.full.clientSecret },
       tmfToken,
       tmfLimitedToken,
+      tmfNoUsageToken,
       draftId: (draft.body as { id: string }).id,
     };
 

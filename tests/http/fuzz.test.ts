@@ -78,6 +78,22 @@ const REVOKE_CLIENT = 'app/_actions/api-clients.ts#revokeApiClientAction';
 const TMF620 = '/tmf-api/productCatalogManagement/v4';
 const TMF629 = '/tmf-api/customerManagement/v4';
 const TMF637 = '/tmf-api/productInventory/v4';
+const TMF635 = '/tmf-api/usageManagement/v4';
+/** Usage_Create's fields and the record's own id: a POST usage naming only these may be stored (201). */
+const USAGE_FIELDS = [
+  'id',
+  'description',
+  'usageDate',
+  'usageType',
+  'ratedProductUsage',
+  'relatedParty',
+  'status',
+  'usageCharacteristic',
+  'usageSpecification',
+  '@baseType',
+  '@schemaLocation',
+  '@type',
+];
 const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
 const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
 const SIGN_OUT_EVERYWHERE = 'app/_actions/account.ts#signOutEverywhereAction';
@@ -618,6 +634,66 @@ const TMF_ROUTE_TARGETS: TmfRouteTarget[] = [
     ids: (w) => [`${w.ben}-PLUS-0`, `${w.ben}-PLUS-1`, 'x-PLUS-0'],
     body: false,
     maybeValid: (id) => /^\d/.test(id),
+  },
+  // Usage in (issue 19): TMF635.
+  {
+    route: `GET ${TMF635}/usage`,
+    method: 'GET',
+    path: () => `${TMF635}/usage`,
+    ids: () => ['usage'],
+    body: false,
+    maybeValid: (_id, q) => answerableQuery(q),
+  },
+  {
+    route: `POST ${TMF635}/usage`,
+    method: 'POST',
+    path: () => `${TMF635}/usage`,
+    ids: () => ['usage'],
+    body: true,
+    maybeValid: (_id, _q, b) => {
+      const o = parsedObject(b);
+      return !!o && Object.keys(o).every((k) => USAGE_FIELDS.includes(k));
+    },
+  },
+  {
+    route: `GET ${TMF635}/usage/[id]`,
+    method: 'GET',
+    path: (id) => `${TMF635}/usage/${id}`,
+    ids: () => ['no-such-record'],
+    body: false,
+    maybeValid: () => false,
+  },
+  {
+    route: `POST ${TMF635}/usageBatch`,
+    method: 'POST',
+    path: () => `${TMF635}/usageBatch`,
+    ids: () => ['usageBatch'],
+    body: true,
+    maybeValid: (_id, _q, b) => Array.isArray(parsedObject(b)?.usage),
+  },
+  {
+    route: `GET ${TMF635}/usageSpecification`,
+    method: 'GET',
+    path: () => `${TMF635}/usageSpecification`,
+    ids: () => ['usageSpecification'],
+    body: false,
+    maybeValid: (_id, q) => answerableQuery(q),
+  },
+  {
+    route: `POST ${TMF635}/usageSpecification`,
+    method: 'POST',
+    path: () => `${TMF635}/usageSpecification`,
+    ids: () => ['usageSpecification'],
+    body: true,
+    maybeValid: (_id, _q, b) => typeof parsedObject(b)?.name === 'string',
+  },
+  {
+    route: `GET ${TMF635}/usageSpecification/[id]`,
+    method: 'GET',
+    path: (id) => `${TMF635}/usageSpecification/${id}`,
+    ids: () => ['long-distance', 'no-such-kind'],
+    body: false,
+    maybeValid: (id) => id === 'long-distance',
   },
 ];
 

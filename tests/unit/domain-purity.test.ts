@@ -22,6 +22,8 @@ const MODULES = [
   'pricing',
   'rollover',
   'text',
+  // Usage in (issue 19).
+  'usage',
 ];
 const MAX_LINES = 300;
 

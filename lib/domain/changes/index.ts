@@ -11,6 +11,7 @@ export {
   hasDrift,
   intentBetween,
   isEmptyIntent,
+  unknownRemovals,
   type ChangeIntent,
   type Drift,
 } from './intent';

@@ -5,7 +5,7 @@
  * a confirm that finds the subscription changed meanwhile plans the SAME intent against the new
  * state, so a change someone else made in between (another tab, an agent) is kept, not undone.
  */
-import { addOnName, normalize, planName } from '../catalog';
+import { type CatalogProblem, addOnName, findAddOn, normalize, planName } from '../catalog';
 import type { Catalog, CodeName, Configuration } from '../types';
 
 export interface ChangeIntent {
@@ -26,6 +26,16 @@ export function isEmptyIntent(intent: ChangeIntent): boolean {
 export function contradictions(intent: ChangeIntent): string[] {
   const removed = new Set(intent.remove);
   return [...new Set(intent.add.filter((c) => removed.has(c)))].sort();
+}
+
+/**
+ * Add-on codes the intent removes that the catalog doesn't know: refused, not ignored (codes it
+ * adds, and its plan, are checked by the planner with the configuration they give).
+ */
+export function unknownRemovals(catalog: Catalog, intent: ChangeIntent): CatalogProblem[] {
+  return [...new Set(intent.remove)]
+    .filter((code) => !findAddOn(catalog, code))
+    .map((code) => ({ type: 'unknown_add_on' as const, code }));
 }
 
 /**

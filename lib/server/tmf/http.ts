@@ -181,7 +181,7 @@ function uniqueViolation(e: unknown): boolean {
 // ---------------------------------------------------------------- bodies
 
 /** Reads a JSON object body (at most MAX_BODY_BYTES), or throws a 400 TmfError. */
-export async function readBody(request: Request): Promise<Record<string, unknown>> {
+export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type && type !== 'application/json' && type !== 'application/merge-patch+json') {
     throw new TmfError(
@@ -192,8 +192,8 @@ export async function readBody(request: Request): Promise<Record<string, unknown
     );
   }
   const tooLarge = () =>
-    new TmfError(400, 'body_too_large', 'Body too large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, '(body)');
-  const text = await readBodyText(request, MAX_BODY_BYTES, tooLarge);
+    new TmfError(400, 'body_too_large', 'Body too large', `The body is larger than ${maxBytes} bytes.`, '(body)');
+  const text = await readBodyText(request, maxBytes, tooLarge);
   if (!text.trim())
     throw new TmfError(400, 'invalid_body', 'Invalid body', 'The body is empty: send a JSON object.', '(body)');
   let parsed: unknown;

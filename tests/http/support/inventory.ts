@@ -153,4 +153,7 @@ export const EXCLUDED_ROUTES: Record<string, string> = {
     'the published TMF629 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
   '/tmf-api/productInventory/v4/openapi.json':
     'the published TMF637 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  // Usage in (issue 19).
+  '/tmf-api/usageManagement/v4/openapi.json':
+    'the published TMF635 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
 };
