@@ -2,7 +2,7 @@
  * Best value (docs/offers.md): the cheapest selectable configuration that keeps every feature
  * the subscriber has, for their usage profile, found in one pass over the candidate space.
  */
-import { selectablePlans } from '../catalog';
+import { isSelectable } from '../catalog';
 import { roundHalfAwayFromZero } from '../pricing';
 import type { Catalog, Configuration, UsageProfile } from '../types';
 import { entryFor, maskSubset, prepareCatalog, retiredKept, type PreparedCatalog, type PreparedConfig } from './space';
@@ -69,18 +69,28 @@ export interface Scan {
   perPlan: Map<string, Scored>;
 }
 
-/** One pass over the space: best value overall and per plan, keeping every held feature. */
+/**
+ * One pass over the space, plan by plan: best value overall and per plan, keeping every held
+ * feature. compareScored is a total order (keys are unique), so the best overall is the best
+ * of the plans' bests, and a row that costs more than its plan's best so far can win neither
+ * (its change size is not worked out).
+ */
 export function scanSpace(prep: PreparedCatalog, current: PreparedConfig, usage: UsageProfile): Scan {
   let best: Scored | undefined;
   const perPlan = new Map<string, Scored>();
-  const allowed = new Set(selectablePlans(prep.catalog, current.plan.code).map((p) => p.code));
-  for (const pc of prep.configs) {
-    if (!allowed.has(pc.plan.code) || !retiredKept(prep, current, pc)) continue;
-    if (!maskSubset(current.featureMask, pc.featureMask)) continue;
-    const s: Scored = { pc, cost: costOf(prep, pc, usage), size: changeSize(current, pc) };
-    if (!best || compareScored(s, best) < 0) best = s;
-    const planBest = perPlan.get(pc.plan.code);
-    if (!planBest || compareScored(s, planBest) < 0) perPlan.set(pc.plan.code, s);
+  for (const [planCode, rows] of prep.byPlan) {
+    if (!isSelectable(rows[0]!.plan, current.plan.code)) continue;
+    let planBest: Scored | undefined;
+    for (const pc of rows) {
+      if (!maskSubset(current.featureMask, pc.featureMask) || !retiredKept(prep, current, pc)) continue;
+      const cost = costOf(prep, pc, usage);
+      if (planBest && cost > planBest.cost) continue;
+      const s: Scored = { pc, cost, size: changeSize(current, pc) };
+      if (!planBest || compareScored(s, planBest) < 0) planBest = s;
+    }
+    if (!planBest) continue;
+    perPlan.set(planCode, planBest);
+    if (!best || compareScored(planBest, best) < 0) best = planBest;
   }
   if (!best) {
     // Only possible for an invalid current configuration whose features nothing offers.

@@ -38,10 +38,10 @@
  * 9. When every offer is suppressed but a cheaper configuration exists, there is nothing
  *    new to suggest (not "you're on the best plan", which would be untrue).
  */
-import { configKey, selectablePlans } from '../catalog';
+import { configKey, isSelectable, selectablePlans } from '../catalog';
 import { reconcile } from '../changes';
 import { monthlyCost } from '../pricing';
-import type { Day, UsageProfile } from '../types';
+import type { Day, Plan, UsageProfile } from '../types';
 import { changeSize, compareScored, compareStrings, costOf, scanSpace, type Scored } from './best-value';
 import { classifyPrepared, excludesEither } from './kinds';
 import { BEST_VALUE_MIN_SAVING_CENTS, MAX_OFFERS, MIN_MONTHLY_SAVING_CENTS, SIGNAL_RULES } from './rules';
@@ -92,6 +92,29 @@ function signalsOf(
     }
   });
   return { signals, strength, strongest };
+}
+
+/** Per prepared row, by plan code: the held feature add-ons that survive reconcile() on a move to that plan. */
+const keptFeatureKeys = new WeakMap<PreparedConfig, Map<string, string>>();
+
+/**
+ * The held feature add-ons (sorted, joined by "+", as PreparedConfig.heldFeatureKey) that
+ * reconcile() keeps on a move from `current` to `plan`. It depends on the row and the plan
+ * only, so it is worked out once per pair rather than once per subscriber.
+ */
+function keptFeatureKey(prep: PreparedCatalog, current: PreparedConfig, plan: Plan): string {
+  let byPlan = keptFeatureKeys.get(current);
+  if (!byPlan) {
+    byPlan = new Map();
+    keptFeatureKeys.set(current, byPlan);
+  }
+  let key = byPlan.get(plan.code);
+  if (key === undefined) {
+    const { kept } = reconcile(prep.catalog, current.config.addOns, plan);
+    key = kept.filter((c) => prep.addOnByCode.get(c)?.kind === 'feature').join('+');
+    byPlan.set(plan.code, key);
+  }
+  return key;
 }
 
 /** Offer order (see decision 7). */
@@ -154,10 +177,10 @@ export function selectOffers(input: ComputeOffersInput): OfferSelection {
   const scan = scanSpace(prep, cur, usage);
 
   const plans = selectablePlans(catalog, cur.plan.code);
-  const allowed = new Set(plans.map((p) => p.code));
   const candidates = new Map<string, Candidate>();
   const consider = (pc: PreparedConfig, isBestValue: boolean): void => {
-    if (pc.key === cur.key || !allowed.has(pc.plan.code) || !maskSubset(cur.featureMask, pc.featureMask)) return;
+    if (pc.key === cur.key || !isSelectable(pc.plan, cur.plan.code) || !maskSubset(cur.featureMask, pc.featureMask))
+      return;
     if (!retiredKept(prep, cur, pc)) return;
     const existing = candidates.get(pc.key);
     if (existing) {
@@ -201,12 +224,13 @@ export function selectOffers(input: ComputeOffersInput): OfferSelection {
   // Up-sells: each higher-tier active plan, add-ons reconciled, usage add-ons at their cheapest.
   for (const plan of plans) {
     if (plan.tier <= cur.plan.tier) continue;
-    const { kept } = reconcile(catalog, cur.config.addOns, plan);
-    const featureKey = kept.filter((c) => prep.addOnByCode.get(c)?.kind === 'feature').join('+');
+    const featureKey = keptFeatureKey(prep, cur, plan);
     let pick: Scored | undefined;
     for (const pc of prep.byPlan.get(plan.code) ?? []) {
       if (pc.heldFeatureKey !== featureKey) continue;
-      const s: Scored = { pc, cost: costOf(prep, pc, usage), size: changeSize(cur, pc) };
+      const cost = costOf(prep, pc, usage);
+      if (pick && cost > pick.cost) continue; // cannot come first (compareScored orders by cost first)
+      const s: Scored = { pc, cost, size: changeSize(cur, pc) };
       if (!pick || compareScored(s, pick) < 0) pick = s;
     }
     if (pick) consider(pick.pc, false); // loses a held feature → dropped by consider()
