@@ -596,6 +596,11 @@ export const webhookListeners = pgTable('webhook_listeners', {
   failingSince: timestamp('failing_since', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The API client that registered it through a TMF hub (its secret keys the signature); null: registered by the operator. */
+  clientId: text('client_id').references(() => apiClients.id),
+  /** The TMF API whose hub registered it ("tmf622"), and the query it gave. */
+  api: text('api'),
+  query: text('query'),
 });
 
 /**
@@ -638,3 +643,31 @@ export const notificationPreferences = pgTable('notification_preferences', {
   offerEmails: boolean('offer_emails').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------- TMF678 bills on demand (issue 19)
+
+/**
+ * A request for a bill now (TMF678 customerBillOnDemand), stored as asked. An unknown billing
+ * account is rejected with the reason; a known one is answered by the account's next bill
+ * (one bill per period close: an extra bill would break the numbering), see lib/server/tmf/bill.ts.
+ */
+export const customerBillRequests = pgTable(
+  'customer_bill_requests',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    clientId: text('client_id').references(() => apiClients.id),
+    billingAccountId: text('billing_account_id').notNull(),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    name: text('name'),
+    description: text('description'),
+    /** inProgress (until the next bill) or rejected (with `reason`). */
+    state: text('state').notNull(),
+    reason: text('reason'),
+    /** The business day it was asked on: the first bill dated on or after it answers it. */
+    requestedOn: date('requested_on', { mode: 'string' }).notNull(),
+    /** The account's latest bill when asked (null: none yet): a later bill answers the request. */
+    lastBillId: bigint('last_bill_id', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('customer_bill_requests_subscriber_idx').on(t.subscriberId)],
+);

@@ -10,7 +10,8 @@ import { daysBetween } from '@/lib/domain/periods';
 import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
 import { recordAudit } from './audit';
 import { log } from './log';
-import { appliedEvent, billIssuedEvent, recordEvent } from './outbox';
+import { appliedEvent, billIssuedEvent, recordEvent, wantsTmfEvent } from './outbox';
+import { customerBillEvent } from './tmf/bill-doc';
 import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf } from './subscription-store';
 
 /**
@@ -115,7 +116,13 @@ export async function rolloverSubscription(
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
-    for (const b of bills) await recordEvent(tx, billIssuedEvent(b.subscriberId, await issueBill(tx, catalog, b)));
+    const tellHubs = bills.length > 0 && (await wantsTmfEvent(tx, 'CustomerBillCreateEvent'));
+    for (const b of bills) {
+      const issued = await issueBill(tx, catalog, b);
+      await recordEvent(tx, billIssuedEvent(b.subscriberId, issued));
+      // TMF678 hubs (issue 19): only when a listener wants it (most rollovers have none).
+      if (tellHubs && issued) await recordEvent(tx, await customerBillEvent(tx, issued.id, 'CustomerBillCreateEvent'));
+    }
     return plan.steps.length;
   });
 }

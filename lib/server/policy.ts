@@ -84,6 +84,9 @@ export const CAPABILITIES = {
   retry_delivery: { who: ADMIN },
   view_mail: { who: ADMIN },
   set_offer_email_consent: { who: { subscriber: 'own' } },
+  // Bills (issue 19): a bill's state (sent, on hold for a dispute, settled), by support staff
+  // with a reason in the portal, or by an API client holding bills.write (TMF678 PATCH).
+  change_bill_state: { who: { agent: 'any', admin: 'any', 'api-client': 'any' } },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

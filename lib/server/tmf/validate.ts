@@ -4,6 +4,8 @@ import addFormatsModule from 'ajv-formats';
 import tmf620 from './openapi/TMF620-ProductCatalog-v4.0.0.swagger.json';
 import tmf629 from './openapi/TMF629-Customer-v4.0.0.swagger.json';
 import tmf637 from './openapi/TMF637-ProductInventory-v4.0.0.swagger.json';
+import tmf622 from './openapi/TMF622-ProductOrder-v4.0.0.swagger.json';
+import tmf678 from './openapi/TMF678-CustomerBill-v4.0.0.swagger.json';
 import { TmfError } from './http';
 
 /**
@@ -12,7 +14,7 @@ import { TmfError } from './http';
  * definition lists (the documents leave that open), so a misspelt or unknown field is refused
  * by name instead of silently dropped.
  */
-const DOCUMENTS = { TMF620: tmf620, TMF629: tmf629, TMF637: tmf637 } as const;
+const DOCUMENTS = { TMF620: tmf620, TMF629: tmf629, TMF637: tmf637, TMF622: tmf622, TMF678: tmf678 } as const;
 export type TmfApiName = keyof typeof DOCUMENTS;
 
 /** A deep copy with additionalProperties: false on every object schema that lists its properties. */
