@@ -77,6 +77,11 @@ const REVOKE_CLIENT = 'app/_actions/api-clients.ts#revokeApiClientAction';
 const TMF620 = '/tmf-api/productCatalogManagement/v4';
 const TMF629 = '/tmf-api/customerManagement/v4';
 const TMF637 = '/tmf-api/productInventory/v4';
+// Issue 19: TMF678 bills, the hubs of 622/635/637/678, the agents' bill-state action.
+const TMF678 = '/tmf-api/customerBillManagement/v4';
+const TMF622 = '/tmf-api/productOrderingManagement/v4';
+const TMF635 = '/tmf-api/usageManagement/v4';
+const BILL_STATE = 'app/_actions/bills.ts#changeBillStateAction';
 const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
 const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
 const SIGN_OUT_EVERYWHERE = 'app/_actions/account.ts#signOutEverywhereAction';
@@ -482,6 +487,33 @@ const ACTION_TARGETS: ActionTarget[] = [
     maybeValid: () => true,
     noFields: true,
   },
+  {
+    action: BILL_STATE,
+    who: 'agent',
+    page: (w) => `/agent/subscribers/${w.ben}/bills`,
+    base: (w) => ({ subscriberId: String(w.ben), billNumber: '1', state: 'sent', reason: 'Posted' }),
+    fields: (w) => ({
+      subscriberId: idText(w, w.ben),
+      billNumber: fc.oneof(numericText, anyText, fc.constantFrom('1', '0', '-1', '1.5', '1e3', '999999999999999999')),
+      state: fc.oneof(anyText, fc.constantFrom('sent', 'on_hold', 'settled', 'issued', 'onHold', 'new', '')),
+      reason: fc.oneof(anyText, fc.constantFrom('', '   ', '\u0000', 'x'.repeat(501))),
+    }),
+    // Conservative: any well-formed bill number, a known state and a visible reason may be accepted.
+    maybeValid: (o) => {
+      const n = o.get('billNumber');
+      const st = o.get('state');
+      const reason = o.get('reason');
+      return (
+        typeof n === 'string' &&
+        /^\s*\d+\s*$/.test(n) &&
+        typeof st === 'string' &&
+        ['issued', 'sent', 'on_hold', 'settled'].includes(st) &&
+        typeof reason === 'string' &&
+        reason.trim().length > 0 &&
+        reason.length <= 500
+      );
+    },
+  },
 ];
 
 const ERROR_CODES = ['invalid', 'forbidden', 'not_found', 'stale', 'conflict'];
@@ -513,6 +545,80 @@ interface TmfRouteTarget {
   ids(w: World): string[];
   body: boolean;
   maybeValid(id: string, q: Array<[string, string]>, body: string, w: World): boolean;
+}
+
+const numericId = (id: string) => /^\d+$/.test(id);
+const onlyKeys = (b: string, keys: string[]) => {
+  const o = parsedObject(b);
+  return !!o && Object.keys(o).every((k) => keys.includes(k));
+};
+const META = ['@type', '@baseType', '@schemaLocation'];
+
+/** TMF678 (issue 19): numeric ids may name a bill, a line or a request; bodies with only known fields may be accepted. */
+function billTargets(): TmfRouteTarget[] {
+  const list = (resource: string): TmfRouteTarget => ({
+    route: `GET ${TMF678}/${resource}`,
+    method: 'GET',
+    path: () => `${TMF678}/${resource}`,
+    ids: () => [resource],
+    body: false,
+    maybeValid: (_id, q) => answerableQuery(q),
+  });
+  const one = (resource: string, suffix = ''): TmfRouteTarget => ({
+    route: `GET ${TMF678}/${resource}/[id]${suffix}`,
+    method: 'GET',
+    path: (id) => `${TMF678}/${resource}/${id}${suffix}`,
+    ids: () => ['1', '2', '0', '999999'],
+    body: false,
+    maybeValid: (id) => numericId(id),
+  });
+  return [
+    list('customerBill'),
+    one('customerBill'),
+    one('customerBill', '/document'),
+    {
+      route: `PATCH ${TMF678}/customerBill/[id]`,
+      method: 'PATCH',
+      path: (id) => `${TMF678}/customerBill/${id}`,
+      ids: () => ['1', '2', '999999'],
+      body: true,
+      maybeValid: (id, _q, b) => numericId(id) && onlyKeys(b, ['state', ...META]),
+    },
+    list('appliedCustomerBillingRate'),
+    one('appliedCustomerBillingRate'),
+    list('customerBillOnDemand'),
+    one('customerBillOnDemand'),
+    {
+      route: `POST ${TMF678}/customerBillOnDemand`,
+      method: 'POST',
+      path: () => `${TMF678}/customerBillOnDemand`,
+      ids: () => ['customerBillOnDemand'],
+      body: true,
+      maybeValid: (_id, _q, b) => onlyKeys(b, ['billingAccount', 'name', 'description', 'relatedParty', ...META]),
+    },
+  ];
+}
+
+/** POST and DELETE …/hub (issue 19): a body with a callback may register; no hub exists while fuzzing. */
+function hubTargets(base: string): TmfRouteTarget[] {
+  return [
+    {
+      route: `POST ${base}/hub`,
+      method: 'POST',
+      path: () => `${base}/hub`,
+      ids: () => ['hub'],
+      body: true,
+      maybeValid: (_id, _q, b) => typeof parsedObject(b)?.callback === 'string',
+    },
+    {
+      route: `DELETE ${base}/hub/[id]`,
+      method: 'DELETE',
+      path: (id) => `${base}/hub/${id}`,
+      ids: () => ['1', '0', 'x'],
+      body: false,
+      maybeValid: () => false,
+    },
+  ];
 }
 
 /** Every TMF operation: the id segment, the query and the body are fuzzed; valid requests are skipped. */
@@ -612,6 +718,11 @@ const TMF_ROUTE_TARGETS: TmfRouteTarget[] = [
     body: false,
     maybeValid: (id) => /^\d/.test(id),
   },
+  ...billTargets(),
+  ...hubTargets(TMF678),
+  ...hubTargets(TMF637),
+  ...hubTargets(TMF622),
+  ...hubTargets(TMF635),
 ];
 
 function expectClearActionError(r: ActionResponse, label: string): void {

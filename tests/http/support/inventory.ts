@@ -153,4 +153,6 @@ export const EXCLUDED_ROUTES: Record<string, string> = {
     'the published TMF629 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
   '/tmf-api/productInventory/v4/openapi.json':
     'the published TMF637 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/customerBillManagement/v4/openapi.json':
+    'the published TMF678 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
 };
