@@ -12,6 +12,7 @@ import { recordAudit } from './audit';
 import { log } from './log';
 import { appliedEvent, billIssuedEvent, recordEvent, wantsTmfEvent } from './outbox';
 import { customerBillEvent } from './tmf/bill-doc';
+import { productOrderEvent } from './tmf/order-doc';
 import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf } from './subscription-store';
 
 /**
@@ -83,6 +84,12 @@ export async function rolloverSubscription(
           detail: { scheduledChangeId: pendingRow.id, orderId: pendingRow.orderId },
         });
         await recordEvent(tx, appliedEvent(catalog, sub.subscriberId, pendingRow));
+        // TMF622 (issue 19): the pending order is completed.
+        if (pendingRow.orderId)
+          await recordEvent(
+            tx,
+            await productOrderEvent(tx, { orderId: pendingRow.orderId }, 'ProductOrderStateChangeEvent'),
+          );
       }
       config = step.config;
       await tx

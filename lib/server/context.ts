@@ -2,6 +2,7 @@ import 'server-only';
 import type { Catalog } from '@/lib/domain/types';
 import { closeEndedPeriods, readAccount, type AccountState } from './account';
 import type { Actor } from './actor';
+import type { ApiClientActor } from './api-clients';
 import { getCatalog } from './catalog';
 import { getDb } from './db';
 import { AppError } from './errors';
@@ -19,7 +20,7 @@ export interface SubscriberContext {
  * ended by the actor's day first, so that everything after sees the current period.
  */
 export async function openAccount(
-  actor: Actor,
+  actor: Actor | ApiClientActor,
   operation: Operation,
   subject: { subscriberId: number; applyNow?: boolean },
 ): Promise<SubscriberContext> {

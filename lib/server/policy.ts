@@ -59,9 +59,11 @@ export const CAPABILITIES = {
   view_bills: { who: ACCOUNT },
   view_bill: { who: ACCOUNT },
   view_offers: { who: ACCOUNT },
-  preview_change: { who: ACCOUNT, applyNow: STAFF_KINDS },
-  confirm_change: { who: ACCOUNT, applyNow: STAFF_KINDS },
-  cancel_scheduled_change: { who: ACCOUNT },
+  // API clients too (issue 19): TMF622 orders (scope orders.write, checked by the TMF layer), planned
+  // by the same use case as the portal's; never "apply now".
+  preview_change: { who: { ...ACCOUNT, 'api-client': 'any' }, applyNow: STAFF_KINDS },
+  confirm_change: { who: { ...ACCOUNT, 'api-client': 'any' }, applyNow: STAFF_KINDS },
+  cancel_scheduled_change: { who: { ...ACCOUNT, 'api-client': 'any' } },
   respond_to_offer: { who: ACCOUNT },
   // Support staff only.
   open_agent_area: { who: STAFF },
