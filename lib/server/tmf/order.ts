@@ -3,7 +3,8 @@ import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { hasControlCharacters } from '@/lib/contracts/fields';
-import type { Catalog, Configuration } from '@/lib/domain/types';
+import { type ChangeIntent, contradictions, isEmptyIntent } from '@/lib/domain/changes';
+import type { Catalog } from '@/lib/domain/types';
 import { loadAccount } from '../account';
 import { recordAudit } from '../audit';
 import { getCatalog } from '../catalog';
@@ -106,12 +107,8 @@ interface PostedOrder {
   billingAccount?: { id: string };
 }
 
-/** What an order asks: a plan to move to, add-ons to add and remove (a change intent). */
-export interface OrderIntent {
-  plan?: string;
-  add: string[];
-  remove: string[];
-}
+/** What an order asks: a plan to move to, add-ons to add and remove (the portal's change intent). */
+type OrderIntent = { plan?: string; add: string[]; remove: string[] };
 
 /** The customer an order names: a related party that is a customer (or the only one), or the billing account. */
 async function customerOf(db: Queryable, o: PostedOrder): Promise<{ subscriberId: number } | { reason: string }> {
@@ -150,7 +147,7 @@ function offeringOf(item: PostedItem): string | null {
 }
 
 /** The items as a change intent, or the reason they can't be one. Pure. */
-export function intentOf(catalog: Catalog, items: PostedItem[]): OrderIntent | { reason: string } {
+export function intentOf(catalog: Catalog, items: PostedItem[]): ChangeIntent | { reason: string } {
   const intent: OrderIntent = { add: [], remove: [] };
   for (const item of items) {
     if (item.action === 'noChange') continue;
@@ -169,21 +166,10 @@ export function intentOf(catalog: Catalog, items: PostedItem[]): OrderIntent | {
     else if (item.action === 'delete') intent.remove.push(addOn!.code);
     else return { reason: `Item ${item.id}: an add-on has nothing to modify; add or delete it.` };
   }
-  const both = intent.add.filter((a) => intent.remove.includes(a));
+  const both = contradictions(intent);
   if (both.length) return { reason: `The order both adds and removes ${both.join(', ')}.` };
+  if (isEmptyIntent(intent)) return { reason: 'The order asks for no change (every item is noChange).' };
   return intent;
-}
-
-/** The configuration asked for: the current one with the intent applied (reconciliation is the planner's). */
-function requested(current: Configuration, intent: OrderIntent): Configuration | { reason: string } {
-  for (const a of intent.add)
-    if (current.addOns.includes(a)) return { reason: `The customer already has ${a}: nothing to add.` };
-  for (const a of intent.remove)
-    if (!current.addOns.includes(a)) return { reason: `The customer doesn't have ${a}: nothing to delete.` };
-  return {
-    planCode: intent.plan ?? current.planCode,
-    addOns: [...current.addOns.filter((a) => !intent.remove.includes(a)), ...intent.add],
-  };
 }
 
 // ---------------------------------------------------------------- placing an order
@@ -281,19 +267,18 @@ export async function createOrder(ctx: TmfContext): Promise<Response> {
   const intent = intentOf(catalog, posted.productOrderItem);
   if ('reason' in intent) return reject(intent.reason, customer.subscriberId);
 
-  // The portal's use case plans and carries it out; a change made meanwhile (stale version) is planned again.
+  // The portal's use case plans the intent and carries it out; a change made meanwhile (stale version) is planned again.
   const confirmKey = `tmf622:${ctx.client.clientId}:${externalId ? `x:${externalId}` : key ? `k:${key}` : crypto.randomUUID()}`;
   for (let attempt = 0; ; attempt++) {
     const state = await loadAccount(ctx.db, catalog, customer.subscriberId, ctx.client.today);
     if (!state)
       return reject(`The customer ${customer.subscriberId} has no subscription to change.`, customer.subscriberId);
-    const target = requested(state.config, intent);
-    if ('reason' in target) return reject(target.reason, customer.subscriberId);
     try {
       let productOrderId = 0;
       await confirmChange(ctx.client, {
         subscriberId: customer.subscriberId,
-        target,
+        // Planned against the subscription as it is under the change's lock, like the portal's.
+        intent,
         version: state.version,
         idempotencyKey: confirmKey,
         reason: `TMF622 order from ${ctx.client.name}${externalId ? ` (${externalId})` : ''}`,
