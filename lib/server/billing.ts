@@ -12,6 +12,7 @@ import { recordAudit } from './audit';
 import { log } from './log';
 import { appliedEvent, billIssuedEvent, recordEvent, wantsTmfEvent } from './outbox';
 import { customerBillEvent } from './tmf/bill-doc';
+import { productSnapshot, recordProductEvents, wantsProductEvents } from './tmf/inventory';
 import { productOrderEvent } from './tmf/order-doc';
 import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf } from './subscription-store';
 
@@ -60,6 +61,9 @@ export async function rolloverSubscription(
       today,
     });
     if (plan.steps.length === 0) return 0;
+    // TMF637 hubs (issue 19): a scheduled change applied here starts and ends products.
+    const productsBefore =
+      pendingRow && (await wantsProductEvents(tx)) ? await productSnapshot(tx, sub.subscriberId) : null;
     let config = from;
     // Bills (issue 16): the period that closes at each step's boundary.
     const bills: IssueBillInput[] = [];
@@ -121,6 +125,7 @@ export async function rolloverSubscription(
       await applyConfiguration(tx, subscriptionId, from, final, changedAt);
     }
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
+    await recordProductEvents(tx, sub.subscriberId, productsBefore);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
     const tellHubs = bills.length > 0 && (await wantsTmfEvent(tx, 'CustomerBillCreateEvent'));

@@ -27,6 +27,7 @@ import { writeOfferEvents } from './offer-events';
 import { findOffer } from './offers';
 import { cancelledEvent, changeEvent, recordEvent } from './outbox';
 import { isStaff } from './policy';
+import { productSnapshot, recordProductEvents, wantsProductEvents } from './tmf/inventory';
 import { productOrderEvent } from './tmf/order-doc';
 import {
   applyConfiguration,
@@ -189,6 +190,8 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     // were closed by openAccount, and the lock keeps anyone from changing it meanwhile).
     const state = await readAccount(tx, input.subscriberId, actor.today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
+    // TMF637 hubs (issue 19): the products before the change, when a listener wants their events.
+    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId) : null;
     const planInput = {
       catalog,
       current: state.config,
@@ -284,6 +287,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     // Every change is a product order (TMF622, issue 19): told to the hubs' listeners.
     await input.afterOrder?.(tx, orderId);
     await recordEvent(tx, await productOrderEvent(tx, { orderId }, 'ProductOrderCreateEvent'));
+    await recordProductEvents(tx, state.subscriberId, productsBefore);
     // Accepting an offer: recorded when the confirmed target is that offer's target.
     const offer = input.offerKey ? findOffer(catalog, state, actor.today, input.offerKey) : undefined;
     const offerActor = userIdOf(actor);
@@ -342,6 +346,7 @@ export async function cancelScheduledChange(
           : 'That scheduled change was already cancelled or replaced.',
       );
     }
+    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId) : null;
     await closeScheduledChange(tx, row, 'cancelled', userIdOf(actor));
     await bumpVersion(tx, state.subscriptionId);
     await recordAudit(tx, {
@@ -357,6 +362,7 @@ export async function cancelScheduledChange(
     await recordEvent(tx, cancelledEvent(state.subscriberId, row));
     if (row.orderId)
       await recordEvent(tx, await productOrderEvent(tx, { orderId: row.orderId }, 'ProductOrderStateChangeEvent'));
+    await recordProductEvents(tx, state.subscriberId, productsBefore);
     return { message: `Cancelled. You keep your current plan; nothing changes on ${row.effectiveDate}.` };
   });
 }

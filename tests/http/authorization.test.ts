@@ -1120,6 +1120,80 @@ const ROUTES: Record<string, RouteSpec> = {
       },
     ],
   ),
+  [`POST ${TMF622}/productOrder`]: tmfRoute(
+    'POST',
+    () => `${TMF622}/productOrder`,
+    'tmf622.productOrder.create',
+    { productOrderItem: [{ id: '1', action: 'add', productOffering: { id: 'voicemail' } }] },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/productOrder`,
+        // A well-formed order for no customer: stored and rejected, so it changes no account.
+        body: {
+          productOrderItem: [{ id: '1', action: 'add', productOffering: { id: 'voicemail' } }],
+          relatedParty: [{ id: 'nobody', '@referredType': 'Individual' }],
+        },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ state: 'rejected', '@type': 'ProductOrder' }),
+      },
+    ],
+  ),
+  [`GET ${TMF622}/productOrder`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/productOrder`,
+    'tmf622.productOrder.list',
+    undefined,
+    [{ who: 'apiClient', path: (w) => `${TMF622}/productOrder?relatedParty.id=${w.ben}`, check: isList }],
+  ),
+  [`GET ${TMF622}/productOrder/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/productOrder/r1`,
+    'tmf622.productOrder.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/productOrder/r1`,
+        check: (b) => expect(b).toMatchObject({ id: 'r1', state: 'rejected' }),
+      },
+    ],
+  ),
+  [`POST ${TMF622}/cancelProductOrder`]: tmfRoute(
+    'POST',
+    () => `${TMF622}/cancelProductOrder`,
+    'tmf622.cancelProductOrder.create',
+    { productOrder: { id: 'r1' } },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/cancelProductOrder`,
+        body: { productOrder: { id: 'r1' } },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ state: 'rejected', '@type': 'CancelProductOrder' }),
+      },
+    ],
+  ),
+  [`GET ${TMF622}/cancelProductOrder`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/cancelProductOrder`,
+    'tmf622.cancelProductOrder.list',
+    undefined,
+    [{ who: 'apiClient', path: () => `${TMF622}/cancelProductOrder`, check: isList }],
+  ),
+  [`GET ${TMF622}/cancelProductOrder/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/cancelProductOrder/1`,
+    'tmf622.cancelProductOrder.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/cancelProductOrder/1`,
+        check: (b) => expect(b).toMatchObject({ id: '1', '@type': 'CancelProductOrder' }),
+      },
+    ],
+  ),
   ...hubRoutes(TMF678, 'tmf678', 'bills'),
   ...hubRoutes(TMF637, 'tmf637', 'inventory'),
   ...hubRoutes(TMF622, 'tmf622', 'orders'),

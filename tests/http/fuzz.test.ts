@@ -606,6 +606,60 @@ function billTargets(): TmfRouteTarget[] {
   ];
 }
 
+/** TMF622 (issue 19): any object with items may be an order (stored, perhaps rejected); a cancellation naming an order may be stored. */
+function orderTargets(): TmfRouteTarget[] {
+  return [
+    {
+      route: `GET ${TMF622}/productOrder`,
+      method: 'GET',
+      path: () => `${TMF622}/productOrder`,
+      ids: () => ['productOrder'],
+      body: false,
+      maybeValid: (_id, q) => answerableQuery(q),
+    },
+    {
+      route: `POST ${TMF622}/productOrder`,
+      method: 'POST',
+      path: () => `${TMF622}/productOrder`,
+      ids: () => ['productOrder'],
+      body: true,
+      maybeValid: (_id, _q, b) => !!parsedObject(b) && 'productOrderItem' in parsedObject(b)!,
+    },
+    {
+      route: `GET ${TMF622}/productOrder/[id]`,
+      method: 'GET',
+      path: (id) => `${TMF622}/productOrder/${id}`,
+      ids: () => ['1', 'r1', '0', '999999'],
+      body: false,
+      maybeValid: (id) => /^r?\d+$/.test(id),
+    },
+    {
+      route: `GET ${TMF622}/cancelProductOrder`,
+      method: 'GET',
+      path: () => `${TMF622}/cancelProductOrder`,
+      ids: () => ['cancelProductOrder'],
+      body: false,
+      maybeValid: (_id, q) => answerableQuery(q),
+    },
+    {
+      route: `POST ${TMF622}/cancelProductOrder`,
+      method: 'POST',
+      path: () => `${TMF622}/cancelProductOrder`,
+      ids: () => ['cancelProductOrder'],
+      body: true,
+      maybeValid: (_id, _q, b) => !!parsedObject(b) && 'productOrder' in parsedObject(b)!,
+    },
+    {
+      route: `GET ${TMF622}/cancelProductOrder/[id]`,
+      method: 'GET',
+      path: (id) => `${TMF622}/cancelProductOrder/${id}`,
+      ids: () => ['1', '0', '999999'],
+      body: false,
+      maybeValid: (id) => numericId(id),
+    },
+  ];
+}
+
 /** POST and DELETE …/hub (issue 19): a body with a callback may register; no hub exists while fuzzing. */
 function hubTargets(base: string): TmfRouteTarget[] {
   return [
@@ -726,6 +780,7 @@ const TMF_ROUTE_TARGETS: TmfRouteTarget[] = [
     maybeValid: (id) => /^\d/.test(id),
   },
   ...billTargets(),
+  ...orderTargets(),
   ...hubTargets(TMF678),
   ...hubTargets(TMF637),
   ...hubTargets(TMF622),

@@ -1,5 +1,5 @@
 /**
- * TM Forum's own Conformance Test Kits (TMF620, TMF629, TMF637, TMF678, unmodified, run by the kits'
+ * TM Forum's own Conformance Test Kits (TMF620, TMF629, TMF637, TMF678, TMF622, unmodified, run by the kits'
  * runner with their own payloads) against the production server, on PGlite and on PostgreSQL:
  * every assertion must pass. The API client is made with `npm run api-client:create` as an
  * operator would: before the server starts on PGlite (one process per data folder), beside the
@@ -23,6 +23,7 @@ const KITS = [
   { kit: 'TMF629', base: '/tmf-api/customerManagement/v4/' },
   { kit: 'TMF637', base: '/tmf-api/productInventory/v4/' },
   { kit: 'TMF678', base: '/tmf-api/customerBillManagement/v4/' },
+  { kit: 'TMF622', base: '/tmf-api/productOrderingManagement/v4/' },
 ] as const;
 
 function run(

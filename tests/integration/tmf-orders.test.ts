@@ -25,6 +25,7 @@ import * as orderCollection from '@/app/tmf-api/productOrderingManagement/v4/pro
 import * as orderItem from '@/app/tmf-api/productOrderingManagement/v4/productOrder/[id]/route';
 import * as cancelCollection from '@/app/tmf-api/productOrderingManagement/v4/cancelProductOrder/route';
 import * as orderHub from '@/app/tmf-api/productOrderingManagement/v4/hub/route';
+import * as inventoryHub from '@/app/tmf-api/productInventory/v4/hub/route';
 import { createTestDb, drivers, type TestDb } from './support/db';
 import { actorFor, createSubscriber, useTestDb } from './support/actors';
 
@@ -179,6 +180,39 @@ describe.each(drivers)('TMF622 product orders on %s', (driver) => {
     ]);
     for (const x of mine) expect(verifySignature(hubSigningKey(secret), x.body, x.signature)).toBe(true);
     expect(verifySignature(hubSigningKey('someone-else'), mine[0]!.body, mine[0]!.signature)).toBe(false);
+  });
+
+  it('TMF637 hub: an applied order tells the products it started and ended', async () => {
+    const inv = await call(h(inventoryHub.POST), `${ORIGIN}/tmf-api/productInventory/v4/hub`, {
+      method: 'POST',
+      token,
+      body: { callback },
+    });
+    expect(inv.status).toBe(201);
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: ['voicemail'] } });
+    received.length = 0;
+    const r = await post({
+      relatedParty: customer(sub.subscriberId),
+      productOrderItem: [item('1', 'modify', 'PREMIUM')],
+    });
+    expect(r.body.state).toBe('completed');
+    await deliver();
+    const products = received
+      .map((x) => ({ ...x, json: JSON.parse(x.body) }))
+      .filter((x) => x.json.event?.product && x.json.subscriberId === sub.subscriberId);
+    expect(
+      products
+        .map((x) => [x.json.eventType, x.json.event.product.productOffering.id, x.json.event.product.status])
+        .sort(),
+    ).toEqual(
+      [
+        ['ProductCreateEvent', 'PREMIUM', 'active'],
+        ['ProductStateChangeEvent', 'BASIC', 'terminated'],
+        // Voicemail is included in Premium: the add-on is removed as redundant.
+        ['ProductStateChangeEvent', 'voicemail', 'terminated'],
+      ].sort(),
+    );
+    for (const x of products) expect(verifySignature(hubSigningKey(secret), x.body, x.signature)).toBe(true);
   });
 
   it('the same order twice (externalId, or Idempotency-Key) makes one change and returns the first order', async () => {

@@ -155,4 +155,6 @@ export const EXCLUDED_ROUTES: Record<string, string> = {
     'the published TMF637 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
   '/tmf-api/customerBillManagement/v4/openapi.json':
     'the published TMF678 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/productOrderingManagement/v4/openapi.json':
+    'the published TMF622 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
 };
