@@ -19,9 +19,8 @@ export interface ConfirmResult {
 const codeList = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((v) =>
-    (v === undefined ? [] : Array.isArray(v) ? v : v.split(',')).map((c) => c.trim()).filter((c) => c !== ''),
-  )
+  // An empty field is no codes; an empty element ("voicemail,") is a malformed list.
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : v === '' ? [] : v.split(',')))
   .pipe(z.array(code).max(20, 'at most 20 add-ons'));
 
 export const changeIntentFields = {

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogData } from '@/db/catalog-data';
+import { changeIntentSchema } from '@/lib/contracts/changes';
 import { allConfigurations, normalize } from '@/lib/domain/catalog';
 import {
   type ChangeIntent,
@@ -125,5 +126,23 @@ describe('a change someone else made in between is kept, not undone', () => {
     );
     expect(hasDrift(driftBetween(catalogData, gus, gus))).toBe(false);
     expect(driftText(driftBetween(catalogData, gus, gus), null, null)).toBe('');
+  });
+});
+
+describe('an intent as a form or a URL carries it', () => {
+  it.each([
+    [{ plan: 'PLUS' }, true],
+    [{ plan: 'PLUS', add: '', remove: '' }, true],
+    [{ add: 'voicemail,ld_300' }, true],
+    [{ add: 'ld_unlimited', remove: 'ld_300' }, true],
+    [{ plan: '' }, false],
+    [{}, false],
+    [{ add: 'voicemail,' }, false],
+    [{ add: ',' }, false],
+    [{ add: 'voicemail', remove: 'voicemail' }, false],
+    [{ plan: 'PLUS;--' }, false],
+    [{ add: 'x,'.repeat(25).slice(0, -1) }, false],
+  ])('%o valid: %s', (input, ok) => {
+    expect(changeIntentSchema.safeParse(input).success).toBe(ok);
   });
 });
