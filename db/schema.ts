@@ -609,6 +609,11 @@ export const webhookListeners = pgTable('webhook_listeners', {
   failingSince: timestamp('failing_since', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The API client that registered it through a TMF hub (its secret keys the signature); null: registered by the operator. */
+  clientId: text('client_id').references(() => apiClients.id),
+  /** The TMF API whose hub registered it ("tmf622"), and the query it gave. */
+  api: text('api'),
+  query: text('query'),
 });
 
 /**
@@ -850,3 +855,83 @@ export const priceNotices = pgTable(
     index('price_notices_subscription_idx').on(t.subscriptionId),
   ],
 );
+// ---------------------------------------------------------------- TMF678 bills on demand (issue 19)
+
+/**
+ * A request for a bill now (TMF678 customerBillOnDemand), stored as asked. An unknown billing
+ * account is rejected with the reason; a known one is answered by the account's next bill
+ * (one bill per period close: an extra bill would break the numbering), see lib/server/tmf/bill.ts.
+ */
+export const customerBillRequests = pgTable(
+  'customer_bill_requests',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    clientId: text('client_id').references(() => apiClients.id),
+    billingAccountId: text('billing_account_id').notNull(),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    name: text('name'),
+    description: text('description'),
+    /** inProgress (until the next bill) or rejected (with `reason`). */
+    state: text('state').notNull(),
+    reason: text('reason'),
+    /** The business day it was asked on: the first bill dated on or after it answers it. */
+    requestedOn: date('requested_on', { mode: 'string' }).notNull(),
+    /** The account's latest bill when asked (null: none yet): a later bill answers the request. */
+    lastBillId: bigint('last_bill_id', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('customer_bill_requests_subscriber_idx').on(t.subscriberId)],
+);
+
+// ---------------------------------------------------------------- TMF622 product orders (issue 19)
+
+/**
+ * A product order placed through TMF622, as received: its items, its externalId or
+ * Idempotency-Key (the same one again returns this order), and what became of it. An order that
+ * was carried out points at its `orders` row (its state is that order's: completed, pending until
+ * a scheduled change takes effect, cancelled); one that could not be is `rejected` with `reason`.
+ * Orders made in the portal have no row here: they are product orders from `orders` alone.
+ */
+export const productOrders = pgTable(
+  'product_orders',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => apiClients.id),
+    externalId: text('external_id'),
+    idempotencyKey: text('idempotency_key'),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    orderId: integer('order_id').references(() => orders.id),
+    /** accepted (see the order) or rejected. */
+    state: text('state').notNull(),
+    reason: text('reason'),
+    /** The order as posted (items, related parties, notes…), kept for reading back. */
+    request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+    /** The business clock when it was received. */
+    orderDate: timestamp('order_date', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('product_orders_external_id').on(t.clientId, t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex('product_orders_idempotency_key')
+      .on(t.clientId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    uniqueIndex('product_orders_order_id').on(t.orderId),
+  ],
+);
+
+/** A TMF622 cancelProductOrder request: done (the scheduled change was cancelled) or rejected with the reason. */
+export const productOrderCancellations = pgTable('product_order_cancellations', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  clientId: text('client_id')
+    .notNull()
+    .references(() => apiClients.id),
+  /** The product order named, as given. */
+  productOrderRef: text('product_order_ref').notNull(),
+  orderId: integer('order_id').references(() => orders.id),
+  state: text('state').notNull(),
+  reason: text('reason'),
+  cancellationReason: text('cancellation_reason'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

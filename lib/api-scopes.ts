@@ -8,11 +8,12 @@ export const API_SCOPES = {
   'customer.read': 'Read customers (TMF629)',
   'customer.write': 'Open accounts and change contact details (TMF629)',
   'inventory.read': 'Read what each subscriber holds (TMF637)',
-  'orders.read': 'Read product orders (TMF622, not served yet)',
-  'orders.write': 'Place product orders (TMF622, not served yet)',
+  'orders.read': 'Read product orders, register for their events (TMF622)',
+  'orders.write': 'Place and cancel product orders (TMF622)',
   'usage.read': 'Read usage records and usage specifications (TMF635)',
   'usage.write': 'Send usage records and describe usage specifications (TMF635)',
-  'bills.read': 'Read customer bills (TMF678, not served yet)',
+  'bills.read': 'Read customer bills, their lines and PDFs, register for their events (TMF678)',
+  'bills.write': "Change a bill's state, ask for a bill on demand (TMF678)",
 } as const;
 
 export type ApiScope = keyof typeof API_SCOPES;

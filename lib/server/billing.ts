@@ -13,7 +13,10 @@ import { catalogForHolder, readProtections, type CatalogSource } from './catalog
 import { recordAudit } from './audit';
 import { rolloverBatch } from './rollover-batch';
 import { log } from './log';
-import { appliedEvent, billIssuedEvent, recordEvent } from './outbox';
+import { appliedEvent, billIssuedEvent, recordEvent, wantsTmfEvent } from './outbox';
+import { customerBillEvent } from './tmf/bill-doc';
+import { productSnapshot, recordProductEvents, wantsProductEvents } from './tmf/inventory';
+import { productOrderEvent } from './tmf/order-doc';
 import { applyConfiguration, bumpVersion, closeScheduledChange, pendingChangeOf } from './subscription-store';
 
 /**
@@ -66,6 +69,9 @@ export async function rolloverSubscription(
       today,
     });
     if (plan.steps.length === 0) return 0;
+    // TMF637 hubs (issue 19): a scheduled change applied here starts and ends products.
+    const productsBefore =
+      pendingRow && (await wantsProductEvents(tx)) ? await productSnapshot(tx, sub.subscriberId) : null;
     let config = from;
     // Bills (issue 16): the period that closes at each step's boundary.
     const bills: IssueBillInput[] = [];
@@ -90,6 +96,12 @@ export async function rolloverSubscription(
           detail: { scheduledChangeId: pendingRow.id, orderId: pendingRow.orderId },
         });
         await recordEvent(tx, appliedEvent(catalog, sub.subscriberId, pendingRow));
+        // TMF622 (issue 19): the pending order is completed.
+        if (pendingRow.orderId)
+          await recordEvent(
+            tx,
+            await productOrderEvent(tx, { orderId: pendingRow.orderId }, 'ProductOrderStateChangeEvent'),
+          );
       }
       config = step.config;
       await tx
@@ -122,14 +134,17 @@ export async function rolloverSubscription(
       await applyConfiguration(tx, subscriptionId, from, final, changedAt);
     }
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
+    await recordProductEvents(tx, sub.subscriberId, productsBefore);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
     // Usage is rated with the catalog of the closed period's last day.
-    for (const b of bills)
-      await recordEvent(
-        tx,
-        billIssuedEvent(b.subscriberId, await issueBill(tx, catalogAt(addDays(b.billDate, -1)), b)),
-      );
+    const tellHubs = bills.length > 0 && (await wantsTmfEvent(tx, 'CustomerBillCreateEvent'));
+    for (const b of bills) {
+      const issued = await issueBill(tx, catalogAt(addDays(b.billDate, -1)), b);
+      await recordEvent(tx, billIssuedEvent(b.subscriberId, issued));
+      // TMF678 hubs (issue 19): only when a listener wants it (most rollovers have none).
+      if (tellHubs && issued) await recordEvent(tx, await customerBillEvent(tx, issued.id, 'CustomerBillCreateEvent'));
+    }
     return plan.steps.length;
   });
 }

@@ -1,12 +1,23 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { canChangeBillState, sortBillLines, type BillState, type LineKind } from '@/lib/domain/bills';
+import {
+  BILL_STATE_LABELS,
+  canChangeBillState,
+  sortBillLines,
+  type BillState,
+  type LineKind,
+} from '@/lib/domain/bills';
 import { addDays } from '@/lib/domain/periods';
 import type { Actor } from './actor';
+import type { ApiClientActor } from './api-clients';
+import { recordAudit } from './audit';
 import { openAccount } from './context';
-import { getDb } from './db';
+import { getDb, withTransaction } from './db';
 import { AppError } from './errors';
+import { recordEvent, wantsTmfEvent } from './outbox';
+import { authorize } from './policy';
+import { customerBillEvent } from './tmf/bill-doc';
 
 /** One line of an issued bill. */
 export interface BillLineView {
@@ -169,4 +180,57 @@ export async function changeBillState(db: Queryable, billId: number, to: BillSta
   if (!canChangeBillState(from, to))
     throw new AppError('conflict', `A bill that is ${from.replace('_', ' ')} can't become ${to.replace('_', ' ')}.`);
   await db.execute(sql`update bills set state = ${to}::bill_state, state_changed_at = now() where id = ${billId}`);
+}
+
+/**
+ * A bill's state changed by support staff in the portal (with a reason) or by an API client
+ * (TMF678 PATCH): authorized by the policy module, audited with the before and after state,
+ * and told to the hubs' listeners (CustomerBillStateChangeEvent), in one transaction. The
+ * lines and amounts never change (the database refuses it). The same state again is a no-op.
+ */
+export async function setBillState(
+  principal: Actor | ApiClientActor,
+  billNumber: number,
+  to: BillState,
+  reason: string | null,
+  /** The account the caller is looking at (the portal): a bill of another is "not found". */
+  subscriberId?: number,
+): Promise<{ subscriberId: number; from: BillState; to: BillState; changed: boolean; label: string }> {
+  return withTransaction(async (tx) => {
+    const row = (
+      (await tx.execute(
+        sql`select id, subscriber_id, state from bills where number = ${billNumber} for update`,
+      )) as unknown as { rows: { id: string | number; subscriber_id: number; state: BillState }[] }
+    ).rows[0];
+    if (!row || (subscriberId !== undefined && row.subscriber_id !== subscriberId)) {
+      await authorize(principal, 'change_bill_state', subscriberId === undefined ? {} : { subscriberId }, { db: tx });
+      throw new AppError('not_found', 'That bill was not found.');
+    }
+    await authorize(principal, 'change_bill_state', { subscriberId: row.subscriber_id }, { db: tx });
+    if (!('kind' in principal) && !reason?.trim())
+      throw new AppError('invalid', 'Give a reason for changing the state of this bill.', {
+        reason: ['Give a reason.'],
+      });
+    const billId = Number(row.id);
+    const label = BILL_STATE_LABELS[to].toLowerCase();
+    if (row.state === to) return { subscriberId: row.subscriber_id, from: row.state, to, changed: false, label };
+    if (!canChangeBillState(row.state, to))
+      throw new AppError(
+        'conflict',
+        `A bill that is ${BILL_STATE_LABELS[row.state].toLowerCase()} can't become ${BILL_STATE_LABELS[to].toLowerCase()}.`,
+      );
+    await tx.execute(sql`update bills set state = ${to}::bill_state, state_changed_at = now() where id = ${billId}`);
+    await recordAudit(tx, {
+      actor: principal,
+      subscriberId: row.subscriber_id,
+      action: 'change_bill_state',
+      outcome: 'ok',
+      reason,
+      before: { billNumber, state: row.state },
+      after: { billNumber, state: to },
+    });
+    if (await wantsTmfEvent(tx, 'CustomerBillStateChangeEvent'))
+      await recordEvent(tx, await customerBillEvent(tx, billId, 'CustomerBillStateChangeEvent'));
+    return { subscriberId: row.subscriber_id, from: row.state, to, changed: true, label };
+  });
 }

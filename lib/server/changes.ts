@@ -19,8 +19,10 @@ import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { ConfirmResult } from '@/lib/contracts/changes';
 import { readAccount } from './account';
 import type { Actor } from './actor';
+import type { ApiClientActor } from './api-clients';
 import { recordAudit } from './audit';
 import { openAccount } from './context';
+import type { Tx } from '@/db/client';
 import { withTransaction } from './db';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
@@ -28,6 +30,8 @@ import { formats } from './format';
 import { findOffer } from './offers';
 import { cancelledEvent, changeEvent, recordEvent } from './outbox';
 import { isStaff } from './policy';
+import { productSnapshot, recordProductEvents, wantsProductEvents } from './tmf/inventory';
+import { productOrderEvent } from './tmf/order-doc';
 import {
   applyConfiguration,
   bumpVersion,
@@ -83,12 +87,19 @@ export type ConfirmInput = ChangeRequest & {
   /** From the preview: what it was planned from and when, for the words of a stale confirm. */
   basis?: Configuration;
   previewedAt?: string;
+  /** Runs in the change's transaction once its order is written (TMF622 keeps its product order there). */
+  afterOrder?: (tx: Tx, orderId: number) => Promise<void>;
 };
 
 export type { ConfirmResult };
 
+/** A person in the portal, or an operator's system ordering through TMF622 (issue 19). */
+export type ChangeActor = Actor | ApiClientActor;
+/** The user who acted, for the order and schedule columns; null for an API client. */
+const userIdOf = (actor: ChangeActor): number | null => ('kind' in actor ? null : actor.userId);
+
 /** The full plan of a change, for the preview page (no writes). */
-export async function previewChange(actor: Actor, req: ChangeRequest): Promise<Preview> {
+export async function previewChange(actor: ChangeActor, req: ChangeRequest): Promise<Preview> {
   const { catalog, state, now, today } = await openAccount(actor, 'preview_change', {
     subscriberId: req.subscriberId,
     applyNow: req.applyNow,
@@ -155,7 +166,7 @@ function resultMessage(plan: ChangePlan): string {
  * earlier confirm with the same key, check the version, plan again from what is stored,
  * apply or schedule, write the order, its ledger lines and the audit event, bump the version.
  */
-export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<ConfirmResult> {
+export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Promise<ConfirmResult> {
   const staff = isStaff(actor);
   const reason = input.reason?.trim() || null;
   if (staff && (!reason || !hasVisibleText(reason))) {
@@ -192,6 +203,8 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     // were closed by openAccount, and the lock keeps anyone from changing it meanwhile).
     const state = await readAccount(tx, input.subscriberId, today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
+    // TMF637 hubs (issue 19): the products before the change, when a listener wants their events.
+    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId) : null;
     const planInput = {
       catalog,
       current: state.config,
@@ -210,7 +223,14 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     const plan = result.plan;
     const subscriptionId = state.subscriptionId;
 
-    if (state.pending) await closeScheduledChange(tx, state.pending, 'replaced', actor.userId);
+    if (state.pending) {
+      await closeScheduledChange(tx, state.pending, 'replaced', userIdOf(actor));
+      if (state.pending.orderId)
+        await recordEvent(
+          tx,
+          await productOrderEvent(tx, { orderId: state.pending.orderId }, 'ProductOrderStateChangeEvent'),
+        );
+    }
 
     const [order] = await tx
       .insert(s.orders)
@@ -220,7 +240,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         kind: 'change',
         status: plan.timing === 'now' ? 'applied' : 'scheduled',
         idempotencyKey: input.idempotencyKey,
-        actorUserId: actor.userId,
+        actorUserId: userIdOf(actor),
         reason,
         fromConfig: plan.current,
         toConfig: plan.target,
@@ -256,7 +276,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
         orderId,
         target: plan.target,
         effectiveDate: plan.effectiveDate,
-        createdBy: actor.userId,
+        createdBy: userIdOf(actor),
       });
     }
 
@@ -280,13 +300,18 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
       },
     });
     await recordEvent(tx, changeEvent(state.subscriberId, orderId, plan));
+    // Every change is a product order (TMF622, issue 19): told to the hubs' listeners.
+    await input.afterOrder?.(tx, orderId);
+    await recordEvent(tx, await productOrderEvent(tx, { orderId }, 'ProductOrderCreateEvent'));
+    await recordProductEvents(tx, state.subscriberId, productsBefore);
     // Accepting an offer: recorded when the confirmed target is that offer's target.
     const offer = input.offerKey ? findOffer(catalog, state, today, input.offerKey) : undefined;
-    if (offer && configKey(offer.target) === configKey(plan.target)) {
+    const offerActor = userIdOf(actor);
+    if (offer && offerActor !== null && configKey(offer.target) === configKey(plan.target)) {
       await writeOfferEvents(tx, [
         {
           subscriberId: state.subscriberId,
-          actorUserId: actor.userId,
+          actorUserId: offerActor,
           offerKey: offer.key,
           kind: offer.kind,
           target: offer.target,
@@ -316,7 +341,7 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
 
 /** Cancel the pending scheduled change (until it takes effect). */
 export async function cancelScheduledChange(
-  actor: Actor,
+  actor: ChangeActor,
   input: { subscriberId: number; scheduledChangeId: number; reason?: string },
 ): Promise<{ message: string }> {
   const staff = isStaff(actor);
@@ -338,7 +363,8 @@ export async function cancelScheduledChange(
           : 'That scheduled change was already cancelled or replaced.',
       );
     }
-    await closeScheduledChange(tx, row, 'cancelled', actor.userId);
+    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId) : null;
+    await closeScheduledChange(tx, row, 'cancelled', userIdOf(actor));
     await bumpVersion(tx, state.subscriptionId);
     await recordAudit(tx, {
       actor,
@@ -351,6 +377,9 @@ export async function cancelScheduledChange(
       detail: { scheduledChangeId: row.id, orderId: row.orderId, effectiveDate: row.effectiveDate },
     });
     await recordEvent(tx, cancelledEvent(state.subscriberId, row));
+    if (row.orderId)
+      await recordEvent(tx, await productOrderEvent(tx, { orderId: row.orderId }, 'ProductOrderStateChangeEvent'));
+    await recordProductEvents(tx, state.subscriberId, productsBefore);
     return { message: `Cancelled. You keep your current plan; nothing changes on ${row.effectiveDate}.` };
   });
 }

@@ -3,6 +3,7 @@ import { dayOf } from '@/lib/domain/periods';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { closeEndedPeriods, readAccount, type AccountState } from './account';
 import type { Actor } from './actor';
+import type { ApiClientActor } from './api-clients';
 import { catalogForHolder, getCatalogVersions } from './catalog';
 import { subscriberNow } from './clock';
 import { getDb } from './db';
@@ -25,7 +26,7 @@ export interface SubscriberContext {
  * account's day is its test clock's when it has one (SPEC §12), else the actor's.
  */
 export async function openAccount(
-  actor: Actor,
+  actor: Actor | ApiClientActor,
   operation: Operation,
   subject: { subscriberId: number; applyNow?: boolean },
 ): Promise<SubscriberContext> {

@@ -40,6 +40,10 @@ export async function getHistory(actor: Actor, subscriberId: number): Promise<Hi
       actorName: s.users.name,
       actorRole: s.users.role,
       actorId: s.users.id,
+      // TMF622 (issue 19): an order placed by an operator's system names its API client.
+      clientName: sql<
+        string | null
+      >`(select c.name from product_orders po join api_clients c on c.id = po.client_id where po.order_id = ${s.orders.id})`,
       lines: sql<
         { description: string; amount_cents: number }[] | null
       >`(select json_agg(json_build_object('description', l.description, 'amount_cents', l.amount_cents) order by l.id) from ledger_lines l where l.order_id = ${s.orders.id} and l.kind = 'proration')`,
@@ -57,7 +61,13 @@ export async function getHistory(actor: Actor, subscriberId: number): Promise<Hi
       status: r.status,
       effectiveDate: r.effectiveDate,
       description: changeDescription(catalog, r.from, r.to),
-      by: byStaff ? `${r.actorName} (support)` : r.actorId === actor.userId ? 'You' : (r.actorName ?? 'System'),
+      by: byStaff
+        ? `${r.actorName} (support)`
+        : r.clientName
+          ? `${r.clientName} (operator system)`
+          : r.actorId === actor.userId
+            ? 'You'
+            : (r.actorName ?? 'System'),
       byStaff,
       reason: r.reason,
       prorationCents: r.total,

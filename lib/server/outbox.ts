@@ -7,6 +7,7 @@ import type { ChangePlan } from '@/lib/domain/changes';
 import {
   emailFailure,
   isServiceMessage,
+  isTmfEvent,
   webhookFailure,
   type EventType,
   type FailureOutcome,
@@ -39,8 +40,9 @@ export interface NewEvent {
 export async function recordEvent(tx: Queryable, event: NewEvent | null): Promise<number | null> {
   if (!event) return null;
   const key = event.eventKey ?? randomUUID();
+  const tmf = isTmfEvent(event.type);
   const who =
-    event.subscriberId === null
+    tmf || event.subscriberId === null
       ? undefined
       : (
           await tx
@@ -54,6 +56,12 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
             .where(eq(s.subscribers.id, event.subscriberId))
         )[0];
   const payload = who ? { subscriberName: who.name, ...event.payload } : event.payload;
+  const listeners = await tx
+    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
+    .from(s.webhookListeners)
+    .where(eq(s.webhookListeners.enabled, true));
+  // A TM Forum event goes to the hubs' listeners only: with none that wants it, nothing is written.
+  if (tmf && !listeners.some((l) => !l.types || l.types.includes(event.type))) return null;
   const inserted = await tx
     .insert(s.outboxEvents)
     .values({ eventKey: key, type: event.type, subscriberId: event.subscriberId, payload })
@@ -66,10 +74,6 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
   if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
     rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
   }
-  const listeners = await tx
-    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
-    .from(s.webhookListeners)
-    .where(eq(s.webhookListeners.enabled, true));
   for (const l of listeners) {
     if (l.types && !l.types.includes(event.type)) continue;
     rows.push({
@@ -150,6 +154,18 @@ export async function recordEvents(tx: Queryable, events: (NewEvent | null)[]): 
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(s.deliveries).values(rows.slice(i, i + 1000));
   const byKey = new Map(keyed.map(({ event, key }) => [event, key]));
   return events.map((e) => (e === null ? null : (idOf.get(byKey.get(e)!) ?? null)));
+}
+
+/**
+ * Whether an enabled listener wants this TM Forum event type: callers skip building a TMF
+ * document nobody will receive (the rollover issues many bills).
+ */
+export async function wantsTmfEvent(tx: Queryable, type: string): Promise<boolean> {
+  const rows = await tx
+    .select({ types: s.webhookListeners.eventTypes })
+    .from(s.webhookListeners)
+    .where(eq(s.webhookListeners.enabled, true));
+  return rows.some((l) => !l.types || l.types.includes(type));
 }
 
 /** The event of a confirmed change, with the amounts its preview showed. */

@@ -59,9 +59,11 @@ export const CAPABILITIES = {
   view_bills: { who: ACCOUNT },
   view_bill: { who: ACCOUNT },
   view_offers: { who: ACCOUNT },
-  preview_change: { who: ACCOUNT, applyNow: STAFF_KINDS },
-  confirm_change: { who: ACCOUNT, applyNow: STAFF_KINDS },
-  cancel_scheduled_change: { who: ACCOUNT },
+  // API clients too (issue 19): TMF622 orders (scope orders.write, checked by the TMF layer), planned
+  // by the same use case as the portal's; never "apply now".
+  preview_change: { who: { ...ACCOUNT, 'api-client': 'any' }, applyNow: STAFF_KINDS },
+  confirm_change: { who: { ...ACCOUNT, 'api-client': 'any' }, applyNow: STAFF_KINDS },
+  cancel_scheduled_change: { who: { ...ACCOUNT, 'api-client': 'any' } },
   respond_to_offer: { who: ACCOUNT },
   // Support staff only.
   open_agent_area: { who: STAFF },
@@ -95,6 +97,9 @@ export const CAPABILITIES = {
   // Test fixtures and test clocks for UI test suites (SPEC §12; never in a deployment): like the test clock.
   manage_test_fixtures: { who: CLOCK },
   manage_test_clocks: { who: CLOCK },
+  // Bills (issue 19): a bill's state (sent, on hold for a dispute, settled), by support staff
+  // with a reason in the portal, or by an API client holding bills.write (TMF678 PATCH).
+  change_bill_state: { who: { agent: 'any', admin: 'any', 'api-client': 'any' } },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

@@ -96,7 +96,13 @@ export async function scheduledChangeOf(
 /** Schedules a change for the end of the period (its order is written by the caller). */
 export async function scheduleChange(
   tx: Tx,
-  change: { subscriptionId: number; orderId: number; target: Configuration; effectiveDate: Day; createdBy: number },
+  change: {
+    subscriptionId: number;
+    orderId: number;
+    target: Configuration;
+    effectiveDate: Day;
+    createdBy: number | null;
+  },
 ): Promise<void> {
   await tx.insert(s.scheduledChanges).values({
     subscriptionId: change.subscriptionId,

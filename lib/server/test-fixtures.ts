@@ -217,6 +217,11 @@ export async function purgeFixtures(tx: Tx, subscriberIds: number[]): Promise<vo
     await tx.delete(s.bills).where(eq(s.bills.subscriberId, subscriberId));
     await tx.delete(s.priceNotices).where(inArray(s.priceNotices.subscriptionId, subscriptionIds));
     await tx.delete(s.scheduledChanges).where(inArray(s.scheduledChanges.subscriptionId, subscriptionIds));
+    // TM Forum orders and bill requests naming the fixture (issue 19).
+    const orderIds = tx.select({ id: s.orders.id }).from(s.orders).where(eq(s.orders.subscriberId, subscriberId));
+    await tx.delete(s.productOrderCancellations).where(inArray(s.productOrderCancellations.orderId, orderIds));
+    await tx.delete(s.productOrders).where(eq(s.productOrders.subscriberId, subscriberId));
+    await tx.delete(s.customerBillRequests).where(eq(s.customerBillRequests.subscriberId, subscriberId));
     await tx.delete(s.orders).where(eq(s.orders.subscriberId, subscriberId));
     await tx.delete(s.subscriptionAddOns).where(inArray(s.subscriptionAddOns.subscriptionId, subscriptionIds));
     await tx.delete(s.usagePeriods).where(eq(s.usagePeriods.subscriberId, subscriberId));

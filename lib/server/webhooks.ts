@@ -1,5 +1,5 @@
 import 'server-only';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
@@ -12,12 +12,21 @@ import type { OutgoingDelivery } from './outbox';
  * `X-Switchboard-Signature: sha256=<hex>`, and the event id for de-duplication. Anything but a
  * 2xx answer within the timeout (5 s) is a failure, retried with the outbox's backoff; a
  * listener failing for a day is disabled (lib/domain/notifications.ts webhookFailure).
+ *
+ * A listener registered through a TMF hub is keyed by its API client's secret: the HMAC key is
+ * the SHA-256 (lowercase hex) of the client secret, which the client computes from the secret
+ * it holds and which is all the portal keeps of it (`hubSigningKey`).
  */
 export const SIGNATURE_HEADER = 'X-Switchboard-Signature';
 export const WEBHOOK_EVENT_ID_HEADER = 'X-Switchboard-Event-Id';
 
 export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** The HMAC key of a hub listener, from its API client's secret: SHA-256 of the secret, lowercase hex. */
+export function hubSigningKey(clientSecret: string): string {
+  return createHash('sha256').update(clientSecret, 'utf8').digest('hex');
 }
 
 /** For receivers (and tests): does the signature header match this body? */
@@ -62,13 +71,22 @@ export async function registerListener(db: Queryable, l: NewListener): Promise<n
 export function webhookTransport(db: Queryable): (d: OutgoingDelivery) => Promise<void> {
   return async (d) => {
     if (d.listenerId === null) throw new Error('no listener');
-    const listener = (
+    const row = (
       await db
-        .select({ secret: s.webhookListeners.secret, url: s.webhookListeners.callbackUrl })
+        .select({
+          secret: s.webhookListeners.secret,
+          url: s.webhookListeners.callbackUrl,
+          clientSecretHash: s.apiClients.secretHash,
+          clientRevokedAt: s.apiClients.revokedAt,
+        })
         .from(s.webhookListeners)
+        .leftJoin(s.apiClients, eq(s.apiClients.id, s.webhookListeners.clientId))
         .where(eq(s.webhookListeners.id, d.listenerId))
     )[0];
-    if (!listener) throw new Error('the listener is gone');
+    if (!row) throw new Error('the listener is gone');
+    if (row.clientRevokedAt) throw new Error('the API client that registered the listener is revoked');
+    // A hub listener signs with its API client's current key (it follows "New secret").
+    const listener = { url: row.url, secret: row.clientSecretHash ?? row.secret };
     const body = webhookBody(d);
     let res: Response;
     try {

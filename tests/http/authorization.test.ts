@@ -65,6 +65,12 @@ const TMF620 = '/tmf-api/productCatalogManagement/v4';
 const TMF629 = '/tmf-api/customerManagement/v4';
 const TMF637 = '/tmf-api/productInventory/v4';
 const TMF635 = '/tmf-api/usageManagement/v4';
+// Issue 19: TMF678 bills, the hubs (TMF622, 635, 637, 678), the agents' bill-state action.
+const TMF678 = '/tmf-api/customerBillManagement/v4';
+const TMF622 = '/tmf-api/productOrderingManagement/v4';
+const BILL_STATE = 'app/_actions/bills.ts#changeBillStateAction';
+/** Hub ids the positive controls register (POST) and then remove (DELETE), by API. */
+const hubIds: Record<string, string> = {};
 
 /** apiClient: no session, a bearer token of an API client (the TMF Open APIs). */
 type Who = 'nobody' | 'ghost' | 'ada' | 'ben' | 'agent' | 'admin' | 'apiClient';
@@ -505,6 +511,35 @@ const ACTIONS: Record<string, ActionSpec> = {
     },
   },
   ...catalogActionSpecs(),
+  [BILL_STATE]: {
+    page: (w) => `/agent/subscribers/${w.ben}/bills`,
+    valid: (w) => ({ subscriberId: String(w.ben), billNumber: String(w.benBill), state: 'sent', reason: 'Posted' }),
+    refusals: [
+      {
+        who: 'ada',
+        threat: "subscriber changes the state of another subscriber's bill",
+        fields: (w) => ({ subscriberId: String(w.ben), billNumber: String(w.benBill), state: 'settled', reason: 'x' }),
+        refusal: forbidden,
+        audit: 'change_bill_state',
+      },
+      {
+        who: 'ada',
+        threat: 'subscriber settles their own bill (agent function)',
+        fields: (w) => ({ subscriberId: String(w.ada), billNumber: String(w.adaBill), state: 'settled', reason: 'x' }),
+        refusal: forbidden,
+        audit: 'change_bill_state',
+      },
+    ],
+    positive: {
+      who: 'agent',
+      run: (c, w, entry) =>
+        callAction(c, {
+          page: `/agent/subscribers/${w.ben}/bills`,
+          actionId: entry.id,
+          fields: { subscriberId: String(w.ben), billNumber: String(w.benBill), state: 'on_hold', reason: 'Disputed' },
+        }),
+    },
+  },
 };
 
 /** A JSON body, a form-encoded string, or either made from the world. */
@@ -596,6 +631,40 @@ function tmfRoute(
     ],
     positive: positive.map((p) => ({ ...p, headers: (w: World) => bearer(w.tmfToken) })),
   };
+}
+
+/**
+ * POST and DELETE …/hub of one API (issue 19). The positive POST registers a listener whose id
+ * the positive DELETE removes. The TMF635 hub needs usage.read, which the limited client holds:
+ * its "token without the scope" case is dropped (the other refusals stay).
+ */
+function hubRoutes(base: string, api: string, key: string): Record<string, RouteSpec> {
+  const callback = { callback: 'http://127.0.0.1:9/matrix-listener' };
+  const post = tmfRoute('POST', () => `${base}/hub`, `${api}.hub.create`, callback, [
+    {
+      who: 'apiClient',
+      path: () => `${base}/hub`,
+      body: callback,
+      status: 201,
+      check: (b) => {
+        expect(b).toMatchObject({ id: expect.any(String), callback: callback.callback });
+        hubIds[key] = (b as { id: string }).id;
+      },
+    },
+  ]);
+  const del = tmfRoute('DELETE', () => `${base}/hub/1`, `${api}.hub.delete`, undefined, [
+    {
+      who: 'apiClient',
+      path: () => `${base}/hub/${hubIds[key]}`,
+      status: 204,
+      check: (b) => expect(b).toBeUndefined(),
+    },
+  ]);
+  if (api === 'tmf635') {
+    for (const spec of [post, del])
+      spec.cases = spec.cases.filter((c) => c.refusal.kind !== 'tmf' || c.refusal.status !== 403);
+  }
+  return { [`POST ${base}/hub`]: post, [`DELETE ${base}/hub/[id]`]: del };
 }
 
 const isList = (b: unknown) => expect(Array.isArray(b) && b.length > 0).toBe(true);
@@ -1226,6 +1295,188 @@ const ROUTES: Record<string, RouteSpec> = {
     ],
     (w) => w.tmfNoUsageToken,
   ),
+  [`GET ${TMF678}/customerBill`]: tmfRoute(
+    'GET',
+    () => `${TMF678}/customerBill`,
+    'tmf678.customerBill.list',
+    undefined,
+    [{ who: 'apiClient', path: (w) => `${TMF678}/customerBill?relatedParty.id=${w.ben}`, check: isList }],
+  ),
+  [`GET ${TMF678}/customerBill/[id]`]: tmfRoute(
+    'GET',
+    (w) => `${TMF678}/customerBill/${w.benBill}`,
+    'tmf678.customerBill.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF678}/customerBill/${w.benBill}`,
+        check: (b, w) => expect(b).toMatchObject({ id: String(w.benBill), '@type': 'CustomerBill' }),
+      },
+    ],
+  ),
+  [`PATCH ${TMF678}/customerBill/[id]`]: tmfRoute(
+    'PATCH',
+    (w) => `${TMF678}/customerBill/${w.adaBill}`,
+    'tmf678.customerBill.update',
+    { state: 'settled' },
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF678}/customerBill/${w.adaBill}`,
+        body: { state: 'sent' },
+        check: (b) => expect(b).toMatchObject({ state: 'sent' }),
+      },
+    ],
+  ),
+  [`GET ${TMF678}/customerBill/[id]/document`]: tmfRoute(
+    'GET',
+    (w) => `${TMF678}/customerBill/${w.benBill}/document`,
+    'tmf678.customerBill.document',
+    undefined,
+    // A PDF, not JSON: getJson leaves the body undefined.
+    [
+      {
+        who: 'apiClient',
+        path: (w) => `${TMF678}/customerBill/${w.benBill}/document`,
+        check: (b) => expect(b).toBe(undefined),
+      },
+    ],
+  ),
+  [`GET ${TMF678}/appliedCustomerBillingRate`]: tmfRoute(
+    'GET',
+    () => `${TMF678}/appliedCustomerBillingRate`,
+    'tmf678.appliedCustomerBillingRate.list',
+    undefined,
+    [{ who: 'apiClient', path: (w) => `${TMF678}/appliedCustomerBillingRate?bill.id=${w.benBill}`, check: isList }],
+  ),
+  [`GET ${TMF678}/appliedCustomerBillingRate/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF678}/appliedCustomerBillingRate/1`,
+    'tmf678.appliedCustomerBillingRate.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF678}/appliedCustomerBillingRate/1`,
+        check: (b) => expect(b).toMatchObject({ id: '1', '@type': 'AppliedCustomerBillingRate' }),
+      },
+    ],
+  ),
+  [`POST ${TMF678}/customerBillOnDemand`]: tmfRoute(
+    'POST',
+    () => `${TMF678}/customerBillOnDemand`,
+    'tmf678.customerBillOnDemand.create',
+    { billingAccount: { id: 'A0815' } },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF678}/customerBillOnDemand`,
+        body: { billingAccount: { id: 'A0815' } },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ state: 'rejected', '@type': 'CustomerBillOnDemand' }),
+      },
+    ],
+  ),
+  [`GET ${TMF678}/customerBillOnDemand`]: tmfRoute(
+    'GET',
+    () => `${TMF678}/customerBillOnDemand`,
+    'tmf678.customerBillOnDemand.list',
+    undefined,
+    // Runs after the POST above made one.
+    [{ who: 'apiClient', path: () => `${TMF678}/customerBillOnDemand`, check: isList }],
+  ),
+  [`GET ${TMF678}/customerBillOnDemand/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF678}/customerBillOnDemand/1`,
+    'tmf678.customerBillOnDemand.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF678}/customerBillOnDemand/1`,
+        check: (b) => expect(b).toMatchObject({ id: '1', state: 'rejected' }),
+      },
+    ],
+  ),
+  [`POST ${TMF622}/productOrder`]: tmfRoute(
+    'POST',
+    () => `${TMF622}/productOrder`,
+    'tmf622.productOrder.create',
+    { productOrderItem: [{ id: '1', action: 'add', productOffering: { id: 'voicemail' } }] },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/productOrder`,
+        // A well-formed order for no customer: stored and rejected, so it changes no account.
+        body: {
+          productOrderItem: [{ id: '1', action: 'add', productOffering: { id: 'voicemail' } }],
+          relatedParty: [{ id: 'nobody', '@referredType': 'Individual' }],
+        },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ state: 'rejected', '@type': 'ProductOrder' }),
+      },
+    ],
+  ),
+  [`GET ${TMF622}/productOrder`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/productOrder`,
+    'tmf622.productOrder.list',
+    undefined,
+    [{ who: 'apiClient', path: (w) => `${TMF622}/productOrder?relatedParty.id=${w.ben}`, check: isList }],
+  ),
+  [`GET ${TMF622}/productOrder/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/productOrder/r1`,
+    'tmf622.productOrder.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/productOrder/r1`,
+        check: (b) => expect(b).toMatchObject({ id: 'r1', state: 'rejected' }),
+      },
+    ],
+  ),
+  [`POST ${TMF622}/cancelProductOrder`]: tmfRoute(
+    'POST',
+    () => `${TMF622}/cancelProductOrder`,
+    'tmf622.cancelProductOrder.create',
+    { productOrder: { id: 'r1' } },
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/cancelProductOrder`,
+        body: { productOrder: { id: 'r1' } },
+        status: 201,
+        check: (b) => expect(b).toMatchObject({ state: 'rejected', '@type': 'CancelProductOrder' }),
+      },
+    ],
+  ),
+  [`GET ${TMF622}/cancelProductOrder`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/cancelProductOrder`,
+    'tmf622.cancelProductOrder.list',
+    undefined,
+    [{ who: 'apiClient', path: () => `${TMF622}/cancelProductOrder`, check: isList }],
+  ),
+  [`GET ${TMF622}/cancelProductOrder/[id]`]: tmfRoute(
+    'GET',
+    () => `${TMF622}/cancelProductOrder/1`,
+    'tmf622.cancelProductOrder.retrieve',
+    undefined,
+    [
+      {
+        who: 'apiClient',
+        path: () => `${TMF622}/cancelProductOrder/1`,
+        check: (b) => expect(b).toMatchObject({ id: '1', '@type': 'CancelProductOrder' }),
+      },
+    ],
+  ),
+  ...hubRoutes(TMF678, 'tmf678', 'bills'),
+  ...hubRoutes(TMF637, 'tmf637', 'inventory'),
+  ...hubRoutes(TMF622, 'tmf622', 'orders'),
+  ...hubRoutes(TMF635, 'tmf635', 'usage'),
 };
 
 // ---------------------------------------------------------------- enumeration

@@ -94,6 +94,10 @@ const USAGE_FIELDS = [
   '@schemaLocation',
   '@type',
 ];
+// Issue 19: TMF678 bills, the hubs of 622/635/637/678, the agents' bill-state action.
+const TMF678 = '/tmf-api/customerBillManagement/v4';
+const TMF622 = '/tmf-api/productOrderingManagement/v4';
+const BILL_STATE = 'app/_actions/bills.ts#changeBillStateAction';
 const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
 const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
 const SIGN_OUT_EVERYWHERE = 'app/_actions/account.ts#signOutEverywhereAction';
@@ -635,6 +639,33 @@ const ACTION_TARGETS: ActionTarget[] = [
     noFields: true,
   },
   ...catalogTargets(),
+  {
+    action: BILL_STATE,
+    who: 'agent',
+    page: (w) => `/agent/subscribers/${w.ben}/bills`,
+    base: (w) => ({ subscriberId: String(w.ben), billNumber: '1', state: 'sent', reason: 'Posted' }),
+    fields: (w) => ({
+      subscriberId: idText(w, w.ben),
+      billNumber: fc.oneof(numericText, anyText, fc.constantFrom('1', '0', '-1', '1.5', '1e3', '999999999999999999')),
+      state: fc.oneof(anyText, fc.constantFrom('sent', 'on_hold', 'settled', 'issued', 'onHold', 'new', '')),
+      reason: fc.oneof(anyText, fc.constantFrom('', '   ', '\u0000', 'x'.repeat(501))),
+    }),
+    // Conservative: any well-formed bill number, a known state and a visible reason may be accepted.
+    maybeValid: (o) => {
+      const n = o.get('billNumber');
+      const st = o.get('state');
+      const reason = o.get('reason');
+      return (
+        typeof n === 'string' &&
+        /^\s*\d+\s*$/.test(n) &&
+        typeof st === 'string' &&
+        ['issued', 'sent', 'on_hold', 'settled'].includes(st) &&
+        typeof reason === 'string' &&
+        reason.trim().length > 0 &&
+        reason.length <= 500
+      );
+    },
+  },
 ];
 
 const ERROR_CODES = ['invalid', 'forbidden', 'not_found', 'stale', 'conflict'];
@@ -666,6 +697,134 @@ interface TmfRouteTarget {
   ids(w: World): string[];
   body: boolean;
   maybeValid(id: string, q: Array<[string, string]>, body: string, w: World): boolean;
+}
+
+const numericId = (id: string) => /^\d+$/.test(id);
+const onlyKeys = (b: string, keys: string[]) => {
+  const o = parsedObject(b);
+  return !!o && Object.keys(o).every((k) => keys.includes(k));
+};
+const META = ['@type', '@baseType', '@schemaLocation'];
+
+/** TMF678 (issue 19): numeric ids may name a bill, a line or a request; bodies with only known fields may be accepted. */
+function billTargets(): TmfRouteTarget[] {
+  const list = (resource: string): TmfRouteTarget => ({
+    route: `GET ${TMF678}/${resource}`,
+    method: 'GET',
+    path: () => `${TMF678}/${resource}`,
+    ids: () => [resource],
+    body: false,
+    maybeValid: (_id, q) => answerableQuery(q),
+  });
+  const one = (resource: string, suffix = ''): TmfRouteTarget => ({
+    route: `GET ${TMF678}/${resource}/[id]${suffix}`,
+    method: 'GET',
+    path: (id) => `${TMF678}/${resource}/${id}${suffix}`,
+    ids: () => ['1', '2', '0', '999999'],
+    body: false,
+    maybeValid: (id) => numericId(id),
+  });
+  return [
+    list('customerBill'),
+    one('customerBill'),
+    one('customerBill', '/document'),
+    {
+      route: `PATCH ${TMF678}/customerBill/[id]`,
+      method: 'PATCH',
+      path: (id) => `${TMF678}/customerBill/${id}`,
+      ids: () => ['1', '2', '999999'],
+      body: true,
+      maybeValid: (id, _q, b) => numericId(id) && onlyKeys(b, ['state', ...META]),
+    },
+    list('appliedCustomerBillingRate'),
+    one('appliedCustomerBillingRate'),
+    list('customerBillOnDemand'),
+    one('customerBillOnDemand'),
+    {
+      route: `POST ${TMF678}/customerBillOnDemand`,
+      method: 'POST',
+      path: () => `${TMF678}/customerBillOnDemand`,
+      ids: () => ['customerBillOnDemand'],
+      body: true,
+      maybeValid: (_id, _q, b) => onlyKeys(b, ['billingAccount', 'name', 'description', 'relatedParty', ...META]),
+    },
+  ];
+}
+
+/** TMF622 (issue 19): any object with items may be an order (stored, perhaps rejected); a cancellation naming an order may be stored. */
+function orderTargets(): TmfRouteTarget[] {
+  return [
+    {
+      route: `GET ${TMF622}/productOrder`,
+      method: 'GET',
+      path: () => `${TMF622}/productOrder`,
+      ids: () => ['productOrder'],
+      body: false,
+      maybeValid: (_id, q) => answerableQuery(q),
+    },
+    {
+      route: `POST ${TMF622}/productOrder`,
+      method: 'POST',
+      path: () => `${TMF622}/productOrder`,
+      ids: () => ['productOrder'],
+      body: true,
+      maybeValid: (_id, _q, b) => !!parsedObject(b) && 'productOrderItem' in parsedObject(b)!,
+    },
+    {
+      route: `GET ${TMF622}/productOrder/[id]`,
+      method: 'GET',
+      path: (id) => `${TMF622}/productOrder/${id}`,
+      ids: () => ['1', 'r1', '0', '999999'],
+      body: false,
+      maybeValid: (id) => /^r?\d+$/.test(id),
+    },
+    {
+      route: `GET ${TMF622}/cancelProductOrder`,
+      method: 'GET',
+      path: () => `${TMF622}/cancelProductOrder`,
+      ids: () => ['cancelProductOrder'],
+      body: false,
+      maybeValid: (_id, q) => answerableQuery(q),
+    },
+    {
+      route: `POST ${TMF622}/cancelProductOrder`,
+      method: 'POST',
+      path: () => `${TMF622}/cancelProductOrder`,
+      ids: () => ['cancelProductOrder'],
+      body: true,
+      maybeValid: (_id, _q, b) => !!parsedObject(b) && 'productOrder' in parsedObject(b)!,
+    },
+    {
+      route: `GET ${TMF622}/cancelProductOrder/[id]`,
+      method: 'GET',
+      path: (id) => `${TMF622}/cancelProductOrder/${id}`,
+      ids: () => ['1', '0', '999999'],
+      body: false,
+      maybeValid: (id) => numericId(id),
+    },
+  ];
+}
+
+/** POST and DELETE …/hub (issue 19): a body with a callback may register; no hub exists while fuzzing. */
+function hubTargets(base: string): TmfRouteTarget[] {
+  return [
+    {
+      route: `POST ${base}/hub`,
+      method: 'POST',
+      path: () => `${base}/hub`,
+      ids: () => ['hub'],
+      body: true,
+      maybeValid: (_id, _q, b) => typeof parsedObject(b)?.callback === 'string',
+    },
+    {
+      route: `DELETE ${base}/hub/[id]`,
+      method: 'DELETE',
+      path: (id) => `${base}/hub/${id}`,
+      ids: () => ['1', '0', 'x'],
+      body: false,
+      maybeValid: () => false,
+    },
+  ];
 }
 
 /** Every TMF operation: the id segment, the query and the body are fuzzed; valid requests are skipped. */
@@ -825,6 +984,12 @@ const TMF_ROUTE_TARGETS: TmfRouteTarget[] = [
     body: false,
     maybeValid: (id) => id === 'long-distance',
   },
+  ...billTargets(),
+  ...orderTargets(),
+  ...hubTargets(TMF678),
+  ...hubTargets(TMF637),
+  ...hubTargets(TMF622),
+  ...hubTargets(TMF635),
 ];
 
 function expectClearActionError(r: ActionResponse, label: string): void {

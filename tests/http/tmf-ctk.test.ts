@@ -1,5 +1,5 @@
 /**
- * TM Forum's own Conformance Test Kits (TMF620, TMF629, TMF637, TMF635, unmodified, run by the kits'
+ * TM Forum's own Conformance Test Kits (TMF620, TMF629, TMF637, TMF635, TMF678, TMF622, unmodified, run by the kits'
  * runner with their own payloads) against the production server, on PGlite and on PostgreSQL:
  * every assertion must pass. The API client is made with `npm run api-client:create` as an
  * operator would: before the server starts on PGlite (one process per data folder), beside the
@@ -24,6 +24,8 @@ const KITS = [
   { kit: 'TMF637', base: '/tmf-api/productInventory/v4/' },
   // Usage in (issue 19).
   { kit: 'TMF635', base: '/tmf-api/usageManagement/v4/' },
+  { kit: 'TMF678', base: '/tmf-api/customerBillManagement/v4/' },
+  { kit: 'TMF622', base: '/tmf-api/productOrderingManagement/v4/' },
 ] as const;
 
 function run(

@@ -84,6 +84,8 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   'catalog.change_price': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   manage_test_fixtures: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
   manage_test_clocks: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
+  // Issue 19: staff in the portal; API clients too (with bills.write, checked by the TMF layer).
+  change_bill_state: STAFF,
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {

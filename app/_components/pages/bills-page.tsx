@@ -1,6 +1,7 @@
-import { BILL_STATE_LABELS } from '@/lib/domain/bills';
+import { BILL_STATE_LABELS, BILL_STATES, canChangeBillState } from '@/lib/domain/bills';
 import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getBills } from '@/lib/server/bills';
+import { BillStateForm } from '../bill-state-form';
 import { BillsChart } from '../bills-chart';
 import { formatCents, formatDay, formats } from '../format';
 
@@ -98,6 +99,16 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
                     Download bill {b.number} (PDF)
                   </a>
                 </p>
+                {staff && (
+                  <BillStateForm
+                    subscriberId={subscriberId}
+                    billNumber={b.number}
+                    options={BILL_STATES.filter((to) => canChangeBillState(b.state, to)).map((to) => ({
+                      value: to,
+                      label: BILL_STATE_LABELS[to],
+                    }))}
+                  />
+                )}
               </li>
             ))}
           </ol>

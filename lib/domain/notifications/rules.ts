@@ -18,11 +18,56 @@ export const EVENT_TYPES = [
   /** Issue 20: a price change of something the subscriber holds, with the old and new price (one per holder). */
   'price_change_notice',
 ] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The TM Forum events (SPEC §8), for the listeners registered through the hubs of TMF622, 635,
+ * 637 and 678: webhooks only, never an email (the portal's own types above tell the subscriber).
+ */
+export const TMF_EVENT_TYPES = {
+  tmf622: ['ProductOrderCreateEvent', 'ProductOrderStateChangeEvent'],
+  tmf635: ['UsageCreateEvent'],
+  tmf637: ['ProductCreateEvent', 'ProductStateChangeEvent'],
+  tmf678: ['CustomerBillCreateEvent', 'CustomerBillStateChangeEvent'],
+} as const;
+export type TmfHubApi = keyof typeof TMF_EVENT_TYPES;
+export type TmfEventType = (typeof TMF_EVENT_TYPES)[TmfHubApi][number];
+const TMF_TYPES: readonly string[] = Object.values(TMF_EVENT_TYPES).flat();
+
+export type EventType = (typeof EVENT_TYPES)[number] | TmfEventType;
+
+export function isTmfEvent(type: string): type is TmfEventType {
+  return TMF_TYPES.includes(type);
+}
+
+/**
+ * The event types a hub registration asks for: the API's types, narrowed by a query naming
+ * them ("eventType=ProductOrderStateChangeEvent", a comma for several). A query naming a type
+ * the API doesn't send is an error (returned as the message), not a silent listener to nothing.
+ */
+export function hubEventTypes(api: TmfHubApi, query: string | null | undefined): TmfEventType[] | string {
+  const all: readonly TmfEventType[] = TMF_EVENT_TYPES[api];
+  const q = (query ?? '').trim();
+  if (!q) return [...all];
+  const wanted: string[] = [];
+  for (const part of q.replace(/^\?/, '').split('&')) {
+    if (!part) continue;
+    const [k, v = ''] = part.split('=');
+    if (k !== 'eventType') return `A hub query may only name eventType (got "${k}").`;
+    wanted.push(
+      ...v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
+  }
+  const unknown = wanted.filter((w) => !all.includes(w as TmfEventType));
+  if (unknown.length) return `This API sends ${all.join(', ')}; not ${unknown.join(', ')}.`;
+  return wanted.length ? [...new Set(wanted as TmfEventType[])] : [...all];
+}
 
 /** Service messages always go; offer emails only with the subscriber's consent. */
 export function isServiceMessage(type: EventType): boolean {
-  return type !== 'offer_suggested';
+  return type !== 'offer_suggested' && !isTmfEvent(type);
 }
 
 /** Delay before attempt `attempt + 1`, after `attempt` failed ones (≥ 1): base × 2^(attempt − 1), capped. */

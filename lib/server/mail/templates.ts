@@ -213,6 +213,15 @@ export function renderEventMail(type: EventType, payload: Record<string, unknown
         },
         ctx,
       );
+    case 'ProductOrderCreateEvent':
+    case 'ProductOrderStateChangeEvent':
+    case 'UsageCreateEvent':
+    case 'ProductCreateEvent':
+    case 'ProductStateChangeEvent':
+    case 'CustomerBillCreateEvent':
+    case 'CustomerBillStateChangeEvent':
+      // TM Forum events are webhooks only (recordEvent writes no email for them).
+      throw new Error(`${type} is not sent by email`);
     case 'offer_suggested':
       return compose(
         {

@@ -8,6 +8,8 @@ import { CATALOG_BASE } from './catalog';
 import { CUSTOMER_BASE } from './customer';
 import { listResponse, notFound, parseListQuery, resourceResponse, type TmfContext } from './http';
 import { money } from './money';
+import { recordEvent, wantsTmfEvent } from '../outbox';
+import { eventOrigin } from './bill-doc';
 
 /**
  * TMF637 Product Inventory: what each subscriber holds. The plan is one product and each add-on
@@ -262,4 +264,45 @@ export async function retrieveProduct(ctx: TmfContext, id: string): Promise<Resp
       .find((d) => d.id === id);
   if (!doc) throw notFound('product', id);
   return resourceResponse(doc, ctx.url);
+}
+
+// ---------------------------------------------------------------- events (issue 19)
+
+/** One subscriber's products as TMF637 documents, by id (for the hubs' Product events). */
+export async function productSnapshot(db: Queryable, subscriberId: number): Promise<Map<string, Doc>> {
+  const [catalog, hs] = await Promise.all([getCatalog(db), holders(db, [subscriberId])]);
+  const h = hs[0];
+  const out = new Map<string, Doc>();
+  if (!h) return out;
+  const o = eventOrigin();
+  for (const p of productsOf(h)) {
+    const d = productDoc(h, p, catalog, o);
+    out.set(String(d.id), d);
+  }
+  return out;
+}
+
+/** Whether a TMF637 hub listener wants Product events (callers skip the snapshots otherwise). */
+export async function wantsProductEvents(db: Queryable): Promise<boolean> {
+  return (await wantsTmfEvent(db, 'ProductCreateEvent')) || (await wantsTmfEvent(db, 'ProductStateChangeEvent'));
+}
+
+/**
+ * The Product events between two snapshots of one subscriber: ProductCreateEvent for a product
+ * that is new, ProductStateChangeEvent for one whose status moved (pendingTerminate, terminated,
+ * back to active when a scheduled change is cancelled). Written in the caller's transaction.
+ */
+export async function recordProductEvents(
+  tx: Queryable,
+  subscriberId: number,
+  before: Map<string, Doc> | null,
+): Promise<void> {
+  if (!before) return;
+  const after = await productSnapshot(tx, subscriberId);
+  for (const [id, doc] of after) {
+    const was = before.get(id);
+    if (!was) await recordEvent(tx, { type: 'ProductCreateEvent', subscriberId, payload: { product: doc } });
+    else if (was.status !== doc.status)
+      await recordEvent(tx, { type: 'ProductStateChangeEvent', subscriberId, payload: { product: doc } });
+  }
 }

@@ -5,6 +5,8 @@ import tmf620 from './openapi/TMF620-ProductCatalog-v4.0.0.swagger.json';
 import tmf629 from './openapi/TMF629-Customer-v4.0.0.swagger.json';
 import tmf637 from './openapi/TMF637-ProductInventory-v4.0.0.swagger.json';
 import tmf635 from './openapi/TMF635-UsageManagement-v4.0.0.swagger.json';
+import tmf622 from './openapi/TMF622-ProductOrder-v4.0.0.swagger.json';
+import tmf678 from './openapi/TMF678-CustomerBill-v4.0.0.swagger.json';
 import { TmfError } from './http';
 
 /**
@@ -13,7 +15,14 @@ import { TmfError } from './http';
  * definition lists (the documents leave that open), so a misspelt or unknown field is refused
  * by name instead of silently dropped.
  */
-const DOCUMENTS = { TMF620: tmf620, TMF629: tmf629, TMF637: tmf637, TMF635: tmf635 } as const;
+const DOCUMENTS = {
+  TMF620: tmf620,
+  TMF629: tmf629,
+  TMF637: tmf637,
+  TMF635: tmf635,
+  TMF622: tmf622,
+  TMF678: tmf678,
+} as const;
 export type TmfApiName = keyof typeof DOCUMENTS;
 
 /** A deep copy with additionalProperties: false on every object schema that lists its properties. */

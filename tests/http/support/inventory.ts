@@ -156,4 +156,8 @@ export const EXCLUDED_ROUTES: Record<string, string> = {
   // Usage in (issue 19).
   '/tmf-api/usageManagement/v4/openapi.json':
     'the published TMF635 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/customerBillManagement/v4/openapi.json':
+    'the published TMF678 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
+  '/tmf-api/productOrderingManagement/v4/openapi.json':
+    'the published TMF622 OpenAPI document: public by design, no data (tests/http/tmf-ctk.test.ts fetches it)',
 };

@@ -1,0 +1,8 @@
+import { tmfOperation } from '@/lib/server/tmf/http';
+import { BILL_BASE, listBills } from '@/lib/server/tmf/bill';
+
+const API = { api: 'tmf678', basePath: BILL_BASE } as const;
+
+export async function GET(request: Request) {
+  return tmfOperation(request, { ...API, operation: 'customerBill.list', scope: 'bills.read' }, listBills);
+}

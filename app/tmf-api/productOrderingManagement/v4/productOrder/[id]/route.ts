@@ -1,0 +1,11 @@
+import { tmfOperation } from '@/lib/server/tmf/http';
+import { ORDER_BASE, retrieveOrder } from '@/lib/server/tmf/order';
+
+const API = { api: 'tmf622', basePath: ORDER_BASE } as const;
+type Params = { params: Promise<{ id: string }> };
+
+export async function GET(request: Request, { params }: Params) {
+  return tmfOperation(request, { ...API, operation: 'productOrder.retrieve', scope: 'orders.read' }, async (ctx) =>
+    retrieveOrder(ctx, (await params).id),
+  );
+}
