@@ -1,6 +1,7 @@
 'use server';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
+import { stepUp } from '@/lib/server/second-factor';
 import type { ConfirmResult } from '@/lib/contracts/changes';
 import { cancelScheduledChange, confirmChange } from '@/lib/server/changes';
 import type { ActionState } from '@/lib/contracts/action-state';
@@ -17,6 +18,8 @@ const confirmSchema = z.object({
   applyNow: bool,
   reason,
   offerKey: offerKey.optional().or(z.literal('').transform(() => undefined)),
+  /** Staff step-up (issue 21): the authenticator code, when the form asked for it again. */
+  secondFactorCode: z.string().trim().max(64).optional(),
 });
 
 export async function confirmChangeAction(
@@ -25,6 +28,7 @@ export async function confirmChangeAction(
 ): Promise<ActionState<ConfirmResult>> {
   return runAction('confirmChange', confirmSchema, formObject(form), async (input) => {
     const actor = await requireActor();
+    if (input.secondFactorCode) await stepUp(actor, input.secondFactorCode);
     const result = await confirmChange(actor, {
       subscriberId: input.subscriberId,
       target: { planCode: input.plan, addOns: input.addOns },

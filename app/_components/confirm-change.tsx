@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { confirmChangeAction } from '@/app/_actions/changes';
 import { idle } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
+import { StepUpField } from './step-up-field';
 
 export function ConfirmChange(props: {
   subscriberId: number;
@@ -51,6 +52,7 @@ export function ConfirmChange(props: {
           )}
         </div>
       )}
+      <StepUpField show={state.status === 'error' && state.code === 'step_up_required'} />
       <StatusMessage state={state} testId="confirm-message" />
       {state.status === 'error' && state.code === 'stale' && (
         <p>

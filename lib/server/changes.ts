@@ -1,4 +1,5 @@
 import 'server-only';
+import { requireRecentSecondFactor } from './second-factor';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
@@ -137,6 +138,8 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     });
     if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
     const plan = result.plan;
+    // Staff applying a lower-priced change now: the authenticator code again when the last one is over 10 minutes old.
+    if (input.applyNow && plan.timing === 'now' && plan.monthlyChangeCents < 0) requireRecentSecondFactor(actor);
     const subscriptionId = state.subscriptionId;
 
     if (state.pending) await closeScheduledChange(tx, state.pending, 'replaced', actor.userId);

@@ -6,6 +6,7 @@ import type { Db, Queryable } from '@/db/client';
 import type { ChangePlan } from '@/lib/domain/changes';
 import {
   emailFailure,
+  isEmailOnly,
   isServiceMessage,
   webhookFailure,
   type EventType,
@@ -33,6 +34,11 @@ export interface NewEvent {
   payload: Record<string, unknown>;
   /** A natural key for events that must be written once (a reminder per scheduled change); default a new UUID. */
   eventKey?: string;
+  /**
+   * The email's recipient when it is not the subscriber's address on file (a staff member's
+   * password reset), or null for none; undefined: the subscriber's, as usual.
+   */
+  emailTo?: string | null;
 }
 
 /** Writes the event and its deliveries; returns the event id, or null when the key was already written. */
@@ -63,13 +69,22 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
   if (eventId === undefined) return null;
   const rows: (typeof s.deliveries.$inferInsert)[] = [];
   // A subscriber with no email address on file (opened through the customer API) gets none.
-  if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
+  if (event.emailTo !== undefined) {
+    if (event.emailTo)
+      rows.push({ eventId, channel: 'email', stream: `email:to:${event.emailTo}`, recipient: event.emailTo });
+  } else if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
     rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
   }
-  const listeners = await tx
-    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
-    .from(s.webhookListeners)
-    .where(eq(s.webhookListeners.enabled, true));
+  const listeners = isEmailOnly(event.type)
+    ? []
+    : await tx
+        .select({
+          id: s.webhookListeners.id,
+          url: s.webhookListeners.callbackUrl,
+          types: s.webhookListeners.eventTypes,
+        })
+        .from(s.webhookListeners)
+        .where(eq(s.webhookListeners.enabled, true));
   for (const l of listeners) {
     if (l.types && !l.types.includes(event.type)) continue;
     rows.push({

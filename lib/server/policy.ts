@@ -84,6 +84,9 @@ export const CAPABILITIES = {
   retry_delivery: { who: ADMIN },
   view_mail: { who: ADMIN },
   set_offer_email_consent: { who: { subscriber: 'own' } },
+  // Issue 21: Admin → Staff, and resetting another staff member's second factor.
+  'staff.list': { who: ADMIN },
+  'staff.reset_second_factor': { who: ADMIN },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

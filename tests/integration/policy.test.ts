@@ -75,6 +75,9 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   retry_delivery: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   view_mail: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
   set_offer_email_consent: { subscriber: 'own', agent: 'no', admin: 'no', test_clock: 'no', command_line: 'no' },
+  // Issue 21: Admin → Staff and resetting a staff member's second factor.
+  'staff.list': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'staff.reset_second_factor': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {

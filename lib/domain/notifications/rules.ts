@@ -15,12 +15,19 @@ export const EVENT_TYPES = [
   'scheduled_change_reminder',
   'bill_issued',
   'offer_suggested',
+  // Issue 21: an activation or password-reset link (email only, to the address on file).
+  'account_link',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Service messages always go; offer emails only with the subscriber's consent. */
 export function isServiceMessage(type: EventType): boolean {
   return type !== 'offer_suggested';
+}
+
+/** Events that only ever go by email, never to webhook listeners (a one-time sign-in link is the person's alone). */
+export function isEmailOnly(type: EventType): boolean {
+  return type === 'account_link';
 }
 
 /** Delay before attempt `attempt + 1`, after `attempt` failed ones (≥ 1): base × 2^(attempt − 1), capped. */
