@@ -15,16 +15,12 @@ import { addDays, periodContaining } from '../lib/domain/periods';
 import { recurringLines } from '../lib/domain/rollover';
 import { recurringLedgerRows } from './ledger';
 import { issueBill, type IssueBillInput } from './bill-issuance';
+import { DEMO_TOTP_SECRET } from './demo-totp';
 import type { BillingPeriod, Catalog, Configuration, Day } from '../lib/domain/types';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
 export const GENERATED_SUBSCRIBERS = 240;
-/**
- * The demo staff's TOTP secret (base32; issue 21), so that people trying the demo and the UI
- * test suites can compute codes. Only the demo seed uses it: a deployment has no demo
- * accounts, and its staff enrol their own secret at first sign-in.
- */
-export const DEMO_TOTP_SECRET = 'SWITCHBOARDDEMOSTAFFTOTPSECRET22';
+export { DEMO_TOTP_SECRET } from './demo-totp';
 
 interface DemoSubscriber {
   email: string;
