@@ -1,6 +1,5 @@
 'use server';
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import type { ActionState } from '@/lib/contracts/action-state';
@@ -55,19 +54,23 @@ const setPasswordSchema = z
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords are not the same.' });
 
-/** Sets the password from a one-time link; a subscriber is then signed in, staff go to sign-in (password and code). */
-export async function setPasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  let next: string | null = null;
-  const state: ActionState = await runAction('setPassword', setPasswordSchema, formObject(form), async (input) => {
+/**
+ * Sets the password from a one-time link; a subscriber is then signed in (the session cookie is
+ * set on this answer), staff go to sign-in (password and code). `data.next` says where the form
+ * goes next.
+ */
+export async function setPasswordAction(
+  _prev: ActionState<{ next: string }>,
+  form: FormData,
+): Promise<ActionState<{ next: string }>> {
+  return runAction('setPassword', setPasswordSchema, formObject(form), async (input) => {
     const r = await redeemLink(input.token, input.password);
-    if (r.session) {
-      await setSessionCookie(r.session);
-      next = '/dashboard';
-    } else next = '/login?passwordSet=1';
-    return { message: 'Your password is set.' };
+    if (r.session) await setSessionCookie(r.session);
+    return {
+      message: r.session ? 'Your password is set. Opening your account…' : 'Your password is set. Sign in with it.',
+      data: { next: r.session ? '/dashboard' : '/login?passwordSet=1' },
+    };
   });
-  if (next) redirect(next);
-  return state;
 }
 
 const changePasswordSchema = z

@@ -1,5 +1,5 @@
 'use client';
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
 import {
   changePasswordAction,
   requestActivationAction,
@@ -100,6 +100,10 @@ export function ForgotPasswordForm() {
 
 export function SetPasswordForm({ token }: { token: string }) {
   const [state, action, pending] = useActionState(setPasswordAction, idle);
+  const next = state.status === 'success' ? state.data?.next : undefined;
+  useEffect(() => {
+    if (next) window.location.assign(next);
+  }, [next]);
   return (
     <form action={action} className="card space-y-4" data-testid="set-password-form">
       <input type="hidden" name="token" value={token} />
