@@ -23,7 +23,7 @@ export async function signIn(page: Page, email: string, password = PASSWORD, cod
   await expect(async () => {
     const left = !new URL(page.url()).pathname.startsWith('/login');
     expect(left || (await codeField.isVisible())).toBe(true);
-  }).toPass({ timeout: 15_000 });
+  }).toPass({ timeout: 90_000 });
   if (new URL(page.url()).pathname.startsWith('/login')) {
     await codeField.fill(code ? code() : totpCode());
     await page.getByRole('button', { name: 'Verify and sign in' }).click();
