@@ -2,25 +2,30 @@
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
 import { stepUp } from '@/lib/server/second-factor';
-import type { ConfirmResult } from '@/lib/contracts/changes';
+import { type ConfirmResult, changeIntentFields, checkIntent, toIntent } from '@/lib/contracts/changes';
 import { cancelScheduledChange, confirmChange } from '@/lib/server/changes';
 import type { ActionState } from '@/lib/contracts/action-state';
 import { formObject, runAction } from '@/lib/server/action';
 import { INT32_MAX, int32Id } from '@/lib/contracts/fields';
 import { addOnList, bool, code, offerKey, reason, subscriberId } from './schemas';
 
-const confirmSchema = z.object({
-  subscriberId,
-  plan: code,
-  addOns: addOnList,
-  version: z.coerce.number().int().min(0).max(INT32_MAX),
-  idempotencyKey: z.string().uuid('not a valid request key'),
-  applyNow: bool,
-  reason,
-  offerKey: offerKey.optional().or(z.literal('').transform(() => undefined)),
-  /** Staff step-up (issue 21): the authenticator code, when the form asked for it again. */
-  secondFactorCode: z.string().trim().max(64).optional(),
-});
+const confirmSchema = z
+  .object({
+    subscriberId,
+    ...changeIntentFields,
+    version: z.coerce.number().int().min(0).max(INT32_MAX),
+    idempotencyKey: z.string().uuid('not a valid request key'),
+    applyNow: bool,
+    reason,
+    offerKey: offerKey.optional().or(z.literal('').transform(() => undefined)),
+    // What the preview was planned from and when: only for the words of a stale confirm.
+    basisPlan: code.optional(),
+    basisAddOns: addOnList,
+    previewedAt: z.string().datetime().optional(),
+    /** Staff step-up (issue 21): the authenticator code, when the form asked for it again. */
+    secondFactorCode: z.string().trim().max(64).optional(),
+  })
+  .superRefine(checkIntent);
 
 export async function confirmChangeAction(
   _prev: ActionState<ConfirmResult>,
@@ -31,7 +36,9 @@ export async function confirmChangeAction(
     if (input.secondFactorCode) await stepUp(actor, input.secondFactorCode);
     const result = await confirmChange(actor, {
       subscriberId: input.subscriberId,
-      target: { planCode: input.plan, addOns: input.addOns },
+      intent: toIntent(input),
+      basis: input.basisPlan ? { planCode: input.basisPlan, addOns: input.basisAddOns } : undefined,
+      previewedAt: input.previewedAt,
       version: input.version,
       idempotencyKey: input.idempotencyKey,
       applyNow: input.applyNow,

@@ -3,13 +3,18 @@ import { AppLink } from '@/app/_components/app-link';
 import { useActionState } from 'react';
 import { confirmChangeAction } from '@/app/_actions/changes';
 import { idle } from '@/lib/contracts/action-state';
+import type { ChangeIntent } from '@/lib/domain/changes';
+import type { Configuration } from '@/lib/domain/types';
 import { StatusMessage } from './status-message';
 import { StepUpField } from './step-up-field';
 
 export function ConfirmChange(props: {
   subscriberId: number;
-  planCode: string;
-  addOns: string[];
+  /** What was asked for; the confirm plans it again against the account as it is then. */
+  intent: ChangeIntent;
+  /** What the preview was planned from, and when (for the words of a stale confirm). */
+  basis: Configuration;
+  previewedAt: string;
   version: number;
   idempotencyKey: string;
   applyNow: boolean;
@@ -24,8 +29,12 @@ export function ConfirmChange(props: {
   return (
     <form action={action} className="space-y-3" data-testid="confirm-form">
       <input type="hidden" name="subscriberId" value={props.subscriberId} />
-      <input type="hidden" name="plan" value={props.planCode} />
-      <input type="hidden" name="addOns" value={props.addOns.join(',')} />
+      {props.intent.plan && <input type="hidden" name="plan" value={props.intent.plan} />}
+      <input type="hidden" name="add" value={props.intent.add.join(',')} />
+      <input type="hidden" name="remove" value={props.intent.remove.join(',')} />
+      <input type="hidden" name="basisPlan" value={props.basis.planCode} />
+      <input type="hidden" name="basisAddOns" value={props.basis.addOns.join(',')} />
+      <input type="hidden" name="previewedAt" value={props.previewedAt} />
       <input type="hidden" name="version" value={props.version} />
       <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
       <input type="hidden" name="applyNow" value={props.applyNow ? 'true' : 'false'} />

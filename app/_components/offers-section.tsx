@@ -98,7 +98,7 @@ export function OffersSection({
                 )}
                 <div className="mt-3 flex flex-wrap items-center gap-2">
                   <AppLink
-                    href={changeHref(base, o.target, { offer: o.key })}
+                    href={changeHref(base, o.intent, { offer: o.key })}
                     className="btn-primary no-underline hover:no-underline"
                     aria-label={`Review this change: ${o.title}`}
                   >

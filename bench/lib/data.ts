@@ -8,7 +8,8 @@ import { openReady } from '../../db/bootstrap';
 import { catalogData } from '../../db/catalog-data';
 import * as s from '../../db/schema';
 import { allConfigurations, configKey, normalize } from '../../lib/domain/catalog';
-import { planChange } from '../../lib/domain/changes';
+import { intentBetween, planChange } from '../../lib/domain/changes';
+import { intentPath } from './http';
 import { dayOf } from '../../lib/domain/periods';
 import { monthlyRecurringCents } from '../../lib/domain/pricing';
 import type { Configuration, Day } from '../../lib/domain/types';
@@ -40,7 +41,7 @@ export interface PreparedData {
 
 /** The change preview page for a subscriber's preview target. */
 export function previewPath(s: BenchSubscriber): string {
-  return `/change?${new URLSearchParams({ plan: s.previewTarget.planCode, addOns: s.previewTarget.addOns.join(',') }).toString()}`;
+  return intentPath(intentBetween(s.config, s.previewTarget));
 }
 
 function previewTargetFor(config: Configuration, billingDay: number, today: Day): Configuration {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import autocannon, { type RawResult } from 'autocannon';
 import type { Configuration } from '../../lib/domain/types';
+import { type ChangeIntent, intentBetween } from '../../lib/domain/changes';
 
 /** What a browser sends with every page request (compression included: the server pays for it). */
 export const BROWSER_HEADERS: Record<string, string> = {
@@ -174,8 +175,17 @@ export async function loadInTurns(
 // Plan change confirm, through the server action
 // ---------------------------------------------------------------------------------------
 
-function changePath(target: Configuration): string {
-  return `/change?${new URLSearchParams({ plan: target.planCode, addOns: target.addOns.join(',') }).toString()}`;
+/** The preview URL of the change from one configuration to another, as the portal's links carry it (an intent). */
+function changePath(from: Configuration, to: Configuration): string {
+  return intentPath(intentBetween(from, to));
+}
+
+export function intentPath(intent: ChangeIntent): string {
+  const q = new URLSearchParams();
+  if (intent.plan) q.set('plan', intent.plan);
+  if (intent.add.length > 0) q.set('add', intent.add.join(','));
+  if (intent.remove.length > 0) q.set('remove', intent.remove.join(','));
+  return `/change?${q.toString()}`;
 }
 
 /**
@@ -244,18 +254,21 @@ async function postConfirm(
   base: string,
   actionId: string,
   client: ConfirmClient,
+  from: Configuration,
   target: Configuration,
   version: number,
 ): Promise<{ ok: boolean; stale: boolean; status: number }> {
+  const intent = intentBetween(from, target);
   const form = new FormData();
   form.append('subscriberId', String(client.subscriberId));
-  form.append('plan', target.planCode);
-  form.append('addOns', target.addOns.join(','));
+  if (intent.plan) form.append('plan', intent.plan);
+  form.append('add', intent.add.join(','));
+  form.append('remove', intent.remove.join(','));
   form.append('version', String(version));
   form.append('idempotencyKey', randomUUID());
   form.append('applyNow', 'false');
   const reply = await encodeReply([{ status: 'idle', message: '' }, form]);
-  const res = await fetch(`${base}${changePath(target)}`, {
+  const res = await fetch(`${base}${changePath(from, target)}`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
@@ -287,12 +300,12 @@ export async function confirmLoad(
   opts: LoadOptions,
   serverCpuMs?: () => number,
 ): Promise<ConfirmResultStats> {
-  const firstHtml = await getPage(base, changePath(clients[0]!.b), clients[0]!.cookie);
+  const firstHtml = await getPage(base, changePath(clients[0]!.a, clients[0]!.b), clients[0]!.cookie);
   const actionId = confirmActionId(firstHtml);
   const state = await Promise.all(
     clients.map(async (c) => ({
       client: c,
-      version: versionIn(await getPage(base, changePath(c.b), c.cookie)),
+      version: versionIn(await getPage(base, changePath(c.a, c.b), c.cookie)),
       onA: true,
     })),
   );
@@ -306,11 +319,12 @@ export async function confirmLoad(
     await Promise.all(
       state.map(async (s) => {
         while (performance.now() < end) {
+          const from = s.onA ? s.client.a : s.client.b;
           const target = s.onA ? s.client.b : s.client.a;
           const start = performance.now();
           let r: { ok: boolean; stale: boolean; status: number };
           try {
-            r = await postConfirm(base, actionId, s.client, target, s.version);
+            r = await postConfirm(base, actionId, s.client, from, target, s.version);
           } catch {
             r = { ok: false, stale: false, status: 0 };
           }
@@ -324,7 +338,7 @@ export async function confirmLoad(
             errors++;
             if (r.stale) stale++;
             // Learn the version again, as the "fresh preview" link would.
-            s.version = versionIn(await getPage(base, changePath(target), s.client.cookie));
+            s.version = versionIn(await getPage(base, changePath(from, target), s.client.cookie));
           }
         }
       }),

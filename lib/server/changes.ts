@@ -1,10 +1,18 @@
 import 'server-only';
 import { requireRecentSecondFactor } from './second-factor';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { hasVisibleText } from '@/lib/domain/text';
-import { planChange, type ChangePlan } from '@/lib/domain/changes';
+import {
+  applyIntent,
+  type ChangeIntent,
+  type ChangePlan,
+  driftBetween,
+  driftText,
+  hasDrift,
+  planChange,
+} from '@/lib/domain/changes';
 import { configKey, normalize } from '@/lib/domain/catalog';
 import type { Configuration } from '@/lib/domain/types';
 import type { ConfirmResult } from '@/lib/contracts/changes';
@@ -27,11 +35,23 @@ import {
   scheduledChangeOf,
 } from './subscription-store';
 
-export interface ChangeRequest {
+interface ChangeRequestBase {
   subscriberId: number;
-  target: Configuration;
   /** Staff only, with a reason: apply a lower-priced change now (prorated credit). */
   applyNow?: boolean;
+}
+
+/**
+ * What is asked for: an intent relative to what the subscription holds when it is planned (the
+ * portal, the API: a confirm after someone else's change keeps that change), or an exact
+ * configuration (scripts and tests that put a subscription in a known state).
+ */
+export type ChangeRequest = ChangeRequestBase &
+  ({ intent: ChangeIntent; target?: never } | { target: Configuration; intent?: never });
+
+/** The configuration a request asks for, from the one held now. */
+function requestedConfiguration(req: ChangeRequest, current: Configuration): Configuration {
+  return req.intent ? applyIntent(current, req.intent) : normalize(req.target);
 }
 
 export interface Preview {
@@ -43,15 +63,22 @@ export interface Preview {
   idempotencyKey: string;
   /** Proration already booked this period, which is on the next bill too. */
   earlierProrationCents: number;
+  /** What the subscription held when this preview was planned (a stale confirm says what changed since). */
+  basis: Configuration;
+  /** When it was planned (the business clock). */
+  previewedAt: string;
 }
 
-export interface ConfirmInput extends ChangeRequest {
+export type ConfirmInput = ChangeRequest & {
   version: number;
   idempotencyKey: string;
   reason?: string;
   /** The offer this change accepts, for analytics. */
   offerKey?: string;
-}
+  /** From the preview: what it was planned from and when, for the words of a stale confirm. */
+  basis?: Configuration;
+  previewedAt?: string;
+};
 
 export type { ConfirmResult };
 
@@ -64,7 +91,7 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
   const result = planChange({
     catalog,
     current: state.config,
-    requested: normalize(req.target),
+    requested: requestedConfiguration(req, state.config),
     billingDay: state.billingDay,
     today: actor.today,
     pending: state.pending,
@@ -77,7 +104,39 @@ export async function previewChange(actor: Actor, req: ChangeRequest): Promise<P
     version: state.version,
     idempotencyKey: randomUUID(),
     earlierProrationCents: state.prorationThisPeriod.reduce((sum, l) => sum + l.amountCents, 0),
+    basis: state.config,
+    previewedAt: actor.now.toISOString(),
   };
+}
+
+/**
+ * Why a confirm found the account changed, in words: what changed since the preview (from the
+ * configuration the preview was planned from) and what the same request does with it now.
+ */
+async function staleMessage(
+  tx: Parameters<Parameters<typeof withTransaction>[0]>[0],
+  input: ConfirmInput,
+  subscriptionId: number,
+  planInput: Parameters<typeof planChange>[0],
+): Promise<string> {
+  const head = 'Your account changed after this preview was made (in another tab, or by a support agent).';
+  const tail = 'Nothing was changed. Review the fresh preview and confirm again.';
+  if (!input.basis) return `${head} ${tail}`;
+  const drift = driftBetween(planInput.catalog, input.basis, planInput.current);
+  if (!hasDrift(drift)) return `${head} ${tail}`;
+  const replanned = planChange(planInput);
+  let at: string | null = null;
+  const since = input.previewedAt ? new Date(input.previewedAt) : null;
+  if (since && !Number.isNaN(since.getTime())) {
+    const [latest] = await tx
+      .select({ createdAt: s.orders.createdAt })
+      .from(s.orders)
+      .where(and(eq(s.orders.subscriptionId, subscriptionId), gt(s.orders.createdAt, since)))
+      .orderBy(desc(s.orders.createdAt))
+      .limit(1);
+    if (latest) at = `${latest.createdAt.toISOString().slice(11, 16)} UTC`;
+  }
+  return `${head} ${driftText(drift, replanned.ok ? replanned.plan.target : null, at)} ${tail}`;
 }
 
 function resultMessage(plan: ChangePlan): string {
@@ -117,25 +176,23 @@ export async function confirmChange(actor: Actor, input: ConfirmInput): Promise<
     )[0];
     if (earlier?.result) return { ...(earlier.result as unknown as ConfirmResult), replayed: true };
 
-    if (locked.version !== input.version) {
-      throw new AppError(
-        'stale',
-        'Your account changed after this preview was made (in another tab, or by a support agent). Nothing was changed. Here is a fresh preview: please review it and confirm again.',
-      );
-    }
     // Read again under the lock: this is what the change is planned from (its ended periods
     // were closed by openAccount, and the lock keeps anyone from changing it meanwhile).
     const state = await readAccount(tx, input.subscriberId, actor.today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
-    const result = planChange({
+    const planInput = {
       catalog,
       current: state.config,
-      requested: normalize(input.target),
+      requested: requestedConfiguration(input, state.config),
       billingDay: state.billingDay,
       today: actor.today,
       pending: state.pending,
       applyNow: input.applyNow,
-    });
+    };
+    if (locked.version !== input.version) {
+      throw new AppError('stale', await staleMessage(tx, input, state.subscriptionId, planInput));
+    }
+    const result = planChange(planInput);
     if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
     const plan = result.plan;
     // Staff applying a lower-priced change now: the authenticator code again when the last one is over 10 minutes old.

@@ -1,6 +1,6 @@
 import 'server-only';
 import { addOnStatus, addOnStatusReason, getAddOn, normalize, selectablePlans } from '@/lib/domain/catalog';
-import { planChange } from '@/lib/domain/changes';
+import { type ChangeIntent, planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { AccountState } from './account';
@@ -18,6 +18,8 @@ export interface PlanCard {
   current: boolean;
   /** What the subscriber would hold on this plan (add-ons reconciled). */
   target: Configuration | null;
+  /** The change to preview: move to this plan, keeping what can be kept. */
+  intent: ChangeIntent | null;
   /** New monthly total − current monthly total, for this subscriber. */
   monthlyChangeCents: number | null;
   timing: 'now' | 'end_of_period' | null;
@@ -42,7 +44,15 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         current: p.code === state.config.planCode,
       };
       if (base.current)
-        return { ...base, target: null, monthlyChangeCents: 0, timing: null, removed: [], unavailable: null };
+        return {
+          ...base,
+          target: null,
+          intent: null,
+          monthlyChangeCents: 0,
+          timing: null,
+          removed: [],
+          unavailable: null,
+        };
       const r = planChange({
         catalog,
         current: state.config,
@@ -55,6 +65,7 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
         return {
           ...base,
           target: null,
+          intent: null,
           monthlyChangeCents: null,
           timing: null,
           removed: [],
@@ -63,6 +74,7 @@ export function buildPlanCards(catalog: Catalog, state: AccountState, today: str
       return {
         ...base,
         target: r.plan.target,
+        intent: { plan: p.code, add: [], remove: [] },
         monthlyChangeCents: r.plan.newMonthlyCents - currentMonthly,
         timing: r.plan.timing,
         removed: r.plan.removedAddOns.map((a) => ({ name: a.name, reason: a.explanation })),
@@ -78,8 +90,8 @@ export interface AddOnRow {
   kind: 'feature' | 'usage';
   status: 'held' | 'included' | 'available' | 'not_available' | 'needs' | 'excluded';
   statusText: string;
-  /** The configuration to preview for the action on this row, if any. */
-  action: { label: string; target: Configuration } | null;
+  /** The change to preview for the action on this row, if any. */
+  action: { label: string; intent: ChangeIntent } | null;
 }
 
 export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[] {
@@ -95,7 +107,7 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
           statusText: 'On your line',
           action: {
             label: `Remove ${a.name}`,
-            target: normalize({ planCode: config.planCode, addOns: config.addOns.filter((c) => c !== a.code) }),
+            intent: { add: [], remove: [a.code] },
           },
         };
       case 'included':
@@ -107,7 +119,7 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
           statusText: 'Available',
           action: {
             label: `Add ${a.name}`,
-            target: normalize({ planCode: config.planCode, addOns: [...config.addOns, a.code] }),
+            intent: { add: [a.code], remove: [] },
           },
         };
       case 'not_available':
@@ -116,15 +128,12 @@ export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[
         return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
       case 'excluded': {
         // Offer the swap (e.g. Long Distance 300 ↔ Unlimited) as one change.
-        const swapped = normalize({
-          planCode: config.planCode,
-          addOns: [...config.addOns.filter((c) => !st.by.includes(c)), a.code],
-        });
+        const swap: ChangeIntent = { add: [a.code], remove: st.by.filter((c) => config.addOns.includes(c)) };
         return {
           ...row,
           status: st.status,
           statusText: addOnStatusReason(st),
-          action: { label: `Switch to ${a.name}`, target: swapped },
+          action: { label: `Switch to ${a.name}`, intent: swap },
         };
       }
       default:

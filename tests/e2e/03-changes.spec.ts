@@ -112,7 +112,7 @@ test('a malformed or impossible change link gets a clear message, not an error p
   await signIn(page, 'finn@example.com');
   await page.goto('/change?plan=NOPE');
   await expect(page.getByTestId('preview-error')).toContainText('is not a plan we offer');
-  await page.goto('/change?plan=BASIC&addOns=ld_300,ld_unlimited');
+  await page.goto('/change?plan=BASIC&add=ld_300,ld_unlimited');
   await expect(page.getByTestId('preview-error')).toContainText("can't be combined");
   await page.goto('/change?plan=%3Cscript%3E');
   await expect(page.getByTestId('preview-error')).toBeVisible();

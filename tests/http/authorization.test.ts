@@ -151,7 +151,8 @@ function confirmFields(subscriberId: number, extra: Record<string, string> = {})
   return {
     subscriberId: String(subscriberId),
     plan: 'PREMIUM',
-    addOns: '',
+    add: '',
+    remove: '',
     version: '1',
     idempotencyKey: randomUUID(),
     applyNow: 'false',

@@ -59,7 +59,7 @@ async function worker(
     const extra = random() < 0.3 ? 'intl_saver' : random() < 0.3 && plan !== 'UNLIMITED' ? 'ld_300' : '';
     let html: string;
     try {
-      const page = await c.getText(`/change?plan=${plan}${extra ? `&addOns=${extra}` : ''}`);
+      const page = await c.getText(`/change?plan=${plan}${extra ? `&add=${extra}` : ''}`);
       if (page.status !== 200) throw new Error(`preview answered ${page.status}`);
       html = page.text;
       stats.previews++;

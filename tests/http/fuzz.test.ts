@@ -48,7 +48,8 @@ import {
   maybeAddOns,
   maybeClockBody,
   maybeClockForm,
-  maybePlan,
+  maybePlanOrNone,
+  maybeCodeList,
   numericText,
   optionalReason,
   smallText,
@@ -155,7 +156,8 @@ const ACTION_TARGETS: ActionTarget[] = [
     base: (w) => ({
       subscriberId: String(w.ada),
       plan: 'PLUS',
-      addOns: '',
+      add: '',
+      remove: '',
       version: String(w.adaVersion),
       idempotencyKey: BASE_KEYS.confirmAda,
       applyNow: 'false',
@@ -178,7 +180,8 @@ const ACTION_TARGETS: ActionTarget[] = [
           'BASIC',
         ),
       ),
-      addOns: fc.oneof(
+      remove: fc.oneof(anyText, fc.constantFrom('caller_id', 'nope', 'voicemail,voicemail', 'x,'.repeat(25), ',')),
+      add: fc.oneof(
         anyText,
         fc.constantFrom(
           'ld_300,ld_unlimited',
@@ -228,8 +231,9 @@ const ACTION_TARGETS: ActionTarget[] = [
     }),
     maybeValid: (o, w) =>
       isId(o.get('subscriberId'), w.ada) &&
-      maybePlan(o.get('plan')) &&
-      maybeAddOns(o.get('addOns')) &&
+      maybePlanOrNone(o.get('plan')) &&
+      maybeAddOns(o.get('add')) &&
+      maybeCodeList(o.get('remove')) &&
       isId(o.get('version'), w.adaVersion) &&
       typeof o.get('idempotencyKey') === 'string' &&
       UUID_SHAPE.test((o.get('idempotencyKey') as string).trim()) &&
@@ -244,7 +248,8 @@ const ACTION_TARGETS: ActionTarget[] = [
     base: (w) => ({
       subscriberId: String(w.ben),
       plan: 'PREMIUM',
-      addOns: 'ld_300',
+      add: 'ld_300',
+      remove: '',
       version: String(w.benVersion),
       idempotencyKey: BASE_KEYS.confirmAgent,
       applyNow: 'false',
@@ -253,7 +258,8 @@ const ACTION_TARGETS: ActionTarget[] = [
     fields: (w) => ({
       subscriberId: idText(w, w.ben),
       plan: fc.oneof(anyText, fc.constantFrom('LEGACY', 'NOPE', 'premium ', 'PREMIUM;--')),
-      addOns: fc.oneof(anyText, fc.constantFrom('ld_300,ld_unlimited', 'caller_id', 'nope', 'x,'.repeat(25))),
+      add: fc.oneof(anyText, fc.constantFrom('ld_300,ld_unlimited', 'caller_id', 'nope', 'x,'.repeat(25))),
+      remove: fc.oneof(anyText, fc.constantFrom('caller_id', 'nope', 'x,'.repeat(25))),
       version: fc.oneof(numericText, anyText, fc.constantFrom(String(w.benVersion + 1), '-1')),
       idempotencyKey: fc.oneof(anyText, fc.constant('not-a-uuid')),
       applyNow: fc.oneof(smallText, fc.constantFrom('yes', 'TRUE', 'maybe')),
@@ -268,8 +274,9 @@ const ACTION_TARGETS: ActionTarget[] = [
       const reason = o.get('reason');
       return (
         (isId(sub, w.ben) || other) &&
-        maybePlan(o.get('plan')) &&
-        maybeAddOns(o.get('addOns')) &&
+        maybePlanOrNone(o.get('plan')) &&
+        maybeAddOns(o.get('add')) &&
+        maybeCodeList(o.get('remove')) &&
         (other ? intIn(o.get('version'), 0, MAX_INT) : isId(o.get('version'), w.benVersion)) &&
         typeof o.get('idempotencyKey') === 'string' &&
         UUID_SHAPE.test((o.get('idempotencyKey') as string).trim()) &&

@@ -178,6 +178,56 @@ describe.each(drivers)('plan changes on %s', (driver) => {
       expect((await subscriptionOf(t.db, subscriberId)).version).toBe(sub.version + 1);
     });
 
+    it("a change is an intent: after the subscriber adds Caller ID, the agent's stale confirm says so and the fresh preview keeps it", async () => {
+      const fresh = await createSubscriber(t.db, { billingDay: 1, config: cfg('BASIC') });
+      const subscriber = on((await loadActor(t.db, fresh.userId))!, TODAY);
+      const agent = await actorFor(t.db, 'agent@example.com');
+      const subscriberId = fresh.subscriberId;
+      const addSaver = { add: ['intl_saver'], remove: [] };
+      const agentPreview = await previewChange(agent, { subscriberId, intent: addSaver });
+      expect(agentPreview.basis).toEqual(cfg('BASIC'));
+      // Meanwhile the subscriber adds Caller ID himself, an hour later on the business clock.
+      const own = await previewChange(subscriber, { subscriberId, intent: { add: ['caller_id'], remove: [] } });
+      await confirmChange(
+        { ...subscriber, now: new Date(`${TODAY}T11:02:00Z`) },
+        {
+          subscriberId,
+          intent: { add: ['caller_id'], remove: [] },
+          version: own.version,
+          idempotencyKey: own.idempotencyKey,
+        },
+      );
+      const before = await snapshot(t.db);
+      const err = await rejection(
+        confirmChange(agent, {
+          subscriberId,
+          intent: addSaver,
+          version: agentPreview.version,
+          idempotencyKey: agentPreview.idempotencyKey,
+          reason: 'Asked by phone.',
+          basis: agentPreview.basis,
+          previewedAt: agentPreview.previewedAt,
+        }),
+      );
+      expect(err.code).toBe('stale');
+      expect(err.message).toContain('Since this preview (at 11:02 UTC): Caller ID was added; it stays.');
+      expect(err.message).toMatch(/Nothing was changed/);
+      expect(await snapshot(t.db)).toEqual(before);
+      // The fresh preview plans the same intent on the account as it is: Caller ID stays.
+      const again = await previewChange(agent, { subscriberId, intent: addSaver });
+      expect(again.plan.target).toEqual(cfg('BASIC', 'caller_id', 'intl_saver'));
+      expect(again.plan.removedAddOns).toEqual([]);
+      expect(again.plan.summary).toMatch(/^Add International Saver today/);
+      await confirmChange(agent, {
+        subscriberId,
+        intent: addSaver,
+        version: again.version,
+        idempotencyKey: again.idempotencyKey,
+        reason: 'Asked by phone.',
+      });
+      expect(await configOf(t.db, fresh.subscriptionId)).toEqual(cfg('BASIC', 'caller_id', 'intl_saver'));
+    });
+
     it('refuses a confirm from an outdated preview as stale and writes nothing', async () => {
       const gus = await actorFor(t.db, 'gus@example.com');
       const subscriberId = gus.subscriberId!;

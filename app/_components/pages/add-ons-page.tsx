@@ -62,7 +62,7 @@ export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string
                 <td className="p-3">
                   {r.action && (
                     <AppLink
-                      href={changeHref(base, r.action.target)}
+                      href={changeHref(base, r.action.intent)}
                       className={
                         r.status === 'held'
                           ? 'btn-secondary no-underline hover:no-underline'

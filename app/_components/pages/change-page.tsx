@@ -1,23 +1,16 @@
 import { AppLink } from '@/app/_components/app-link';
 import { z } from 'zod';
-import { code, offerKey } from '@/lib/contracts/fields';
+import { offerKey } from '@/lib/contracts/fields';
+import { changeIntentFields, checkIntent, toIntent } from '@/lib/contracts/changes';
 import { pageData, resolvePageSubject } from '@/app/_lib/page';
 import { changeHref } from '@/app/_lib/urls';
 import { previewChange } from '@/lib/server/changes';
 import { ConfirmChange } from '../confirm-change';
 import { formatCents, formatDay, formatSignedCents } from '../format';
 
-const querySchema = z.object({
-  plan: code,
-  addOns: z
-    .string()
-    .max(400)
-    .optional()
-    .transform((v) => (v ? v.split(',').filter(Boolean) : []))
-    .pipe(z.array(code).max(20)),
-  offer: offerKey.optional(),
-  now: z.enum(['1']).optional(),
-});
+const querySchema = z
+  .object({ ...changeIntentFields, offer: offerKey.optional(), now: z.enum(['1']).optional() })
+  .superRefine(checkIntent);
 
 type Search = Record<string, string | string[] | undefined>;
 
@@ -49,26 +42,22 @@ export async function ChangePage({
     );
   }
   const q = parsed.data;
+  const intent = toIntent(q);
   const applyNow = staff && q.now === '1';
   // A change the rules refuse (invalid) or a power this person lacks (forbidden) is explained; an account that isn't there is the 404 page.
-  const r = await pageData(
-    () => previewChange(actor, { subscriberId, target: { planCode: q.plan, addOns: q.addOns }, applyNow }),
-    ['invalid', 'forbidden'],
-  );
+  const r = await pageData(() => previewChange(actor, { subscriberId, intent, applyNow }), ['invalid', 'forbidden']);
   if (!r.ok) return <Problem title="That change can't be made" message={r.problem} back={back} />;
   const preview = r.data;
   const p = preview.plan;
   const scheduled = p.timing === 'end_of_period';
-  const selfHref = changeHref(
-    base,
-    { planCode: q.plan, addOns: q.addOns },
-    { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? { now: '1' } : {}) },
-  );
-  const nowToggleHref = changeHref(
-    base,
-    { planCode: q.plan, addOns: q.addOns },
-    { ...(q.offer ? { offer: q.offer } : {}), ...(applyNow ? {} : { now: '1' }) },
-  );
+  const selfHref = changeHref(base, intent, {
+    ...(q.offer ? { offer: q.offer } : {}),
+    ...(applyNow ? { now: '1' } : {}),
+  });
+  const nowToggleHref = changeHref(base, intent, {
+    ...(q.offer ? { offer: q.offer } : {}),
+    ...(applyNow ? {} : { now: '1' }),
+  });
   return (
     <>
       <h1 className="mb-1 text-2xl font-bold">Review your change</h1>
@@ -204,8 +193,9 @@ export async function ChangePage({
       <div className="card mt-5">
         <ConfirmChange
           subscriberId={subscriberId}
-          planCode={p.target.planCode}
-          addOns={p.target.addOns}
+          intent={intent}
+          basis={preview.basis}
+          previewedAt={preview.previewedAt}
           version={preview.version}
           idempotencyKey={preview.idempotencyKey}
           applyNow={applyNow}

@@ -43,7 +43,7 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
               </ul>
             )}
             <div className="mt-auto pt-4">
-              {!c.current && c.monthlyChangeCents !== null && c.target && (
+              {!c.current && c.monthlyChangeCents !== null && c.intent && (
                 <>
                   <p className="text-sm">
                     Your monthly total:{' '}
@@ -60,7 +60,7 @@ export async function PlansPage({ subscriberParam }: { subscriberParam?: string 
                     <p className="muted text-xs">Removes: {c.removed.map((r) => r.name).join(', ')}</p>
                   )}
                   <AppLink
-                    href={changeHref(base, c.target)}
+                    href={changeHref(base, c.intent)}
                     className="btn-primary mt-2 w-full no-underline hover:no-underline"
                   >
                     Review change<span className="sr-only"> to {c.name}</span>

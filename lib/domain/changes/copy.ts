@@ -6,6 +6,7 @@
 import { addOnName, configKey, planName, problemText } from '../catalog';
 import { andList, capitalize, formatCents } from '../text';
 import type { Catalog, Configuration } from '../types';
+import type { Drift } from './intent';
 import type { Removal } from './reconcile';
 import type { ChangeRefusal, PlannedChange } from './types';
 
@@ -89,4 +90,23 @@ export function changeDescription(catalog: Catalog, from: Configuration, to: Con
   if (added.length) parts.push(`added ${added.map((c) => addOnName(catalog, c).name).join(', ')}`);
   if (removed.length) parts.push(`removed ${removed.map((c) => addOnName(catalog, c).name).join(', ')}`);
   return parts.join('; ') || configKey(to);
+}
+
+/**
+ * What changed in the account between a preview and its confirm, and what the same request
+ * does with it now: "Since this preview (at 10:02): Caller ID was added; it stays."
+ * `replanned` is the configuration the request gives on the account as it is now (null when
+ * it can no longer be made).
+ */
+export function driftText(drift: Drift, replanned: Configuration | null, at: string | null): string {
+  const facts: string[] = [];
+  if (drift.plan) facts.push(`the plan changed from ${drift.plan.from.name} to ${drift.plan.to.name}`);
+  for (const a of drift.added) {
+    const fate =
+      replanned === null ? '' : replanned.addOns.includes(a.code) ? '; it stays' : '; this change removes it';
+    facts.push(`${a.name} was added${fate}`);
+  }
+  if (drift.removed.length > 0) facts.push(`${andList(drift.removed.map((a) => a.name))} was removed`);
+  if (facts.length === 0) return '';
+  return `Since this preview${at ? ` (at ${at})` : ''}: ${facts.join('; ')}.`;
 }

@@ -1,6 +1,7 @@
 import type { Catalog, Configuration, Day, UsageProfile } from '../types';
 import type { UsageSignal } from './rules';
 import type { LastBilledMonth } from '../bills';
+import type { ChangeIntent } from '../changes';
 
 export type OfferKind = 'cross_sell' | 'up_sell' | 'right_size';
 
@@ -13,6 +14,8 @@ export interface Offer {
   key: string;
   kind: OfferKind;
   target: Configuration;
+  /** The change to preview for this offer, relative to what the subscriber holds. */
+  intent: ChangeIntent;
   title: string;
   explanation: string;
   evidence: OfferEvidence;

@@ -227,6 +227,11 @@ class Wording {
       key: c.key,
       kind: c.kind,
       target: { planCode: c.pc.config.planCode, addOns: [...c.pc.config.addOns] },
+      intent: {
+        ...(c.pc.plan.code !== this.cur.plan.code ? { plan: c.pc.plan.code } : {}),
+        add: added,
+        remove: removed,
+      },
       title: this.title(c, added, removed),
       explanation,
       evidence: offerEvidence(c, this.usage),

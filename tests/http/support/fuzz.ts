@@ -244,6 +244,19 @@ export function maybeAddOns(v: string | string[] | undefined): boolean {
   return !(lower.includes('ld_300') && lower.includes('ld_unlimited'));
 }
 
+/** A change intent's plan: absent or empty (keep the plan) or one the catalog might accept. */
+export function maybePlanOrNone(v: string | string[] | undefined): boolean {
+  return v === undefined || (typeof v === 'string' && v.trim() === '') || maybePlan(v);
+}
+
+/** A list of add-on codes to remove: every code known (conservative), at most 20. */
+export function maybeCodeList(v: string | string[] | undefined): boolean {
+  const list = v === undefined ? [] : Array.isArray(v) ? v : v.split(',');
+  const codes = list.map((c) => c.trim()).filter((c) => c !== '');
+  if (codes.length > 20) return false;
+  return codes.every((c) => c.length <= 40 && CODE.test(c) && ADD_ON_CODES.includes(c.toLowerCase()));
+}
+
 export const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function boolValue(v: string | string[] | undefined): 'true' | 'false' | 'invalid' {

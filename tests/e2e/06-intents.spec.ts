@@ -1,0 +1,79 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { signIn } from './helpers';
+
+/**
+ * A change is an intent (issue 15, item 1), replayed with two browser contexts: an agent previews
+ * "add International Saver" for a subscriber; meanwhile the subscriber adds Caller ID himself;
+ * the agent's confirm is refused as stale and says Caller ID was added and stays; the fresh
+ * preview adds International Saver only, and confirming it keeps Caller ID.
+ *
+ * The subscriber is one of the seed's generated subscribers on Basic Line with neither add-on
+ * (no other browser test uses them: they are found by the agent's search for "Smith").
+ */
+
+async function findBasicSubscriber(agent: Page): Promise<{ id: string; email: string }> {
+  await agent.goto('/agent?q=Smith');
+  const rows = agent.getByTestId('search-result');
+  await expect(rows.first()).toBeVisible();
+  const count = await rows.count();
+  for (let i = count - 1; i >= 0; i--) {
+    const row = rows.nth(i);
+    if ((await row.getByTestId('search-result-plan').innerText()).trim() !== 'Basic Line') continue;
+    const id = (await row.getAttribute('data-subscriber-id'))!;
+    const email = (await row.getByTestId('search-result-email').innerText()).trim();
+    await agent.goto(`/agent/subscribers/${id}/add-ons`);
+    const free = async (code: string) =>
+      (await agent.getByTestId(`add-on-row-${code}`).getByRole('link', { name: /^Add / }).count()) === 1;
+    if ((await free('intl_saver')) && (await free('caller_id'))) {
+      return { id, email };
+    }
+    await agent.goto('/agent?q=Smith');
+  }
+  throw new Error('No generated subscriber on Basic Line without International Saver and Caller ID on the first page');
+}
+
+async function contextPage(browser: Browser): Promise<Page> {
+  return (await browser.newContext()).newPage();
+}
+
+test("a stale confirm keeps the subscriber's own change: Caller ID added meanwhile stays", async ({ browser }) => {
+  // Two signed-in browsers and a search through the seed: more steps than one journey.
+  test.setTimeout(180_000);
+  const agent = await contextPage(browser);
+  await signIn(agent, 'agent@example.com');
+  const sub = await findBasicSubscriber(agent);
+
+  // The agent previews adding International Saver.
+  await agent.goto(`/agent/subscribers/${sub.id}/change?add=intl_saver`);
+  await expect(agent.getByTestId('preview-summary')).toContainText('Add International Saver');
+
+  // Meanwhile the subscriber adds Caller ID in his own browser.
+  const own = await contextPage(browser);
+  await signIn(own, sub.email);
+  await own.goto('/add-ons');
+  await own.getByTestId('add-on-row-caller_id').getByRole('link', { name: /^Add / }).click();
+  await expect(own.getByTestId('preview-summary')).toContainText('Add Caller ID');
+  await own.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(own.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
+
+  // The agent confirms the outdated preview: refused, and told what changed and what stays.
+  await agent.getByLabel(/Reason/).fill('Customer asked by phone for cheaper international calls.');
+  await agent.getByRole('button', { name: /^Confirm/ }).click();
+  const message = agent.getByTestId('confirm-message');
+  await expect(message).toContainText('Caller ID was added; it stays.');
+  await expect(message).toContainText('Nothing was changed');
+
+  // The fresh preview plans the same request on the account as it is now.
+  await agent.getByRole('link', { name: 'See the fresh preview' }).click();
+  await expect(agent.getByTestId('preview-summary')).toContainText('Add International Saver');
+  await expect(agent.getByTestId('preview-summary')).not.toContainText('Caller ID');
+  await expect(agent.getByTestId('preview-removed')).toHaveCount(0);
+  await agent.getByLabel(/Reason/).fill('Customer asked by phone for cheaper international calls.');
+  await agent.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(agent.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
+
+  // Both add-ons are on the subscriber's line.
+  await own.goto('/add-ons');
+  await expect(own.getByTestId('add-on-row-caller_id').getByRole('link', { name: /^Remove / })).toHaveCount(1);
+  await expect(own.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Remove / })).toHaveCount(1);
+});
