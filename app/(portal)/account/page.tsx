@@ -61,8 +61,11 @@ export default async function AccountPage() {
             Offer emails
           </h2>
           <p className="text-sm">
-            Whether we may email you offers is your choice, on your <AppLink href="/account/profile" className="underline">profile</AppLink>.
-            Service messages (changes, bills, sign-in links) always go.
+            Whether we may email you offers is your choice, on your{' '}
+            <AppLink href="/account/profile" className="underline">
+              profile
+            </AppLink>
+            . Service messages (changes, bills, sign-in links) always go.
           </p>
         </section>
       )}

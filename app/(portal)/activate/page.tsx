@@ -15,7 +15,10 @@ export default function ActivatePage() {
       </p>
       <ActivationForm />
       <p className="mt-4 text-sm">
-        Already have a password? <AppLink href="/login" className="underline">Sign in</AppLink>
+        Already have a password?{' '}
+        <AppLink href="/login" className="underline">
+          Sign in
+        </AppLink>
       </p>
     </div>
   );

@@ -15,7 +15,9 @@ export default function ForgotPasswordPage() {
       </p>
       <ForgotPasswordForm />
       <p className="mt-4 text-sm">
-        <AppLink href="/login" className="underline">Back to sign-in</AppLink>
+        <AppLink href="/login" className="underline">
+          Back to sign-in
+        </AppLink>
       </p>
     </div>
   );

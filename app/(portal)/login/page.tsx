@@ -45,10 +45,15 @@ export default async function LoginPage({
       )}
       <LoginForm callbackUrl={callbackUrl} />
       <p className="mt-4 text-sm">
-        <AppLink href="/forgot-password" className="underline">Forgot your password?</AppLink>
+        <AppLink href="/forgot-password" className="underline">
+          Forgot your password?
+        </AppLink>
       </p>
       <p className="mt-1 text-sm">
-        A subscriber without a password yet? <AppLink href="/activate" className="underline">Activate online access</AppLink>
+        A subscriber without a password yet?{' '}
+        <AppLink href="/activate" className="underline">
+          Activate online access
+        </AppLink>
       </p>
     </div>
   );

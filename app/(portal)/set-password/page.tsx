@@ -27,8 +27,13 @@ export default async function SetPasswordPage({
         <div className="card space-y-3" data-testid="link-invalid">
           <p role="alert">{LINK_INVALID_MESSAGE}</p>
           <p className="text-sm">
-            <AppLink href="/forgot-password" className="underline">Forgot password</AppLink> ·{' '}
-            <AppLink href="/activate" className="underline">Activate online access</AppLink>
+            <AppLink href="/forgot-password" className="underline">
+              Forgot password
+            </AppLink>{' '}
+            ·{' '}
+            <AppLink href="/activate" className="underline">
+              Activate online access
+            </AppLink>
           </p>
         </div>
       )}
