@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getActor } from '@/lib/server/actor';
 import { AppLink } from '@/app/_components/app-link';
 import { SetPasswordForm } from '@/app/_components/account-forms';
 import { LINK_INVALID_MESSAGE, linkPurpose } from '@/lib/server/account-links';
@@ -16,6 +18,8 @@ export default async function SetPasswordPage({
   const raw = (await searchParams).token;
   const token = typeof raw === 'string' && TOKEN.test(raw) ? raw : null;
   const purpose = token ? await linkPurpose(token) : null;
+  // Just used by this browser (the action signed the subscriber in and re-renders this page): go home.
+  if (!purpose && (await getActor().catch(() => null))) redirect('/');
   return (
     <div className="mx-auto max-w-md">
       <h1 className="mb-2 text-2xl font-bold">
