@@ -16,7 +16,8 @@ import { decodeSessionToken } from './lib/session-token';
  * getActor → null) then shows the login page, an API route answers 401.
  */
 // /floor (the benchmark's baseline) is a signed-in page like the others and goes through the same check.
-const PUBLIC_PAGES = ['/login'];
+// Issue 21: activating online access, "Forgot password" and the one-time link's page are for people not signed in.
+const PUBLIC_PAGES = ['/login', '/activate', '/forgot-password', '/set-password'];
 
 function isPublic(pathname: string): boolean {
   // API routes (the portal's JSON, OAuth, the TMF Open APIs) answer 401/403 themselves rather than redirecting.

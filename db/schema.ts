@@ -92,6 +92,11 @@ export const users = pgTable(
      */
     sessionVersion: integer('session_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Staff second factor (issue 21): the TOTP secret (base32) once enrolled; null: not enrolled. */
+    totpSecret: text('totp_secret'),
+    totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true }),
+    /** An enrolment begun at sign-in and not yet confirmed with a code: the secret and its recovery codes' hashes. */
+    totpPending: jsonb('totp_pending').$type<{ secret: string; recoveryHashes: string[] }>(),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
@@ -559,6 +564,8 @@ export const sessions = pgTable(
     /** Absolute end (sign-in + 8 h), whatever happens meanwhile. */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** When this session last passed the second factor (staff): sign-in, or a step-up (issue 21). */
+    secondFactorAt: timestamp('second_factor_at', { withTimezone: true }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -935,3 +942,43 @@ export const productOrderCancellations = pgTable('product_order_cancellations', 
   cancellationReason: text('cancellation_reason'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+// ---------------------------------------------------------------- accounts (issue 21, SPEC §11)
+
+/**
+ * One-time links for activating online access and for resetting a password: only the sha256
+ * of the random token is kept. A request that matches no account still writes a row (with no
+ * subscriber and no user: it can never be redeemed), so both cases do the same work.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    purpose: text('purpose').$type<'activate' | 'reset'>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id),
+    userId: integer('user_id').references(() => users.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_hash_key').on(t.tokenHash),
+    index('account_tokens_created_idx').on(t.createdAt),
+    check('account_tokens_purpose', sql`${t.purpose} in ('activate', 'reset')`),
+  ],
+);
+
+/** A staff member's single-use recovery codes (sha256 of each), made at enrolment. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_key').on(t.userId, t.codeHash)],
+);

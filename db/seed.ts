@@ -15,10 +15,12 @@ import { addDays, periodContaining } from '../lib/domain/periods';
 import { recurringLines } from '../lib/domain/rollover';
 import { recurringLedgerRows } from './ledger';
 import { issueBill, type IssueBillInput } from './bill-issuance';
+import { DEMO_TOTP_SECRET } from './demo-totp';
 import type { BillingPeriod, Catalog, Configuration, Day } from '../lib/domain/types';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
 export const GENERATED_SUBSCRIBERS = 240;
+export { DEMO_TOTP_SECRET } from './demo-totp';
 
 interface DemoSubscriber {
   email: string;
@@ -26,6 +28,8 @@ interface DemoSubscriber {
   billingDay: number | 'recent';
   config: Configuration;
   usage: { ld: number; intl: number; unanswered: number; busy: number } | null;
+  /** false: an account without online access yet (issue 21: the subscriber activates it). */
+  onlineAccess?: false;
 }
 
 export const demoSubscribers: DemoSubscriber[] = [
@@ -85,11 +89,22 @@ export const demoSubscribers: DemoSubscriber[] = [
     config: { planCode: 'PLUS', addOns: [] },
     usage: null,
   },
+  // Issue 21: no online access yet, to show (and test) activation.
+  {
+    email: 'ivy@example.com',
+    name: 'Ivy Okafor',
+    billingDay: 9,
+    config: { planCode: 'BASIC', addOns: [] },
+    usage: { ld: 60, intl: 0, unanswered: 1, busy: 0 },
+    onlineAccess: false,
+  },
 ];
 
+/** Demo staff: agent and admin enrolled with DEMO_TOTP_SECRET; Robin has not enrolled yet (first sign-in enrols). */
 export const staffUsers = [
-  { email: 'agent@example.com', name: 'Sam Rivera', role: 'agent' as const },
-  { email: 'admin@example.com', name: 'Morgan Lee', role: 'admin' as const },
+  { email: 'agent@example.com', name: 'Sam Rivera', role: 'agent' as const, enrolled: true },
+  { email: 'admin@example.com', name: 'Morgan Lee', role: 'admin' as const, enrolled: true },
+  { email: 'robin@example.com', name: 'Robin Park', role: 'agent' as const, enrolled: false },
 ];
 
 /** Deterministic PRNG (mulberry32), shared by the seed, the bench and tests. */
@@ -199,6 +214,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
     config: Configuration;
     usage: DemoSubscriber['usage'];
     joinedOn?: Day;
+    onlineAccess?: false;
   };
   const rows: Row[] = [];
   demoSubscribers.forEach((d, i) => {
@@ -215,7 +231,15 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
         joinedOn: periodContaining(billingDay, opts.today).start,
       });
     } else {
-      rows.push({ n: i + 1, email: d.email, name: d.name, billingDay: d.billingDay, config: d.config, usage: d.usage });
+      rows.push({
+        n: i + 1,
+        email: d.email,
+        name: d.name,
+        billingDay: d.billingDay,
+        config: d.config,
+        usage: d.usage,
+        onlineAccess: d.onlineAccess,
+      });
     }
   });
   for (let i = 0; i < generated; i++) {
@@ -267,13 +291,15 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
         .returning({ id: s.subscribers.id, email: s.subscribers.email });
       const idByEmail = new Map(subs.map((x) => [x.email, x.id]));
       await tx.insert(s.users).values(
-        chunk.map((r) => ({
-          email: r.email,
-          name: r.name,
-          passwordHash,
-          role: 'subscriber' as const,
-          subscriberId: idByEmail.get(r.email)!,
-        })),
+        chunk
+          .filter((r) => r.onlineAccess !== false)
+          .map((r) => ({
+            email: r.email,
+            name: r.name,
+            passwordHash,
+            role: 'subscriber' as const,
+            subscriberId: idByEmail.get(r.email)!,
+          })),
       );
       const subsRows = await tx
         .insert(s.subscriptions)
@@ -344,7 +370,14 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
       if (usageRows.length) await tx.insert(s.usagePeriods).values(usageRows);
       if (ledgerRows.length) await tx.insert(s.ledgerLines).values(ledgerRows);
     }
-    await tx.insert(s.users).values(staffUsers.map((u) => ({ ...u, passwordHash })));
+    await tx.insert(s.users).values(
+      staffUsers.map(({ enrolled, ...u }) => ({
+        ...u,
+        passwordHash,
+        totpSecret: enrolled ? DEMO_TOTP_SECRET : null,
+        totpEnrolledAt: enrolled ? sql`now()` : null,
+      })),
+    );
     // Numbers increase with the bill date, as if the rollover had run on each day.
     billsToIssue.sort((a, b) =>
       a.billDate < b.billDate ? -1 : a.billDate > b.billDate ? 1 : a.subscriptionId - b.subscriptionId,

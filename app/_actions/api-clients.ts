@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { ALL_API_SCOPES } from '@/lib/api-scopes';
 import { requireActor } from '@/lib/server/actor';
+import { stepUp } from '@/lib/server/second-factor';
 import type { ActionState } from '@/lib/contracts/action-state';
 import type { ClientCredentials } from '@/lib/contracts/api-clients';
 import { createApiClientFor, revokeApiClientFor, rotateApiClientSecretFor } from '@/lib/server/api-clients';
@@ -15,6 +16,8 @@ const scopeList = z.preprocess(
 const createSchema = z.object({
   name: z.string().trim().min(1, 'Give the client a name.').max(100, 'At most 100 characters.'),
   scopes: scopeList,
+  /** Step-up (issue 21): the authenticator code, when the form asked for it again. */
+  secondFactorCode: z.string().trim().max(64).optional(),
 });
 const clientSchema = z.object({ clientId: z.string().regex(/^sbc_[0-9a-f]{24}$/, 'Not an API client id.') });
 
@@ -25,7 +28,8 @@ export async function createApiClientAction(
 ): Promise<ActionState<ClientCredentials>> {
   return runAction('createApiClient', createSchema, formObject(form), async (input) => {
     const actor = await requireActor();
-    const c = await createApiClientFor(actor, input);
+    if (input.secondFactorCode) await stepUp(actor, input.secondFactorCode);
+    const c = await createApiClientFor(actor, { name: input.name, scopes: input.scopes });
     revalidatePath('/admin/api-clients');
     return {
       message: `Created "${c.view.name}". Copy the secret now: it is not shown again.`,

@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActor } from '@/lib/server/actor';
+import { stepUp } from '@/lib/server/second-factor';
 import { type ConfirmResult, changeIntentFields, checkIntent, toIntent } from '@/lib/contracts/changes';
 import { cancelScheduledChange, confirmChange } from '@/lib/server/changes';
 import type { ActionState } from '@/lib/contracts/action-state';
@@ -22,6 +23,8 @@ const confirmSchema = z
     basisPlan: code.optional(),
     basisAddOns: addOnList,
     previewedAt: z.string().datetime().optional(),
+    /** Staff step-up (issue 21): the authenticator code, when the form asked for it again. */
+    secondFactorCode: z.string().trim().max(64).optional(),
   })
   .superRefine(checkIntent);
 
@@ -31,6 +34,7 @@ export async function confirmChangeAction(
 ): Promise<ActionState<ConfirmResult>> {
   return runAction('confirmChange', confirmSchema, formObject(form), async (input) => {
     const actor = await requireActor();
+    if (input.secondFactorCode) await stepUp(actor, input.secondFactorCode);
     const result = await confirmChange(actor, {
       subscriberId: input.subscriberId,
       intent: toIntent(input),

@@ -4,6 +4,7 @@ import { createApiClientAction, revokeApiClientAction, rotateApiClientSecretActi
 import type { ClientCredentials } from '@/lib/contracts/api-clients';
 import { idle, type ActionState } from '@/lib/contracts/action-state';
 import { StatusMessage } from './status-message';
+import { StepUpField } from './step-up-field';
 
 function Credentials({ data }: { data?: ClientCredentials }) {
   if (!data) return null;
@@ -55,6 +56,7 @@ export function CreateApiClientForm({ scopes }: { scopes: { scope: string; descr
             ))}
           </div>
         </fieldset>
+        <StepUpField show={state.status === 'error' && state.code === 'step_up_required'} />
         <button type="submit" className="btn-primary" disabled={pending}>
           Create API client
         </button>

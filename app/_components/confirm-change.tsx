@@ -4,6 +4,7 @@ import type { ChangeIntent } from '@/lib/domain/changes';
 import type { Configuration } from '@/lib/domain/types';
 import { useConfirmFlow } from './change-flow';
 import { StatusMessage } from './status-message';
+import { StepUpField } from './step-up-field';
 
 export function ConfirmChange(props: {
   subscriberId: number;
@@ -66,6 +67,7 @@ export function ConfirmChange(props: {
           )}
         </div>
       )}
+      <StepUpField show={state.status === 'error' && state.code === 'step_up_required'} />
       {/* A refused reason is said once, at the field (issue 15: a blank reason showed two errors). */}
       {!reasonError && <StatusMessage state={state} testId="confirm-message" />}
       {state.status === 'error' && state.code === 'unreachable' && (

@@ -26,6 +26,7 @@ export async function SiteHeader() {
             ...(allows(actor, 'open_agent_area') ? [{ href: '/agent', label: 'Find a subscriber' }] : []),
             ...(allows(actor, 'view_offer_analytics') ? [{ href: '/admin/analytics', label: 'Offer analytics' }] : []),
             ...(allows(actor, 'api_client.list') ? [{ href: '/admin/api-clients', label: 'API clients' }] : []),
+            ...(allows(actor, 'staff.list') ? [{ href: '/admin/staff', label: 'Staff' }] : []),
             ...(allows(actor, 'read_test_clock') ? [{ href: '/admin/clock', label: 'Test clock' }] : []),
             ...(allows(actor, 'view_deliveries')
               ? [

@@ -11,7 +11,9 @@ export type AppErrorCode =
   | 'invalid'
   | 'conflict'
   | 'stale'
-  | 'throttled';
+  | 'throttled'
+  /** Staff: enter the authenticator code again before this step (issue 21). */
+  | 'step_up_required';
 
 /**
  * What a form may be told went wrong: a data-layer code, `internal` (logged, nothing changed),

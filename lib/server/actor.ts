@@ -30,6 +30,12 @@ export interface Actor {
   /** The clock for this request. */
   now: Date;
   today: Day;
+  /**
+   * The session this request came with (issue 21): its id, and how many seconds ago it last
+   * passed the second factor (null: never). Undefined for an actor loaded without a session
+   * (loadActor: scripts and tests acting as an account).
+   */
+  session?: { id: string; secondFactorAgeSeconds: number | null };
 }
 
 /** Reads the user row and the clock in one round trip (no session: for scripts and tests that act as an account). */
@@ -72,6 +78,7 @@ type SessionRow = {
   subscriber_id: number | null;
   valid: boolean;
   clock: ClockSetting | null;
+  second_factor_age: number | string | null;
 };
 
 /**
@@ -96,6 +103,7 @@ export async function loadSessionActor(db: Queryable, claims: SessionClaims): Pr
     select u.id, u.role, u.name, u.email, u.subscriber_id,
       coalesce(not u.disabled and u.session_version = ${claims.sv} and s.revoked_at is null and s.expires_at > now()
         and (u.role = 'subscriber' or s.last_seen_at > now() - ${idle}), false) as valid,
+      extract(epoch from now() - s.second_factor_at)::float8 as second_factor_age,
       (select value from app_settings where key = ${CLOCK_KEY}) as clock
     from users u left join sessions s on s.id = ${claims.sid} and s.user_id = u.id
     where u.id = ${claims.uid}
@@ -111,6 +119,10 @@ export async function loadSessionActor(db: Queryable, claims: SessionClaims): Pr
     subscriberId: u.subscriber_id,
     now,
     today: dayOf(now),
+    session: {
+      id: claims.sid,
+      secondFactorAgeSeconds: u.second_factor_age === null ? null : Number(u.second_factor_age),
+    },
   };
 }
 

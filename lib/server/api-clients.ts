@@ -1,4 +1,5 @@
 import 'server-only';
+import { requireRecentSecondFactor } from './second-factor';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { apiClients, apiRateWindows, apiTokens } from '@/db/schema';
@@ -105,6 +106,8 @@ export async function createApiClient(
   input: { name: string; scopes: readonly string[] },
 ): Promise<ClientCredentials & { view: ApiClientView }> {
   await authorize(who, 'api_client.create', {}, { db });
+  // An admin in the portal: the authenticator code again when the last one is over 10 minutes old.
+  if (!('kind' in who)) requireRecentSecondFactor(who);
   const name = checkName(input.name);
   const scopes = checkScopes(input.scopes);
   const clientId = newClientId();

@@ -31,6 +31,13 @@ export type AuditEvent =
   | 'test_clock.delete'
   /** A rated-usage file imported with npm run usage:import (issue 19). */
   | 'usage_import'
+  /** Issue 21: online access activated and a password reset through a one-time link; a password changed on the account page. */
+  | 'online_access_activated'
+  | 'password_reset'
+  | 'password_changed'
+  /** A staff member's second factor set up at sign-in, and a recovery code used. */
+  | 'second_factor_enrolled'
+  | 'recovery_code_used'
   /** An API client's call to a TMF Open API ("tmf620.productOffering.create"), or its refusal for a missing scope. */
   | `tmf${number}.${string}`;
 

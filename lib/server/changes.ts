@@ -1,4 +1,5 @@
 import 'server-only';
+import { requireRecentSecondFactor } from './second-factor';
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import * as s from '@/db/schema';
@@ -221,6 +222,9 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     const result = planChange(planInput);
     if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
     const plan = result.plan;
+    // Staff applying a lower-priced change now: the authenticator code again when the last one is over 10 minutes old.
+    if (input.applyNow && plan.timing === 'now' && plan.monthlyChangeCents < 0 && !('kind' in actor))
+      requireRecentSecondFactor(actor);
     const subscriptionId = state.subscriptionId;
 
     if (state.pending) {

@@ -44,4 +44,5 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   conflict: 409,
   stale: 409,
   throttled: 429,
+  step_up_required: 403,
 };

@@ -6,6 +6,7 @@ import type { Db, Queryable } from '@/db/client';
 import type { ChangePlan } from '@/lib/domain/changes';
 import {
   emailFailure,
+  isEmailOnly,
   isServiceMessage,
   isTmfEvent,
   webhookFailure,
@@ -34,6 +35,11 @@ export interface NewEvent {
   payload: Record<string, unknown>;
   /** A natural key for events that must be written once (a reminder per scheduled change); default a new UUID. */
   eventKey?: string;
+  /**
+   * The email's recipient when it is not the subscriber's address on file (a staff member's
+   * password reset), or null for none; undefined: the subscriber's, as usual.
+   */
+  emailTo?: string | null;
 }
 
 /** Writes the event and its deliveries; returns the event id, or null when the key was already written. */
@@ -56,10 +62,17 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
             .where(eq(s.subscribers.id, event.subscriberId))
         )[0];
   const payload = who ? { subscriberName: who.name, ...event.payload } : event.payload;
-  const listeners = await tx
-    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
-    .from(s.webhookListeners)
-    .where(eq(s.webhookListeners.enabled, true));
+  // An account link (issue 21) is email only: never to a webhook.
+  const listeners = isEmailOnly(event.type)
+    ? []
+    : await tx
+        .select({
+          id: s.webhookListeners.id,
+          url: s.webhookListeners.callbackUrl,
+          types: s.webhookListeners.eventTypes,
+        })
+        .from(s.webhookListeners)
+        .where(eq(s.webhookListeners.enabled, true));
   // A TM Forum event goes to the hubs' listeners only: with none that wants it, nothing is written.
   if (tmf && !listeners.some((l) => !l.types || l.types.includes(event.type))) return null;
   const inserted = await tx
@@ -71,7 +84,10 @@ export async function recordEvent(tx: Queryable, event: NewEvent | null): Promis
   if (eventId === undefined) return null;
   const rows: (typeof s.deliveries.$inferInsert)[] = [];
   // A subscriber with no email address on file (opened through the customer API) gets none.
-  if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
+  if (event.emailTo !== undefined) {
+    if (event.emailTo)
+      rows.push({ eventId, channel: 'email', stream: `email:to:${event.emailTo}`, recipient: event.emailTo });
+  } else if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
     rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
   }
   for (const l of listeners) {

@@ -100,6 +100,9 @@ export const CAPABILITIES = {
   // Bills (issue 19): a bill's state (sent, on hold for a dispute, settled), by support staff
   // with a reason in the portal, or by an API client holding bills.write (TMF678 PATCH).
   change_bill_state: { who: { agent: 'any', admin: 'any', 'api-client': 'any' } },
+  // Issue 21: Admin → Staff, and resetting another staff member's second factor.
+  'staff.list': { who: ADMIN },
+  'staff.reset_second_factor': { who: ADMIN },
 } as const satisfies Record<string, Capability>;
 
 export type Operation = keyof typeof CAPABILITIES;

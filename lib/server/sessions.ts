@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Db, Queryable } from '@/db/client';
-import { SESSION_MAX_AGE_SECONDS } from '@/lib/session-token';
+import { cookies } from 'next/headers';
+import { config } from '@/lib/config';
+import { encodeSessionToken, SESSION_MAX_AGE_SECONDS, sessionCookieName } from '@/lib/session-token';
 import type { Actor } from './actor';
 import { getDb } from './db';
 import { log } from './log';
@@ -20,14 +22,21 @@ import { log } from './log';
  */
 
 /** A new session row; the account's sessions that ended over a day ago are dropped on the way (the table stays small). */
-export async function createSession(db: Queryable, userId: number): Promise<string> {
+export async function createSession(
+  db: Queryable,
+  userId: number,
+  opts: { secondFactorAt?: 'now' | Date | null } = {},
+): Promise<string> {
   const id = randomBytes(24).toString('base64url');
   await db
     .delete(s.sessions)
     .where(and(eq(s.sessions.userId, userId), lt(s.sessions.expiresAt, sql`now() - interval '1 day'`)));
-  await db
-    .insert(s.sessions)
-    .values({ id, userId, expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` });
+  await db.insert(s.sessions).values({
+    id,
+    userId,
+    expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})`,
+    secondFactorAt: opts.secondFactorAt === 'now' ? sql`now()` : (opts.secondFactorAt ?? null),
+  });
   return id;
 }
 
@@ -72,5 +81,50 @@ export async function endAllSessions(actor: Actor): Promise<{ message: string; e
       message: `Signed out everywhere (${ended.length} session${ended.length === 1 ? '' : 's'} ended).`,
       ended: ended.length,
     };
+  });
+}
+
+/** Who a session cookie minted outside next-auth's sign-in is for (the same claims its jwt callback writes). */
+export interface SessionFor {
+  userId: number;
+  email: string;
+  name: string;
+  role: 'subscriber' | 'agent' | 'admin';
+  subscriberId: number | null;
+  sid: string;
+  sv: number;
+}
+
+/**
+ * Puts a session cookie on this response, for the two places that sign a person in without
+ * next-auth's sign-in form (issue 21): a subscriber who has just set a password from a one-time
+ * link, and anyone who changed their password (every other session ended, this browser keeps
+ * going on a new one). The token is next-auth's own (encodeSessionToken), so next-auth and
+ * lib/server/actor.ts read it like any other.
+ */
+export async function setSessionCookie(who: SessionFor): Promise<void> {
+  const c = config();
+  const authAt = Math.floor(Date.now() / 1000);
+  const value = await encodeSessionToken({
+    token: {
+      sub: String(who.userId),
+      name: who.name,
+      email: who.email,
+      uid: who.userId,
+      role: who.role,
+      subscriberId: who.subscriberId,
+      sid: who.sid,
+      sv: who.sv,
+      authAt,
+    },
+    secret: c.authSecret,
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+  (await cookies()).set(sessionCookieName(c.deployment), value, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: c.deployment,
+    maxAge: SESSION_MAX_AGE_SECONDS,
   });
 }

@@ -127,3 +127,20 @@ export async function finishLoginAttempt(
     .where(eq(loginAttempts.id, attemptId));
   if (!success) await recordAudit(db, { actor: null, action: 'sign_in', outcome: 'refused', detail });
 }
+
+/**
+ * An activation or password-reset request (issue 21), throttled like sign-in: counted as a
+ * failure under its own key ("link:" and what was typed) and the client address, so 5 requests
+ * for one account from one address, 20 from anywhere, or 30 of any kind from one address in 15
+ * minutes are refused. Whether the account exists plays no part.
+ */
+export async function countLinkRequest(
+  db: Db,
+  key: string,
+  clientAddress: string,
+): Promise<{ allowed: true } | { allowed: false; reason: ThrottleReason }> {
+  const attempt = await beginLoginAttempt(db, `link:${key}`, clientAddress);
+  if (!attempt.allowed) return attempt;
+  await db.update(loginAttempts).set({ outcome: 'failed' }).where(eq(loginAttempts.id, attempt.attemptId));
+  return { allowed: true };
+}

@@ -1,14 +1,33 @@
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_TOTP_SECRET } from '../../db/demo-totp';
 
 export const PASSWORD = 'switchboard-demo';
 
-/** Signs in and waits until the app has left the login page. */
-export async function signIn(page: Page, email: string, password = PASSWORD) {
+/** The current code of a TOTP secret (base32), as an authenticator app shows it. */
+export function totpCode(secret = DEMO_TOTP_SECRET): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+}
+
+/**
+ * Signs in and waits until the app has left the login page. Staff (issue 21) are then asked for
+ * their authenticator code: answered with the demo staff's secret (README), or `code` when given.
+ */
+export async function signIn(page: Page, email: string, password = PASSWORD, code?: () => string) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  const codeField = page.getByLabel('Authenticator code');
+  await expect(async () => {
+    const left = !new URL(page.url()).pathname.startsWith('/login');
+    expect(left || (await codeField.isVisible())).toBe(true);
+  }).toPass({ timeout: 90_000 });
+  if (new URL(page.url()).pathname.startsWith('/login')) {
+    await codeField.fill(code ? code() : totpCode());
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+  }
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 

@@ -19,8 +19,9 @@
  * A positive control per action and route (the owner or the right role succeeds) proves the
  * calls are well-formed.
  */
-import { randomUUID } from 'node:crypto';
-import { catalogItemDrafts, deliveries } from '@/db/schema';
+import { createHash, randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { accountTokens, catalogItemDrafts, deliveries, users } from '@/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callAction,
@@ -48,6 +49,15 @@ const CLOCK = 'app/_actions/clock.ts#moveClockAction';
 const RETRY = 'app/_actions/deliveries.ts#retryDeliveryAction';
 const CONSENT = 'app/_actions/deliveries.ts#setOfferEmailsAction';
 const SIGN_OUT_EVERYWHERE = 'app/_actions/account.ts#signOutEverywhereAction';
+// Issue 21 (accounts): four public actions (no session by design), one on the caller's own account, one for admins.
+const ACTIVATE = 'app/_actions/accounts.ts#requestActivationAction';
+const FORGOT = 'app/_actions/accounts.ts#requestPasswordResetAction';
+const SET_PASSWORD = 'app/_actions/accounts.ts#setPasswordAction';
+const ENROLL = 'app/_actions/accounts.ts#startEnrollmentAction';
+const CHANGE_PASSWORD = 'app/_actions/accounts.ts#changePasswordAction';
+const RESET_FACTOR = 'app/_actions/accounts.ts#resetSecondFactorAction';
+/** A one-time link's token the setup stores (for gus), for the set-password positive control. */
+const MATRIX_LINK_TOKEN = 'matrix-link-token-0123456789abcdefghijklmnop';
 const OFFERS_ROUTE = '/api/v1/subscribers/[id]/offers';
 const CLOCK_ROUTE = '/api/v1/test/clock';
 const CREATE_CLIENT = 'app/_actions/api-clients.ts#createApiClientAction';
@@ -104,6 +114,8 @@ interface World {
   benBill: number;
   /** A delivery held as dead (ben's scheduled-change email), for the retry action. */
   deadDeliveryId: number;
+  /** Robin Park, the demo agent without a second factor (issue 21). */
+  robinUserId: number;
   /** Issue 20: an admin's draft add-on (catalog_item_drafts), to save and launch. */
   catalogDraftId: number;
   /** Test clocks and fixtures made before the matrix (issue 22): one clock to read and advance, one to delete, a fixture to delete. */
@@ -148,6 +160,8 @@ interface ActionSpec {
   refusals: Array<{ who: Who; threat: string; fields(w: World): Fields; refusal: Refusal; audit?: string }>;
   /** An action that takes no target and acts on the caller's own account only: why it has no signed-in refusal. */
   selfOnly?: string;
+  /** A public action (issue 21: activation, reset, enrolment at sign-in): why anyone may call it, and what guards it instead. */
+  publicAction?: string;
   /** Positive control: the rightful caller succeeds. */
   positive: { who: Who; run(c: HttpClient, w: World, entry: ActionEntry): Promise<ActionResponse> };
 }
@@ -538,6 +552,120 @@ const ACTIONS: Record<string, ActionSpec> = {
           actionId: entry.id,
           fields: { subscriberId: String(w.ben), billNumber: String(w.benBill), state: 'on_hold', reason: 'Disputed' },
         }),
+    },
+  },
+  [ACTIVATE]: {
+    page: () => '/activate',
+    valid: () => ({ accountNumber: 'SB-100009', email: 'ivy@example.com' }),
+    refusals: [],
+    publicAction:
+      'for people without a password; the same answer whether or not an account matches, throttled (tests/integration/accounts.test.ts)',
+    positive: {
+      who: 'nobody',
+      run: (c, _w, entry) =>
+        callAction(c, {
+          page: '/activate',
+          actionId: entry.id,
+          fields: { accountNumber: 'SB-100009', email: 'ivy@example.com' },
+        }),
+    },
+  },
+  [FORGOT]: {
+    page: () => '/forgot-password',
+    valid: () => ({ email: 'ada@example.com' }),
+    refusals: [],
+    publicAction:
+      'for people who forgot their password; the same answer whether or not the address has an account, throttled',
+    positive: {
+      who: 'nobody',
+      run: (c, _w, entry) =>
+        callAction(c, { page: '/forgot-password', actionId: entry.id, fields: { email: 'ada@example.com' } }),
+    },
+  },
+  [SET_PASSWORD]: {
+    page: () => '/set-password',
+    valid: () => ({
+      token: MATRIX_LINK_TOKEN,
+      password: 'gus chose a long passphrase',
+      confirm: 'gus chose a long passphrase',
+    }),
+    refusals: [],
+    publicAction: 'the one-time link is the credential: only its holder can use it, once, within 30 minutes',
+    positive: {
+      who: 'nobody',
+      run: (c, _w, entry) =>
+        callAction(c, {
+          page: '/set-password',
+          actionId: entry.id,
+          fields: {
+            token: MATRIX_LINK_TOKEN,
+            password: 'gus chose a long passphrase',
+            confirm: 'gus chose a long passphrase',
+          },
+        }),
+    },
+  },
+  [ENROLL]: {
+    page: () => '/login',
+    valid: () => ({ email: 'robin@example.com', password: 'switchboard-demo' }),
+    refusals: [],
+    publicAction:
+      'part of signing in: it checks the password itself (throttled) and only for staff without a second factor',
+    positive: {
+      who: 'nobody',
+      run: (c, _w, entry) =>
+        callAction(c, {
+          page: '/login',
+          actionId: entry.id,
+          fields: { email: 'robin@example.com', password: 'switchboard-demo' },
+        }),
+    },
+  },
+  [CHANGE_PASSWORD]: {
+    page: () => '/account',
+    valid: () => ({ current: 'switchboard-demo', password: 'a long new passphrase', confirm: 'a long new passphrase' }),
+    refusals: [],
+    selfOnly:
+      "it changes the signed-in account's own password only, after its current password (any user field sent is ignored); nobody and ghost sessions are refused above",
+    // The agent goes on with the new session cookie the answer sets.
+    positive: {
+      who: 'agent',
+      run: (c, w, entry) =>
+        callAction(c, {
+          page: '/account',
+          actionId: entry.id,
+          fields: {
+            current: 'switchboard-demo',
+            password: 'the agent picks a long passphrase',
+            confirm: 'the agent picks a long passphrase',
+            userId: String(w.userId.ada),
+          },
+        }),
+    },
+  },
+  [RESET_FACTOR]: {
+    page: () => '/admin/staff',
+    valid: (w) => ({ userId: String(w.robinUserId) }),
+    refusals: [
+      {
+        who: 'agent',
+        threat: "agent resets a staff member's second factor (admins only)",
+        fields: (w) => ({ userId: String(w.robinUserId) }),
+        refusal: forbidden,
+        audit: 'staff.reset_second_factor',
+      },
+      {
+        who: 'ada',
+        threat: "subscriber resets a staff member's second factor",
+        fields: (w) => ({ userId: String(w.userId.admin) }),
+        refusal: forbidden,
+        audit: 'staff.reset_second_factor',
+      },
+    ],
+    positive: {
+      who: 'admin',
+      run: (c, w, entry) =>
+        callAction(c, { page: '/admin/staff', actionId: entry.id, fields: { userId: String(w.robinUserId) } }),
     },
   },
 };
@@ -1498,9 +1626,10 @@ describe.skipIf(!hasBuild())('every server action and route handler has authoriz
       'every server action needs its cases in tests/http/authorization.test.ts',
     ).toEqual(built);
     for (const [key, spec] of Object.entries(ACTIONS))
-      expect(spec.refusals.length || (spec.selfOnly ? 1 : 0), `${key}: at least one signed-in refusal`).toBeGreaterThan(
-        0,
-      );
+      expect(
+        spec.refusals.length || (spec.selfOnly || spec.publicAction ? 1 : 0),
+        `${key}: at least one signed-in refusal`,
+      ).toBeGreaterThan(0);
   });
 
   it('the route handlers in the source match the build, and each method has cases here', () => {
@@ -1584,6 +1713,7 @@ function worldFrom(
     benBill: latestBill(sessions.ben),
     ...tmf,
     deadDeliveryId: dead[0]!.id,
+    robinUserId: users.find((u) => u.email === 'robin@example.com')!.id,
     catalogDraftId: catalogDraft!.id,
   };
 }
@@ -1756,6 +1886,14 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
     // Ben's scheduled-change email, held as dead (as after a relay refused it every time).
     before = await h.direct(async (db) => {
       await db.update(deliveries).set({ status: 'dead', attempts: 12, lastError: 'gave up after 12 attempts' });
+      // A one-time link for gus (issue 21), for the set-password positive control.
+      const gus = (await db.select({ id: users.id }).from(users).where(eq(users.email, 'gus@example.com')))[0]!;
+      await db.insert(accountTokens).values({
+        purpose: 'reset',
+        tokenHash: createHash('sha256').update(MATRIX_LINK_TOKEN).digest('hex'),
+        userId: gus.id,
+        expiresAt: sql`now() + interval '1 day'`,
+      });
       return dumpDatabase(db);
     });
     world = worldFrom(before, sessions, benOfferKey!, tmf);
@@ -1778,27 +1916,30 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('authorization matrix against `ne
       };
       const call = (fields: (w: World) => Fields, who: Who, pagePath?: string) => (c: HttpClient, w: World) =>
         callAction(c, { page: pagePath ?? page(w, who), actionId: entry.id, fields: fields(w) });
-      cases.push({
-        target: key,
-        who: 'nobody',
-        threat: 'no session',
-        refusal: { kind: 'proxy' },
-        run: call(spec.valid, 'nobody'),
-      });
-      cases.push({
-        target: key,
-        who: 'nobody',
-        threat: 'no session, posted to a public page',
-        refusal: { kind: 'forwarded' },
-        run: call(spec.valid, 'nobody', '/login'),
-      });
-      cases.push({
-        target: key,
-        who: 'ghost',
-        threat: 'signed session of an account that does not exist',
-        refusal: { kind: 'action', code: 'unauthenticated' },
-        run: call(spec.valid, 'ghost'),
-      });
+      // A public action (spec.publicAction) has no session to refuse: its positive control runs as nobody.
+      if (!spec.publicAction) {
+        cases.push({
+          target: key,
+          who: 'nobody',
+          threat: 'no session',
+          refusal: { kind: 'proxy' },
+          run: call(spec.valid, 'nobody'),
+        });
+        cases.push({
+          target: key,
+          who: 'nobody',
+          threat: 'no session, posted to a public page',
+          refusal: { kind: 'forwarded' },
+          run: call(spec.valid, 'nobody', '/login'),
+        });
+        cases.push({
+          target: key,
+          who: 'ghost',
+          threat: 'signed session of an account that does not exist',
+          refusal: { kind: 'action', code: 'unauthenticated' },
+          run: call(spec.valid, 'ghost'),
+        });
+      }
       for (const r of spec.refusals)
         cases.push({
           target: key,

@@ -17,8 +17,9 @@
  * support/inventory.ts). Runs per target: FUZZ_RUNS (default 300) for actions, two thirds of it for
  * routes; FUZZ_SEED to replay a run.
  */
-import { randomUUID } from 'node:crypto';
-import { catalogItemDrafts, deliveries } from '@/db/schema';
+import { createHash, randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { accountTokens, catalogItemDrafts, deliveries, users } from '@/db/schema';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -108,6 +109,15 @@ const CAT_LAUNCH = 'app/_actions/catalog.ts#launchCatalogDraftAction';
 const CAT_RULES = 'app/_actions/catalog.ts#saveCatalogRulesAction';
 const CAT_RETIRE = 'app/_actions/catalog.ts#retireCatalogItemAction';
 const CAT_PRICE = 'app/_actions/catalog.ts#changeCatalogPriceAction';
+// Issue 21 (accounts).
+const ACTIVATE = 'app/_actions/accounts.ts#requestActivationAction';
+const FORGOT = 'app/_actions/accounts.ts#requestPasswordResetAction';
+const SET_PASSWORD = 'app/_actions/accounts.ts#setPasswordAction';
+const ENROLL = 'app/_actions/accounts.ts#startEnrollmentAction';
+const CHANGE_PASSWORD = 'app/_actions/accounts.ts#changePasswordAction';
+const RESET_FACTOR = 'app/_actions/accounts.ts#resetSecondFactorAction';
+/** A one-time link's token the setup stores (for gus), for the set-password target. */
+const FUZZ_LINK_TOKEN = 'fuzz-link-token-0123456789abcdefghijklmnopq';
 
 interface World {
   ada: number;
@@ -124,9 +134,12 @@ interface World {
   deadDeliveryId: number;
   /** Issue 20: an admin's draft add-on, to save and launch. */
   catalogDraftId: number;
+  /** Robin Park, the demo agent without a second factor (issue 21). */
+  robinUserId: number;
 }
 
-type Who = 'ada' | 'ben' | 'agent' | 'admin';
+/** nobody: the public actions of issue 21 (activation, reset, enrolment at sign-in). */
+type Who = 'ada' | 'ben' | 'agent' | 'admin' | 'nobody';
 type O = Map<string, string | string[]>;
 
 interface ActionTarget {
@@ -637,6 +650,93 @@ const ACTION_TARGETS: ActionTarget[] = [
     fields: () => ({}),
     maybeValid: () => true,
     noFields: true,
+  }, // Issue 21. Every input that could reach a password check or the throttle counts as "maybe
+  // valid" (skipped), so the fuzz never trips the throttle and the positive controls still pass.
+  {
+    action: ACTIVATE,
+    who: 'nobody',
+    page: () => '/activate',
+    base: () => ({ accountNumber: 'SB-100009', email: 'ivy@example.com' }),
+    fields: () => ({
+      accountNumber: fc.oneof(
+        anyText,
+        fc.constantFrom('SB-100009', ' sb-100009 ', 'SB 100009', "SB-1'; --", '', 'S'.repeat(40)),
+      ),
+      email: fc.oneof(anyText, fc.constantFrom('ivy@example.com', 'ivy@', '@example.com', ' IVY@EXAMPLE.COM ', '')),
+    }),
+    maybeValid: (o) => emailish(o.get('email')) && accountNumberish(o.get('accountNumber')),
+  },
+  {
+    action: FORGOT,
+    who: 'nobody',
+    page: () => '/forgot-password',
+    base: () => ({ email: 'ada@example.com' }),
+    fields: () => ({ email: fc.oneof(anyText, fc.constantFrom('ada@example.com', 'ada@', 'a'.repeat(300), '')) }),
+    maybeValid: (o) => emailish(o.get('email')),
+  },
+  {
+    action: SET_PASSWORD,
+    who: 'nobody',
+    page: () => '/set-password',
+    base: () => ({
+      token: FUZZ_LINK_TOKEN,
+      password: 'gus chose a long passphrase',
+      confirm: 'gus chose a long passphrase',
+    }),
+    fields: () => ({
+      token: fc.oneof(
+        anyText,
+        fc.constantFrom(FUZZ_LINK_TOKEN, `${FUZZ_LINK_TOKEN}x`, '', 'a'.repeat(200), '../../etc'),
+      ),
+      password: fc.oneof(anyText, fc.constantFrom('password1234', 'short', '', 'x'.repeat(2000))),
+      confirm: fc.oneof(anyText, fc.constantFrom('password1234', 'short', '')),
+    }),
+    // Only the stored token can set a password.
+    maybeValid: (o) => String(o.get('token') ?? '').includes(FUZZ_LINK_TOKEN),
+  },
+  {
+    action: ENROLL,
+    who: 'nobody',
+    page: () => '/login',
+    base: () => ({ email: 'robin@example.com', password: 'switchboard-demo' }),
+    fields: () => ({
+      email: fc.oneof(anyText, fc.constantFrom('robin@example.com', 'agent@example.com', 'robin@', '')),
+      password: fc.oneof(anyText, fc.constantFrom('switchboard-demo', '', 'x'.repeat(2000))),
+    }),
+    maybeValid: (o) => emailish(o.get('email')) && nonEmpty(o.get('password')),
+  },
+  {
+    action: CHANGE_PASSWORD,
+    who: 'agent',
+    page: () => '/account',
+    base: () => ({
+      current: 'switchboard-demo',
+      password: 'the agent picks a long passphrase',
+      confirm: 'the agent picks a long passphrase',
+    }),
+    fields: () => ({
+      current: fc.oneof(anyText, fc.constantFrom('', 'switchboard-demo', 'x'.repeat(2000))),
+      password: fc.oneof(anyText, fc.constantFrom('password1234', 'short', '')),
+      confirm: fc.oneof(anyText, fc.constantFrom('password1234', 'short', '')),
+    }),
+    maybeValid: (o) => nonEmpty(o.get('current')),
+  },
+  {
+    action: RESET_FACTOR,
+    who: 'admin',
+    page: () => '/admin/staff',
+    base: (w) => ({ userId: String(w.robinUserId) }),
+    fields: (w) => ({
+      userId: fc.oneof(
+        numericText,
+        anyText,
+        fc.constantFrom(String(w.robinUserId), '0', '-1', `${w.robinUserId}.5`, '1e1', '0x10', '99999999999'),
+      ),
+    }),
+    maybeValid: (o) => {
+      const n = Number(o.get('userId') as never);
+      return Number.isInteger(n) && n >= 1 && n <= 2_147_483_647;
+    },
   },
   ...catalogTargets(),
   {
@@ -667,6 +767,17 @@ const ACTION_TARGETS: ActionTarget[] = [
     },
   },
 ];
+
+/** Conservative (true when unsure): could zod take this as an email, an account number, a non-empty field? */
+function emailish(v: string | string[] | undefined): boolean {
+  return v !== undefined && String(v).includes('@');
+}
+function accountNumberish(v: string | string[] | undefined): boolean {
+  return typeof v !== 'string' || /^\s*[A-Za-z0-9-]{1,32}\s*$/.test(v) || Array.isArray(v);
+}
+function nonEmpty(v: string | string[] | undefined): boolean {
+  return v !== undefined && String(v).length > 0;
+}
 
 const ERROR_CODES = ['invalid', 'forbidden', 'not_found', 'stale', 'conflict'];
 
@@ -1170,6 +1281,14 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
     // Ben's scheduled-change email, held as dead (as after a relay refused it every time).
     before = await h.direct(async (db) => {
       await db.update(deliveries).set({ status: 'dead', attempts: 12, lastError: 'gave up after 12 attempts' });
+      // A one-time link for gus (issue 21), for the set-password target.
+      const gus = (await db.select({ id: users.id }).from(users).where(eq(users.email, 'gus@example.com')))[0]!;
+      await db.insert(accountTokens).values({
+        purpose: 'reset',
+        tokenHash: createHash('sha256').update(FUZZ_LINK_TOKEN).digest('hex'),
+        userId: gus.id,
+        expiresAt: sql`now() + interval '1 day'`,
+      });
       return dumpDatabase(db);
     });
     const rows = <T>(t: string) => (before[t] ?? []).map((j) => JSON.parse(j) as T);
@@ -1190,6 +1309,7 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       deadDeliveryId: rows<{ id: number; status: string }>('deliveries').find((d) => d.status === 'dead')!.id,
       catalogDraftId: rows<{ id: number; code: string }>('catalog_item_drafts').find((d) => d.code === 'fuzz_addon')!
         .id,
+      robinUserId: rows<{ id: number; email: string }>('users').find((u) => u.email === 'robin@example.com')!.id,
     };
     await h.start();
   });
@@ -1830,6 +1950,13 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       [CAT_PRICE, 'admin'],
       [CLOCK, 'admin'],
       [SIGN_OUT_EVERYWHERE, 'ben'],
+      // Issue 21: the agent goes on with the new cookie; Robin's factor is reset, then enrolment begins.
+      [CHANGE_PASSWORD, 'agent'],
+      [RESET_FACTOR, 'admin'],
+      [ENROLL, 'nobody'],
+      [ACTIVATE, 'nobody'],
+      [FORGOT, 'nobody'],
+      [SET_PASSWORD, 'nobody'],
     ];
     for (const [action, who] of order) {
       const target = ACTION_TARGETS.find((t) => t.action === action && t.who === who)!;

@@ -86,6 +86,9 @@ const EXPECTED: Record<Operation, Record<Who, Answer>> = {
   manage_test_clocks: { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'yes', command_line: 'no' },
   // Issue 19: staff in the portal; API clients too (with bills.write, checked by the TMF layer).
   change_bill_state: STAFF,
+  // Issue 21: Admin → Staff and resetting a staff member's second factor.
+  'staff.list': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
+  'staff.reset_second_factor': { subscriber: 'no', agent: 'no', admin: 'yes', test_clock: 'no', command_line: 'no' },
 };
 
 async function outcome(p: Promise<void>): Promise<'allowed' | { code: string; message: string }> {

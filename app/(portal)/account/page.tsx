@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { AppLink } from '@/app/_components/app-link';
+import { ChangePasswordForm } from '@/app/_components/account-forms';
 import { SignOutEverywhere } from '@/app/_components/sign-out-everywhere';
 import { getActor } from '@/lib/server/actor';
 import { SESSION_MAX_AGE_SECONDS, STAFF_IDLE_SECONDS } from '@/lib/session-token';
@@ -44,6 +46,29 @@ export default async function AccountPage() {
         </p>
         <SignOutEverywhere />
       </section>
+      <section aria-labelledby="password-heading" className="card mt-6">
+        <h2 id="password-heading" className="mb-2 text-lg font-semibold">
+          Change password
+        </h2>
+        <p className="mb-4 text-sm">
+          Changing your password signs out every other session of this account; this one stays.
+        </p>
+        <ChangePasswordForm />
+      </section>
+      {!staff && (
+        <section aria-labelledby="emails-heading" className="card mt-6">
+          <h2 id="emails-heading" className="mb-2 text-lg font-semibold">
+            Offer emails
+          </h2>
+          <p className="text-sm">
+            Whether we may email you offers is your choice, on your{' '}
+            <AppLink href="/account/profile" className="underline">
+              profile
+            </AppLink>
+            . Service messages (changes, bills, sign-in links) always go.
+          </p>
+        </section>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getActor } from '@/lib/server/actor';
+import { AppLink } from '@/app/_components/app-link';
 import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -34,7 +35,26 @@ export default async function LoginPage({
     <div className="mx-auto max-w-md">
       <h1 className="mb-2 text-2xl font-bold">Sign in to Switchboard</h1>
       <p className="muted mb-6">See your plan and usage, and change your plan yourself.</p>
+      {params.passwordSet === '1' && (
+        <p
+          role="status"
+          className="mb-4 rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900"
+        >
+          Your password is set. Sign in with it (and your authenticator code).
+        </p>
+      )}
       <LoginForm callbackUrl={callbackUrl} />
+      <p className="mt-4 text-sm">
+        <AppLink href="/forgot-password" className="underline">
+          Forgot your password?
+        </AppLink>
+      </p>
+      <p className="mt-1 text-sm">
+        A subscriber without a password yet?{' '}
+        <AppLink href="/activate" className="underline">
+          Activate online access
+        </AppLink>
+      </p>
     </div>
   );
 }

@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'offer_suggested',
   /** Issue 20: a price change of something the subscriber holds, with the old and new price (one per holder). */
   'price_change_notice',
+  // Issue 21: an activation or password-reset link (email only, to the address on file).
+  'account_link',
 ] as const;
 
 /**
@@ -68,6 +70,11 @@ export function hubEventTypes(api: TmfHubApi, query: string | null | undefined):
 /** Service messages always go; offer emails only with the subscriber's consent. */
 export function isServiceMessage(type: EventType): boolean {
   return type !== 'offer_suggested' && !isTmfEvent(type);
+}
+
+/** Events that only ever go by email, never to webhook listeners (a one-time sign-in link is the person's alone). */
+export function isEmailOnly(type: EventType): boolean {
+  return type === 'account_link';
 }
 
 /** Delay before attempt `attempt + 1`, after `attempt` failed ones (≥ 1): base × 2^(attempt − 1), capped. */

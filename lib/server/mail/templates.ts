@@ -235,5 +235,26 @@ export function renderEventMail(type: EventType, payload: Record<string, unknown
         },
         ctx,
       );
+    case 'account_link': {
+      // The token itself is not in the stored payload: transport.ts unseals it into `token` at delivery.
+      const activate = p.purpose === 'activate';
+      const minutes = typeof p.validMinutes === 'number' ? p.validMinutes : 30;
+      return compose(
+        {
+          subject: activate ? 'Set up your online access' : 'Reset your password',
+          greeting: greeting(p),
+          paragraphs: [
+            activate
+              ? 'Someone (we hope you) asked to set up online access to your account. Use the link below to choose a password.'
+              : 'Someone (we hope you) asked to reset the password of your account. Use the link below to choose a new one.',
+            `The link works once and for ${minutes} minutes. If you did not ask for it, ignore this email: nothing changes.`,
+          ],
+          rows: [],
+          linkText: activate ? 'Choose your password' : 'Choose a new password',
+          linkPath: `/set-password?token=${encodeURIComponent(str(p.token))}`,
+        },
+        ctx,
+      );
+    }
   }
 }

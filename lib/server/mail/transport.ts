@@ -6,6 +6,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import { jobsConfig } from '@/lib/config';
 import type { OutgoingDelivery } from '../outbox';
 import { renderEventMail } from './templates';
+import { unsealLinkToken } from '../account-links-seal';
 import { renderBillPdfById } from '../bill-pdf';
 import { getDb } from '../db';
 
@@ -29,7 +30,12 @@ async function attachmentsFor(d: OutgoingDelivery): Promise<Mail.Attachment[]> {
 
 export async function buildMessage(d: OutgoingDelivery): Promise<Mail.Options> {
   const cfg = jobsConfig();
-  const mail = renderEventMail(d.event.type, d.event.payload, {
+  // An account link's token is stored sealed (encrypted with the server's secret) and opened only here.
+  const payload =
+    d.event.type === 'account_link'
+      ? { ...d.event.payload, token: unsealLinkToken(String(d.event.payload.sealedToken ?? '')) }
+      : d.event.payload;
+  const mail = renderEventMail(d.event.type, payload, {
     operatorName: cfg.operatorName,
     portalUrl: cfg.portalUrl,
   });
@@ -93,7 +99,11 @@ async function keepInFolder(message: Mail.Options, d: OutgoingDelivery): Promise
     to: d.recipient,
     subject: String(message.subject ?? ''),
     savedAt: new Date().toISOString(),
-    text: String(message.text ?? ''),
+    // A one-time sign-in link is for its recipient only: not shown on the admin's mail page.
+    text:
+      d.event.type === 'account_link'
+        ? '(A one-time link to set a password: not shown here.)'
+        : String(message.text ?? ''),
     attachments: (message.attachments ?? []).map((a) => String(a.filename ?? 'attachment')),
   };
   const tmp = path.join(dir, `.${base}.${process.pid}.tmp`);

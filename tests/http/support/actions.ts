@@ -21,6 +21,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { encode } from 'next-auth/jwt';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_TOTP_SECRET } from '../../../db/demo-totp';
 import { ROOT } from './server';
 
 const require = createRequire(import.meta.url);
@@ -29,6 +31,11 @@ const reactClient = require('next/dist/compiled/react-server-dom-webpack/client.
 };
 
 export const PASSWORD = 'switchboard-demo';
+
+/** The demo staff's current authenticator code (issue 21; a subscriber's sign-in ignores it). */
+export function demoTotpCode(): string {
+  return new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+}
 
 export interface ActionState {
   status: 'idle' | 'success' | 'error';
@@ -153,6 +160,8 @@ export class HttpClient {
         csrfToken: token,
         email,
         password,
+        // Staff sign in with a second factor (issue 21): the demo staff's code goes with every sign-in.
+        code: demoTotpCode(),
         callbackUrl: `${this.base}/dashboard`,
         json: 'true',
       }).toString(),
