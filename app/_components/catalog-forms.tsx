@@ -11,7 +11,6 @@ import {
 import { idle, type ActionState } from '@/lib/contracts/action-state';
 import type { PriceChangeResult } from '@/lib/contracts/catalog';
 import type { AddOn, CodeName, Plan } from '@/lib/domain/types';
-import { formatCents } from './format';
 import { StatusMessage } from './status-message';
 
 /** Admin → Catalog forms (issue 20). Each posts to one action of app/_actions/catalog.ts. */
@@ -320,11 +319,14 @@ export function PriceChangeForm({
   kind,
   code,
   currentCents,
+  currentPrice,
   earliest,
 }: {
   kind: 'plan' | 'addon';
   code: string;
   currentCents: number;
+  /** The current price as the portal writes money (formatted on the server: a client has no settings). */
+  currentPrice: string;
   earliest: string;
 }) {
   const [state, action, pending] = useActionState<ActionState<PriceChangeResult>, FormData>(
@@ -339,7 +341,7 @@ export function PriceChangeForm({
         <input type="hidden" name="code" value={code} />
         <div>
           <label htmlFor="new-price" className="label">
-            New monthly price (now {formatCents(currentCents)})
+            New monthly price (now {currentPrice})
           </label>
           <input
             id="new-price"

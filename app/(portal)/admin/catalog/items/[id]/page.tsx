@@ -63,6 +63,7 @@ export default async function CatalogItemPage({ params }: { params: Promise<{ id
               kind={kind}
               code={code}
               currentCents={item.monthlyCents}
+              currentPrice={formatCents(item.monthlyCents)}
               earliest={earliestHolderDay(v.today)}
             />
           </section>
