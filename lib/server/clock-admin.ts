@@ -7,7 +7,7 @@ import { getDb } from './db';
 import { AppError } from './errors';
 import { queueDailyRun } from './jobs/runner';
 import { authorize, TEST_CLOCK_ACTOR, type Principal, type TestClockActor } from './policy';
-import { requireSameOriginJson } from './route';
+import { requireSameOrigin, requireSameOriginJson } from './route';
 
 export type ClockCommand = { set: string } | { advanceDays: number } | { reset: true };
 
@@ -75,12 +75,14 @@ export function testClockActorFor(token: string | null): TestClockActor | null {
  * module decides what they may do). A cookie-authorised change must come from this site, as
  * JSON (no cross-site form posts).
  */
-export async function testRoutePrincipal(request: Request, changes: boolean): Promise<Principal> {
+export async function testRoutePrincipal(request: Request, changes: boolean | 'bodyless'): Promise<Principal> {
   const suite = testClockActorFor(request.headers.get('x-test-clock-token'));
   if (suite) return suite;
-  if (changes) requireSameOriginJson(request);
   const actor = await getActor();
   if (!actor) throw new AppError('unauthenticated', 'Sign in as an admin, or send the test-clock token.');
+  // A change made with the session cookie must come from this site (and, with a body, be JSON).
+  if (changes === 'bodyless') requireSameOrigin(request);
+  else if (changes) requireSameOriginJson(request);
   return actor;
 }
 

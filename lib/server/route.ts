@@ -103,6 +103,14 @@ export async function readJson(request: Request, maxBytes = 16_384): Promise<unk
  * compared is X-Forwarded-Host when TRUST_PROXY is set, and NEXTAUTH_URL's host is accepted too.
  */
 export function requireSameOriginJson(request: Request): void {
+  requireSameOrigin(request);
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new AppError('invalid', 'Send the body as JSON, with the header Content-Type: application/json.');
+}
+
+/** The same-origin half of requireSameOriginJson, for a cookie-authenticated change without a body (DELETE). */
+export function requireSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
   const hosts = new Set<string>();
   const host = request.headers.get('host');
@@ -127,7 +135,4 @@ export function requireSameOriginJson(request: Request): void {
     const fetchSite = (request.headers.get('sec-fetch-site') ?? '').toLowerCase();
     if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') throw refused;
   }
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json')
-    throw new AppError('invalid', 'Send the body as JSON, with the header Content-Type: application/json.');
 }

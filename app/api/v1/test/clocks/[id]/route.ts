@@ -14,7 +14,7 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
 export async function DELETE(request: Request, ctx: { params: Promise<{ id: string }> }) {
   return jsonRoute('test.clocks.delete', async () => {
     requireTestRoutes();
-    const principal = await testRoutePrincipal(request, true);
+    const principal = await testRoutePrincipal(request, 'bodyless');
     return deleteTestClock(principal, parseClockId((await ctx.params).id));
   });
 }
