@@ -214,8 +214,17 @@ async function recordById(ctx: TmfContext, id: string): Promise<RecordRow | unde
   return ((await recordQuery(ctx).where(eq(s.usageRecords.id, id)).limit(1)) as RecordRow[])[0];
 }
 
+/** An id that could name a stored row: anything else (too long, control characters, broken text) is simply not found. */
+function storableId(id: string): boolean {
+  return (
+    id.length <= 200 &&
+    !hasControlCharacters(id) &&
+    !/[\uD800-\uDFFF]/.test(id.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))
+  );
+}
+
 export async function retrieveUsage(ctx: TmfContext, id: string): Promise<Response> {
-  const r = id.length <= 200 ? await recordById(ctx, id) : undefined;
+  const r = storableId(id) ? await recordById(ctx, id) : undefined;
   if (!r) throw notFound('usage', id);
   return resourceResponse(usageDoc(r, ctx.base), ctx.url);
 }
@@ -328,7 +337,9 @@ export async function listUsageSpecifications(ctx: TmfContext): Promise<Response
 }
 
 export async function retrieveUsageSpecification(ctx: TmfContext, id: string): Promise<Response> {
-  const r = (await ctx.db.select().from(s.usageSpecifications).where(eq(s.usageSpecifications.id, id)).limit(1))[0];
+  const r = storableId(id)
+    ? (await ctx.db.select().from(s.usageSpecifications).where(eq(s.usageSpecifications.id, id)).limit(1))[0]
+    : undefined;
   if (!r) throw notFound('usage specification', id);
   return resourceResponse(specDoc(r, ctx.base), ctx.url);
 }
