@@ -196,17 +196,24 @@ export async function setBillState(
   /** The account the caller is looking at (the portal): a bill of another is "not found". */
   subscriberId?: number,
 ): Promise<{ subscriberId: number; from: BillState; to: BillState; changed: boolean; label: string }> {
+  // Authorized before the transaction, so that a refusal's audit row is kept (a bill's owner never changes).
+  const owner = (
+    (await (await getDb()).execute(sql`select subscriber_id from bills where number = ${billNumber}`)) as unknown as {
+      rows: { subscriber_id: number }[];
+    }
+  ).rows[0]?.subscriber_id;
+  if (owner === undefined || (subscriberId !== undefined && owner !== subscriberId)) {
+    await authorize(principal, 'change_bill_state', subscriberId === undefined ? {} : { subscriberId });
+    throw new AppError('not_found', 'That bill was not found.');
+  }
+  await authorize(principal, 'change_bill_state', { subscriberId: owner });
   return withTransaction(async (tx) => {
     const row = (
       (await tx.execute(
         sql`select id, subscriber_id, state from bills where number = ${billNumber} for update`,
       )) as unknown as { rows: { id: string | number; subscriber_id: number; state: BillState }[] }
     ).rows[0];
-    if (!row || (subscriberId !== undefined && row.subscriber_id !== subscriberId)) {
-      await authorize(principal, 'change_bill_state', subscriberId === undefined ? {} : { subscriberId }, { db: tx });
-      throw new AppError('not_found', 'That bill was not found.');
-    }
-    await authorize(principal, 'change_bill_state', { subscriberId: row.subscriber_id }, { db: tx });
+    if (!row) throw new AppError('not_found', 'That bill was not found.');
     if (!('kind' in principal) && !reason?.trim())
       throw new AppError('invalid', 'Give a reason for changing the state of this bill.', {
         reason: ['Give a reason.'],

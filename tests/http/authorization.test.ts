@@ -1346,6 +1346,7 @@ const ROUTES: Record<string, RouteSpec> = {
       {
         who: 'apiClient',
         path: () => `${TMF635}/usage`,
+        status: 201,
         body: {
           // No subscriber named: stored rejected (201), nothing counted.
           id: 'matrix-usage-1',
@@ -1403,6 +1404,7 @@ const ROUTES: Record<string, RouteSpec> = {
       {
         who: 'apiClient',
         path: () => `${TMF635}/usageSpecification`,
+        status: 201,
         body: { name: 'Matrix kind' },
         check: (b) => expect(b).toMatchObject({ name: 'Matrix kind', lifecycleStatus: 'In design' }),
       },
