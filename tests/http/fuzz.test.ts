@@ -136,6 +136,8 @@ interface World {
   catalogDraftId: number;
   /** Robin Park, the demo agent without a second factor (issue 21). */
   robinUserId: number;
+  /** Ben's latest bill number, for the bill-state action (issue 19). */
+  benBill: number;
 }
 
 /** nobody: the public actions of issue 21 (activation, reset, enrolment at sign-in). */
@@ -743,7 +745,7 @@ const ACTION_TARGETS: ActionTarget[] = [
     action: BILL_STATE,
     who: 'agent',
     page: (w) => `/agent/subscribers/${w.ben}/bills`,
-    base: (w) => ({ subscriberId: String(w.ben), billNumber: '1', state: 'sent', reason: 'Posted' }),
+    base: (w) => ({ subscriberId: String(w.ben), billNumber: String(w.benBill), state: 'sent', reason: 'Posted' }),
     fields: (w) => ({
       subscriberId: idText(w, w.ben),
       billNumber: fc.oneof(numericText, anyText, fc.constantFrom('1', '0', '-1', '1.5', '1e3', '999999999999999999')),
@@ -1310,6 +1312,11 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       catalogDraftId: rows<{ id: number; code: string }>('catalog_item_drafts').find((d) => d.code === 'fuzz_addon')!
         .id,
       robinUserId: rows<{ id: number; email: string }>('users').find((u) => u.email === 'robin@example.com')!.id,
+      benBill: Math.max(
+        ...rows<{ number: number | string; subscriber_id: number }>('bills')
+          .filter((b) => b.subscriber_id === ben)
+          .map((b) => Number(b.number)),
+      ),
     };
     await h.start();
   });
@@ -1948,6 +1955,8 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       [CAT_RULES, 'admin'],
       [CAT_RETIRE, 'admin'],
       [CAT_PRICE, 'admin'],
+      // Issue 19: an agent marks ben's latest bill as sent.
+      [BILL_STATE, 'agent'],
       [CLOCK, 'admin'],
       [SIGN_OUT_EVERYWHERE, 'ben'],
       // Issue 21: the agent goes on with the new cookie; Robin's factor is reset, then enrolment begins.
