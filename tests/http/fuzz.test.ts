@@ -785,6 +785,8 @@ const ERROR_CODES = ['invalid', 'forbidden', 'not_found', 'stale', 'conflict'];
 
 /** Could this body be a valid write (and so change something)? Conservative: true when unsure. */
 function parsedObject(text: string): Record<string, unknown> | null {
+  // The routes read an empty (or all-blank) body as {} (lib/server/route readJson).
+  if (text.trim() === '') return {};
   try {
     const v = JSON.parse(text) as unknown;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decode, encode } from 'next-auth/jwt';
+import { Secret, TOTP } from 'otpauth';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/db/schema';
@@ -46,6 +47,7 @@ async function trySignIn(
   email: string,
   password: string,
   headers: Record<string, string> = {},
+  code?: string,
 ): Promise<{ ok: boolean; error: string | null }> {
   const csrf = await c.getJson('/api/auth/csrf');
   const csrfToken = (csrf.body as { csrfToken?: string }).csrfToken;
@@ -57,6 +59,7 @@ async function trySignIn(
       csrfToken: csrfToken!,
       email,
       password,
+      ...(code ? { code } : {}),
       callbackUrl: `${c.base}/dashboard`,
       json: 'true',
     }).toString(),
@@ -203,7 +206,29 @@ describe.skipIf(!hasBuild()).each(httpDrivers)(
       expect(r.status, r.stderr).toBe(0);
       await h.start();
       const c = new HttpClient(h.url);
+      // Staff enrol a second factor at their first sign-in (issue 21): the password alone is not enough.
       expect(await trySignIn(c, 'ops@operator.example', 'a passphrase nobody guesses')).toEqual({
+        ok: false,
+        error: 'second_factor_enroll',
+      });
+      const enroll = readActionManifest().find(
+        (e) => e.file === 'app/_actions/accounts.ts' && e.exportName === 'startEnrollmentAction',
+      );
+      expect(enroll).toBeTruthy();
+      const started = await callAction(c, {
+        page: '/login',
+        actionId: enroll!.id,
+        fields: { email: 'ops@operator.example', password: 'a passphrase nobody guesses' },
+      });
+      const secret = (started.state as { data?: { secret?: string } } | undefined)?.data?.secret;
+      expect(secret, started.body.slice(0, 300)).toMatch(/^[A-Z2-7]+$/);
+      const code = new TOTP({
+        secret: Secret.fromBase32(secret!),
+        digits: 6,
+        period: 30,
+        algorithm: 'SHA1',
+      }).generate();
+      expect(await trySignIn(c, 'ops@operator.example', 'a passphrase nobody guesses', {}, code)).toEqual({
         ok: true,
         error: null,
       });
