@@ -160,25 +160,43 @@ export function searchQuery(db: Queryable, terms: SearchTerms, page: number) {
         );
   const rank = sql<number>`case when ${orAll(exact)} then 0 when ${orAll(starts)} then 1 else 2 end`;
   const where = or(...match)!;
-  const select = db
+  // The page is chosen on subscribers alone (rank, order, count), and only its rows are joined
+  // to their plan: a broad name query (thousands of matches) is not joined match by match.
+  const sortName = sql<string>`lower(${sub.name})`;
+  const pageRows = db
     .select({
       id: sub.id,
       name: sub.name,
       email: sub.email,
       phone: sub.phone,
       accountNumber: sub.accountNumber,
-      planCode: s.subscriptions.planCode,
-      planName: s.plans.name,
-      rank,
-      total: sql<number>`count(*) over ()`.mapWith(Number),
+      rank: rank.as('rank'),
+      sortName: sortName.as('sort_name'),
+      total: sql<number>`count(*) over ()`.as('total'),
     })
     .from(sub)
-    .leftJoin(s.subscriptions, eq(s.subscriptions.subscriberId, sub.id))
-    .leftJoin(s.plans, eq(s.plans.code, s.subscriptions.planCode))
     .where(where)
-    .orderBy(rank, sql`lower(${sub.name})`, sub.id)
+    .orderBy(rank, sortName, sub.id)
     .limit(SEARCH_PAGE_SIZE)
-    .offset((page - 1) * SEARCH_PAGE_SIZE);
+    .offset((page - 1) * SEARCH_PAGE_SIZE)
+    .as('page_rows');
+  const select = db
+    .select({
+      id: pageRows.id,
+      name: pageRows.name,
+      email: pageRows.email,
+      phone: pageRows.phone,
+      accountNumber: pageRows.accountNumber,
+      planCode: s.subscriptions.planCode,
+      planName: s.plans.name,
+      rank: pageRows.rank,
+      // Last: the scale benchmark reads the count from the last column.
+      total: sql<number>`${pageRows.total}`.mapWith(Number),
+    })
+    .from(pageRows)
+    .leftJoin(s.subscriptions, eq(s.subscriptions.subscriberId, pageRows.id))
+    .leftJoin(s.plans, eq(s.plans.code, s.subscriptions.planCode))
+    .orderBy(pageRows.rank, pageRows.sortName, pageRows.id);
   return { select, where };
 }
 
