@@ -17,6 +17,9 @@
  *    --bills-workers=W).
  * 4b. On PostgreSQL, usage records ingested per second (bench/usage.ts: the import's COPY path and
  *    the TMF635 usageBatch endpoint; --only-usage runs just that, --usage-rows=N).
+ * 4c. On PostgreSQL, two app instances behind a round-robin proxy (bench/instances.ts: sessions,
+ *    server actions and jobs correct across both; dashboard throughput of two vs one;
+ *    --only-instances runs just that, --instances-duration=S, --instances-connections=N).
  * 5. bench/results/latest.json and latest.md; the table is printed.
  *
  * --scale=N (issue 23, PostgreSQL only): instead of the above, the pages on the small database and
@@ -59,6 +62,8 @@ import { benchOffers } from './lib/offers';
 import {
   billsMarkdown,
   usageMarkdown,
+  instancesMarkdown,
+  type InstancesBenchResult,
   type UsageBenchResult,
   evaluateTargets,
   markdown,
@@ -338,8 +343,36 @@ function benchUsage(): UsageBenchResult | { skipped: string } {
   return JSON.parse(out.at(-1)!) as UsageBenchResult;
 }
 
+/** bench/instances.ts in its own process (issue 23: two app instances behind a round-robin proxy). */
+function benchInstances(): InstancesBenchResult | { skipped: string } {
+  const passOn = args.filter((a) => a.startsWith('--instances-'));
+  log('instances: two app instances on one PostgreSQL behind a round-robin proxy…');
+  const r = spawnSync(
+    process.execPath,
+    [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/instances.ts', ...passOn],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const out = (r.stdout ?? '').trim().split('\n');
+  for (const line of out.slice(0, -1)) console.log(line);
+  const last = out.at(-1) ?? '';
+  if (!last.startsWith('{')) return { skipped: `bench/instances.ts failed (exit ${r.status ?? r.signal})` };
+  // A failed correctness check exits 1 but still reports what it measured.
+  return JSON.parse(last) as InstancesBenchResult;
+}
+
 async function main() {
   const t0 = performance.now();
+  if (flag('only-instances')) {
+    ensureBuild();
+    const instances = benchInstances();
+    const dir = path.join(process.cwd(), 'bench', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'instances.json'), JSON.stringify(instances, null, 2) + '\n');
+    console.log(`\n${instancesMarkdown(instances).join('\n')}`);
+    log('results in bench/results/instances.json');
+    if ('skipped' in instances || instances.correctness.failures.length > 0) process.exitCode = 1;
+    return;
+  }
   if (flag('only-usage')) {
     const usage = benchUsage();
     const dir = path.join(process.cwd(), 'bench', 'results');
@@ -416,6 +449,7 @@ async function main() {
       );
       partial.bills = benchBills();
       partial.usage = benchUsage();
+      partial.instances = benchInstances();
     }
   }
 
@@ -444,6 +478,7 @@ async function main() {
     offers,
     bills: partial.bills ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
     usage: partial.usage ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
+    instances: partial.instances ?? { skipped: flag('skip-postgres') ? '--skip-postgres' : 'no PostgreSQL' },
     javascript: partial.javascript ?? { skipped: 'not measured' },
     lighthouse: partial.lighthouse ?? { skipped: 'not measured' },
   };

@@ -61,6 +61,7 @@ export interface BenchResults {
   bills?: BillsBenchResult | { skipped: string };
   /** Usage records ingested per second on PostgreSQL (bench/usage.ts, issue 19). */
   usage?: UsageBenchResult | { skipped: string };
+  instances?: InstancesBenchResult | { skipped: string };
   javascript?: { dashboard: PageJs; floor: PageJs; ratio: number } | { skipped: string };
   /** The dashboard and, as the control, the floor page: same host, same settings. */
   lighthouse?: { dashboard: LighthouseResult; floor: LighthouseResult } | { skipped: string };
@@ -114,6 +115,42 @@ export function billsMarkdown(b: BillsBenchResult | { skipped: string } | undefi
   if ('skipped' in b) return [`Bills on PostgreSQL: skipped (${b.skipped}).`];
   return [
     `Bills on PostgreSQL (${b.subscriptions.toLocaleString('en')} subscriptions closing a period, each issued its bill by the real rollover): the job one after another ${fmt(b.job.billsPerSecond)} bills/s (${b.job.bills.toLocaleString('en')} in ${fmt(b.job.seconds)} s); ${b.workers.workers} workers at once ${fmt(b.workers.billsPerSecond)} bills/s (${b.workers.bills.toLocaleString('en')} in ${fmt(b.workers.seconds)} s). Checked: ${b.check.bills.toLocaleString('en')} bills, numbers ${b.check.gapless ? 'without a gap' : 'WITH GAPS'}, ${b.check.linesMatchTotals ? 'each total equal to its lines' : 'TOTALS DISAGREE WITH LINES'}.`,
+  ];
+}
+
+/** bench/instances.ts: two app instances on one PostgreSQL behind a round-robin proxy (issue 23). */
+export interface InstancesBenchResult {
+  generatedAt: string;
+  machine: { cpus: number; loadAverage1mBefore: number; loadAverage1mAfter: number };
+  proxy: string;
+  correctness: {
+    sessionsOpenOnBoth: string;
+    confirmsApplied: number;
+    confirmsStale: number;
+    periodsDue: number;
+    periodsClosed: number;
+    emailDeliveries: number;
+    mailsAtRelay: number;
+    duplicateMails: number;
+    failures: string[];
+  };
+  dashboard: {
+    connections: number;
+    oneInstance: { rps: number; p50Ms: number; p99Ms: number; errors: number; serverCpuMsPerRequest: number };
+    twoInstances: { rps: number; p50Ms: number; p99Ms: number; errors: number; serverCpuMsPerRequest: number };
+    ratio: number;
+  };
+}
+
+/** The two-instance lines of the report (also printed alone by --only-instances). */
+export function instancesMarkdown(r: InstancesBenchResult | { skipped: string } | undefined): string[] {
+  if (!r) return [];
+  if ('skipped' in r) return [`Two instances on PostgreSQL: skipped (${r.skipped}).`];
+  const c = r.correctness;
+  const d = r.dashboard;
+  return [
+    `Two instances on one PostgreSQL behind a round-robin proxy (${r.proxy}; load average ${fmt(r.machine.loadAverage1mBefore, 1)} → ${fmt(r.machine.loadAverage1mAfter, 1)}): ${c.failures.length === 0 ? 'correct' : `**${c.failures.length} check(s) failed: ${c.failures.join('; ')}**`} — sessions open on both instances ${c.sessionsOpenOnBoth}; ${c.confirmsApplied} confirms through the proxy applied (${c.confirmsStale} stale); the daily run after the clock moved closed ${c.periodsClosed} of ${c.periodsDue} due periods once each; ${c.mailsAtRelay} mails at the relay for ${c.emailDeliveries} email deliveries, ${c.duplicateMails} duplicates.`,
+    `Dashboard through the proxy, ${d.connections} connections: one instance ${fmt(d.oneInstance.rps)} req/s (p99 ${fmt(d.oneInstance.p99Ms, 0)} ms), two instances ${fmt(d.twoInstances.rps)} req/s (p99 ${fmt(d.twoInstances.p99Ms, 0)} ms): ×${fmt(d.ratio, 2)}. On ${r.machine.cpus} cores shared by both instances, PostgreSQL and the load generator no gain is expected; the second instance pays off on its own cores.`,
   ];
 }
 
@@ -302,6 +339,8 @@ export function markdown(r: BenchResults): string {
   if (billsLines.length) out.push(...billsLines, '');
   const usageLines = usageMarkdown(r.usage);
   if (usageLines.length) out.push(...usageLines, '');
+  const instancesLines = instancesMarkdown(r.instances);
+  if (instancesLines.length) out.push(...instancesLines, '');
   out.push('| Target | Goal | Measured | Result |');
   out.push('|---|---|---|---|');
   for (const t of r.targets)

@@ -41,6 +41,12 @@ export async function startServer(opts: {
   secret: string;
   logQueries: boolean /** e.g. --cpu-prof, for profiling */;
   nodeArgs?: string[];
+  /** The URL the portal is reached at (NEXTAUTH_URL), when it is not this server's own: a proxy in front. */
+  publicUrl?: string;
+  /** Run the background jobs (default off: their queries would count as round trips). */
+  jobs?: boolean;
+  /** More environment (e.g. SMTP_URL). */
+  env?: Record<string, string>;
 }): Promise<Server> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -60,11 +66,12 @@ export async function startServer(opts: {
     NEXT_TELEMETRY_DISABLED: '1',
     SWITCHBOARD_ENV: 'test',
     // Pages are measured without the background jobs (their queries would count as round trips).
-    JOBS: 'off',
-    NEXTAUTH_URL: base,
+    JOBS: opts.jobs ? 'on' : 'off',
+    NEXTAUTH_URL: opts.publicUrl ?? base,
     NEXTAUTH_SECRET: opts.secret,
     ...(opts.db.databaseUrl ? { DATABASE_URL: opts.db.databaseUrl } : { DATA_DIR: opts.db.dataDir }),
     ...(opts.logQueries ? { SWITCHBOARD_LOG_QUERIES: '1' } : {}),
+    ...(opts.env ?? {}),
   });
   const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
   const child: ChildProcess = spawn(
