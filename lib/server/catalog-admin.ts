@@ -23,7 +23,8 @@ import { forgetCatalog } from './catalog';
 import { getDb, withTransaction } from './db';
 import { AppError } from './errors';
 import { recordEvent } from './outbox';
-import { authorize, allows } from './policy';
+import { formats } from './format';
+import { authorize, allows, type Operation } from './policy';
 
 /**
  * Admin → Catalog (issue 20, docs/catalog.md "Managing the catalog"): drafts, launch, rule
@@ -220,6 +221,37 @@ async function lockCatalog(tx: Tx): Promise<void> {
   await tx.execute(sql`select id from catalog_versions order by id desc limit 1 for update`);
 }
 
+/**
+ * Every write to the launched catalog: the operation authorized, then one transaction holding
+ * the catalog lock with the tables as they are; the cached catalog is dropped after it commits.
+ */
+async function catalogWrite<T>(
+  actor: Actor,
+  operation: Operation,
+  work: (tx: Tx, catalog: Catalog) => Promise<T>,
+): Promise<T> {
+  const db = await getDb();
+  await authorize(actor, operation, {}, { db });
+  const out = await withTransaction(async (tx) => {
+    await lockCatalog(tx);
+    return work(tx, await readCatalogTables(tx));
+  });
+  forgetCatalog();
+  return out;
+}
+
+/** Sets columns of a launched plan's or add-on's row. */
+async function updateItem(
+  tx: Tx,
+  kind: ItemKind,
+  code: string,
+  values: { status?: 'retired'; monthlyCents?: number },
+): Promise<void> {
+  const set = { ...values, updatedAt: new Date() };
+  if (kind === 'plan') await tx.update(s.plans).set(set).where(eq(s.plans.code, code));
+  else await tx.update(s.addOns).set(set).where(eq(s.addOns.code, code));
+}
+
 function definitionFrom(kind: ItemKind, code: string, input: ItemInput, status: 'active' | 'retired'): ItemDefinition {
   if (kind === 'plan') {
     const plan: Plan = {
@@ -260,15 +292,12 @@ export async function createCatalogDraft(
   actor: Actor,
   input: { kind: ItemKind; code: string; name?: string; tmfDraftId?: string },
 ): Promise<{ id: number; message: string }> {
-  const db = await getDb();
-  await authorize(actor, 'catalog.create_draft', {}, { db });
   const rule = CODE_RULES[input.kind];
-  if (!rule.re.test(input.code))
-    throw new AppError('invalid', `A ${input.kind === 'plan' ? 'plan' : 'add-on'} code is ${rule.words}.`, {
-      code: ['Not a valid code.'],
-    });
-  return withTransaction(async (tx) => {
-    await lockCatalog(tx);
+  return catalogWrite(actor, 'catalog.create_draft', async (tx, catalog) => {
+    if (!rule.re.test(input.code))
+      throw new AppError('invalid', `A ${input.kind === 'plan' ? 'plan' : 'add-on'} code is ${rule.words}.`, {
+        code: ['Not a valid code.'],
+      });
     let name = input.name?.trim() ?? '';
     let monthlyCents = 0;
     if (input.tmfDraftId) {
@@ -278,7 +307,6 @@ export async function createCatalogDraft(
       monthlyCents = tmfPriceCents(tmf.body) ?? 0;
     }
     if (!name) throw new AppError('invalid', 'Give the draft a name.', { name: ['A name is required.'] });
-    const catalog = await readCatalogTables(tx);
     const taken =
       [...catalog.plans, ...catalog.addOns].some((x) => x.code === input.code) ||
       (
@@ -454,14 +482,10 @@ async function brokenHolders(tx: Queryable, candidate: Catalog): Promise<string[
 
 /** Launches a draft: validated with the catalog, written, a new version, the draft closed. */
 export async function launchCatalogDraft(actor: Actor, draftId: number): Promise<{ message: string; version: number }> {
-  const db = await getDb();
-  await authorize(actor, 'catalog.launch', {}, { db });
-  const out = await withTransaction(async (tx) => {
-    await lockCatalog(tx);
+  return catalogWrite(actor, 'catalog.launch', async (tx, catalog) => {
     const row = (await tx.select().from(s.catalogItemDrafts).where(eq(s.catalogItemDrafts.id, draftId)))[0];
     if (!row || row.launchedAt)
       throw new AppError('not_found', 'That draft was not found (it may have been launched).');
-    const catalog = await readCatalogTables(tx);
     const view = draftView(row, catalog);
     if (view.problems.length > 0) throw new AppError('invalid', `It can't be launched yet: ${view.problems.join(' ')}`);
     const sortOrder = row.kind === 'plan' ? catalog.plans.length : catalog.addOns.length;
@@ -482,8 +506,6 @@ export async function launchCatalogDraft(actor: Actor, draftId: number): Promise
     });
     return { message: `${view.name} is launched (catalog version ${version.id}).`, version: version.id };
   });
-  forgetCatalog();
-  return out;
 }
 
 /** Changes a launched item's rules (not its price: that is a price change, with notice). */
@@ -491,11 +513,7 @@ export async function saveCatalogRules(
   actor: Actor,
   input: { kind: ItemKind; code: string; item: ItemInput },
 ): Promise<{ message: string; version: number }> {
-  const db = await getDb();
-  await authorize(actor, 'catalog.edit_rules', {}, { db });
-  const out = await withTransaction(async (tx) => {
-    await lockCatalog(tx);
-    const catalog = await readCatalogTables(tx);
+  return catalogWrite(actor, 'catalog.edit_rules', async (tx, catalog) => {
     const current = definitionOf(catalog, input.kind, input.code);
     if (!current) throw new AppError('not_found', 'That plan or add-on is not in the catalog.');
     const was = current.kind === 'plan' ? current.plan : current.addOn;
@@ -526,8 +544,6 @@ export async function saveCatalogRules(
     });
     return { message: `Saved: catalog version ${version.id} is in force from ${actor.today}.`, version: version.id };
   });
-  forgetCatalog();
-  return out;
 }
 
 /** Retires a launched plan or add-on: its holders keep it, nobody else can choose it. */
@@ -535,19 +551,12 @@ export async function retireCatalogItem(
   actor: Actor,
   input: { kind: ItemKind; code: string },
 ): Promise<{ message: string; version: number }> {
-  const db = await getDb();
-  await authorize(actor, 'catalog.retire', {}, { db });
-  const out = await withTransaction(async (tx) => {
-    await lockCatalog(tx);
-    const catalog = await readCatalogTables(tx);
+  return catalogWrite(actor, 'catalog.retire', async (tx, catalog) => {
     const def = definitionOf(catalog, input.kind, input.code);
     if (!def) throw new AppError('not_found', 'That plan or add-on is not in the catalog.');
     const item = def.kind === 'plan' ? def.plan : def.addOn;
     if (item.status === 'retired') throw new AppError('conflict', `${item.name} is already retired.`);
-    if (input.kind === 'plan')
-      await tx.update(s.plans).set({ status: 'retired', updatedAt: new Date() }).where(eq(s.plans.code, input.code));
-    else
-      await tx.update(s.addOns).set({ status: 'retired', updatedAt: new Date() }).where(eq(s.addOns.code, input.code));
+    await updateItem(tx, input.kind, input.code, { status: 'retired' });
     const version = await writeVersion(tx, actor, `Retired ${item.name}`);
     const holders = (await holderCounts(tx))[key(input.kind, input.code)] ?? 0;
     await recordAudit(tx, {
@@ -563,8 +572,6 @@ export async function retireCatalogItem(
       version: version.id,
     };
   });
-  forgetCatalog();
-  return out;
 }
 
 export type { PriceChangePreview };
@@ -579,11 +586,7 @@ export async function changeCatalogPrice(
   actor: Actor,
   input: { kind: ItemKind; code: string; newCents: number; effectiveOn: Day; confirm: boolean },
 ): Promise<{ message: string; preview: PriceChangePreview; saved: boolean }> {
-  const db = await getDb();
-  await authorize(actor, 'catalog.change_price', {}, { db });
-  const out = await withTransaction(async (tx) => {
-    await lockCatalog(tx);
-    const catalog = await readCatalogTables(tx);
+  const out = await catalogWrite(actor, 'catalog.change_price', async (tx, catalog) => {
     const def = definitionOf(catalog, input.kind, input.code);
     if (!def) throw new AppError('not_found', 'That plan or add-on is not in the catalog.');
     const item = def.kind === 'plan' ? def.plan : def.addOn;
@@ -620,16 +623,7 @@ export async function changeCatalogPrice(
     };
     if (!input.confirm) return { preview, saved: false, version: null };
 
-    if (input.kind === 'plan')
-      await tx
-        .update(s.plans)
-        .set({ monthlyCents: input.newCents, updatedAt: new Date() })
-        .where(eq(s.plans.code, input.code));
-    else
-      await tx
-        .update(s.addOns)
-        .set({ monthlyCents: input.newCents, updatedAt: new Date() })
-        .where(eq(s.addOns.code, input.code));
+    await updateItem(tx, input.kind, input.code, { monthlyCents: input.newCents });
     const version = await writeVersion(
       tx,
       actor,
@@ -689,10 +683,9 @@ export async function changeCatalogPrice(
     });
     return { preview, saved: true, version: version.id };
   });
-  if (out.saved) forgetCatalog();
   const p = out.preview;
-  const money = (c: number) => (c / 100).toFixed(2);
-  const revenue = `${p.monthlyRevenueChangeCents >= 0 ? '+' : '−'}${money(Math.abs(p.monthlyRevenueChangeCents))}`;
+  const { money, signedMoney } = formats();
+  const revenue = signedMoney(p.monthlyRevenueChangeCents);
   const message = out.saved
     ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} from today; the ${p.holders} holder${p.holders === 1 ? '' : 's'} were sent a notice and pay it from ${p.effectiveOn}.`
     : `${p.holders} subscriber${p.holders === 1 ? '' : 's'} hold ${p.itemName}. From ${p.effectiveOn} the monthly revenue changes by ${revenue} (${money(p.oldCents)} → ${money(p.newCents)} each). Confirm to save and send the notices.`;
