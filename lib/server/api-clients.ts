@@ -107,7 +107,7 @@ export async function createApiClient(
 ): Promise<ClientCredentials & { view: ApiClientView }> {
   await authorize(who, 'api_client.create', {}, { db });
   // An admin in the portal: the authenticator code again when the last one is over 10 minutes old.
-  if (!('kind' in who)) requireRecentSecondFactor(who);
+  requireRecentSecondFactor(who);
   const name = checkName(input.name);
   const scopes = checkScopes(input.scopes);
   const clientId = newClientId();

@@ -223,8 +223,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
     const plan = result.plan;
     // Staff applying a lower-priced change now: the authenticator code again when the last one is over 10 minutes old.
-    if (input.applyNow && plan.timing === 'now' && plan.monthlyChangeCents < 0 && !('kind' in actor))
-      requireRecentSecondFactor(actor);
+    if (input.applyNow && plan.timing === 'now' && plan.monthlyChangeCents < 0) requireRecentSecondFactor(actor);
     const subscriptionId = state.subscriptionId;
 
     if (state.pending) {

@@ -291,6 +291,8 @@ describe.each(drivers)('activation, password reset and the staff second factor o
       .where(eq(s.sessions.id, u.sid));
     const stale = (await loadSessionActor(t.db, claims))!;
     expect(() => requireRecentSecondFactor(stale)).toThrow(/authenticator app again/);
+    // A caller that is not a person (an API client ordering through TMF622) has nothing to step up.
+    expect(() => requireRecentSecondFactor({ kind: 'api_client' })).not.toThrow();
     expect(await refusal(stepUp(stale, '123456'))).toMatch(/^step_up_required: That code is not right/);
     await stepUp(stale, codeOf(DEMO_TOTP_SECRET));
     const again = (await loadSessionActor(t.db, claims))!;
