@@ -60,6 +60,29 @@ function Field({
 const PASSWORD_HINT =
   '12 to 128 characters, any characters; not a commonly used password. A few unrelated words work well.';
 
+/** The new password, typed twice (setting one from a link, changing one on the account page). */
+function NewPasswordFields({ errors }: { errors?: Record<string, string[] | undefined> }) {
+  return (
+    <>
+      <Field
+        id="password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint={PASSWORD_HINT}
+        error={errors?.password}
+      />
+      <Field
+        id="confirm"
+        label="New password again"
+        type="password"
+        autoComplete="new-password"
+        error={errors?.confirm}
+      />
+    </>
+  );
+}
+
 export function ActivationForm() {
   const [state, action, pending] = useActionState(requestActivationAction, idle);
   return (
@@ -107,21 +130,7 @@ export function SetPasswordForm({ token }: { token: string }) {
   return (
     <form action={action} className="card space-y-4" data-testid="set-password-form">
       <input type="hidden" name="token" value={token} />
-      <Field
-        id="password"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint={PASSWORD_HINT}
-        error={state.fieldErrors?.password}
-      />
-      <Field
-        id="confirm"
-        label="New password again"
-        type="password"
-        autoComplete="new-password"
-        error={state.fieldErrors?.confirm}
-      />
+      <NewPasswordFields errors={state.fieldErrors} />
       <button type="submit" className="btn-primary" disabled={pending}>
         {pending ? 'Saving…' : 'Set password'}
       </button>
@@ -141,21 +150,7 @@ export function ChangePasswordForm() {
         autoComplete="current-password"
         error={state.fieldErrors?.current}
       />
-      <Field
-        id="password"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint={PASSWORD_HINT}
-        error={state.fieldErrors?.password}
-      />
-      <Field
-        id="confirm"
-        label="New password again"
-        type="password"
-        autoComplete="new-password"
-        error={state.fieldErrors?.confirm}
-      />
+      <NewPasswordFields errors={state.fieldErrors} />
       <button type="submit" className="btn-secondary" disabled={pending}>
         {pending ? 'Changing…' : 'Change password'}
       </button>
