@@ -36,7 +36,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_PASSWORD } from '../db/seed';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../db/seed';
 import { createThrowawayPostgres, type ThrowawayDatabase } from '../db/throwaway';
 import {
   PG_ADMIN_URL,
@@ -192,7 +192,7 @@ async function runDriver(
     subs.map((s) => s.email),
     DEMO_PASSWORD,
   );
-  const agentCookie = await signIn(server.base, 'agent@example.com', DEMO_PASSWORD);
+  const agentCookie = await signIn(server.base, 'agent@example.com', DEMO_PASSWORD, DEMO_TOTP_SECRET);
   result.roundTrips = await countRoundTrips(server, subs, cookies);
   log(
     `${label}: round trips per request: dashboard ${result.roundTrips.dashboard} (first view of the day ${result.roundTrips.dashboardFirstView}), plans ${result.roundTrips.plans}, preview ${result.roundTrips.preview}; cold first request ${result.roundTrips.coldFirstRequest}`,

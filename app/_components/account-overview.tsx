@@ -1,6 +1,6 @@
 import type { DashboardView } from '@/lib/server/dashboard';
 import { formatCents, formatDay, formats } from './format';
-import { UsageHistoryChart } from './usage-history-chart';
+import { LazyUsageHistoryChart } from './usage-history-chart-lazy';
 import { UsageMeter } from './usage-meter';
 
 /**
@@ -107,7 +107,7 @@ export function AccountOverview({ view, staff }: { view: DashboardView; staff: b
                 {allowance !== null && allowance > 0 ? ' (dashed line: the minutes included)' : ''}
               </figcaption>
               <div role="img" aria-label={historySummary}>
-                <UsageHistoryChart points={history} allowance={allowance} />
+                <LazyUsageHistoryChart points={history} allowance={allowance} />
               </div>
             </figure>
           )}

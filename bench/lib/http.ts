@@ -3,6 +3,7 @@
  * change confirm driven through its server action, and the JavaScript a page makes the
  * browser download.
  */
+import { Secret, TOTP } from 'otpauth';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,8 +24,16 @@ function cookiePairs(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]!);
 }
 
-/** Signs in through next-auth's credentials callback, as the login form does. Returns the Cookie header. */
-export async function signIn(base: string, email: string, password: string): Promise<string> {
+/** The current code of an authenticator app holding `secret` (base32), as staff type it at sign-in. */
+export function totpCode(secret: string): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+}
+
+/**
+ * Signs in through next-auth's credentials callback, as the login form does. Returns the Cookie
+ * header. Staff sign in with a second factor: pass their authenticator secret (the demo's).
+ */
+export async function signIn(base: string, email: string, password: string, totpSecret?: string): Promise<string> {
   const csrfRes = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const csrfCookies = cookiePairs(csrfRes);
@@ -32,7 +41,14 @@ export async function signIn(base: string, email: string, password: string): Pro
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookies.join('; '), origin: base },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/`, json: 'true' }),
+    body: new URLSearchParams({
+      csrfToken,
+      email,
+      password,
+      ...(totpSecret ? { code: totpCode(totpSecret) } : {}),
+      callbackUrl: `${base}/`,
+      json: 'true',
+    }),
   });
   await res.arrayBuffer();
   const session = cookiePairs(res).find((c) => /^(__Secure-)?next-auth\.session-token=/.test(c));

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seed';
 import { createThrowawayPostgres } from '../../db/throwaway';
 import { normalize } from '../../lib/domain/catalog';
 import { dayOf } from '../../lib/domain/periods';
@@ -55,7 +55,7 @@ async function loadPages(
       subs.map((s) => s.email),
       DEMO_PASSWORD,
     );
-    const agent = await signIn(server.base, 'agent@example.com', DEMO_PASSWORD);
+    const agent = await signIn(server.base, 'agent@example.com', DEMO_PASSWORD, DEMO_TOTP_SECRET);
     const rotate = (pathFor: (s: BenchSubscriber) => string) =>
       subs.map((s, i) => ({ path: pathFor(s), cookie: cookies[i]! }));
     const scenarios: LoadScenario[] = [

@@ -36,6 +36,12 @@ export interface Actor {
    * (loadActor: scripts and tests acting as an account).
    */
   session?: { id: string; secondFactorAgeSeconds: number | null };
+  /**
+   * A subscriber's own account time, read with the session (issue 22): its test clock's frozen
+   * time when the subscriber is a fixture on a clock, else `now`. Undefined when not read
+   * (staff; loadActor): openAccount then looks it up.
+   */
+  ownNow?: Date;
 }
 
 /** Reads the user row and the clock in one round trip (no session: for scripts and tests that act as an account). */
@@ -79,6 +85,7 @@ type SessionRow = {
   valid: boolean;
   clock: ClockSetting | null;
   second_factor_age: number | string | null;
+  own_clock_ms: number | string | null;
 };
 
 /**
@@ -89,6 +96,14 @@ type SessionRow = {
  * session's last_seen_at when it is over a minute old (a data-modifying CTE), so idle tracking
  * writes about once a minute per session, not per request.
  */
+/** The subscriber's own test clock, in epoch ms, folded into the session statement (none in a deployment). */
+function ownClockColumn() {
+  return config().testClockEnabled
+    ? sql`(select extract(epoch from tc.frozen_time)::float8 * 1000 from test_fixtures f
+        join test_clocks tc on tc.id = f.clock_id where f.subscriber_id = u.subscriber_id) as own_clock_ms`
+    : sql`null::float8 as own_clock_ms`;
+}
+
 export async function loadSessionActor(db: Queryable, claims: SessionClaims): Promise<Actor | null> {
   const idle = sql`make_interval(secs => ${STAFF_IDLE_SECONDS})`;
   const result = await db.execute(sql`
@@ -104,13 +119,15 @@ export async function loadSessionActor(db: Queryable, claims: SessionClaims): Pr
       coalesce(not u.disabled and u.session_version = ${claims.sv} and s.revoked_at is null and s.expires_at > now()
         and (u.role = 'subscriber' or s.last_seen_at > now() - ${idle}), false) as valid,
       extract(epoch from now() - s.second_factor_at)::float8 as second_factor_age,
-      (select value from app_settings where key = ${CLOCK_KEY}) as clock
+      (select value from app_settings where key = ${CLOCK_KEY}) as clock,
+      ${ownClockColumn()}
     from users u left join sessions s on s.id = ${claims.sid} and s.user_id = u.id
     where u.id = ${claims.uid}
   `);
   const u = (result as unknown as { rows: SessionRow[] }).rows[0];
   if (!u || !u.valid) return null;
   const now = clockFromSetting(u.clock);
+  const ownNow = u.own_clock_ms === null ? now : new Date(Number(u.own_clock_ms));
   return {
     userId: u.id,
     role: u.role,
@@ -123,6 +140,7 @@ export async function loadSessionActor(db: Queryable, claims: SessionClaims): Pr
       id: claims.sid,
       secondFactorAgeSeconds: u.second_factor_age === null ? null : Number(u.second_factor_age),
     },
+    ...(u.role === 'subscriber' ? { ownNow } : {}),
   };
 }
 

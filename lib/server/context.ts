@@ -35,7 +35,9 @@ export async function openAccount(
   // The catalog of the account's day, with this subscriber's price protections (issue 20); the
   // account's day is its test clock's when it has one (issue 22).
   const versions = await getCatalogVersions(db);
-  const now = await subscriberNow(db, subject.subscriberId, actor.now);
+  // A subscriber's own account time came with the session; anyone else's is looked up.
+  const own = 'role' in actor && actor.subscriberId === subject.subscriberId ? actor.ownNow : undefined;
+  const now = own ?? (await subscriberNow(db, subject.subscriberId, actor.now));
   const today = dayOf(now);
   let state = await readAccount(db, subject.subscriberId, today);
   if (state && (await closeEndedPeriods(db, versions, state, today)))
