@@ -70,7 +70,7 @@ export async function rolloverSubscription(
     if (plan.steps.length === 0) return 0;
     // TMF637 hubs (issue 19): a scheduled change applied here starts and ends products.
     const productsBefore =
-      pendingRow && (await wantsProductEvents(tx)) ? await productSnapshot(tx, sub.subscriberId) : null;
+      pendingRow && (await wantsProductEvents(tx)) ? await productSnapshot(tx, sub.subscriberId, today) : null;
     let config = from;
     // Bills (issue 16): the period that closes at each step's boundary.
     const bills: IssueBillInput[] = [];
@@ -133,7 +133,7 @@ export async function rolloverSubscription(
       await applyConfiguration(tx, subscriptionId, from, final, changedAt);
     }
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
-    await recordProductEvents(tx, sub.subscriberId, productsBefore);
+    await recordProductEvents(tx, sub.subscriberId, productsBefore, today);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
     // Usage is rated with the catalog of the closed period's last day.
