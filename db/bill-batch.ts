@@ -43,13 +43,19 @@ function rowsOf<T>(result: unknown): T[] {
 
 const list = (xs: SQL[]) => sql.join(xs, sql`, `);
 
-/** Issues the bill of each input (null where the subscription already has that bill), in few statements. */
+/**
+ * Issues the bill of each input (null where the subscription already has that bill), in few
+ * statements. `catalog`: the catalog its closed period's usage is rated with, one for all or
+ * one per input (issue 20: the catalog of the closed period's last day at its holder's
+ * prices); each bill records `catalogVersion`, else that catalog's version, as issueBill does.
+ */
 export async function issueBills(
   tx: Queryable,
-  catalog: Catalog,
+  catalog: Catalog | ((input: IssueBillInput) => Catalog),
   inputs: IssueBillInput[],
 ): Promise<(IssuedBill | null)[]> {
   if (inputs.length === 0) return [];
+  const catalogOf = typeof catalog === 'function' ? catalog : () => catalog;
   if (new Set(inputs.map((x) => x.subscriptionId)).size !== inputs.length)
     throw new Error('issueBills: at most one bill per subscription per call');
   const read = rowsOf<ReadRow>(
@@ -78,6 +84,7 @@ export async function issueBills(
   const assembled = read.map((r) => {
     const input = inputs[Number(r.i)]!;
     if (r.existing !== null) return null;
+    const rating = catalogOf(input);
     const booked: BillLine[] = (r.lines ?? []).map((l) => ({
       kind: l.kind,
       itemType: l.item_type,
@@ -88,10 +95,11 @@ export async function issueBills(
     }));
     const usage =
       input.closedPeriod && r.usage
-        ? rateUsage(catalog, input.config, { ldMinutes: r.usage.ld_minutes, intlMinutes: r.usage.intl_minutes }).lines
+        ? rateUsage(rating, input.config, { ldMinutes: r.usage.ld_minutes, intlMinutes: r.usage.intl_minutes }).lines
         : [];
     return {
       input,
+      catalogVersion: input.catalogVersion ?? rating.version ?? null,
       bill: assembleBill({
         billDate: input.billDate,
         closedPeriod: input.closedPeriod,
@@ -109,16 +117,16 @@ export async function issueBills(
   const created = rowsOf<{ id: number | string; number: number | string; subscription_id: number }>(
     await tx.execute(sql`
       with n as (select take_bill_numbers(${k}::int) as first)
-      insert into bills (number, subscription_id, subscriber_id, bill_date, closed_period_start, next_period_end, due_date, total_cents, credit_forward_cents)
-      select n.first + v.i - 1, v.sub, v.subscriber, v.bill_date, v.closed_start, v.next_end, v.due, v.total, v.credit
+      insert into bills (number, subscription_id, subscriber_id, bill_date, closed_period_start, next_period_end, due_date, total_cents, credit_forward_cents, catalog_version)
+      select n.first + v.i - 1, v.sub, v.subscriber, v.bill_date, v.closed_start, v.next_end, v.due, v.total, v.credit, v.catalog_version
       from n, (values ${list(
         toIssue.map(
-          ({ input, bill }, i) =>
+          ({ input, bill, catalogVersion }, i) =>
             sql`(${i + 1}::int, ${input.subscriptionId}::int, ${input.subscriberId}::int, ${input.billDate}::date,
               ${input.closedPeriod?.start ?? null}::date, ${input.nextPeriodEnd}::date, ${bill.dueDate}::date,
-              ${bill.totalCents}::int, ${bill.creditForwardCents}::int)`,
+              ${bill.totalCents}::int, ${bill.creditForwardCents}::int, ${catalogVersion}::integer)`,
         ),
-      )}) as v(i, sub, subscriber, bill_date, closed_start, next_end, due, total, credit)
+      )}) as v(i, sub, subscriber, bill_date, closed_start, next_end, due, total, credit, catalog_version)
       order by v.i
       returning id, number, subscription_id
     `),

@@ -10,7 +10,7 @@ import * as s from './schema';
 import { catalogData } from './catalog-data';
 import { applyReferenceData } from './reference-data';
 import { ARGON2_OPTIONS } from '../lib/argon2';
-import { allConfigurations } from '../lib/domain/catalog';
+import { allConfigurations, versionOfDay } from '../lib/domain/catalog';
 import { addDays, periodContaining } from '../lib/domain/periods';
 import { recurringLines } from '../lib/domain/rollover';
 import { recurringLedgerRows } from './ledger';
@@ -382,7 +382,15 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<{ subscri
     billsToIssue.sort((a, b) =>
       a.billDate < b.billDate ? -1 : a.billDate > b.billDate ? 1 : a.subscriptionId - b.subscriptionId,
     );
-    for (const b of billsToIssue) await issueBill(tx, catalog, b);
+    // Issue 20: each bill records the catalog version in force on its date, as the rollover's do.
+    const versions = (
+      await tx.select({ id: s.catalogVersions.id, effectiveOn: s.catalogVersions.effectiveOn }).from(s.catalogVersions)
+    ).map((v) => ({ ...v, catalog }));
+    for (const b of billsToIssue)
+      await issueBill(tx, catalog, {
+        ...b,
+        catalogVersion: versions.length > 0 ? versionOfDay(versions, b.billDate).id : null,
+      });
   });
   return { subscribers: rows.length };
 }

@@ -7,8 +7,7 @@ import type { Db } from '@/db/client';
 import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
 import { addDays, daysBetween } from '@/lib/domain/periods';
-import type { CatalogVersion } from '@/lib/domain/catalog';
-import type { BillingPeriod, Catalog, Day } from '@/lib/domain/types';
+import type { BillingPeriod, Day } from '@/lib/domain/types';
 import { catalogForHolder, readProtections, type CatalogSource } from './catalog';
 import { recordAudit } from './audit';
 import { rolloverBatch } from './rollover-batch';
@@ -71,7 +70,7 @@ export async function rolloverSubscription(
     if (plan.steps.length === 0) return 0;
     // TMF637 hubs (issue 19): a scheduled change applied here starts and ends products.
     const productsBefore =
-      pendingRow && (await wantsProductEvents(tx)) ? await productSnapshot(tx, sub.subscriberId) : null;
+      pendingRow && (await wantsProductEvents(tx)) ? await productSnapshot(tx, sub.subscriberId, today) : null;
     let config = from;
     // Bills (issue 16): the period that closes at each step's boundary.
     const bills: IssueBillInput[] = [];
@@ -134,7 +133,7 @@ export async function rolloverSubscription(
       await applyConfiguration(tx, subscriptionId, from, final, changedAt);
     }
     await bumpVersion(tx, subscriptionId, plan.finalPeriod);
-    await recordProductEvents(tx, sub.subscriberId, productsBefore);
+    await recordProductEvents(tx, sub.subscriberId, productsBefore, today);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
     // Usage is rated with the catalog of the closed period's last day.
@@ -196,18 +195,6 @@ export async function rolloverDue(
   let lastId = 0;
   let exhausted = false;
   const failed: number[] = [];
-  // The set-based path bills a whole batch with one catalog: a single catalog, or a single
-  // version with no price protection running (issue 20). Otherwise each subscription is closed
-  // on its own, with the catalog of its boundary at its holder's prices.
-  let batchCatalog: Catalog | null = Array.isArray(catalog)
-    ? catalog.length === 1
-      ? (catalog[0] as CatalogVersion).catalog
-      : null
-    : (catalog as Catalog);
-  if (batchCatalog && setBased) {
-    const [notice] = await db.select({ id: s.priceNotices.subscriptionId }).from(s.priceNotices).limit(1);
-    if (notice) batchCatalog = null;
-  }
   // Batches are claimed one after another (keyset on the id), closed concurrently.
   let claiming: Promise<unknown> = Promise.resolve();
   const claim = (): Promise<number[]> => {
@@ -248,13 +235,14 @@ export async function rolloverDue(
     for (;;) {
       const ids = await claim();
       if (ids.length === 0) return;
-      if (!setBased || !batchCatalog) {
+      if (!setBased) {
         await oneByOne(ids);
         continue;
       }
       let rest = ids;
       try {
-        const r = await rolloverBatch(db, batchCatalog, ids, today);
+        // Each holder's boundary with the catalog of its day at their prices (issue 20), as one by one.
+        const r = await rolloverBatch(db, catalog, ids, today);
         subscriptions += r.closed;
         periods += r.closed;
         rest = r.rest;

@@ -100,6 +100,30 @@ export async function readProtections(db: Queryable, subscriptionId: number): Pr
   return rows.map((r) => ({ ...r, itemType: r.itemType === 'plan' ? 'plan' : 'addon' }));
 }
 
+/** The price protections of many subscriptions in one query (the set-based rollover); none: an empty list. */
+export async function readProtectionsOf(
+  db: Queryable,
+  subscriptionIds: readonly number[],
+): Promise<Map<number, PriceProtection[]>> {
+  const out = new Map<number, PriceProtection[]>(subscriptionIds.map((id) => [id, []]));
+  if (subscriptionIds.length === 0) return out;
+  const rows = await db
+    .select({
+      subscriptionId: s.priceNotices.subscriptionId,
+      priceChangeId: s.priceChanges.id,
+      itemType: s.priceChanges.itemType,
+      code: s.priceChanges.itemCode,
+      oldCents: s.priceChanges.oldCents,
+      effectiveOn: s.priceChanges.effectiveOn,
+    })
+    .from(s.priceNotices)
+    .innerJoin(s.priceChanges, eq(s.priceChanges.id, s.priceNotices.priceChangeId))
+    .where(inArray(s.priceNotices.subscriptionId, [...subscriptionIds]));
+  for (const { subscriptionId, ...r } of rows)
+    out.get(subscriptionId)?.push({ ...r, itemType: r.itemType === 'plan' ? 'plan' : 'addon' });
+  return out;
+}
+
 /** After a catalog write, a reset or in tests. */
 export function forgetCatalog(): void {
   g.__switchboardCatalog = undefined;

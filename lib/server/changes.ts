@@ -205,7 +205,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     const state = await readAccount(tx, input.subscriberId, today);
     if (!state) throw new AppError('not_found', 'That account was not found.');
     // TMF637 hubs (issue 19): the products before the change, when a listener wants their events.
-    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId) : null;
+    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId, today) : null;
     const planInput = {
       catalog,
       current: state.config,
@@ -306,7 +306,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     // Every change is a product order (TMF622, issue 19): told to the hubs' listeners.
     await input.afterOrder?.(tx, orderId);
     await recordEvent(tx, await productOrderEvent(tx, { orderId }, 'ProductOrderCreateEvent'));
-    await recordProductEvents(tx, state.subscriberId, productsBefore);
+    await recordProductEvents(tx, state.subscriberId, productsBefore, today);
     // Accepting an offer: recorded when the confirmed target is that offer's target.
     const offer = input.offerKey ? findOffer(catalog, state, today, input.offerKey) : undefined;
     const offerActor = userIdOf(actor);
@@ -353,7 +353,7 @@ export async function cancelScheduledChange(
     throw new AppError('invalid', 'Give a reason for cancelling: it goes in the audit trail.', {
       reason: ['A reason is required.'],
     });
-  const { state } = await openAccount(actor, 'cancel_scheduled_change', { subscriberId: input.subscriberId });
+  const { state, today } = await openAccount(actor, 'cancel_scheduled_change', { subscriberId: input.subscriberId });
   return withTransaction(async (tx) => {
     await lockSubscription(tx, state.subscriptionId);
     const row = await scheduledChangeOf(tx, state.subscriptionId, input.scheduledChangeId);
@@ -366,7 +366,7 @@ export async function cancelScheduledChange(
           : 'That scheduled change was already cancelled or replaced.',
       );
     }
-    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId) : null;
+    const productsBefore = (await wantsProductEvents(tx)) ? await productSnapshot(tx, state.subscriberId, today) : null;
     await closeScheduledChange(tx, row, 'cancelled', userIdOf(actor));
     await bumpVersion(tx, state.subscriptionId);
     await recordAudit(tx, {
@@ -382,7 +382,7 @@ export async function cancelScheduledChange(
     await recordEvent(tx, cancelledEvent(state.subscriberId, row));
     if (row.orderId)
       await recordEvent(tx, await productOrderEvent(tx, { orderId: row.orderId }, 'ProductOrderStateChangeEvent'));
-    await recordProductEvents(tx, state.subscriberId, productsBefore);
+    await recordProductEvents(tx, state.subscriberId, productsBefore, today);
     return { message: `Cancelled. You keep your current plan; nothing changes on ${row.effectiveDate}.` };
   });
 }

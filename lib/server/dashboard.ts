@@ -5,10 +5,12 @@ import { daysRemaining, lastDayOf, nextPeriod } from '@/lib/domain/periods';
 import { recurringLines } from '@/lib/domain/rollover';
 import { rateUsage } from '@/lib/domain/bills';
 import type { OffersResult } from '@/lib/domain/offers';
-import type { Catalog } from '@/lib/domain/types';
+import type { Catalog, Day } from '@/lib/domain/types';
 import { currentUsage, type AccountState } from './account';
 import type { Actor } from './actor';
+import { catalogForHolder, getCatalogVersions } from './catalog';
 import { openAccount } from './context';
+import { getDb } from './db';
 import { offersFor, recordImpressions } from './offers';
 
 export interface DashboardView {
@@ -43,26 +45,33 @@ export interface DashboardView {
   version: number;
 }
 
-/** The subscriber's overview, computed from the account state (no further reads). */
+/**
+ * The subscriber's overview, computed from the account state (no further reads). `catalog`: what
+ * the holder pays today; `catalogOn`: what they pay on a day (issue 20: the catalog version of the
+ * day at their price protections), so the next-bill estimate is priced as the rollover will bill
+ * it: the next period's charges at the boundary's prices, this period's usage with the catalog of
+ * its last day. Absent: `catalog` on every day.
+ */
 export function buildDashboard(
   catalog: Catalog,
   state: AccountState,
   today: string,
   viewerUserId: number,
+  catalogOn: (day: Day) => Catalog = () => catalog,
 ): DashboardView {
   const plan = getPlan(catalog, state.config.planCode);
   const usage = currentUsage(state);
   const next = nextPeriod(state.billingDay, state.period);
   const nextConfig =
     state.pending && state.pending.effectiveDate <= state.period.end ? state.pending.target : state.config;
-  const recurring = recurringLines(catalog, nextConfig, next).map((l) => ({
+  const recurring = recurringLines(catalogOn(next.start), nextConfig, next).map((l) => ({
     description: l.description,
     amountCents: l.amountCents,
     kind: 'recurring' as const,
   }));
   const proration = state.prorationThisPeriod.map((p) => ({ ...p, kind: 'proration' as const }));
   // Bills (issue 16): this period's usage so far, rated as its bill will rate it (on the configuration held now).
-  const usageSoFar = rateUsage(catalog, state.config, {
+  const usageSoFar = rateUsage(catalogOn(lastDayOf(state.period)), state.config, {
     ldMinutes: usage?.ldMinutes ?? 0,
     intlMinutes: usage?.intlMinutes ?? 0,
   }).lines.map((l) => ({
@@ -144,7 +153,11 @@ export async function getDashboard(
   subscriberId: number,
 ): Promise<{ view: DashboardView; offers: OffersResult }> {
   const { catalog, state, today } = await openAccount(actor, 'view_dashboard', { subscriberId });
-  const view = buildDashboard(catalog, state, today, actor.userId);
+  // The versions openAccount read (cached): the next bill is priced on its own day.
+  const versions = await getCatalogVersions(await getDb());
+  const view = buildDashboard(catalog, state, today, actor.userId, (day) =>
+    catalogForHolder(versions, state.protections, day),
+  );
   const offers = offersFor(catalog, state, today);
   await recordImpressions(actor, subscriberId, offers, state.impressedToday, 'after_response', today);
   return { view, offers };

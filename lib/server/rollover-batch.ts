@@ -5,11 +5,13 @@ import { issueBills } from '@/db/bill-batch';
 import { recurringLedgerRows } from '@/db/ledger';
 import type { IssueBillInput } from '@/db/bill-issuance';
 import type { Db } from '@/db/client';
-import { configKey } from '@/lib/domain/catalog';
-import { daysBetween } from '@/lib/domain/periods';
+import { configKey, type PriceProtection } from '@/lib/domain/catalog';
+import { addDays, daysBetween } from '@/lib/domain/periods';
 import { planRollover } from '@/lib/domain/rollover';
 import type { Catalog, Day } from '@/lib/domain/types';
-import { billIssuedEvent, recordEvents } from './outbox';
+import { catalogForHolder, readProtectionsOf, type CatalogSource } from './catalog';
+import { billIssuedEvent, recordEvent, recordEvents, wantsTmfEvent } from './outbox';
+import { customerBillCreateEvents } from './tmf/bill-doc';
 
 /**
  * The rollover of many subscriptions in one transaction (issue 23): what rolloverSubscription
@@ -20,6 +22,12 @@ import { billIssuedEvent, recordEvents } from './outbox';
  * in three (recordEvents). So a batch of a few hundred costs about as many round trips as one
  * subscription did, and the bill-number counter is taken once per batch instead of once per
  * bill.
+ *
+ * Prices (issue 20) as rolloverSubscription has them: each boundary with the catalog version of
+ * its day at the holder's protected prices (catalogForHolder), the batch's price protections read
+ * in one query; holders with the same protections (most have none) share one catalog per day.
+ * Each bill records the catalog version of its date. TMF678 hubs that want it get a
+ * CustomerBillCreateEvent per bill, as from rolloverSubscription.
  *
  * It takes only the common case: one boundary to close and no scheduled change pending. The
  * others (a pending change to apply and audit, a subscription several periods behind) are
@@ -47,7 +55,7 @@ const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows;
 
 export async function rolloverBatch(
   db: Db,
-  catalog: Catalog,
+  source: CatalogSource,
   subscriptionIds: number[],
   today: Day,
 ): Promise<BatchResult> {
@@ -69,14 +77,34 @@ export async function rolloverBatch(
       `),
     );
     const rest: number[] = [];
+    const protectionsOf = await readProtectionsOf(
+      tx,
+      due.filter((r) => !r.pending).map((r) => r.id),
+    );
+    const holderCatalogs = new Map<string, Catalog>();
+    const catalogFor = (protections: readonly PriceProtection[], day: Day): Catalog => {
+      const key = `${day}|${protections
+        .map((p) => p.priceChangeId)
+        .sort((a, b) => a - b)
+        .join(',')}`;
+      let c = holderCatalogs.get(key);
+      if (!c) {
+        c = catalogForHolder(source, protections, day);
+        holderCatalogs.set(key, c);
+      }
+      return c;
+    };
     const work = due.flatMap((row) => {
       if (row.pending) {
         rest.push(row.id);
         return [];
       }
+      const protections = protectionsOf.get(row.id) ?? [];
+      const catalogAt = (day: Day) => catalogFor(protections, day);
       const from = { planCode: row.plan_code, addOns: row.add_ons ?? [] };
       const plan = planRollover({
-        catalog,
+        catalog: catalogAt(row.period_end),
+        catalogOn: catalogAt,
         billingDay: Number(row.billing_day),
         config: from,
         period: { start: row.period_start, end: row.period_end, days: 0 },
@@ -99,8 +127,10 @@ export async function rolloverBatch(
         },
         nextPeriodEnd: step.period.end,
         config: from,
+        catalogVersion: catalogAt(step.period.start).version ?? null,
       };
-      return [{ row, step, bill, finalPeriod: plan.finalPeriod }];
+      // Usage is rated with the catalog of the closed period's last day.
+      return [{ row, step, bill, finalPeriod: plan.finalPeriod, rating: catalogAt(addDays(step.period.start, -1)) }];
     });
     if (work.length === 0) return { closed: 0, rest };
 
@@ -119,15 +149,22 @@ export async function rolloverBatch(
       where x.id = v.id
     `);
     // Bills last, as in rolloverSubscription: the counter's lock is held from the numbers to commit.
+    const ratingOf = new Map(work.map((w) => [w.row.id, w.rating]));
     const issued = await issueBills(
       tx,
-      catalog,
+      (input) => ratingOf.get(input.subscriptionId)!,
       work.map((w) => w.bill),
     );
     await recordEvents(
       tx,
       issued.map((b, i) => billIssuedEvent(work[i]!.row.subscriber_id, b)),
     );
+    // TMF678 hubs (issue 19): only when a listener wants it (most rollovers have none). The
+    // documents are read in one query; each event is written by recordEvent, which applies the
+    // TM Forum rules (webhooks only, the document as is).
+    const billIds = issued.flatMap((b) => (b ? [b.id] : []));
+    if (billIds.length > 0 && (await wantsTmfEvent(tx, 'CustomerBillCreateEvent')))
+      for (const event of await customerBillCreateEvents(tx, billIds)) await recordEvent(tx, event);
     return { closed: work.length, rest };
   });
 }

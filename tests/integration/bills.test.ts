@@ -145,7 +145,7 @@ describe.each(drivers)('bills on %s', (driver) => {
     expect(latest.lines.at(-1)).toMatchObject({ kind: 'usage', itemCode: 'ld_overage', quantity: 250 });
   });
 
-  it('seeded numbers are 1…N without gaps and increase with the bill date; every seeded ledger line is on a bill', async () => {
+  it('seeded numbers are 1…N without gaps and increase with the bill date; every seeded ledger line is on a bill, with its catalog version', async () => {
     const numbers = await allNumbers(t.db);
     expectGapless(numbers);
     const order = rows<{ bill_date: string }>(
@@ -154,6 +154,14 @@ describe.each(drivers)('bills on %s', (driver) => {
     expect(order).toEqual([...order].sort());
     expect(rows(await t.db.execute(sql`select id from ledger_lines where bill_id is null`))).toEqual([]);
     await expectLedgerMatchesBills(t.db);
+    // Issue 20: each seeded bill names the catalog version in force on its date.
+    const unversioned = rows<{ number: number; catalog_version: number | null; in_force: number }>(
+      await t.db.execute(sql`
+        select b.number, b.catalog_version,
+          (select v.id from catalog_versions v where v.effective_on <= b.bill_date order by v.id desc limit 1) as in_force
+        from bills b`),
+    ).filter((r) => r.catalog_version === null || r.catalog_version !== r.in_force);
+    expect(unversioned).toEqual([]);
   });
 
   it('the offers quote "cost last month" from the last bill: its plan, add-ons and usage', async () => {

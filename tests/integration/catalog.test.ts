@@ -25,6 +25,9 @@ import {
 import { confirmChange, previewChange } from '@/lib/server/changes';
 import { AppError } from '@/lib/server/errors';
 import { getOffers } from '@/lib/server/offers';
+import { getDashboard } from '@/lib/server/dashboard';
+import type { ApiClientActor } from '@/lib/server/api-clients';
+import { INVENTORY_BASE, listProducts } from '@/lib/server/tmf/inventory';
 import type { Actor } from '@/lib/server/actor';
 import { actorFor, createSubscriber, useTestDb } from './support/actors';
 import { createTestDb, drivers, type TestDb } from './support/db';
@@ -388,5 +391,70 @@ describe.each(drivers)('catalog management on %s', (driver) => {
       },
     });
     expect((await readCatalogVersions(t.db)).length).toBe(before + 1);
+  });
+
+  it('a protected holder sees the price they will pay: dashboard estimate and TMF637 product at the old price, a new subscriber the new one', async () => {
+    // Two holders of Unlimited (50.00): billed on the 1st (next bill 2026-12-01, inside the
+    // notice period) and on the 20th (next bill on 2026-12-20 viewed on 2026-12-10: after it).
+    const early = await createSubscriber(t.db, { billingDay: 1, config: cfg('UNLIMITED'), today: TODAY });
+    const late = await createSubscriber(t.db, { billingDay: 20, config: cfg('UNLIMITED'), today: TODAY });
+    await changeCatalogPrice(admin, {
+      kind: 'plan',
+      code: 'UNLIMITED',
+      newCents: 5600,
+      effectiveOn: '2026-12-16',
+      confirm: true,
+    });
+    const fresh = await createSubscriber(t.db, { billingDay: 1, config: cfg('UNLIMITED'), today: TODAY });
+
+    const dashboard = async (who: { email: string; subscriberId: number }, day: string) => {
+      const { view } = await getDashboard(await actorFor(t.db, who.email, day), who.subscriberId);
+      const plan = view.nextBill.lines.find((l) => l.kind === 'recurring' && l.description.startsWith('Unlimited'));
+      return { monthly: view.monthlyTotalCents, next: plan?.amountCents, nextBillOn: view.nextBill.periodStart };
+    };
+    /** The plan product's TMF637 price (listProducts, as an API client on `day`). */
+    const productPrice = async (subscriberId: number, day: string) => {
+      const url = `http://tmf.test${INVENTORY_BASE}/product?relatedParty.id=${subscriberId}`;
+      const res = await listProducts({
+        request: new Request(url),
+        url: new URL(url),
+        client: { today: day } as unknown as ApiClientActor,
+        db: t.db,
+        base: `http://tmf.test${INVENTORY_BASE}`,
+      });
+      const docs = (await res.json()) as {
+        productOffering: { id: string };
+        status: string;
+        productPrice: { price: { dutyFreeAmount: { value: number } } }[];
+      }[];
+      const plan = docs.find((d) => d.productOffering.id === 'UNLIMITED' && d.status === 'active');
+      return plan?.productPrice[0]?.price.dutyFreeAmount.value;
+    };
+
+    expect(await dashboard(early, TODAY)).toEqual({ monthly: 5000, next: 5000, nextBillOn: '2026-12-01' });
+    expect(await productPrice(early.subscriberId, TODAY)).toBe(50);
+    expect(await dashboard(late, TODAY)).toEqual({ monthly: 5000, next: 5000, nextBillOn: '2026-11-20' });
+    // On 2026-12-10 the late holder still pays 50.00, but its next bill (2026-12-20) is at 56.00.
+    expect(await dashboard(late, '2026-12-10')).toEqual({ monthly: 5000, next: 5600, nextBillOn: '2026-12-20' });
+    expect(await productPrice(late.subscriberId, '2026-12-10')).toBe(50);
+    expect(await productPrice(late.subscriberId, '2026-12-16')).toBe(56);
+    // A new subscriber pays the new price at once.
+    expect(await dashboard(fresh, TODAY)).toEqual({ monthly: 5600, next: 5600, nextBillOn: '2026-12-01' });
+    expect(await productPrice(fresh.subscriberId, TODAY)).toBe(56);
+    // And the bill issued at the late holder's boundary is what its estimate said.
+    const bill = (
+      await t.db
+        .select({ cents: s.ledgerLines.amountCents })
+        .from(s.ledgerLines)
+        .innerJoin(s.bills, eq(s.bills.id, s.ledgerLines.billId))
+        .where(
+          and(
+            eq(s.bills.subscriptionId, late.subscriptionId),
+            eq(s.bills.billDate, '2026-11-20'),
+            eq(s.ledgerLines.itemCode, 'UNLIMITED'),
+          ),
+        )
+    )[0];
+    expect(bill?.cents).toBe(5000);
   });
 });

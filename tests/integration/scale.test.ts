@@ -16,7 +16,8 @@ import { searchSubscribers } from '@/lib/server/agents';
 import { rolloverDue, rolloverSubscription } from '@/lib/server/billing';
 import { rolloverBatch } from '@/lib/server/rollover-batch';
 import { offerAnalytics } from '@/lib/server/analytics';
-import { forgetCatalog, readCatalog } from '@/lib/server/catalog';
+import { forgetCatalog, readCatalog, readCatalogVersions } from '@/lib/server/catalog';
+import { changeCatalogPrice } from '@/lib/server/catalog-admin';
 import { useDbHandleForTests } from '@/lib/server/db';
 import { writeOfferEvents, type OfferEventType } from '@/lib/server/offer-events';
 import { createTestDb, drivers, type TestDb } from './support/db';
@@ -197,7 +198,7 @@ describe.each(drivers)('scale on %s', (driver) => {
 async function billsOf(db: Db): Promise<Record<string, unknown>> {
   const r = rows<Record<string, unknown>>(
     await db.execute(sql`
-      select b.subscription_id || '@' || b.bill_date as key, b.subscriber_id, b.closed_period_start::text as closed,
+      select b.subscription_id || '@' || b.bill_date as key, b.subscriber_id, b.catalog_version, b.closed_period_start::text as closed,
         b.next_period_end::text as next_end, b.due_date::text as due, b.total_cents, b.credit_forward_cents, b.state,
         (select json_agg(json_build_object('kind', l.kind, 'type', l.item_type, 'code', l.item_code,
             'description', case when l.kind = 'credit' then regexp_replace(l.description, '[0-9]+', '#', 'g') else l.description end,
@@ -219,8 +220,12 @@ async function stateOf(db: Db) {
     unbilled: await q(
       sql`select subscription_id, kind, item_code, amount_cents, bill_period_start::text from ledger_lines where bill_id is null order by id`,
     ),
+    // A CustomerBill document without what depends on the order of issue (its number) or the clock.
     events: await q(sql`
-      select type, subscriber_id, payload - 'billId' - 'billNumber' as payload from outbox_events order by type, subscriber_id, payload::text`),
+      select type, subscriber_id, case when type like 'CustomerBill%'
+          then jsonb_build_object('customerBill', (payload->'customerBill') - 'id' - 'href' - 'billNo' - 'lastUpdate' - 'billDocument')
+          else payload - 'billId' - 'billNumber' end as payload
+      from outbox_events order by 1, 2, 3`),
     deliveries: await q(sql`select channel, stream, recipient from deliveries order by 1, 2, 3`),
     audit: await q(sql`select action, subscriber_id, outcome from audit_events order by id`),
   };
@@ -283,4 +288,133 @@ describe.each(drivers)('the set-based rollover on %s', (driver) => {
     expect((await rolloverDue(b.db, catalog, second)).periods).toBe(0);
     expect((await rolloverBatch(b.db, catalog, due, second)).closed).toBe(0);
   }, 300_000);
+});
+
+describe.each(drivers)('the set-based rollover after price changes on %s', (driver) => {
+  // Issue 20 with issue 23: two databases seeded alike go through the same admin price changes
+  // (holders protected for their notice period, a second change between two rollovers); one
+  // closes its periods one subscription at a time, the other set-based. The batch must stay on
+  // after a price change and write the same bills (lines, totals, catalog version) and events.
+  let a: TestDb;
+  let b: TestDb;
+  beforeAll(async () => {
+    a = await createTestDb(driver, { today: TODAY, generated: 40 });
+    b = await createTestDb(driver, { today: TODAY, generated: 40 });
+    // A TMF678 hub listening for new bills (and the portal's bill_issued) on both.
+    for (const x of [a, b])
+      await x.db.insert(s.webhookListeners).values({
+        callbackUrl: 'https://hub.example.test/listener',
+        secret: 'hub-secret',
+        eventTypes: ['CustomerBillCreateEvent', 'bill_issued'],
+        api: 'tmf678',
+      });
+  }, 400_000);
+  afterAll(async () => {
+    useDbHandleForTests(undefined);
+    forgetCatalog();
+    await a?.destroy();
+    await b?.destroy();
+  });
+
+  const changePrice = async (
+    day: Day,
+    change: { kind: 'plan' | 'addon'; code: string; newCents: number; effectiveOn: Day },
+  ) => {
+    const on = async (x: TestDb) => {
+      const admin = await actorFor(x.db, 'admin@example.com');
+      const r = await changeCatalogPrice(
+        { ...admin, today: day, now: new Date(`${day}T10:00:00Z`) },
+        { ...change, confirm: true },
+      );
+      expect(r.saved).toBe(true);
+    };
+    // The admin's use case runs on the data layer's database (getDb).
+    useDbHandleForTests(a);
+    forgetCatalog();
+    await on(a);
+    useDbHandleForTests(b);
+    forgetCatalog();
+    await on(b);
+  };
+
+  it('prices each holder with the catalog of the day at their protected prices, in batches, as one by one', async () => {
+    // 2026-11-16: PLUS 25.00 → 27.00 and Voicemail 5.00 → 5.50 for holders from 2026-12-16 (new subscribers at once).
+    await changePrice(TODAY, { kind: 'plan', code: 'PLUS', newCents: 2700, effectiveOn: '2026-12-16' });
+    await changePrice(TODAY, { kind: 'addon', code: 'voicemail', newCents: 550, effectiveOn: '2026-12-16' });
+    const protectedIds = rows<{ id: number }>(
+      await b.db.execute(sql`select distinct subscription_id as id from price_notices`),
+    ).map((r) => Number(r.id));
+    expect(protectedIds.length).toBeGreaterThan(3);
+
+    let batched = 0;
+    const step = async (day: Day) => {
+      const va = await readCatalogVersions(a.db);
+      const vb = await readCatalogVersions(b.db);
+      // A direct batch first: after a price change it closes every due subscription but those
+      // with a pending change (the old code billed only a single catalog version this way).
+      const due = rows<{ id: number; pending: boolean }>(
+        await b.db.execute(sql`
+          select x.id, exists (select 1 from scheduled_changes c where c.subscription_id = x.id and c.status = 'pending') as pending
+          from subscriptions x where x.period_end <= ${day}::date order by x.id limit 12`),
+      );
+      const direct = await rolloverBatch(
+        b.db,
+        vb,
+        due.map((d) => Number(d.id)),
+        day,
+      );
+      expect(direct.rest.sort((x, y) => x - y)).toEqual(due.filter((d) => d.pending).map((d) => Number(d.id)));
+      expect(direct.closed).toBe(due.filter((d) => !d.pending).length);
+      batched += direct.closed;
+      const one = await rolloverDue(a.db, va, day, { setBased: false });
+      const set = await rolloverDue(b.db, vb, day, { batch: 7, concurrency: 3 });
+      for (const id of direct.rest) await rolloverSubscription(b.db, vb, id, day);
+      expect(one.failed).toEqual([]);
+      expect(set.failed).toEqual([]);
+      expect(set.periods + direct.closed + direct.rest.length).toBe(one.periods);
+      expect(await billsOf(b.db)).toEqual(await billsOf(a.db));
+      expect(await stateOf(b.db)).toEqual(await stateOf(a.db));
+    };
+
+    // Protections running: the closing periods are billed at the old prices, with the new version.
+    await step('2026-12-06');
+    // Across the holders' day (2026-12-16): old prices for periods starting before it, new after.
+    await step('2026-12-19');
+    // A version change mid-way: PLUS 27.00 → 29.00 from 2027-01-19 for holders, announced 2026-12-20.
+    await changePrice('2026-12-20', { kind: 'plan', code: 'PLUS', newCents: 2900, effectiveOn: '2027-01-19' });
+    await step('2027-01-10');
+    await step('2027-02-01');
+    expect(batched).toBeGreaterThan(10);
+
+    // The bills say which version priced them, and protected holders paid the old prices.
+    const versions = await readCatalogVersions(b.db);
+    expect(versions.length).toBeGreaterThanOrEqual(4);
+    const billed = rows<{ bill_date: string; catalog_version: number | null; cents: number; p1: boolean; p2: boolean }>(
+      await b.db.execute(sql`
+        select b.bill_date::text as bill_date, b.catalog_version, l.amount_cents as cents,
+          exists (select 1 from price_notices n join price_changes c on c.id = n.price_change_id
+            where n.subscription_id = b.subscription_id and c.item_code = 'PLUS' and c.new_cents = 2700) as p1,
+          exists (select 1 from price_notices n join price_changes c on c.id = n.price_change_id
+            where n.subscription_id = b.subscription_id and c.item_code = 'PLUS' and c.new_cents = 2900) as p2
+        from bills b join ledger_lines l on l.bill_id = b.id and l.kind = 'recurring' and l.item_code = 'PLUS'
+        where b.bill_date > ${TODAY}::date`),
+    );
+    // The bill of day D holds the period starting D, at the price the holder pays on D.
+    const plusOn = (day: Day, p1: boolean, p2: boolean) =>
+      day < '2026-12-16' ? (p1 ? 2500 : 2700) : day < '2026-12-20' ? 2700 : day < '2027-01-19' && p2 ? 2700 : 2900;
+    expect(billed.filter((r) => r.p1 && r.bill_date < '2026-12-16').length).toBeGreaterThan(0);
+    expect(billed.filter((r) => r.p2 && r.bill_date >= '2026-12-20').length).toBeGreaterThan(0);
+    for (const r of billed) {
+      const version = versions.filter((v) => v.effectiveOn <= r.bill_date).at(-1)!;
+      expect(r.catalog_version, r.bill_date).toBe(version.id);
+      expect(r.cents, `${r.bill_date} ${r.p1} ${r.p2}`).toBe(plusOn(r.bill_date, r.p1, r.p2));
+    }
+    const tmf = rows<{ n: number }>(
+      await b.db.execute(sql`select count(*)::int as n from outbox_events where type = 'CustomerBillCreateEvent'`),
+    )[0]!;
+    const issued = rows<{ n: number }>(
+      await b.db.execute(sql`select count(*)::int as n from bills where bill_date > ${TODAY}::date`),
+    )[0]!;
+    expect(tmf.n).toBe(issued.n);
+  }, 600_000);
 });

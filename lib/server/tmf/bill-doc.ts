@@ -143,11 +143,36 @@ export async function customerBillEvent(
   type: 'CustomerBillCreateEvent' | 'CustomerBillStateChangeEvent',
 ): Promise<NewEvent | null> {
   const row = (await billRows(tx, sql`b.id = ${billId}`)).rows[0];
-  if (!row) return null;
+  return row ? billEventOf(row, type, eventOrigin()) : null;
+}
+
+function billEventOf(
+  row: BillRow,
+  type: 'CustomerBillCreateEvent' | 'CustomerBillStateChangeEvent',
+  origin: string,
+): NewEvent {
   return {
     type,
     subscriberId: row.subscriber_id,
-    payload: { customerBill: customerBillDoc(row, eventOrigin()) },
-    ...(type === 'CustomerBillCreateEvent' ? { eventKey: `CustomerBillCreateEvent:${billId}` } : {}),
+    payload: { customerBill: customerBillDoc(row, origin) },
+    ...(type === 'CustomerBillCreateEvent' ? { eventKey: `CustomerBillCreateEvent:${row.id}` } : {}),
   };
+}
+
+/** The CustomerBillCreateEvent of each bill, in the order of `billIds`, from one query (the set-based rollover). */
+export async function customerBillCreateEvents(tx: Queryable, billIds: readonly number[]): Promise<NewEvent[]> {
+  if (billIds.length === 0) return [];
+  const { rows } = await billRows(
+    tx,
+    sql`b.id in (${sql.join(
+      billIds.map((id) => sql`${id}::bigint`),
+      sql`, `,
+    )})`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const origin = eventOrigin();
+  return billIds.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [billEventOf(row, 'CustomerBillCreateEvent', origin)] : [];
+  });
 }

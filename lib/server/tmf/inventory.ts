@@ -2,8 +2,9 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import type { ConfigJson } from '@/db/schema';
-import type { Catalog } from '@/lib/domain/types';
-import { getCatalog } from '../catalog';
+import type { PriceProtection } from '@/lib/domain/catalog';
+import type { Catalog, Day } from '@/lib/domain/types';
+import { catalogForHolder, getCatalogVersions, type CatalogSource } from '../catalog';
 import { CATALOG_BASE } from './catalog';
 import { CUSTOMER_BASE } from './customer';
 import { listResponse, notFound, parseListQuery, resourceResponse, type TmfContext } from './http';
@@ -20,6 +21,10 @@ import { eventOrigin } from './bill-doc';
  *
  * Product id: "<subscriber id>-<offering code>-<n>", n being the order that started it (0: held
  * since the account opened).
+ *
+ * A product's price is what its holder pays on the day (issue 20): the catalog version of the
+ * day at the holder's price protections (catalogForHolder), so a holder whose notice period is
+ * still running sees their old price, a new subscriber the new one.
  */
 export const INVENTORY_BASE = '/tmf-api/productInventory/v4';
 
@@ -48,6 +53,7 @@ interface Holder {
   addOns: { code: string; addedOn: string }[];
   orders: { id: number; from: ConfigJson; to: ConfigJson; effectiveDate: string }[];
   pending: ConfigJson | null;
+  protections: PriceProtection[];
 }
 
 interface Held {
@@ -199,6 +205,7 @@ type Row = {
   add_ons: { code: string; added_on: string }[] | null;
   orders: { id: number; from: ConfigJson; to: ConfigJson; effective_date: string }[] | null;
   pending: ConfigJson | null;
+  protections: { id: number; item_type: string; code: string; old_cents: number; effective_on: string }[] | null;
 };
 
 /** The holders (subscribers with a subscription), all or the ids given, in one query. */
@@ -212,7 +219,11 @@ async function holders(db: Queryable, subscriberIds: number[] | null): Promise<H
         from subscription_add_ons a where a.subscription_id = s.id) as add_ons,
       (select json_agg(json_build_object('id', o.id, 'from', o.from_config, 'to', o.to_config, 'effective_date', o.effective_date::text) order by o.effective_date, o.id)
         from orders o where o.subscription_id = s.id and o.status = 'applied' and o.kind = 'change') as orders,
-      (select sc.target_config from scheduled_changes sc where sc.subscription_id = s.id and sc.status = 'pending') as pending
+      (select sc.target_config from scheduled_changes sc where sc.subscription_id = s.id and sc.status = 'pending') as pending,
+      (select json_agg(json_build_object('id', pc.id, 'item_type', pc.item_type, 'code', pc.item_code,
+          'old_cents', pc.old_cents, 'effective_on', pc.effective_on::text) order by pc.id)
+        from price_notices n join price_changes pc on pc.id = n.price_change_id
+        where n.subscription_id = s.id) as protections
     from subscribers sub join subscriptions s on s.subscriber_id = sub.id
     ${where}
     order by sub.id
@@ -226,7 +237,20 @@ async function holders(db: Queryable, subscriberIds: number[] | null): Promise<H
     addOns: (r.add_ons ?? []).map((a) => ({ code: a.code, addedOn: a.added_on })),
     orders: (r.orders ?? []).map((o) => ({ id: o.id, from: o.from, to: o.to, effectiveDate: o.effective_date })),
     pending: r.pending,
+    protections: (r.protections ?? []).map((p) => ({
+      priceChangeId: p.id,
+      itemType: p.item_type === 'plan' ? 'plan' : 'addon',
+      code: p.code,
+      oldCents: p.old_cents,
+      effectiveOn: p.effective_on,
+    })),
   }));
+}
+
+/** One holder's documents, priced as they pay on `today`. */
+function docsOf(h: Holder, source: CatalogSource, today: Day, o: string): Doc[] {
+  const catalog = catalogForHolder(source, h.protections, today);
+  return productsOf(h).map((p) => productDoc(h, p, catalog, o));
 }
 
 const SUBSCRIBER_ID = /^[1-9][0-9]{0,9}$/;
@@ -247,38 +271,30 @@ export async function listProducts(ctx: TmfContext): Promise<Response> {
     q.filters.has('relatedParty.id') || q.filters.has('id')
       ? [...new Set(ids.map(parseSubscriber).filter((n): n is number => n !== null))]
       : null;
-  const [catalog, hs] = await Promise.all([getCatalog(ctx.db), holders(ctx.db, narrowed)]);
-  const docs = hs.flatMap((h) => productsOf(h).map((p) => productDoc(h, p, catalog, origin(ctx))));
+  const [versions, hs] = await Promise.all([getCatalogVersions(ctx.db), holders(ctx.db, narrowed)]);
+  const docs = hs.flatMap((h) => docsOf(h, versions, ctx.client.today, origin(ctx)));
   return listResponse(docs, q);
 }
 
 export async function retrieveProduct(ctx: TmfContext, id: string): Promise<Response> {
   const subscriberId = parseSubscriber(id.split('-')[0] ?? '');
   if (subscriberId === null) throw notFound('product', id);
-  const [catalog, hs] = await Promise.all([getCatalog(ctx.db), holders(ctx.db, [subscriberId])]);
+  const [versions, hs] = await Promise.all([getCatalogVersions(ctx.db), holders(ctx.db, [subscriberId])]);
   const h = hs[0];
-  const doc =
-    h &&
-    productsOf(h)
-      .map((p) => productDoc(h, p, catalog, origin(ctx)))
-      .find((d) => d.id === id);
+  const doc = h && docsOf(h, versions, ctx.client.today, origin(ctx)).find((d) => d.id === id);
   if (!doc) throw notFound('product', id);
   return resourceResponse(doc, ctx.url);
 }
 
 // ---------------------------------------------------------------- events (issue 19)
 
-/** One subscriber's products as TMF637 documents, by id (for the hubs' Product events). */
-export async function productSnapshot(db: Queryable, subscriberId: number): Promise<Map<string, Doc>> {
-  const [catalog, hs] = await Promise.all([getCatalog(db), holders(db, [subscriberId])]);
+/** One subscriber's products as TMF637 documents, by id, priced on `today` (for the hubs' Product events). */
+export async function productSnapshot(db: Queryable, subscriberId: number, today: Day): Promise<Map<string, Doc>> {
+  const [versions, hs] = await Promise.all([getCatalogVersions(db), holders(db, [subscriberId])]);
   const h = hs[0];
   const out = new Map<string, Doc>();
   if (!h) return out;
-  const o = eventOrigin();
-  for (const p of productsOf(h)) {
-    const d = productDoc(h, p, catalog, o);
-    out.set(String(d.id), d);
-  }
+  for (const d of docsOf(h, versions, today, eventOrigin())) out.set(String(d.id), d);
   return out;
 }
 
@@ -296,9 +312,10 @@ export async function recordProductEvents(
   tx: Queryable,
   subscriberId: number,
   before: Map<string, Doc> | null,
+  today: Day,
 ): Promise<void> {
   if (!before) return;
-  const after = await productSnapshot(tx, subscriberId);
+  const after = await productSnapshot(tx, subscriberId, today);
   for (const [id, doc] of after) {
     const was = before.get(id);
     if (!was) await recordEvent(tx, { type: 'ProductCreateEvent', subscriberId, payload: { product: doc } });
