@@ -26,11 +26,15 @@ import * as demandCollection from '@/app/tmf-api/customerBillManagement/v4/custo
 import * as demandItem from '@/app/tmf-api/customerBillManagement/v4/customerBillOnDemand/[id]/route';
 import * as billHub from '@/app/tmf-api/customerBillManagement/v4/hub/route';
 import * as billHubItem from '@/app/tmf-api/customerBillManagement/v4/hub/[id]/route';
+import * as usageCollection from '@/app/tmf-api/usageManagement/v4/usage/route';
+import * as usageHub from '@/app/tmf-api/usageManagement/v4/hub/route';
+import * as usageHubItem from '@/app/tmf-api/usageManagement/v4/hub/[id]/route';
 import { createTestDb, drivers, type TestDb } from './support/db';
 import { actorFor, createSubscriber, useTestDb } from './support/actors';
 
 const ORIGIN = 'http://tmf.test';
 const BILL = `${ORIGIN}/tmf-api/customerBillManagement/v4`;
+const USAGE = `${ORIGIN}/tmf-api/usageManagement/v4`;
 const TODAY = '2026-11-16';
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -264,6 +268,75 @@ describe.each(drivers)('TMF678 bills and hubs on %s', (driver) => {
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
     expect((await t.db.select().from(s.webhookListeners)).length).toBe(before);
+  });
+
+  it('TMF635: a usage record created by POST usage is told to the hub listeners as UsageCreateEvent, once', async () => {
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] } });
+    const record = (id: string) => ({
+      id,
+      usageDate: '2026-11-15T10:00:00Z',
+      usageSpecification: { id: 'long-distance' },
+      relatedParty: [{ id: String(sub.subscriberId), role: 'customer', '@referredType': 'Customer' }],
+      usageCharacteristic: [{ name: 'quantity', value: 7 }],
+    });
+    const usageEvents = () => t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.type, 'UsageCreateEvent'));
+
+    // No hub listener yet: the record is stored and no event is written.
+    const quiet = await call(h(usageCollection.POST), `${USAGE}/usage`, {
+      method: 'POST',
+      token,
+      body: record(`ev-usage-quiet-${driver}`),
+    });
+    expect(quiet.status, JSON.stringify(quiet.body)).toBe(201);
+    expect(await usageEvents()).toHaveLength(0);
+
+    const hub = await call(h(usageHub.POST), `${USAGE}/hub`, { method: 'POST', token, body: { callback } });
+    expect(hub.status, JSON.stringify(hub.body)).toBe(201);
+    received.length = 0;
+    const id = `ev-usage-1-${driver}`;
+    const created = await call(h(usageCollection.POST), `${USAGE}/usage`, { method: 'POST', token, body: record(id) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // The same id again is a duplicate (200): counted once, told once.
+    const again = await call(h(usageCollection.POST), `${USAGE}/usage`, { method: 'POST', token, body: record(id) });
+    expect(again.status).toBe(200);
+
+    const events = await usageEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ subscriberId: sub.subscriberId });
+    const deliveries = await t.db.select().from(s.deliveries).where(eq(s.deliveries.eventId, events[0]!.id));
+    expect(deliveries.map((d) => [d.channel, d.listenerId, d.recipient])).toEqual([
+      ['webhook', Number(hub.body.id), callback],
+    ]);
+
+    await deliver();
+    expect(received).toHaveLength(1);
+    const body = JSON.parse(received[0]!.body);
+    expect(verifySignature(hubSigningKey(secret), received[0]!.body, received[0]!.signature)).toBe(true);
+    expect(body).toMatchObject({
+      eventId: events[0]!.eventKey,
+      eventType: 'UsageCreateEvent',
+      eventTime: events[0]!.createdAt.toISOString(),
+      event: {
+        usage: {
+          id,
+          href: `/tmf-api/usageManagement/v4/usage/${id}`,
+          status: created.body.status,
+          usageSpecification: { id: 'long-distance' },
+          relatedParty: [{ id: String(sub.subscriberId), role: 'customer', '@referredType': 'Customer' }],
+          '@type': 'Usage',
+        },
+      },
+    });
+    // The event's document is the resource as GET answers it (hrefs aside: no public URL is configured here).
+    const { href: _h, relatedParty: _r, usageSpecification: _u, ...rest } = created.body;
+    expect(body.event.usage).toMatchObject(rest);
+
+    const gone = await call(h(usageHubItem.DELETE), `${USAGE}/hub/${hub.body.id}`, {
+      method: 'DELETE',
+      token,
+      params: { id: hub.body.id },
+    });
+    expect(gone.status).toBe(204);
   });
 
   it('a bill on demand is stored: rejected with the reason for an unknown account, answered by the next bill otherwise', async () => {
