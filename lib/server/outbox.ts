@@ -19,6 +19,7 @@ import {
 import { findAddOn, findPlan } from '@/lib/domain/catalog';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import { jobsConfig } from '@/lib/config';
+import { CallbackRefusedError } from './callbacks';
 import { log } from './log';
 
 /**
@@ -405,6 +406,13 @@ async function deliverOne(
     await (d.channel === 'email' ? transports.email(d) : transports.webhook(d));
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500) || 'failed';
+    if (e instanceof CallbackRefusedError) {
+      // The SSRF guard refused the callback's address: no retry would be any different.
+      await markDead(db, d.deliveryId, message);
+      result.dead++;
+      log.warn(`[outbox] webhook delivery ${d.deliveryId} of event ${d.event.key} held as dead: ${message}`);
+      return;
+    }
     result.failed++;
     let outcome: FailureOutcome;
     if (d.channel === 'webhook' && d.listenerId !== null) {
