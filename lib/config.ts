@@ -36,6 +36,15 @@ const schema = z.object({
     (v) => (v === '' ? undefined : v),
     z.enum(['development', 'production', 'test']).optional(),
   ),
+  /**
+   * "1" lets hub and webhook callbacks point at loopback, private, link-local and other
+   * non-public addresses (the SSRF guard, docs/security.md). Default: allowed outside a
+   * deployment (the tests and the TM Forum conformance kits call back on 127.0.0.1), refused in one.
+   */
+  SWITCHBOARD_ALLOW_PRIVATE_CALLBACKS: z.preprocess(
+    (v) => (v === '' ? undefined : v === 'true' ? '1' : v === 'false' ? '0' : v),
+    z.enum(['0', '1'], { message: 'must be 0 or 1 (or true/false)' }).optional(),
+  ),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -89,6 +98,8 @@ export type AppConfig = {
   /** Reverse proxies trusted to append to X-Forwarded-For (0: ignore the header). */
   trustProxy: number;
   testClockEnabled: boolean;
+  /** Hub and webhook callbacks may point at non-public addresses (SWITCHBOARD_ALLOW_PRIVATE_CALLBACKS; default: outside a deployment). */
+  allowPrivateCallbacks: boolean;
   /** The test-clock token, when set (at least 16 characters); only honoured while the test clock is enabled. */
   testClockToken: string | undefined;
   pgPoolMax: number;
@@ -206,6 +217,8 @@ export function config(): AppConfig {
     },
     trustProxy: e.TRUST_PROXY,
     testClockEnabled: !deployment && e.SWITCHBOARD_TEST_CLOCK !== '0',
+    allowPrivateCallbacks:
+      e.SWITCHBOARD_ALLOW_PRIVATE_CALLBACKS === undefined ? !deployment : e.SWITCHBOARD_ALLOW_PRIVATE_CALLBACKS === '1',
     testClockToken: e.SWITCHBOARD_TEST_CLOCK_TOKEN,
     pgPoolMax: e.PG_POOL_MAX,
     port: e.PORT,

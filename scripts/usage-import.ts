@@ -7,6 +7,7 @@
  * the peak resident memory. --json prints the counts as one JSON line instead. Exit 0 when the
  * file was imported (refused rows included), 1 when it could not be (nothing is written), 2 on
  * a usage error. On the embedded database run it with the server stopped, as the other scripts.
+ * A bulk path: no TMF635 UsageCreateEvent is written per row (docs/usage.md); only POST usage tells the hubs.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -6,16 +6,20 @@ import type { Db, Queryable } from '@/db/client';
 import type { ChangePlan } from '@/lib/domain/changes';
 import {
   emailFailure,
-  isEmailOnly,
-  isServiceMessage,
-  isTmfEvent,
+  listenerWants,
+  needsListeners,
+  needsRecipient,
+  planFanOut,
   webhookFailure,
   type EventType,
   type FailureOutcome,
+  type FanOut,
+  type FanOutListener,
 } from '@/lib/domain/notifications';
 import { findAddOn, findPlan } from '@/lib/domain/catalog';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import { jobsConfig } from '@/lib/config';
+import { CallbackRefusedError } from './callbacks';
 import { log } from './log';
 
 /**
@@ -42,77 +46,31 @@ export interface NewEvent {
   emailTo?: string | null;
 }
 
-/** Writes the event and its deliveries; returns the event id, or null when the key was already written. */
+/** Writes the event and its deliveries; returns the event id, or null when nothing was written (the key was already written, or a TM Forum event nobody listens to). */
 export async function recordEvent(tx: Queryable, event: NewEvent | null): Promise<number | null> {
   if (!event) return null;
-  const key = event.eventKey ?? randomUUID();
-  const tmf = isTmfEvent(event.type);
-  const who =
-    tmf || event.subscriberId === null
-      ? undefined
-      : (
-          await tx
-            .select({
-              name: s.subscribers.name,
-              email: s.subscribers.email,
-              offerEmails: s.notificationPreferences.offerEmails,
-            })
-            .from(s.subscribers)
-            .leftJoin(s.notificationPreferences, eq(s.notificationPreferences.subscriberId, s.subscribers.id))
-            .where(eq(s.subscribers.id, event.subscriberId))
-        )[0];
-  const payload = who ? { subscriberName: who.name, ...event.payload } : event.payload;
-  // An account link (issue 21) is email only: never to a webhook.
-  const listeners = isEmailOnly(event.type)
-    ? []
-    : await tx
-        .select({
-          id: s.webhookListeners.id,
-          url: s.webhookListeners.callbackUrl,
-          types: s.webhookListeners.eventTypes,
-        })
-        .from(s.webhookListeners)
-        .where(eq(s.webhookListeners.enabled, true));
-  // A TM Forum event goes to the hubs' listeners only: with none that wants it, nothing is written.
-  if (tmf && !listeners.some((l) => !l.types || l.types.includes(event.type))) return null;
-  const inserted = await tx
-    .insert(s.outboxEvents)
-    .values({ eventKey: key, type: event.type, subscriberId: event.subscriberId, payload })
-    .onConflictDoNothing({ target: s.outboxEvents.eventKey })
-    .returning({ id: s.outboxEvents.id });
-  const eventId = inserted[0]?.id;
-  if (eventId === undefined) return null;
-  const rows: (typeof s.deliveries.$inferInsert)[] = [];
-  // A subscriber with no email address on file (opened through the customer API) gets none.
-  if (event.emailTo !== undefined) {
-    if (event.emailTo)
-      rows.push({ eventId, channel: 'email', stream: `email:to:${event.emailTo}`, recipient: event.emailTo });
-  } else if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
-    rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
-  }
-  for (const l of listeners) {
-    if (l.types && !l.types.includes(event.type)) continue;
-    rows.push({
-      eventId,
-      channel: 'webhook',
-      stream: `webhook:${l.id}:${event.subscriberId ?? 'all'}`,
-      recipient: l.url,
-      listenerId: l.id,
-    });
-  }
-  if (rows.length > 0) await tx.insert(s.deliveries).values(rows);
-  return eventId;
+  return (await recordEvents(tx, [event]))[0] ?? null;
 }
 
 /**
- * Writes many events and their deliveries in three statements (the batch rollover, issue 23):
- * the same rows as recordEvent for each, in order. Returns the ids (null where a key was
- * already written).
+ * Writes many events and their deliveries in at most four statements (the batch rollover,
+ * issue 23), and one event the same way (recordEvent is a batch of one): the subscribers, the
+ * enabled listeners, the events, their deliveries. Which deliveries an event gets is decided in
+ * one place, planFanOut (lib/domain/notifications). Returns the ids, in order (null where
+ * nothing was written: the key was already written, earlier in the same batch too, or a TM
+ * Forum event no listener wants).
  */
 export async function recordEvents(tx: Queryable, events: (NewEvent | null)[]): Promise<(number | null)[]> {
   const present = events.filter((e): e is NewEvent => e !== null);
   if (present.length === 0) return events.map(() => null);
-  const subscriberIds = [...new Set(present.map((e) => e.subscriberId).filter((x): x is number => x !== null))];
+  const subscriberIds = [
+    ...new Set(
+      present
+        .filter(needsRecipient)
+        .map((e) => e.subscriberId)
+        .filter((x): x is number => x !== null),
+    ),
+  ];
   const people =
     subscriberIds.length === 0
       ? []
@@ -125,51 +83,55 @@ export async function recordEvents(tx: Queryable, events: (NewEvent | null)[]): 
           })
           .from(s.subscribers)
           .leftJoin(s.notificationPreferences, eq(s.notificationPreferences.subscriberId, s.subscribers.id))
-          .where(inArray(s.subscribers.id, subscriberIds));
+          .where(
+            subscriberIds.length === 1
+              ? eq(s.subscribers.id, subscriberIds[0]!)
+              : inArray(s.subscribers.id, subscriberIds),
+          );
   const whoOf = new Map(people.map((p) => [p.id, p]));
-  const keyed = present.map((event) => ({ event, key: event.eventKey ?? randomUUID() }));
+  const listeners: FanOutListener[] = present.some(needsListeners)
+    ? await tx
+        .select({
+          id: s.webhookListeners.id,
+          url: s.webhookListeners.callbackUrl,
+          types: s.webhookListeners.eventTypes,
+        })
+        .from(s.webhookListeners)
+        .where(eq(s.webhookListeners.enabled, true))
+    : [];
+  const planned = new Map<NewEvent, { key: string; plan: FanOut }>();
+  for (const event of present) {
+    const who = event.subscriberId === null ? undefined : whoOf.get(event.subscriberId);
+    const plan = planFanOut(event, who, listeners);
+    if (plan) planned.set(event, { key: event.eventKey ?? randomUUID(), plan });
+  }
+  if (planned.size === 0) return events.map(() => null);
   const inserted = await tx
     .insert(s.outboxEvents)
     .values(
-      keyed.map(({ event, key }) => {
-        const who = event.subscriberId === null ? undefined : whoOf.get(event.subscriberId);
-        return {
-          eventKey: key,
-          type: event.type,
-          subscriberId: event.subscriberId,
-          payload: who ? { subscriberName: who.name, ...event.payload } : event.payload,
-        };
-      }),
+      [...planned].map(([event, { key, plan }]) => ({
+        eventKey: key,
+        type: event.type,
+        subscriberId: event.subscriberId,
+        payload: plan.payload,
+      })),
     )
     .onConflictDoNothing({ target: s.outboxEvents.eventKey })
     .returning({ id: s.outboxEvents.id, eventKey: s.outboxEvents.eventKey });
   const idOf = new Map(inserted.map((r) => [r.eventKey, r.id]));
-  const listeners = await tx
-    .select({ id: s.webhookListeners.id, url: s.webhookListeners.callbackUrl, types: s.webhookListeners.eventTypes })
-    .from(s.webhookListeners)
-    .where(eq(s.webhookListeners.enabled, true));
   const rows: (typeof s.deliveries.$inferInsert)[] = [];
-  for (const { event, key } of keyed) {
+  const ids = new Map<NewEvent, number>();
+  const taken = new Set<number>();
+  for (const [event, { key, plan }] of planned) {
     const eventId = idOf.get(key);
-    if (eventId === undefined) continue;
-    const who = event.subscriberId === null ? undefined : whoOf.get(event.subscriberId);
-    if (who?.email && (isServiceMessage(event.type) || who.offerEmails === true)) {
-      rows.push({ eventId, channel: 'email', stream: `email:${event.subscriberId}`, recipient: who.email });
-    }
-    for (const l of listeners) {
-      if (l.types && !l.types.includes(event.type)) continue;
-      rows.push({
-        eventId,
-        channel: 'webhook',
-        stream: `webhook:${l.id}:${event.subscriberId ?? 'all'}`,
-        recipient: l.url,
-        listenerId: l.id,
-      });
-    }
+    // A key given twice in one batch is written once: the first event has it.
+    if (eventId === undefined || taken.has(eventId)) continue;
+    taken.add(eventId);
+    ids.set(event, eventId);
+    for (const d of plan.deliveries) rows.push({ eventId, ...d });
   }
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(s.deliveries).values(rows.slice(i, i + 1000));
-  const byKey = new Map(keyed.map(({ event, key }) => [event, key]));
-  return events.map((e) => (e === null ? null : (idOf.get(byKey.get(e)!) ?? null)));
+  return events.map((e) => (e === null ? null : (ids.get(e) ?? null)));
 }
 
 /**
@@ -181,7 +143,7 @@ export async function wantsTmfEvent(tx: Queryable, type: string): Promise<boolea
     .select({ types: s.webhookListeners.eventTypes })
     .from(s.webhookListeners)
     .where(eq(s.webhookListeners.enabled, true));
-  return rows.some((l) => !l.types || l.types.includes(type));
+  return rows.some((l) => listenerWants(l, type));
 }
 
 /** The event of a confirmed change, with the amounts its preview showed. */
@@ -444,6 +406,13 @@ async function deliverOne(
     await (d.channel === 'email' ? transports.email(d) : transports.webhook(d));
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500) || 'failed';
+    if (e instanceof CallbackRefusedError) {
+      // The SSRF guard refused the callback's address: no retry would be any different.
+      await markDead(db, d.deliveryId, message);
+      result.dead++;
+      log.warn(`[outbox] webhook delivery ${d.deliveryId} of event ${d.event.key} held as dead: ${message}`);
+      return;
+    }
     result.failed++;
     let outcome: FailureOutcome;
     if (d.channel === 'webhook' && d.listenerId !== null) {

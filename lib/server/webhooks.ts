@@ -1,9 +1,13 @@
 import 'server-only';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { jobsConfig } from '@/lib/config';
+import { CallbackRefusedError, checkCallbackTarget, deliveryGuard } from './callbacks';
 import type { OutgoingDelivery } from './outbox';
 
 /**
@@ -55,19 +59,65 @@ export interface NewListener {
   eventTypes?: string[] | null;
 }
 
-/** Registers a listener (the hubs' POST …/hub will call this). */
+/**
+ * Registers a listener of the operator's own (the hubs register theirs in tmf/hub.ts). The
+ * callback passes the SSRF guard (lib/server/callbacks.ts) or this throws with the reason.
+ */
 export async function registerListener(db: Queryable, l: NewListener): Promise<number> {
-  const url = new URL(l.callbackUrl);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('A callback URL must be http or https.');
+  const checked = await checkCallbackTarget(l.callbackUrl);
+  if (!checked.ok) throw new Error(checked.reason);
   if (l.secret.length < 16) throw new Error('A listener secret has at least 16 characters.');
   const [row] = await db
     .insert(s.webhookListeners)
-    .values({ callbackUrl: url.toString(), secret: l.secret, eventTypes: l.eventTypes ?? null })
+    .values({ callbackUrl: checked.url, secret: l.secret, eventTypes: l.eventTypes ?? null })
     .returning({ id: s.webhookListeners.id });
   return row!.id;
 }
 
-/** The transport: POST, signed, with a timeout. Throws on anything but 2xx. */
+/** POSTs the body and answers the status; the whole exchange within `timeoutMs`. No redirect is followed. */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  lookup: LookupFunction | undefined,
+): Promise<number> {
+  const request = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        // A connection of its own each time: every delivery is looked up (and checked) again.
+        agent: false,
+        ...(lookup ? { lookup } : {}),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    const timer = setTimeout(() => {
+      const e = new Error(`no answer within ${timeoutMs} ms`);
+      e.name = 'TimeoutError';
+      req.destroy(e);
+    }, timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.end(body);
+  });
+}
+
+/**
+ * The transport: POST, signed, with a timeout. Throws on anything but 2xx; throws
+ * CallbackRefusedError (the delivery is held as dead) when the callback is refused by the SSRF
+ * guard (lib/server/callbacks.ts): its host is, or now resolves to, a non-public address.
+ */
 export function webhookTransport(db: Queryable): (d: OutgoingDelivery) => Promise<void> {
   return async (d) => {
     if (d.listenerId === null) throw new Error('no listener');
@@ -85,32 +135,34 @@ export function webhookTransport(db: Queryable): (d: OutgoingDelivery) => Promis
     )[0];
     if (!row) throw new Error('the listener is gone');
     if (row.clientRevokedAt) throw new Error('the API client that registered the listener is revoked');
+    const target = deliveryGuard(row.url);
     // A hub listener signs with its API client's current key (it follows "New secret").
-    const listener = { url: row.url, secret: row.clientSecretHash ?? row.secret };
+    const secret = row.clientSecretHash ?? row.secret;
     const body = webhookBody(d);
-    let res: Response;
+    const timeoutMs = jobsConfig().webhookTimeoutMs;
+    let status: number;
     try {
-      res = await fetch(listener.url, {
-        method: 'POST',
-        headers: {
+      status = await post(
+        target.url,
+        {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signBody(listener.secret, body),
+          [SIGNATURE_HEADER]: signBody(secret, body),
           [WEBHOOK_EVENT_ID_HEADER]: d.event.key,
           'X-Switchboard-Event-Type': d.event.type,
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(jobsConfig().webhookTimeoutMs),
-      });
+        timeoutMs,
+        target.lookup,
+      );
     } catch (e) {
+      if (e instanceof CallbackRefusedError) throw e;
       const name = e instanceof Error ? e.name : '';
       throw new Error(
         name === 'TimeoutError'
-          ? `no answer within ${jobsConfig().webhookTimeoutMs} ms`
-          : `could not reach the listener: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+          ? `no answer within ${timeoutMs} ms`
+          : `could not reach the listener: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status < 200 || res.status > 299) throw new Error(`the listener answered ${res.status}`);
+    if (status < 200 || status > 299) throw new Error(`the listener answered ${status}`);
   };
 }

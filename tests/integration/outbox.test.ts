@@ -17,7 +17,14 @@ import { addDays } from '@/lib/domain/periods';
 import { confirmChange, previewChange } from '@/lib/server/changes';
 import { rolloverSubscription } from '@/lib/server/billing';
 import { getCatalog } from '@/lib/server/catalog';
-import { deliverOutbox, recordEvent, requeueDeliveries, type Transports } from '@/lib/server/outbox';
+import {
+  deliverOutbox,
+  recordEvent,
+  recordEvents,
+  requeueDeliveries,
+  type NewEvent,
+  type Transports,
+} from '@/lib/server/outbox';
 import { outboxTransports, queueReminders } from '@/lib/server/jobs/tasks';
 import { registerListener, verifySignature } from '@/lib/server/webhooks';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp';
@@ -352,6 +359,85 @@ describe.each(drivers)('outbox on %s', (driver) => {
       expect.stringContaining('scheduled'),
       expect.stringContaining('In 3 days'),
     ]);
+  });
+
+  it('the single and the batch path write the same deliveries for every kind of event', async () => {
+    const sub = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: { planCode: 'BASIC', addOns: [] },
+      today: TODAY,
+    });
+    await t.db.insert(s.notificationPreferences).values({ subscriberId: sub.subscriberId, offerEmails: true });
+    // Never delivered: disabled (and the deliveries settled) before the test ends.
+    const all = await registerListener(t.db, {
+      callbackUrl: 'http://127.0.0.1:9/all',
+      secret: 'listener-secret-0123456789',
+    });
+    const orders = await registerListener(t.db, {
+      callbackUrl: 'http://127.0.0.1:9/orders',
+      secret: 'listener-secret-0123456789',
+      eventTypes: ['ProductOrderCreateEvent'],
+    });
+    const kinds: Omit<NewEvent, 'eventKey'>[] = [
+      { type: 'change_applied', subscriberId: sub.subscriberId, payload: { n: 1 } },
+      { type: 'offer_suggested', subscriberId: sub.subscriberId, payload: { title: 'Try Plus' } },
+      { type: 'change_applied', subscriberId: null, payload: { n: 2 } },
+      // Email only, to the address on file; and to a staff member's address given with emailTo; and none.
+      { type: 'account_link', subscriberId: sub.subscriberId, payload: { purpose: 'activate' } },
+      { type: 'account_link', subscriberId: null, payload: { purpose: 'reset' }, emailTo: 'staff.x@example.org' },
+      { type: 'scheduled_change_cancelled', subscriberId: sub.subscriberId, payload: {}, emailTo: null },
+      // TM Forum events: webhooks only (no email although the subscriber takes offers), and
+      // nothing at all when no listener wants the type.
+      { type: 'ProductOrderCreateEvent', subscriberId: sub.subscriberId, payload: { productOrder: { id: '1' } } },
+      { type: 'ProductOrderStateChangeEvent', subscriberId: sub.subscriberId, payload: { productOrder: { id: '1' } } },
+    ];
+    const written = async (ids: (number | null)[]) =>
+      Promise.all(
+        ids.map(async (id) => {
+          if (id === null) return null;
+          const [e] = await t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.id, id));
+          const ds = (await deliveriesOf(t.db, id))
+            .map((d) => ({ channel: d.channel, stream: d.stream, recipient: d.recipient, listenerId: d.listenerId }))
+            .sort((a, b) => a.stream.localeCompare(b.stream));
+          return { type: e!.type, payload: e!.payload, deliveries: ds };
+        }),
+      );
+    try {
+      const single: (number | null)[] = [];
+      for (const k of kinds) single.push(await t.db.transaction((tx) => recordEvent(tx, k)));
+      const batch = await t.db.transaction((tx) => recordEvents(tx, [...kinds, null]));
+      expect(batch).toHaveLength(kinds.length + 1);
+      const one = await written(single);
+      expect(await written(batch.slice(0, -1))).toEqual(one);
+      expect(batch.at(-1)).toBeNull();
+
+      // And what that is, spelled out.
+      const channels = one.map((e) => e?.deliveries.map((d) => `${d.channel}:${d.listenerId ?? d.recipient}`));
+      expect(channels).toEqual([
+        [`email:${sub.email}`, `webhook:${all}`],
+        [`email:${sub.email}`, `webhook:${all}`],
+        [`webhook:${all}`],
+        [`email:${sub.email}`],
+        ['email:staff.x@example.org'],
+        [`webhook:${all}`],
+        [`webhook:${all}`, `webhook:${orders}`],
+        [`webhook:${all}`],
+      ]);
+      expect(one[6]!.payload, 'a TM Forum document is sent as built').toEqual({ productOrder: { id: '1' } });
+      expect(one[0]!.payload).toHaveProperty('subscriberName');
+
+      // With only the orders listener, a state change no listener wants is not written by either path.
+      await t.db.update(s.webhookListeners).set({ enabled: false }).where(eq(s.webhookListeners.id, all));
+      const unwanted = kinds[7]!;
+      expect(await t.db.transaction((tx) => recordEvent(tx, unwanted))).toBeNull();
+      expect(await t.db.transaction((tx) => recordEvents(tx, [unwanted, kinds[6]!]))).toEqual([
+        null,
+        expect.any(Number),
+      ]);
+    } finally {
+      await t.db.update(s.webhookListeners).set({ enabled: false });
+      await t.db.update(s.deliveries).set({ status: 'delivered' }).where(eq(s.deliveries.status, 'pending'));
+    }
   });
 
   describe('webhooks', () => {

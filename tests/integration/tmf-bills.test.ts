@@ -8,10 +8,12 @@
  * CustomerBillStateChangeEvent on a local HTTP server, signed with the client's key.
  */
 import http from 'node:http';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/db/schema';
 import { ALL_API_SCOPES, type ApiScope } from '@/lib/api-scopes';
+import { resetConfigForTests } from '@/lib/config';
+import { setResolverForTests } from '@/lib/server/callbacks';
 import { createApiClient, issueToken } from '@/lib/server/api-clients';
 import { rolloverSubscription } from '@/lib/server/billing';
 import { setBillState } from '@/lib/server/bills';
@@ -26,11 +28,15 @@ import * as demandCollection from '@/app/tmf-api/customerBillManagement/v4/custo
 import * as demandItem from '@/app/tmf-api/customerBillManagement/v4/customerBillOnDemand/[id]/route';
 import * as billHub from '@/app/tmf-api/customerBillManagement/v4/hub/route';
 import * as billHubItem from '@/app/tmf-api/customerBillManagement/v4/hub/[id]/route';
+import * as usageCollection from '@/app/tmf-api/usageManagement/v4/usage/route';
+import * as usageHub from '@/app/tmf-api/usageManagement/v4/hub/route';
+import * as usageHubItem from '@/app/tmf-api/usageManagement/v4/hub/[id]/route';
 import { createTestDb, drivers, type TestDb } from './support/db';
 import { actorFor, createSubscriber, useTestDb } from './support/actors';
 
 const ORIGIN = 'http://tmf.test';
 const BILL = `${ORIGIN}/tmf-api/customerBillManagement/v4`;
+const USAGE = `${ORIGIN}/tmf-api/usageManagement/v4`;
 const TODAY = '2026-11-16';
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -264,6 +270,172 @@ describe.each(drivers)('TMF678 bills and hubs on %s', (driver) => {
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
     expect((await t.db.select().from(s.webhookListeners)).length).toBe(before);
+  });
+
+  it('TMF635: a usage record created by POST usage is told to the hub listeners as UsageCreateEvent, once', async () => {
+    const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] } });
+    const record = (id: string) => ({
+      id,
+      usageDate: '2026-11-15T10:00:00Z',
+      usageSpecification: { id: 'long-distance' },
+      relatedParty: [{ id: String(sub.subscriberId), role: 'customer', '@referredType': 'Customer' }],
+      usageCharacteristic: [{ name: 'quantity', value: 7 }],
+    });
+    const usageEvents = () => t.db.select().from(s.outboxEvents).where(eq(s.outboxEvents.type, 'UsageCreateEvent'));
+
+    // No hub listener yet: the record is stored and no event is written.
+    const quiet = await call(h(usageCollection.POST), `${USAGE}/usage`, {
+      method: 'POST',
+      token,
+      body: record(`ev-usage-quiet-${driver}`),
+    });
+    expect(quiet.status, JSON.stringify(quiet.body)).toBe(201);
+    expect(await usageEvents()).toHaveLength(0);
+
+    const hub = await call(h(usageHub.POST), `${USAGE}/hub`, { method: 'POST', token, body: { callback } });
+    expect(hub.status, JSON.stringify(hub.body)).toBe(201);
+    received.length = 0;
+    const id = `ev-usage-1-${driver}`;
+    const created = await call(h(usageCollection.POST), `${USAGE}/usage`, { method: 'POST', token, body: record(id) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // The same id again is a duplicate (200): counted once, told once.
+    const again = await call(h(usageCollection.POST), `${USAGE}/usage`, { method: 'POST', token, body: record(id) });
+    expect(again.status).toBe(200);
+
+    const events = await usageEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ subscriberId: sub.subscriberId });
+    const deliveries = await t.db.select().from(s.deliveries).where(eq(s.deliveries.eventId, events[0]!.id));
+    expect(deliveries.map((d) => [d.channel, d.listenerId, d.recipient])).toEqual([
+      ['webhook', Number(hub.body.id), callback],
+    ]);
+
+    await deliver();
+    expect(received).toHaveLength(1);
+    const body = JSON.parse(received[0]!.body);
+    expect(verifySignature(hubSigningKey(secret), received[0]!.body, received[0]!.signature)).toBe(true);
+    expect(body).toMatchObject({
+      eventId: events[0]!.eventKey,
+      eventType: 'UsageCreateEvent',
+      eventTime: events[0]!.createdAt.toISOString(),
+      event: {
+        usage: {
+          id,
+          href: `/tmf-api/usageManagement/v4/usage/${id}`,
+          status: created.body.status,
+          usageSpecification: { id: 'long-distance' },
+          relatedParty: [{ id: String(sub.subscriberId), role: 'customer', '@referredType': 'Customer' }],
+          '@type': 'Usage',
+        },
+      },
+    });
+    // The event's document is the resource as GET answers it (hrefs aside: no public URL is configured here).
+    const { href: _h, relatedParty: _r, usageSpecification: _u, ...rest } = created.body;
+    expect(body.event.usage).toMatchObject(rest);
+
+    const gone = await call(h(usageHubItem.DELETE), `${USAGE}/hub/${hub.body.id}`, {
+      method: 'DELETE',
+      token,
+      params: { id: hub.body.id },
+    });
+    expect(gone.status).toBe(204);
+  });
+
+  it('in a deployment, a hub callback on a non-public address is refused (400), a public one accepted, and delivery checks again (DNS rebinding)', async () => {
+    // Registered while private callbacks were allowed (as outside a deployment): a loopback callback.
+    const early = await call(h(usageHub.POST), `${USAGE}/hub`, { method: 'POST', token, body: { callback } });
+    expect(early.status).toBe(201);
+    const names: Record<string, string[]> = {
+      'hooks.example.com': ['93.184.216.34'],
+      'intranet.example.com': ['192.168.10.4'],
+    };
+    const saved = { ...process.env };
+    process.env.SWITCHBOARD_ENV = 'production';
+    process.env.NEXTAUTH_SECRET ??= 'x'.repeat(40);
+    delete process.env.SWITCHBOARD_ALLOW_PRIVATE_CALLBACKS;
+    resetConfigForTests();
+    setResolverForTests(async (host) => {
+      const found = names[host];
+      if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+      return found;
+    });
+    const before = (await t.db.select().from(s.webhookListeners)).length;
+    try {
+      for (const [bad, why] of <[string, string][]>[
+        [callback, '127.0.0.1 is a loopback address'],
+        ['http://2130706433/x', '127.0.0.1 is a loopback address'],
+        ['http://[::ffff:127.0.0.1]/x', 'is a loopback address'],
+        ['http://169.254.169.254/latest/meta-data/', 'link-local'],
+        ['http://10.1.2.3/x', 'a private address'],
+        ['https://[fd00::5]/x', 'unique-local'],
+        ['http://0.0.0.0:8080/x', 'unspecified'],
+        ['http://localhost:3000/x', 'loopback name'],
+        ['https://intranet.example.com/x', 'resolves to 192.168.10.4, a private address'],
+        ['https://nowhere.example.com/x', 'does not resolve'],
+      ]) {
+        const r = await call(h(usageHub.POST), `${USAGE}/hub`, { method: 'POST', token, body: { callback: bad } });
+        expect(r.status, bad).toBe(400);
+        expect(r.body, bad).toMatchObject({
+          code: 'invalid_field',
+          field: 'callback',
+          status: '400',
+          '@type': 'Error',
+          message: expect.stringContaining(why),
+        });
+      }
+      expect((await t.db.select().from(s.webhookListeners)).length, 'nothing refused was registered').toBe(before);
+
+      const ok = await call(h(usageHub.POST), `${USAGE}/hub`, {
+        method: 'POST',
+        token,
+        body: { callback: 'https://hooks.example.com/switchboard' },
+      });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      expect(ok.body).toMatchObject({ callback: 'https://hooks.example.com/switchboard' });
+
+      // The name now points at this machine (rebinding): refused before connecting, as is the
+      // loopback callback registered earlier; both deliveries are dead with the reason.
+      names['hooks.example.com'] = ['127.0.0.1'];
+      received.length = 0;
+      const sub = await createSubscriber(t.db, { billingDay: 1, config: { planCode: 'BASIC', addOns: [] } });
+      const posted = await call(h(usageCollection.POST), `${USAGE}/usage`, {
+        method: 'POST',
+        token,
+        body: {
+          id: `ev-usage-ssrf-${driver}`,
+          usageDate: '2026-11-15T10:00:00Z',
+          usageSpecification: { id: 'long-distance' },
+          relatedParty: [{ id: String(sub.subscriberId), '@referredType': 'Customer' }],
+          usageCharacteristic: [{ name: 'quantity', value: 1 }],
+        },
+      });
+      expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+      const result = await deliver();
+      expect(received, 'nothing reached the loopback listener').toHaveLength(0);
+      expect(result.dead).toBe(2);
+      const dead = await t.db
+        .select({ listenerId: s.deliveries.listenerId, status: s.deliveries.status, lastError: s.deliveries.lastError })
+        .from(s.deliveries)
+        .where(inArray(s.deliveries.listenerId, [Number(early.body.id), Number(ok.body.id)]))
+        .orderBy(s.deliveries.listenerId);
+      expect(dead).toEqual([
+        {
+          listenerId: Number(early.body.id),
+          status: 'dead',
+          lastError: "refused: The callback's host is not a public address: 127.0.0.1 is a loopback address.",
+        },
+        {
+          listenerId: Number(ok.body.id),
+          status: 'dead',
+          lastError: 'refused: its host hooks.example.com resolves to 127.0.0.1, a loopback address',
+        },
+      ]);
+    } finally {
+      process.env = saved;
+      resetConfigForTests();
+      setResolverForTests(null);
+      await t.db.update(s.webhookListeners).set({ enabled: false });
+    }
   });
 
   it('a bill on demand is stored: rejected with the reason for an unknown account, answered by the next bill otherwise', async () => {

@@ -16,6 +16,8 @@ const MODULES = [
   'bills',
   'catalog',
   'changes',
+  // Addresses and callback URLs: the SSRF guard of the hubs (issue 19).
+  'network',
   'notifications',
   'offers',
   'periods',

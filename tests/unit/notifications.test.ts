@@ -1,6 +1,13 @@
 /** The notification rules (lib/domain/notifications.ts): backoff, giving up, reminders. */
 import { describe, expect, it } from 'vitest';
-import { backoffMs, emailFailure, isServiceMessage, reminderDue, webhookFailure } from '@/lib/domain/notifications';
+import {
+  backoffMs,
+  emailFailure,
+  isServiceMessage,
+  planFanOut,
+  reminderDue,
+  webhookFailure,
+} from '@/lib/domain/notifications';
 
 describe('backoff', () => {
   it('doubles from the base after each failed attempt, up to the cap', () => {
@@ -42,5 +49,43 @@ describe('messages', () => {
     expect(reminderDue('2026-12-01', '2026-11-10', '2026-12-01')).toBe(false);
     // Scheduled inside the window: the confirmation email just said it.
     expect(reminderDue('2026-12-01', '2026-11-29', '2026-11-30')).toBe(false);
+  });
+});
+
+describe('fan-out (planFanOut: the one rule of recordEvent and recordEvents)', () => {
+  const who = { name: 'Ada', email: 'ada@example.com', offerEmails: false };
+  const all = { id: 1, url: 'https://hooks.example/all', types: null };
+  const orders = { id: 2, url: 'https://hooks.example/orders', types: ['ProductOrderCreateEvent'] };
+  const kinds = (p: ReturnType<typeof planFanOut>) => p?.deliveries.map((d) => `${d.channel}:${d.recipient}`) ?? null;
+  it('a service message: the subscriber by email, every listener that wants the type by webhook', () => {
+    const p = planFanOut({ type: 'change_applied', subscriberId: 7, payload: { a: 1 } }, who, [all, orders]);
+    expect(kinds(p)).toEqual(['email:ada@example.com', 'webhook:https://hooks.example/all']);
+    expect(p!.payload).toEqual({ subscriberName: 'Ada', a: 1 });
+    expect(p!.deliveries[1]).toMatchObject({ stream: 'webhook:1:7', listenerId: 1 });
+  });
+  it('an offer needs consent', () => {
+    expect(kinds(planFanOut({ type: 'offer_suggested', subscriberId: 7, payload: {} }, who, []))).toEqual([]);
+    expect(
+      kinds(planFanOut({ type: 'offer_suggested', subscriberId: 7, payload: {} }, { ...who, offerEmails: true }, [])),
+    ).toEqual(['email:ada@example.com']);
+  });
+  it('an account link is email only; emailTo picks the recipient, or none', () => {
+    expect(kinds(planFanOut({ type: 'account_link', subscriberId: 7, payload: {} }, who, [all]))).toEqual([
+      'email:ada@example.com',
+    ]);
+    const staff = planFanOut({ type: 'account_link', subscriberId: null, payload: {}, emailTo: 's@x.org' }, undefined, [
+      all,
+    ]);
+    expect(staff!.deliveries).toEqual([{ channel: 'email', stream: 'email:to:s@x.org', recipient: 's@x.org' }]);
+    expect(kinds(planFanOut({ type: 'change_applied', subscriberId: 7, payload: {}, emailTo: null }, who, []))).toEqual(
+      [],
+    );
+  });
+  it('a TM Forum event: webhooks only, as built, and nothing at all without a listener that wants it', () => {
+    const ev = { type: 'ProductOrderStateChangeEvent', subscriberId: 7, payload: { productOrder: {} } } as const;
+    expect(planFanOut(ev, { ...who, offerEmails: true }, [orders])).toBeNull();
+    const p = planFanOut(ev, { ...who, offerEmails: true }, [all, orders]);
+    expect(kinds(p)).toEqual(['webhook:https://hooks.example/all']);
+    expect(p!.payload).toEqual({ productOrder: {} });
   });
 });

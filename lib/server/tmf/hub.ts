@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { hubEventTypes, type TmfHubApi } from '@/lib/domain/notifications';
 import { recordAudit } from '../audit';
+import { checkCallbackTarget } from '../callbacks';
 import { clientAudit, readBody, TmfError, tmfJson, type TmfContext } from './http';
 import { validateBody, type TmfApiName } from './validate';
 
@@ -22,26 +23,14 @@ const DOCUMENT: Record<TmfHubApi, TmfApiName> = {
   tmf678: 'TMF678',
 };
 
-function checkCallback(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new TmfError(400, 'invalid_field', 'Invalid field', 'The callback must be an absolute URL.', 'callback');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new TmfError(400, 'invalid_field', 'Invalid field', 'The callback must be an http or https URL.', 'callback');
-  if (url.username || url.password)
-    throw new TmfError(400, 'invalid_field', 'Invalid field', 'The callback must not carry credentials.', 'callback');
-  if (raw.length > 2000)
-    throw new TmfError(
-      400,
-      'invalid_field',
-      'Invalid field',
-      'The callback is longer than 2000 characters.',
-      'callback',
-    );
-  return url.toString();
+/**
+ * The callback's form, and the SSRF guard (lib/server/callbacks.ts): unless private callbacks
+ * are allowed, its host must be, and resolve only to, public addresses. A 400 names the reason.
+ */
+async function checkHubCallback(raw: string): Promise<string> {
+  const checked = await checkCallbackTarget(raw);
+  if (!checked.ok) throw new TmfError(400, 'invalid_field', 'Invalid field', checked.reason, 'callback');
+  return checked.url;
 }
 
 function hubDoc(row: { id: number; callbackUrl: string; query: string | null }) {
@@ -55,7 +44,7 @@ export async function registerHub(ctx: TmfContext, api: TmfHubApi): Promise<Resp
     'EventSubscriptionInput',
     await readBody(ctx.request),
   );
-  const callback = checkCallback(body.callback);
+  const callback = await checkHubCallback(body.callback);
   const query = body.query?.trim() || null;
   const types = hubEventTypes(api, query);
   if (typeof types === 'string') throw new TmfError(400, 'invalid_field', 'Invalid field', types, 'query');

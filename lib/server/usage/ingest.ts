@@ -1,8 +1,9 @@
 import 'server-only';
-import type { Db } from '@/db/client';
+import type { Db, Queryable } from '@/db/client';
 import type { ApiClientActor } from '../api-clients';
 import { recordAudit } from '../audit';
 import { getCatalog } from '../catalog';
+import { type NewEvent, recordEvents } from '../outbox';
 import {
   createStaging,
   mergeStaged,
@@ -19,13 +20,15 @@ export const MAX_BATCH_RECORDS = 10_000;
 /**
  * Records sent by an API client (TMF635 POST usage, or the batch endpoint), in one transaction:
  * staged, merged (lib/server/usage/merge.ts), and audited once with the counts. Returns the
- * counts and each staged record's outcome (its first line/index per id).
+ * counts and each staged record's outcome (its first line/index per id). `events` builds the
+ * outbox events of the outcome (TMF635 UsageCreateEvent), written in the same transaction.
  */
 export async function ingestApiRecords(
   db: Db,
   client: ApiClientActor,
   rows: readonly StagedRow[],
   action: `tmf635.${string}`,
+  opts: { events?: (tx: Queryable, outcomes: readonly ResolvedOutcome[]) => Promise<NewEvent[]> } = {},
 ): Promise<{ result: MergeResult; outcomes: ResolvedOutcome[] }> {
   const catalog = await getCatalog(db);
   const now = client.now;
@@ -34,6 +37,7 @@ export async function ingestApiRecords(
     await stageRows(tx, rows);
     const result = await mergeStaged(tx, catalog, { source: 'api', clientId: client.clientId, now });
     const outcomes = await resolvedPage(tx, -1, rows.length + 1, true);
+    if (opts.events) await recordEvents(tx, await opts.events(tx, outcomes));
     await recordAudit(tx, {
       actor: client,
       action,

@@ -1,10 +1,13 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { asc, eq, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import * as s from '@/db/schema';
+import type { Queryable } from '@/db/client';
 import { hasControlCharacters } from '@/lib/contracts/fields';
 import { checkQuantity, checkRecordId, checkUsageTime } from '@/lib/domain/usage';
 import { recordAudit } from '../audit';
+import { type NewEvent, wantsTmfEvent } from '../outbox';
+import { eventOrigin } from '../tmf/bill-doc';
 import {
   clientAudit,
   createdResponse,
@@ -20,7 +23,7 @@ import {
 } from '../tmf/http';
 import { validateBody } from '../tmf/validate';
 import { ingestApiRecords, MAX_BATCH_RECORDS } from './ingest';
-import type { StagedRow } from './merge';
+import type { ResolvedOutcome, StagedRow } from './merge';
 
 /**
  * TMF635 Usage (docs/usage.md): usage records in, one (POST usage) or many (POST usageBatch),
@@ -149,8 +152,8 @@ function usageDoc(r: RecordRow, base: string): Doc {
   };
 }
 
-function recordQuery(ctx: TmfContext) {
-  return ctx.db
+function recordQuery(db: Queryable) {
+  return db
     .select({
       id: s.usageRecords.id,
       subscriberId: s.usageRecords.subscriberId,
@@ -201,7 +204,7 @@ export async function listUsage(ctx: TmfContext): Promise<Response> {
   const [{ n }] = (await ctx.db.select({ n: sql<number>`count(*)::int` }).from(s.usageRecords).where(where)) as [
     { n: number },
   ];
-  const rows = (await recordQuery(ctx)
+  const rows = (await recordQuery(ctx.db)
     .where(where)
     .orderBy(asc(s.usageRecords.seq))
     .limit(q.limit)
@@ -211,7 +214,7 @@ export async function listUsage(ctx: TmfContext): Promise<Response> {
 }
 
 async function recordById(ctx: TmfContext, id: string): Promise<RecordRow | undefined> {
-  return ((await recordQuery(ctx).where(eq(s.usageRecords.id, id)).limit(1)) as RecordRow[])[0];
+  return ((await recordQuery(ctx.db).where(eq(s.usageRecords.id, id)).limit(1)) as RecordRow[])[0];
 }
 
 /** An id that could name a stored row: anything else (too long, control characters, broken text) is simply not found. */
@@ -229,10 +232,35 @@ export async function retrieveUsage(ctx: TmfContext, id: string): Promise<Respon
   return resourceResponse(usageDoc(r, ctx.base), ctx.url);
 }
 
-/** POST usage: 201 with the stored record; the same id again: 200 with the first one (counted once). */
+/**
+ * The UsageCreateEvent of each record the outcome stored (rated or rejected; not a duplicate
+ * or a refusal), for the TMF635 hub listeners: none is built when no listener wants the type.
+ * The document is the one GET usage/{id} answers, with hrefs under the configured public URL.
+ */
+export async function usageCreateEvents(tx: Queryable, outcomes: readonly ResolvedOutcome[]): Promise<NewEvent[]> {
+  const stored = outcomes.filter((o) => o.inserted && o.outcome !== 'refused').map((o) => o.id);
+  if (stored.length === 0 || !(await wantsTmfEvent(tx, 'UsageCreateEvent'))) return [];
+  const rows = (await recordQuery(tx)
+    .where(inArray(s.usageRecords.id, stored))
+    .orderBy(asc(s.usageRecords.seq))) as RecordRow[];
+  const base = `${eventOrigin()}${USAGE_BASE}`;
+  return rows.map((r) => ({
+    type: 'UsageCreateEvent',
+    subscriberId: r.subscriberId,
+    payload: { usage: usageDoc(r, base) },
+  }));
+}
+
+/**
+ * POST usage: 201 with the stored record; the same id again: 200 with the first one (counted
+ * once). A stored record is told to the TMF635 hub listeners (UsageCreateEvent), in the same
+ * transaction; the batch endpoint and the file import (bulk paths) send no per-record events.
+ */
 export async function createUsage(ctx: TmfContext): Promise<Response> {
   const row = parseUsageBody(await readBody(ctx.request), 0);
-  const { outcomes } = await ingestApiRecords(ctx.db, ctx.client, [row], 'tmf635.usage.create');
+  const { outcomes } = await ingestApiRecords(ctx.db, ctx.client, [row], 'tmf635.usage.create', {
+    events: usageCreateEvents,
+  });
   const o = outcomes[0];
   if (o?.outcome === 'refused')
     throw new TmfError(400, 'refused', 'Refused', `The record was refused: ${o.reason}.`, 'relatedParty');
