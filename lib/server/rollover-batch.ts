@@ -10,7 +10,7 @@ import { addDays, daysBetween } from '@/lib/domain/periods';
 import { planRollover } from '@/lib/domain/rollover';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { catalogForHolder, readProtectionsOf, type CatalogSource } from './catalog';
-import { billIssuedEvent, recordEvent, recordEvents, wantsTmfEvent } from './outbox';
+import { billIssuedEvent, recordEvents, wantsTmfEvent } from './outbox';
 import { customerBillCreateEvents } from './tmf/bill-doc';
 
 /**
@@ -160,11 +160,11 @@ export async function rolloverBatch(
       issued.map((b, i) => billIssuedEvent(work[i]!.row.subscriber_id, b)),
     );
     // TMF678 hubs (issue 19): only when a listener wants it (most rollovers have none). The
-    // documents are read in one query; each event is written by recordEvent, which applies the
-    // TM Forum rules (webhooks only, the document as is).
+    // documents are read in one query and written in one batch (the outbox's one fan-out rule:
+    // TM Forum events go to webhooks only, the document as is).
     const billIds = issued.flatMap((b) => (b ? [b.id] : []));
     if (billIds.length > 0 && (await wantsTmfEvent(tx, 'CustomerBillCreateEvent')))
-      for (const event of await customerBillCreateEvents(tx, billIds)) await recordEvent(tx, event);
+      await recordEvents(tx, await customerBillCreateEvents(tx, billIds));
     return { closed: work.length, rest };
   });
 }
