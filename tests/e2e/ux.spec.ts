@@ -88,6 +88,9 @@ test.describe('subscriber pages (a fixture like Ben)', () => {
       // The 404 page keeps the header and its navigation.
       await page.goto('/no-such-page');
       await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+      // "Sign out" on one line beside the name, even on a narrow phone (it broke in two).
+      const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+      expect(signOut!.height, 'the Sign out button is one line tall').toBeLessThan(48);
     });
   }
 });
