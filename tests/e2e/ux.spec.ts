@@ -100,7 +100,8 @@ test('staff pages fit a phone and a laptop: agent search, an account, its audit 
   makeSubscriber,
 }) => {
   // Plus includes Caller ID; Voicemail is held: both statuses on the add-ons page.
-  const sub = await makeSubscriber({ ...LIKE.finn, plan: 'PLUS', addOns: ['voicemail'] });
+  // Gus's busy history: several offers, so the compact rows are there too.
+  const sub = await makeSubscriber({ ...LIKE.gus, plan: 'PLUS', addOns: ['voicemail'] });
   await signIn(page, 'agent@example.com');
   await page.getByLabel('Search subscribers').fill(sub.email);
   await page.getByRole('button', { name: 'Search' }).click();
@@ -132,6 +133,10 @@ test('staff pages fit a phone and a laptop: agent search, an account, its audit 
   await page.goto(base);
   await expect(page.getByRole('heading', { level: 2, name: 'Plan', exact: true })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Your plan' })).toHaveCount(0);
+  // The compact offer rows too ("… less overall for how they use their line").
+  const values = page.getByTestId('offer-value');
+  await expect(values.first()).toBeVisible();
+  for (const text of await values.allTextContents()) expect(text).not.toMatch(/\byour?\b/i);
   await page.goto(`${base}/plans`);
   await expect(page.getByTestId('current-plan')).toHaveText(/^Current plan/);
   // The add-ons statuses too (they said "On your line", "Included in your plan" to the agent).
