@@ -14,9 +14,11 @@ import path from 'node:path';
  *   before the first test (no retry for a slow first sign-in);
  * - parallel: every spec file that imports ./fixtures (tests/e2e/fixtures.ts): each test makes its
  *   own subscriber (and clock), so files and tests run in parallel workers, in any order;
- * - shared-demo (transitional): every other spec file, the old style that uses the shared demo
- *   data and the portal's one test clock. One worker, after the parallel project (a failure
- *   there skips it). Move a file onto ./fixtures and it runs in parallel.
+ * - portal-wide: the few files that change what every subscriber lives with, listed below with
+ *   why. They can't share the portal with other tests, so they run alone: one worker, after the
+ *   parallel project (a failure there skips them).
+ * Every other spec file must import ./fixtures: the config refuses to start otherwise, so no file
+ * falls back to the shared demo data unnoticed.
  */
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!fs.existsSync(chromium)) {
@@ -32,13 +34,29 @@ process.env.E2E_MAIL_PORT ??= String(Number(process.env.E2E_PORT) + 21_000);
 process.env.E2E_TEST_CLOCK_TOKEN ??= `e2e-test-clock-${crypto.randomBytes(12).toString('hex')}`;
 const port = Number(process.env.E2E_PORT);
 
-/** The spec files on the fixture module (they import './fixtures'): the parallel project. */
 const E2E_DIR = path.resolve('tests', 'e2e');
-const PARALLEL_FILES = fs
-  .readdirSync(E2E_DIR)
-  .filter((f) => f.endsWith('.spec.ts'))
-  .filter((f) => /from '\.\/fixtures'/.test(fs.readFileSync(path.join(E2E_DIR, f), 'utf8')))
-  .map((f) => path.join(E2E_DIR, f));
+/**
+ * Spec files that change portal-wide state, so they run serially after everything else:
+ * - global-clock.spec.ts moves the portal's one test clock, which every subscriber not on a
+ *   test clock of their own lives at (demo data and fixtures alike): their periods, bills and
+ *   offers would move under a test running beside it;
+ * - catalog.spec.ts launches and retires an add-on in the one catalog everybody is priced
+ *   against: new catalog versions that every page, preview, confirm and bill of a test running
+ *   beside it would read (every add-ons page lists the new add-on while it is launched).
+ */
+const PORTAL_WIDE = ['global-clock.spec.ts', 'catalog.spec.ts'];
+const SPEC_FILES = fs.readdirSync(E2E_DIR).filter((f) => f.endsWith('.spec.ts'));
+const onFixtures = (f: string) => /from '\.\/fixtures'/.test(fs.readFileSync(path.join(E2E_DIR, f), 'utf8'));
+const stray = SPEC_FILES.filter((f) => !PORTAL_WIDE.includes(f) && !onFixtures(f));
+if (stray.length > 0) {
+  throw new Error(
+    `${stray.join(', ')}: a browser spec file imports ./fixtures (its own subscribers, run in parallel) ` +
+      'or is listed in PORTAL_WIDE in playwright.config.ts with the reason it must run alone.',
+  );
+}
+/** The spec files on the fixture module (they import './fixtures'): the parallel project. */
+const PARALLEL_FILES = SPEC_FILES.filter((f) => !PORTAL_WIDE.includes(f)).map((f) => path.join(E2E_DIR, f));
+const PORTAL_WIDE_FILES = PORTAL_WIDE.map((f) => path.join(E2E_DIR, f));
 const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
@@ -77,9 +95,8 @@ export default defineConfig({
       use: { browserName: 'chromium' },
     },
     {
-      name: 'shared-demo',
-      testMatch: /\.spec\.ts$/,
-      testIgnore: PARALLEL_FILES,
+      name: 'portal-wide',
+      testMatch: PORTAL_WIDE_FILES,
       dependencies: ['parallel'],
       fullyParallel: false,
       workers: 1,

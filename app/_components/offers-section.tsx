@@ -1,7 +1,7 @@
 import { AppLink } from '@/app/_components/app-link';
-import type { Offer, OffersResult } from '@/lib/domain/offers';
+import { type Offer, type OffersResult, valuePhrase } from '@/lib/domain/offers';
 import { changeHref } from '@/app/_lib/urls';
-import { formatCents, formatSignedCents } from './format';
+import { formatCents, formatSignedCents, formats } from './format';
 import { OfferButtons } from './offer-buttons';
 import { OfferShell } from './offer-shell';
 
@@ -63,7 +63,9 @@ export function OffersSection({
                     <summary className="cursor-pointer list-none p-4 [&::-webkit-details-marker]:hidden">
                       <OfferHead offer={o} top={false} />
                       <p className="mt-1 text-sm" data-testid="offer-value">
-                        {o.valueText}
+                        {staff
+                          ? valuePhrase(o.monthlyPriceChangeCents, o.monthlySavingCents, formats(), 'staff')
+                          : o.valueText}
                       </p>
                       <span className="mt-1 inline-block text-sm font-medium text-blue-800 group-open:hidden">
                         Details<span className="sr-only">: {o.title}</span>

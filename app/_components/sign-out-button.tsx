@@ -30,7 +30,12 @@ export function SignOutButton() {
   }
   return (
     <>
-      <button type="button" className="btn-secondary" disabled={pending} onClick={() => void signOut()}>
+      <button
+        type="button"
+        className="btn-secondary shrink-0 whitespace-nowrap"
+        disabled={pending}
+        onClick={() => void signOut()}
+      >
         {pending ? 'Signing out…' : 'Sign out'}
       </button>
       {failed && (

@@ -1,5 +1,5 @@
 import 'server-only';
-import { addOnStatus, addOnStatusReason, getAddOn, normalize, selectablePlans } from '@/lib/domain/catalog';
+import { addOnStatus, addOnStatusText, getAddOn, normalize, selectablePlans, type Voice } from '@/lib/domain/catalog';
 import { type ChangeIntent, planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
@@ -114,47 +114,51 @@ export interface AddOnRow {
   action: { label: string; intent: ChangeIntent } | null;
 }
 
-export function buildAddOnRows(catalog: Catalog, state: AccountState): AddOnRow[] {
+/** One row per add-on, its status in the page's voice (staff read "On their line"). */
+export function buildAddOnRows(catalog: Catalog, state: AccountState, voice: Voice = 'subscriber'): AddOnRow[] {
   const config = state.config;
   // A retired add-on is listed only for its holders (like a retired plan on the plans page).
   const listed = catalog.addOns.filter((a) => a.status !== 'retired' || config.addOns.includes(a.code));
   return listed.map((a) => {
     const st = addOnStatus(catalog, config, a.code);
-    const row = { code: a.code, name: a.name, monthlyCents: a.monthlyCents, kind: a.kind };
+    const row = {
+      code: a.code,
+      name: a.name,
+      monthlyCents: a.monthlyCents,
+      kind: a.kind,
+      statusText: addOnStatusText(st, voice),
+    };
     switch (st.status) {
       case 'held':
         return {
           ...row,
           status: st.status,
-          statusText: 'On your line',
           action: {
             label: `Remove ${a.name}`,
             intent: { add: [], remove: [a.code] },
           },
         };
       case 'included':
-        return { ...row, status: st.status, statusText: 'Included in your plan', action: null };
+        return { ...row, status: st.status, action: null };
       case 'available':
         return {
           ...row,
           status: st.status,
-          statusText: 'Available',
           action: {
             label: `Add ${a.name}`,
             intent: { add: [a.code], remove: [] },
           },
         };
       case 'not_available':
-        return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
+        return { ...row, status: st.status, action: null };
       case 'needs':
-        return { ...row, status: st.status, statusText: addOnStatusReason(st), action: null };
+        return { ...row, status: st.status, action: null };
       case 'excluded': {
         // Offer the swap (e.g. Long Distance 300 ↔ Unlimited) as one change.
         const swap: ChangeIntent = { add: [a.code], remove: st.by.filter((c) => config.addOns.includes(c)) };
         return {
           ...row,
           status: st.status,
-          statusText: addOnStatusReason(st),
           action: { label: `Switch to ${a.name}`, intent: swap },
         };
       }
@@ -170,8 +174,12 @@ export async function getPlanCards(actor: Actor, subscriberId: number): Promise<
   return { name: state.name, cards: buildPlanCards(catalog, state, today) };
 }
 
-/** The add-ons page of an account: the subscriber's name and one row per add-on. */
-export async function getAddOnRows(actor: Actor, subscriberId: number): Promise<{ name: string; rows: AddOnRow[] }> {
+/** The add-ons page of an account: the subscriber's name and one row per add-on, in the page's voice. */
+export async function getAddOnRows(
+  actor: Actor,
+  subscriberId: number,
+  voice: Voice = 'subscriber',
+): Promise<{ name: string; rows: AddOnRow[] }> {
   const { catalog, state } = await openAccount(actor, 'view_add_ons', { subscriberId });
-  return { name: state.name, rows: buildAddOnRows(catalog, state) };
+  return { name: state.name, rows: buildAddOnRows(catalog, state, voice) };
 }

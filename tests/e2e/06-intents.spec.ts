@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { signIn } from './helpers';
 
 /**
@@ -7,49 +8,31 @@ import { signIn } from './helpers';
  * the agent's confirm is refused as stale and says Caller ID was added and stays; the fresh
  * preview adds International Saver only, and confirming it keeps Caller ID.
  *
- * The subscriber is one of the seed's generated subscribers on Basic Line with neither add-on
- * (no other browser test uses them: they are found by the agent's search for "Smith").
+ * The subscriber is the test's own fixture on Basic Line with neither add-on (`page` is signed in
+ * as them); the agent is the demo agent, in a second browser context.
  */
 
-async function findBasicSubscriber(agent: Page): Promise<{ id: string; email: string }> {
-  await agent.goto('/agent?q=Smith');
-  const rows = agent.getByTestId('search-result');
-  await expect(rows.first()).toBeVisible();
-  const count = await rows.count();
-  for (let i = count - 1; i >= 0; i--) {
-    const row = rows.nth(i);
-    if ((await row.getByTestId('search-result-plan').innerText()).trim() !== 'Basic Line') continue;
-    const id = (await row.getAttribute('data-subscriber-id'))!;
-    const email = (await row.getByTestId('search-result-email').innerText()).trim();
-    await agent.goto(`/agent/subscribers/${id}/add-ons`);
-    const free = async (code: string) =>
-      (await agent.getByTestId(`add-on-row-${code}`).getByRole('link', { name: /^Add / }).count()) === 1;
-    if ((await free('intl_saver')) && (await free('caller_id'))) {
-      return { id, email };
-    }
-    await agent.goto('/agent?q=Smith');
-  }
-  throw new Error('No generated subscriber on Basic Line without International Saver and Caller ID on the first page');
-}
+test.use({ subscriberOptions: { plan: 'BASIC' } });
 
 async function contextPage(browser: Browser): Promise<Page> {
   return (await browser.newContext()).newPage();
 }
 
-test("a stale confirm keeps the subscriber's own change: Caller ID added meanwhile stays", async ({ browser }) => {
-  // Two signed-in browsers and a search through the seed: more steps than one journey.
-  test.setTimeout(180_000);
+test("a stale confirm keeps the subscriber's own change: Caller ID added meanwhile stays", async ({
+  browser,
+  page: own,
+  subscriber,
+}) => {
+  // Two signed-in browsers: more steps than one journey.
+  test.setTimeout(120_000);
   const agent = await contextPage(browser);
   await signIn(agent, 'agent@example.com');
-  const sub = await findBasicSubscriber(agent);
 
   // The agent previews adding International Saver.
-  await agent.goto(`/agent/subscribers/${sub.id}/change?add=intl_saver`);
+  await agent.goto(`/agent/subscribers/${subscriber.subscriberId}/change?add=intl_saver`);
   await expect(agent.getByTestId('preview-summary')).toContainText('Add International Saver');
 
   // Meanwhile the subscriber adds Caller ID in his own browser.
-  const own = await contextPage(browser);
-  await signIn(own, sub.email);
   await own.goto('/add-ons');
   await own.getByTestId('add-on-row-caller_id').getByRole('link', { name: /^Add / }).click();
   await expect(own.getByTestId('preview-summary')).toContainText('Add Caller ID');
@@ -76,4 +59,5 @@ test("a stale confirm keeps the subscriber's own change: Caller ID added meanwhi
   await own.goto('/add-ons');
   await expect(own.getByTestId('add-on-row-caller_id').getByRole('link', { name: /^Remove / })).toHaveCount(1);
   await expect(own.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Remove / })).toHaveCount(1);
+  await agent.context().close();
 });

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { caughtMail, expectNoAxeViolations, signIn, signOut, totpCode } from './helpers';
 
 /**
@@ -6,7 +7,8 @@ import { caughtMail, expectNoAxeViolations, signIn, signOut, totpCode } from './
  * one-time link read from the caught mail, and a staff member's first sign-in (enrolment,
  * recovery codes). Uses only accounts no other e2e file touches: Ivy Okafor (the demo subscriber
  * without online access, SB-100009) and Robin Park (the demo agent who has not enrolled); each
- * test first puts its account in a known state itself, so order and re-runs don't matter.
+ * test first puts its account in a known state itself, so order and re-runs don't matter, and the
+ * file runs in the parallel project (the fixture module's `test`, without a fixture subscriber).
  */
 
 const LINK = /\/set-password\?token=[A-Za-z0-9_-]+/;
@@ -75,6 +77,8 @@ test('Ivy activates online access and later resets her password, each from the l
   const resets = await mailCount('ivy@example.com', 'Reset your password');
   await page.goto('/login');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  // The sign-in page has an "Email" field too: wait for the new page before filling it in.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Forgot your password?');
   await page.getByLabel('Email').fill('ivy@example.com');
   await page.getByRole('button', { name: 'Send me a link' }).click();
   await expect(page.getByTestId('forgot-message')).toHaveText(SENT);

@@ -3,8 +3,8 @@ import { expectNoAxeViolations, signIn } from './helpers';
 
 /**
  * The portal's one test clock (a whole-portal test): it moves every subscriber's time, so this
- * file stays in the shared-demo project (playwright.config.ts), which runs alone after the
- * parallel one. Per-test clocks are in test-clocks.spec.ts and 05-bills.spec.ts.
+ * file is in the portal-wide project (playwright.config.ts), which runs alone after the parallel
+ * one. Per-test clocks are in test-clocks.spec.ts and 05-bills.spec.ts.
  */
 
 /** The usage lines of the next-bill estimate on an account overview, without their "so far" note. */

@@ -1,12 +1,30 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, type SubscriberOptions, test } from './fixtures';
 import { expectNoAxeViolations, signIn } from './helpers';
 
 /**
- * Subscriber and agent experience (issue 15), at a phone's width and a laptop's. These tests
- * change no subscriber's plan: they only read pages, except one agent note on Finn's account
- * (no other file reads Finn's notes). Where a demo subscriber may have been changed by another
- * file (Eve, by the agent journey), the test reads her plan first and checks the words for it.
+ * Subscriber and agent experience (issue 15), at a phone's width and a laptop's. Every test
+ * makes its own subscribers through the fixtures (tests/e2e/fixtures.ts), made like the demo's
+ * (Ben, Gus, Ada, Eve, Finn, Carla: the same plan, add-ons and usage), so the files run in
+ * parallel and in any order. Staff pages are read as the demo agent and admin (only signed in
+ * with, never changed); what staff change is on a fixture of the test's own.
  */
+
+/** Fixtures made like the demo subscribers these tests were first written against (db/seed.ts). */
+const LIKE: Record<'ben' | 'gus' | 'ada' | 'eve' | 'finn' | 'carla', SubscriberOptions> = {
+  ben: { plan: 'PLUS', addOns: ['ld_300', 'voicemail'], usage: { ldMinutes: 650 }, currentUsage: { ldMinutes: 650 } },
+  // Gus's international calls and 10 long-distance minutes so far, with a busier history than his
+  // (long-distance, unanswered and missed calls): several offers, so the compact rows are there.
+  gus: {
+    plan: 'BASIC',
+    usage: { ldMinutes: 240, intlMinutes: 120, unansweredCalls: 12, missedWhileBusy: 6 },
+    currentUsage: { ldMinutes: 10, intlMinutes: 120 },
+  },
+  ada: { plan: 'BASIC', usage: { ldMinutes: 240, unansweredCalls: 12 } },
+  eve: { plan: 'BASIC', addOns: ['call_waiting', 'caller_id', 'three_way', 'voicemail'], usage: { ldMinutes: 80 } },
+  finn: { plan: 'LEGACY', usage: { ldMinutes: 30, missedWhileBusy: 6 } },
+  carla: { plan: 'PREMIUM', usage: { ldMinutes: 20 } },
+};
 
 const PHONE = { width: 390, height: 844 };
 const NARROW = { width: 360, height: 780 };
@@ -50,33 +68,47 @@ const SUBSCRIBER_PAGES: [path: string, nav: string | null][] = [
   ['/no-such-page', null],
 ];
 
-for (const size of [NARROW, PHONE, LAPTOP]) {
-  test(`every subscriber page fits ${size.width} px, marks its nav item, and is axe-clean`, async ({ page }) => {
-    // Nine pages, with axe on each at 390 px, on a shared machine.
-    test.setTimeout(180_000);
-    await page.setViewportSize(size);
-    await signIn(page, 'ben@example.com');
-    for (const [path, nav] of SUBSCRIBER_PAGES) {
-      await page.goto(path);
-      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-      await expectFits(page, `${path} at ${size.width}`);
-      if (nav) await expectCurrent(page, nav);
-      if (size === PHONE) await expectNoAxeViolations(page);
-    }
-    // The 404 page keeps the header and its navigation.
-    await page.goto('/no-such-page');
-    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
-  });
-}
+test.describe('subscriber pages (a fixture like Ben)', () => {
+  // A surname without a break, as long as a fixture's email (which overflowed /account at 360 px
+  // depending on its random letters): the pages must wrap both, whatever their glyphs.
+  test.use({ subscriberOptions: { ...LIKE.ben, name: 'Ben Okaforfeatherstonehaughworthingtonsmythe' } });
+  for (const size of [NARROW, PHONE, LAPTOP]) {
+    test(`every subscriber page fits ${size.width} px, marks its nav item, and is axe-clean`, async ({
+      page,
+      subscriber: _,
+    }) => {
+      // Nine pages, with axe on each at 390 px, on a shared machine.
+      test.setTimeout(180_000);
+      await page.setViewportSize(size);
+      for (const [path, nav] of SUBSCRIBER_PAGES) {
+        await page.goto(path);
+        await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        await expectFits(page, `${path} at ${size.width}`);
+        if (nav) await expectCurrent(page, nav);
+        if (size === PHONE) await expectNoAxeViolations(page);
+      }
+      // The 404 page keeps the header and its navigation.
+      await page.goto('/no-such-page');
+      await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+      // "Sign out" on one line beside the name, even on a narrow phone (it broke in two).
+      const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+      expect(signOut!.height, 'the Sign out button is one line tall').toBeLessThan(48);
+    });
+  }
+});
 
 test('staff pages fit a phone and a laptop: agent search, an account, its audit trail with a long note; admin pages', async ({
   page,
+  makeSubscriber,
 }) => {
+  // Plus includes Caller ID; Voicemail is held: both statuses on the add-ons page.
+  // Gus's busy history: several offers, so the compact rows are there too.
+  const sub = await makeSubscriber({ ...LIKE.gus, plan: 'PLUS', addOns: ['voicemail'] });
   await signIn(page, 'agent@example.com');
-  await page.getByLabel('Search subscribers').fill('finn');
+  await page.getByLabel('Search subscribers').fill(sub.email);
   await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByTestId('search-result').first().getByRole('link').first().click();
-  await expect(page).toHaveURL(/\/agent\/subscribers\/\d+$/);
+  await page.getByTestId('search-result').filter({ hasText: sub.email }).getByRole('link').first().click();
+  await expect(page).toHaveURL(new RegExp(`/agent/subscribers/${sub.subscriberId}$`));
   const base = new URL(page.url()).pathname;
   // A long unbroken string in a note used to widen the page to ~3,650 px.
   await page.goto(`${base}/audit`);
@@ -103,8 +135,17 @@ test('staff pages fit a phone and a laptop: agent search, an account, its audit 
   await page.goto(base);
   await expect(page.getByRole('heading', { level: 2, name: 'Plan', exact: true })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Your plan' })).toHaveCount(0);
+  // The compact offer rows too ("… less overall for how they use their line").
+  const values = page.getByTestId('offer-value');
+  await expect(values.first()).toBeVisible();
+  for (const text of await values.allTextContents()) expect(text).not.toMatch(/\byour?\b/i);
   await page.goto(`${base}/plans`);
   await expect(page.getByTestId('current-plan')).toHaveText(/^Current plan/);
+  // The add-ons statuses too (they said "On your line", "Included in your plan" to the agent).
+  await page.goto(`${base}/add-ons`);
+  await expect(page.getByTestId('add-on-status-voicemail')).toHaveText('On their line');
+  await expect(page.getByTestId('add-on-status-caller_id')).toHaveText('Included in their plan');
+  await expect(page.getByTestId('add-ons')).not.toContainText(/\byour?\b/i);
 });
 
 test('admin pages fit; the analytics table shows every column at 1280 px; the chart labels stay legible on a phone', async ({
@@ -121,17 +162,7 @@ test('admin pages fit; the analytics table shows every column at 1280 px; the ch
       ['/admin/mail', 'Mail'],
     ] as const) {
       await page.goto(path);
-      if (path === '/admin/analytics' && size === PHONE) {
-        // KNOWN BUG (issue 15, item 6, left open): with the offer events a whole suite run leaves,
-        // the analytics page is ~800 px wide at 390 px (alone, with a few events, it fits). The
-        // cause was not found this stop; the check stays visible as an annotation until it is.
-        test.info().annotations.push({
-          type: 'known bug',
-          description: '/admin/analytics overflows at 390 px with many offer events',
-        });
-      } else {
-        await expectFits(page, `${path} at ${size.width}`);
-      }
+      await expectFits(page, `${path} at ${size.width}`);
       await expectCurrent(page, nav);
     }
   }
@@ -165,108 +196,159 @@ test('admin pages fit; the analytics table shows every column at 1280 px; the ch
   await expect(page.getByRole('main').locator('code', { hasText: 'npm run billing:rollover' })).toBeVisible();
 });
 
-test('the dashboard puts the plan and money first, then one offer in full and the others as compact rows', async ({
-  page,
-}) => {
-  await page.setViewportSize(PHONE);
-  await signIn(page, 'gus@example.com');
-  const plan = page.getByRole('heading', { level: 2, name: 'Your plan' });
-  const bill = page.getByRole('heading', { level: 2, name: 'Next bill estimate' });
-  const offers = page.getByTestId('offers');
-  await expect(plan).toBeVisible();
-  const y = async (l: ReturnType<Page['locator']>) => (await l.boundingBox())!.y;
-  expect(await y(plan)).toBeLessThan(await y(offers));
-  expect(await y(bill)).toBeLessThan(await y(offers));
-  // Money with the currency symbol; no internal codes for a subscriber.
-  await expect(page.getByTestId('monthly-total')).toHaveText(/^\$\d+\.\d{2}$/);
-  await expect(page.getByRole('main')).not.toContainText('(BASIC, tier 1)');
-  await expect(page.getByTestId('plan-code')).toHaveCount(0);
-  // Dates in one readable style that doesn't break: "Dec 1, 2026".
-  await expect(page.getByTestId('billing-period')).toHaveText(
-    /^[A-Z][a-z]{2}\s\d{1,2},\s\d{4} to [A-Z][a-z]{2}\s\d{1,2},\s\d{4}/,
-  );
-  expect(await page.getByTestId('billing-period').textContent()).toContain('\u00a0');
-  // 10 long-distance minutes, none included: no alarming full bar, the words say it.
-  await expect(page.getByTestId('usage-ld-text')).toContainText('none included in your plan');
-  await expect(page.getByTestId('usage-ld')).toHaveCount(0);
+test.describe('offer analytics with a row that has no impressions (a suite leaves them)', () => {
+  // A day of its own (no other test's clock is there), so the table holds only this test's rows.
+  const DAY = '2025-03-12';
+  test.use({ clockAt: `${DAY}T10:00:00Z` });
 
-  const all = page.getByTestId('offer');
-  const n = await all.count();
-  for (let i = 0; i < n; i++) {
-    const o = all.nth(i);
-    if (i === 0) {
-      await expect(o.locator('details')).toHaveCount(0);
-      await expect(o.getByTestId('offer-explanation')).toBeVisible();
-    } else {
-      await expect(o.locator('details')).not.toHaveAttribute('open');
-      await expect(o.getByTestId('offer-value')).toHaveText(/a month/);
-      await expect(o.getByTestId('offer-explanation')).toBeHidden();
-      await o.locator('summary').click();
-      await expect(o.getByTestId('offer-explanation')).toBeVisible();
+  test('the page fits a phone: the rate of a row without impressions ("—") stays in the table', async ({
+    page,
+    browser,
+    makeSubscriber,
+  }) => {
+    test.setTimeout(120_000);
+    // An agent accepts an offer for a subscriber who never saw it themselves: offers seen by
+    // agents are not impressions, so the row's rates are "—" with a screen-reader text (which,
+    // absolutely positioned, escaped the table's scroller and made the page ~800 px wide).
+    const sub = await makeSubscriber({ ...LIKE.eve, name: `Eve Analytics ${Date.now().toString(36)}` });
+    await signIn(page, 'agent@example.com');
+    await page.goto(`/agent/subscribers/${sub.subscriberId}`);
+    const key = 'up_sell:PLUS+three_way+voicemail';
+    await page
+      .locator(`[data-testid="offer"][data-offer-key="${key}"]`)
+      .getByRole('link', { name: /Review this change/ })
+      .click();
+    await page.getByLabel(/^Reason/).fill('Customer asked for the best-value option.');
+    await page.getByRole('button', { name: /^Confirm/ }).click();
+    await expect(page.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
+
+    const admin = await (await browser.newContext()).newPage();
+    await admin.setViewportSize(PHONE);
+    await signIn(admin, 'admin@example.com');
+    await admin.goto(`/admin/analytics?from=${DAY}&to=${DAY}`);
+    const row = admin.locator(`[data-testid="analytics-row"][data-offer-key="${key}"]`);
+    await expect(row.getByTestId('acceptances')).toHaveText('1');
+    await expect(row.getByTestId('impressions')).toHaveText('0');
+    await expect(row.getByTestId('acceptance-rate')).toHaveText(/no impressions/);
+    await expectFits(admin, `/admin/analytics?from=${DAY}&to=${DAY} at ${PHONE.width}`);
+    // The table scrolls inside its region instead.
+    const region = await admin.getByTestId('analytics-table').evaluate((t) => ({
+      scroll: t.parentElement!.scrollWidth,
+      client: t.parentElement!.clientWidth,
+    }));
+    expect(region.scroll).toBeGreaterThan(region.client);
+    await admin.context().close();
+  });
+});
+
+test.describe('dashboard (a fixture like Gus: international calls, 10 long-distance minutes)', () => {
+  test.use({ subscriberOptions: LIKE.gus });
+  test('the dashboard puts the plan and money first, then one offer in full and the others as compact rows', async ({
+    page,
+    subscriber: _,
+  }) => {
+    await page.setViewportSize(PHONE);
+    await page.goto('/dashboard');
+    const plan = page.getByRole('heading', { level: 2, name: 'Your plan' });
+    const bill = page.getByRole('heading', { level: 2, name: 'Next bill estimate' });
+    const offers = page.getByTestId('offers');
+    await expect(plan).toBeVisible();
+    const y = async (l: ReturnType<Page['locator']>) => (await l.boundingBox())!.y;
+    expect(await y(plan)).toBeLessThan(await y(offers));
+    expect(await y(bill)).toBeLessThan(await y(offers));
+    // Money with the currency symbol; no internal codes for a subscriber.
+    await expect(page.getByTestId('monthly-total')).toHaveText(/^\$\d+\.\d{2}$/);
+    await expect(page.getByRole('main')).not.toContainText('(BASIC, tier 1)');
+    await expect(page.getByTestId('plan-code')).toHaveCount(0);
+    // Dates in one readable style that doesn't break: "Dec 1, 2026".
+    await expect(page.getByTestId('billing-period')).toHaveText(
+      /^[A-Z][a-z]{2}\s\d{1,2},\s\d{4} to [A-Z][a-z]{2}\s\d{1,2},\s\d{4}/,
+    );
+    expect(await page.getByTestId('billing-period').textContent()).toContain('\u00a0');
+    // 10 long-distance minutes, none included: no alarming full bar, the words say it.
+    await expect(page.getByTestId('usage-ld-text')).toContainText('none included in your plan');
+    await expect(page.getByTestId('usage-ld')).toHaveCount(0);
+
+    const all = page.getByTestId('offer');
+    await expect(all.first()).toBeVisible();
+    const n = await all.count();
+    expect(n, 'one offer in full and at least one compact row').toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < n; i++) {
+      const o = all.nth(i);
+      if (i === 0) {
+        await expect(o.locator('details')).toHaveCount(0);
+        await expect(o.getByTestId('offer-explanation')).toBeVisible();
+      } else {
+        await expect(o.locator('details')).not.toHaveAttribute('open');
+        await expect(o.getByTestId('offer-value')).toHaveText(/a month/);
+        await expect(o.getByTestId('offer-explanation')).toBeHidden();
+        await o.locator('summary').click();
+        await expect(o.getByTestId('offer-explanation')).toBeVisible();
+      }
     }
-  }
-  await expectNoAxeViolations(page);
+    await expectNoAxeViolations(page);
+  });
 });
 
-test("offer words: the saving explained next to the price change; a cheaper higher tier isn't badged Upgrade", async ({
-  page,
-}) => {
-  await signIn(page, 'ada@example.com');
-  // Ada's offers (Long Distance 300 first) — whichever are still shown after other files.
-  const first = page.getByTestId('offer').first();
-  await expect(first.getByTestId('offer-price-change')).toHaveText(/^[+-]\$\d+\.\d{2}$/);
-  await expect(first).toContainText(/a month/);
-  if ((await first.getByTestId('offer-saving').count()) > 0) {
-    await expect(first).toContainText('less a month');
-    await expect(first).toContainText('Overall, for how you use your line');
-  }
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/login/);
+test.describe('offer words', () => {
+  test.describe('a fixture like Ada (long-distance minutes on Basic Line)', () => {
+    test.use({ subscriberOptions: LIKE.ada });
+    test('the saving is explained next to the price change', async ({ page, subscriber: _ }) => {
+      await page.goto('/dashboard');
+      const first = page.getByTestId('offer').first();
+      await expect(first.getByTestId('offer-price-change')).toHaveText(/^[+-]\$\d+\.\d{2}$/);
+      await expect(first).toContainText(/a month/);
+      if ((await first.getByTestId('offer-saving').count()) > 0) {
+        await expect(first).toContainText('less a month');
+        await expect(first).toContainText('Overall, for how you use your line');
+      }
+    });
+  });
 
-  // Eve: Basic + four features, offered Plus + Voicemail + Three-Way Calling for less.
-  await signIn(page, 'eve@example.com');
-  const plusOffer = page.locator('[data-testid="offer"][data-offer-key="up_sell:PLUS+three_way+voicemail"]');
-  if ((await plusOffer.count()) > 0) {
-    await expect(plusOffer.getByTestId('offer-title')).toHaveText('Move to Plus + Voicemail + Three-Way Calling');
-    await expect(plusOffer.getByTestId('offer-badge')).not.toContainText('Upgrade');
-    await expect(plusOffer.getByTestId('offer-badge')).toContainText('Better plan, lower price');
-  }
+  test.describe('a fixture like Eve (Basic + four features)', () => {
+    test.use({ subscriberOptions: LIKE.eve });
+    test("a cheaper higher tier isn't badged Upgrade", async ({ page, subscriber: _ }) => {
+      // Offered Plus + Voicemail + Three-Way Calling for less.
+      await page.goto('/dashboard');
+      const plusOffer = page.locator('[data-testid="offer"][data-offer-key="up_sell:PLUS+three_way+voicemail"]');
+      await expect(plusOffer.getByTestId('offer-title')).toHaveText('Move to Plus + Voicemail + Three-Way Calling');
+      await expect(plusOffer.getByTestId('offer-badge')).not.toContainText('Upgrade');
+      await expect(plusOffer.getByTestId('offer-badge')).toContainText('Better plan, lower price');
+    });
+  });
 });
 
-test('plan cards say what is kept, what is lost, and the new monthly total', async ({ page }) => {
-  await signIn(page, 'eve@example.com');
-  const onBasic = (await page.getByTestId('plan-name').getAttribute('data-plan-code')) === 'BASIC';
-  await page.goto('/plans');
-  if (onBasic) {
-    // She keeps Call Waiting and Caller ID on Plus (included there): not "Removes".
-    const plus = page.getByTestId('plan-card-PLUS');
-    await expect(plus.getByTestId('plan-now-included-PLUS')).toContainText('Call Waiting');
-    await expect(plus.getByTestId('plan-now-included-PLUS')).toContainText('Caller ID');
-    await expect(plus).not.toContainText('Removes');
-    await expect(plus.getByTestId('plan-loses-PLUS')).toHaveCount(0);
-  } else {
-    // The agent journey moved her to Plus + Voicemail + Three-Way: back on Basic she would lose the two Plus includes.
-    const basic = page.getByTestId('plan-card-BASIC');
-    await expect(basic.getByTestId('plan-loses-BASIC')).toContainText('Call Waiting');
-    await expect(basic.getByTestId('plan-loses-BASIC')).toContainText('Caller ID');
-  }
-  const card = page.locator('[data-testid^="plan-card-"]:not([aria-current])').first();
-  await expect(card).toContainText('New monthly total:');
-  await expect(card).not.toContainText('Your monthly total');
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/login/);
+test.describe('plan cards say what is kept, what is lost, and the new monthly total', () => {
+  test.describe('a fixture like Eve (Basic + four features)', () => {
+    test.use({ subscriberOptions: LIKE.eve });
+    test('Plus keeps what it includes; a card shows its new total', async ({ page, subscriber: _ }) => {
+      await page.goto('/plans');
+      // She keeps Call Waiting and Caller ID on Plus (included there): not "Removes".
+      const plus = page.getByTestId('plan-card-PLUS');
+      await expect(plus.getByTestId('plan-now-included-PLUS')).toContainText('Call Waiting');
+      await expect(plus.getByTestId('plan-now-included-PLUS')).toContainText('Caller ID');
+      await expect(plus).not.toContainText('Removes');
+      await expect(plus.getByTestId('plan-loses-PLUS')).toHaveCount(0);
+      const card = page.locator('[data-testid^="plan-card-"]:not([aria-current])').first();
+      await expect(card).toContainText('New monthly total:');
+      await expect(card).not.toContainText('Your monthly total');
+    });
+  });
 
-  // Finn on the retired Classic Line (which includes Caller ID): Basic would take it away.
-  await signIn(page, 'finn@example.com');
-  await page.goto('/plans');
-  await expect(page.getByTestId('plan-loses-BASIC')).toContainText('Caller ID');
-  await expect(page.getByTestId('plan-new-total-BASIC')).toHaveText('$20.00');
-  await expect(page.getByTestId('plan-change-BASIC')).toHaveText('-$2.00');
+  test.describe('a fixture like Finn (the retired Classic Line, which includes Caller ID)', () => {
+    test.use({ subscriberOptions: LIKE.finn });
+    test('Basic Line would take Caller ID away', async ({ page, subscriber: _ }) => {
+      await page.goto('/plans');
+      await expect(page.getByTestId('plan-loses-BASIC')).toContainText('Caller ID');
+      await expect(page.getByTestId('plan-new-total-BASIC')).toHaveText('$20.00');
+      await expect(page.getByTestId('plan-change-BASIC')).toHaveText('-$2.00');
+    });
+  });
 });
 
-test('a nav click shows a pending sign at once while the next page loads', async ({ page }) => {
+test('a nav click shows a pending sign at once while the next page loads', async ({ page, subscriber: _ }) => {
   await page.setViewportSize(PHONE);
-  await signIn(page, 'carla@example.com');
+  await page.goto('/dashboard');
   // Hold the next page's response for a while, as a slow network would.
   let release: () => void = () => {};
   const held = new Promise<void>((r) => {
@@ -287,61 +369,42 @@ test('a nav click shows a pending sign at once while the next page loads', async
   await expect(page.getByTestId('link-pending')).toHaveCount(0);
 });
 
-test('"Not for me" can be undone for 10 seconds; after that the offer stays set aside', async ({ page }) => {
-  // Finn's one offer (Call Waiting, from his missed-while-busy calls). No other file reads
-  // Finn's offers; this test leaves that offer dismissed, as a subscriber would.
-  await signIn(page, 'finn@example.com');
-  const offer = page.locator('[data-testid="offer"][data-offer-key="cross_sell:LEGACY+call_waiting"]');
-  await expect(offer).toBeVisible();
-  const title = (await offer.getByTestId('offer-title').textContent()) ?? '';
-  await offer.getByRole('button', { name: `Not for me: ${title}` }).click();
-  const aside = page.getByTestId('offer-set-aside');
-  await expect(aside).toContainText("won't suggest");
-  await expect(offer).toHaveCount(0);
-  await aside.getByRole('button', { name: `Undo: ${title}` }).click();
-  await expect(offer).toBeVisible();
-  await page.reload();
-  await expect(offer).toBeVisible();
+test.describe('a fixture like Finn (calls missed while busy)', () => {
+  test.use({ subscriberOptions: LIKE.finn });
+  test('"Not for me" can be undone for 10 seconds; after that the offer stays set aside', async ({
+    page,
+    subscriber: _,
+  }) => {
+    // His one offer: Call Waiting, from his missed-while-busy calls.
+    await page.goto('/dashboard');
+    const offer = page.locator('[data-testid="offer"][data-offer-key="cross_sell:LEGACY+call_waiting"]');
+    await expect(offer).toBeVisible();
+    const title = (await offer.getByTestId('offer-title').textContent()) ?? '';
+    await offer.getByRole('button', { name: `Not for me: ${title}` }).click();
+    const aside = page.getByTestId('offer-set-aside');
+    await expect(aside).toContainText("won't suggest");
+    await expect(offer).toHaveCount(0);
+    await aside.getByRole('button', { name: `Undo: ${title}` }).click();
+    await expect(offer).toBeVisible();
+    await page.reload();
+    await expect(offer).toBeVisible();
 
-  await offer.getByRole('button', { name: `Not for me: ${title}` }).click();
-  await expect(aside.getByRole('button', { name: `Undo: ${title}` })).toBeVisible();
-  // After the 10 seconds the undo goes and the page closes up (it refreshes itself).
-  await expect(aside).toHaveCount(0, { timeout: 20_000 });
-  await page.reload();
-  await expect(offer).toHaveCount(0);
+    await offer.getByRole('button', { name: `Not for me: ${title}` }).click();
+    await expect(aside.getByRole('button', { name: `Undo: ${title}` })).toBeVisible();
+    // After the 10 seconds the undo goes and the page closes up (it refreshes itself).
+    await expect(aside).toHaveCount(0, { timeout: 20_000 });
+    await page.reload();
+    await expect(offer).toHaveCount(0);
+  });
 });
-
-/**
- * One of the seed's generated subscribers named Garcia on Premium (found through the agent's
- * search, as 06-intents.spec.ts finds its Smiths on Basic Line): no other browser test touches them.
- */
-async function findPremiumSubscriber(page: Page): Promise<{ id: string; email: string }> {
-  await page.goto('/agent?q=Garcia');
-  const rows = page.getByTestId('search-result');
-  await expect(rows.first()).toBeVisible();
-  const found: { id: string; email: string }[] = [];
-  for (let i = 0; i < (await rows.count()); i++) {
-    const row = rows.nth(i);
-    if ((await row.getByTestId('search-result-plan').innerText()).trim() !== 'Premium') continue;
-    found.push({
-      id: (await row.getAttribute('data-subscriber-id'))!,
-      email: (await row.getByTestId('search-result-email').innerText()).trim(),
-    });
-  }
-  for (const f of found) {
-    await page.goto(`/agent/subscribers/${f.id}/add-ons`);
-    const addable = page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Add / });
-    if ((await addable.count()) === 1 && (await page.getByTestId('scheduled-change').count()) === 0) return f;
-  }
-  throw new Error('No generated Garcia on Premium without International Saver on the first page of results');
-}
 
 test('agent: the reason is labelled as shown to the subscriber, refused once at the field, and kept after the error', async ({
   page,
+  makeSubscriber,
 }) => {
+  const sub = await makeSubscriber(LIKE.carla);
   await signIn(page, 'agent@example.com');
-  const sub = await findPremiumSubscriber(page);
-  await page.goto(`/agent/subscribers/${sub.id}/change?add=intl_saver`);
+  await page.goto(`/agent/subscribers/${sub.subscriberId}/change?add=intl_saver`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review the change');
   const reason = page.getByLabel(/^Reason/);
   await expect(page.locator('label[for="reason"]')).toContainText('shown to the subscriber');
@@ -354,64 +417,60 @@ test('agent: the reason is labelled as shown to the subscriber, refused once at 
   await expect(page.getByTestId('preview-summary')).toBeVisible();
 });
 
-test('a confirm that gets no answer says the outcome is unknown and where to check, and keeps the preview', async ({
-  page,
-  context,
-}) => {
-  await signIn(page, 'carla@example.com');
-  await page.goto('/change?plan=UNLIMITED');
-  await expect(page.getByTestId('preview-summary')).toBeVisible();
-  await context.setOffline(true);
-  await page.getByRole('button', { name: /^Confirm/ }).click();
-  const message = page.getByTestId('confirm-message');
-  await expect(message).toContainText("we don't know whether the change went through");
-  await expect(message).not.toContainText('Nothing was changed');
-  await expect(page.getByRole('link', { name: 'Check the change history' })).toBeVisible();
-  await expect(page.getByTestId('preview-summary')).toBeVisible();
-  await context.setOffline(false);
-});
+test.describe('a fixture like Carla (Premium)', () => {
+  test.use({ subscriberOptions: LIKE.carla });
+  test('a confirm that gets no answer says the outcome is unknown and where to check, and keeps the preview', async ({
+    page,
+    context,
+    subscriber: _,
+  }) => {
+    await page.goto('/change?plan=UNLIMITED');
+    await expect(page.getByTestId('preview-summary')).toBeVisible();
+    await context.setOffline(true);
+    await page.getByRole('button', { name: /^Confirm/ }).click();
+    const message = page.getByTestId('confirm-message');
+    await expect(message).toContainText("we don't know whether the change went through");
+    await expect(message).not.toContainText('Nothing was changed');
+    await expect(page.getByRole('link', { name: 'Check the change history' })).toBeVisible();
+    await expect(page.getByTestId('preview-summary')).toBeVisible();
+    await context.setOffline(false);
+  });
 
-test('after a confirm: its own success view, and Back and the next-bill estimate show the change; a cancel refreshes the page', async ({
-  browser,
-}) => {
-  test.setTimeout(180_000);
-  const staff = await (await browser.newContext()).newPage();
-  await signIn(staff, 'agent@example.com');
-  const sub = await findPremiumSubscriber(staff);
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, sub.email);
+  test('after a confirm: its own success view, and Back and the next-bill estimate show the change; a cancel refreshes the page', async ({
+    page,
+    subscriber: _,
+  }) => {
+    test.setTimeout(120_000);
+    // Add International Saver from the add-ons page.
+    await page.goto('/add-ons');
+    await page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Add / }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review your change');
+    await page.getByRole('button', { name: /^Confirm/ }).click();
+    await expect(page.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
+    // The success view is its own: no "Review your change", no "Back without changing anything".
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      /^Done: you now have Premium \+ International Saver/,
+    );
+    await expect(page.getByRole('heading', { name: 'Review your change' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Back without changing anything' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Back to the overview' })).toBeVisible();
+    await expectNoAxeViolations(page);
+    // Back shows the add-on as held, not "Add International Saver" again.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/add-ons$/);
+    await expect(page.getByTestId('add-on-row-intl_saver')).toHaveAttribute('data-status', 'held');
+    await expect(page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Remove / })).toBeVisible();
 
-  // Add International Saver from the add-ons page.
-  await page.goto('/add-ons');
-  await page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Add / }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review your change');
-  await page.getByRole('button', { name: /^Confirm/ }).click();
-  await expect(page.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
-  // The success view is its own: no "Review your change", no "Back without changing anything".
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-    /^Done: you now have Premium \+ International Saver/,
-  );
-  await expect(page.getByRole('heading', { name: 'Review your change' })).toHaveCount(0);
-  await expect(page.getByRole('link', { name: 'Back without changing anything' })).toHaveCount(0);
-  await expect(page.getByRole('link', { name: 'Back to the overview' })).toBeVisible();
-  await expectNoAxeViolations(page);
-  // Back shows the add-on as held, not "Add International Saver" again.
-  await page.goBack();
-  await expect(page).toHaveURL(/\/add-ons$/);
-  await expect(page.getByTestId('add-on-row-intl_saver')).toHaveAttribute('data-status', 'held');
-  await expect(page.getByTestId('add-on-row-intl_saver').getByRole('link', { name: /^Remove / })).toBeVisible();
-
-  // Schedule a move to Basic Line, then cancel it on the overview: the estimate follows at once.
-  await page.goto('/change?plan=BASIC');
-  await page.getByRole('button', { name: 'Confirm and schedule' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Scheduled: from /);
-  await page.getByRole('link', { name: 'Back to the overview' }).click();
-  const bill = page.getByTestId('next-bill');
-  await expect(bill).toContainText('Basic Line');
-  await page.getByRole('button', { name: 'Cancel this change' }).click();
-  await expect(page.getByTestId('cancel-message')).toContainText('Cancelled.');
-  await expect(bill).not.toContainText('Basic Line');
-  await expect(bill).toContainText('Premium');
-  await staff.context().close();
-  await page.context().close();
+    // Schedule a move to Basic Line, then cancel it on the overview: the estimate follows at once.
+    await page.goto('/change?plan=BASIC');
+    await page.getByRole('button', { name: 'Confirm and schedule' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Scheduled: from /);
+    await page.getByRole('link', { name: 'Back to the overview' }).click();
+    const bill = page.getByTestId('next-bill');
+    await expect(bill).toContainText('Basic Line');
+    await page.getByRole('button', { name: 'Cancel this change' }).click();
+    await expect(page.getByTestId('cancel-message')).toContainText('Cancelled.');
+    await expect(bill).not.toContainText('Basic Line');
+    await expect(bill).toContainText('Premium');
+  });
 });

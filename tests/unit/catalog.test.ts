@@ -8,6 +8,7 @@ import {
   addOnProblems,
   addOnStatus,
   addOnStatusReason,
+  addOnStatusText,
   allConfigurations,
   checkAddOn,
   checkConfiguration,
@@ -140,6 +141,28 @@ describe('catalog copy: the same sentences as before the split', () => {
       status: 'needs',
       needs: ['voicemail'],
     });
+  });
+
+  it('the add-ons status line speaks to the subscriber, and of the subscriber to staff (issue 15)', () => {
+    const text = (config: Configuration, code: string, voice?: 'subscriber' | 'staff') =>
+      addOnStatusText(addOnStatus(catalogData, config, code), voice);
+    expect(text(cfg('BASIC', 'voicemail'), 'voicemail')).toBe('On your line');
+    expect(text(cfg('PLUS'), 'caller_id')).toBe('Included in your plan');
+    expect(text(cfg('BASIC', 'voicemail'), 'voicemail', 'staff')).toBe('On their line');
+    expect(text(cfg('PLUS'), 'caller_id', 'staff')).toBe('Included in their plan');
+    for (const voice of ['subscriber', 'staff'] as const) {
+      expect(text(cfg('BASIC'), 'voicemail', voice)).toBe('Available');
+      expect(text(cfg('BASIC'), 'visual_voicemail', voice)).toBe('Needs Voicemail first.');
+    }
+    // No status line addresses anyone as "you" on a staff page, whatever the configuration.
+    for (const config of allConfigurations(
+      catalogData,
+      catalogData.plans.map((p) => p.code),
+    )) {
+      for (const a of catalogData.addOns) {
+        expect(text(config, a.code, 'staff')).not.toMatch(/\byou(r)?\b/i);
+      }
+    }
   });
 
   it('problemText words every problem kind', () => {

@@ -128,6 +128,10 @@ describe('offers in the operator currency', () => {
     expect(valuePhrase(500, -500, usd)).toBe('$5.00 more a month');
     expect(valuePhrase(0, 1800, usd)).toBe('The same plan price, $18.00 less overall for how you use your line');
     expect(valuePhrase(0, 0, usd)).toBe('The same price a month');
+    // On a staff page, of the subscriber.
+    expect(valuePhrase(1500, 900, usd, 'staff')).toBe(
+      '$15.00 more a month in plan price, $9.00 less overall for how they use their line',
+    );
   });
 
   it('a higher tier that costs less is not badged an upgrade', () => {

@@ -22,7 +22,9 @@ export default async function AccountPage() {
         <h2 id="who-heading" className="mb-3 text-lg font-semibold">
           Signed in as
         </h2>
-        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        {/* minmax(0, 1fr) and anywhere-wrapping: a long email (a test fixture's is 42 characters
+            without a space) broke out of the card at 360 px. */}
+        <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm [&_dd]:[overflow-wrap:anywhere]">
           <dt className="font-medium">Name</dt>
           <dd data-testid="account-name">{actor.name}</dd>
           <dt className="font-medium">Email</dt>

@@ -15,7 +15,7 @@ const BADGE: Record<string, string> = {
 
 export async function AddOnsPage({ subscriberParam }: { subscriberParam?: string }) {
   const { actor, subscriberId, base, staff } = await resolvePageSubject(subscriberParam);
-  const { name, rows } = await orNotFound(() => getAddOnRows(actor, subscriberId));
+  const { name, rows } = await orNotFound(() => getAddOnRows(actor, subscriberId, staff ? 'staff' : 'subscriber'));
   return (
     <>
       <h1 className="mb-1 text-2xl font-bold">Add-ons{staff ? ` for ${name}` : ''}</h1>

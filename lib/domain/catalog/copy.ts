@@ -59,6 +59,27 @@ export function addOnStatusReason(status: Extract<AddOnStatus, { problem: unknow
 }
 
 /**
+ * Whom an account page speaks to: the subscriber about their own line ("your plan"), or staff
+ * (an agent, an admin) about the subscriber they act for ("their plan").
+ */
+export type Voice = 'subscriber' | 'staff';
+
+/** The add-ons page's status line for an add-on, in the page's voice. */
+export function addOnStatusText(status: AddOnStatus, voice: Voice = 'subscriber'): string {
+  const their = voice === 'staff' ? 'their' : 'your';
+  switch (status.status) {
+    case 'held':
+      return `On ${their} line`;
+    case 'included':
+      return `Included in ${their} plan`;
+    case 'available':
+      return 'Available';
+    default:
+      return addOnStatusReason(status);
+  }
+}
+
+/**
  * "Plus + Voicemail + Long Distance 300": the plan's name, then each add-on's, in the order
  * given (a caller that wants catalog order sorts first). Unknown codes stand for themselves.
  */

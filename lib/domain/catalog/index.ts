@@ -14,10 +14,12 @@ export { isSelectable, planSelectable, selectablePlans } from './selectable';
 export {
   addOnProblems,
   addOnStatusReason,
+  addOnStatusText,
   configurationLabel,
   configurationProblems,
   problemText,
   problemTexts,
+  type Voice,
 } from './copy';
 export {
   catalogProblems,

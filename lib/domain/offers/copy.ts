@@ -1,4 +1,5 @@
 /** The fixed words of offers: the messages when there is nothing to offer, and each signal's phrase. */
+import type { Voice } from '../catalog';
 import { type Formats, PLAIN_FORMATS } from '../text';
 import type { UsageSignal } from './rules';
 import type { OfferKind } from './types';
@@ -48,11 +49,13 @@ export function kindBadge(kind: OfferKind, monthlyPriceChangeCents: number): str
  * The price change and the saving in one phrase, so that "+15.00" beside "saves 9.00" needs no
  * explaining: "$15.00 more a month in plan price, $9.00 less overall for how you use your line".
  * When the overall change is just the price change (no usage charges move), it is said once.
+ * Staff read it of the subscriber: "… less overall for how they use their line".
  */
 export function valuePhrase(
   monthlyPriceChangeCents: number,
   monthlySavingCents: number,
   f: Formats = PLAIN_FORMATS,
+  voice: Voice = 'subscriber',
 ): string {
   const p = monthlyPriceChangeCents;
   const overall = -monthlySavingCents;
@@ -60,5 +63,5 @@ export function valuePhrase(
   if (p === overall) return p === 0 ? 'The same price a month' : `${more(p)} a month`;
   const price = p === 0 ? 'The same plan price' : `${more(p)} a month in plan price`;
   const total = overall === 0 ? 'the same overall' : `${more(overall)} overall`;
-  return `${price}, ${total} for how you use your line`;
+  return `${price}, ${total} for how ${voice === 'staff' ? 'they use their' : 'you use your'} line`;
 }

@@ -14,7 +14,7 @@ export default async function ProfilePage() {
   return (
     <>
       <h1 className="mb-2 text-2xl font-bold">Profile</h1>
-      <p className="mb-1">
+      <p className="mb-1 [overflow-wrap:anywhere]">
         Signed in as <strong>{actor.name}</strong> ({actor.email}).
       </p>
       <h2 className="mb-2 mt-6 text-lg font-semibold">Emails</h2>

@@ -157,8 +157,12 @@ function Report({ data }: { data: OfferAnalytics }) {
             <h2 id="by-offer-heading" className="mb-3 text-lg font-semibold">
               By offer
             </h2>
+            {/* relative: the scroller is the containing block of the cells' absolutely positioned
+                screen-reader texts ("no impressions" beside a "—" rate), so it clips them too; without
+                it they sat at their place in the wide table, outside the scroller, and made the whole
+                page ~800 px wide at 390 px (issue 15). */}
             <div
-              className="card overflow-x-auto p-0"
+              className="card relative overflow-x-auto p-0"
               role="region"
               aria-label="Offer table (scrolls sideways)"
               data-scrolls
