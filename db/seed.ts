@@ -16,7 +16,7 @@ import { recurringLines } from '../lib/domain/rollover';
 import { recurringLedgerRows } from './ledger';
 import { issueBill, type IssueBillInput } from './bill-issuance';
 import { DEMO_TOTP_SECRET } from './demo-totp';
-import type { BillingPeriod, Catalog, Configuration, Day } from '../lib/domain/types';
+import type { BillingPeriod, Configuration, Day } from '../lib/domain/types';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
 export const GENERATED_SUBSCRIBERS = 240;

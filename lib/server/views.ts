@@ -1,5 +1,5 @@
 import 'server-only';
-import { addOnStatus, addOnStatusText, getAddOn, normalize, selectablePlans, type Voice } from '@/lib/domain/catalog';
+import { addOnStatus, addOnStatusText, getAddOn, selectablePlans, type Voice } from '@/lib/domain/catalog';
 import { type ChangeIntent, planChange } from '@/lib/domain/changes';
 import { monthlyRecurringCents } from '@/lib/domain/pricing';
 import type { Catalog, Configuration } from '@/lib/domain/types';
