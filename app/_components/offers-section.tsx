@@ -117,9 +117,17 @@ function OfferBody({
   const overall = -o.monthlySavingCents;
   return (
     <>
-      <p className="mt-1 text-sm" data-testid="offer-explanation">
-        {o.explanation}
-      </p>
+      {staff ? (
+        // The explanation speaks to the subscriber ("Your line cost…"); an agent reads it as theirs.
+        <p className="mt-1 text-sm">
+          <span className="muted">The subscriber reads: </span>
+          <q data-testid="offer-explanation">{o.explanation}</q>
+        </p>
+      ) : (
+        <p className="mt-1 text-sm" data-testid="offer-explanation">
+          {o.explanation}
+        </p>
+      )}
       <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
         <div>
           <dt className="muted">Plan price</dt>
@@ -147,7 +155,7 @@ function OfferBody({
       </dl>
       {staff && o.talkingPoints.length > 0 && (
         <div className="mt-2 rounded bg-amber-50 p-2 text-sm" data-testid="talking-points">
-          <p className="font-medium">Talking points</p>
+          <p className="font-medium">Talking points, to say to the subscriber</p>
           <ul className="list-disc pl-5">
             {o.talkingPoints.map((t) => (
               <li key={t}>{t}</li>

@@ -75,6 +75,9 @@ test('an agent finds ben by phone number, opens his account and sees his offers 
     const best = page.locator(`[data-testid="offer"][data-offer-key="${BEN_OFFER_KEY}"]`);
     await expect(best).toContainText('best value');
     await expect(best.getByTestId('talking-points')).toBeVisible();
+    // The explanation speaks to the subscriber; the agent reads it as quoted, not as said to them.
+    await expect(best.getByText('The subscriber reads:')).toBeVisible();
+    await expect(best.getByTestId('offer-explanation')).toHaveJSProperty('tagName', 'Q');
   }
   await expectNoAxeViolations(page);
 
@@ -119,6 +122,9 @@ test.describe('an agent acts for a subscriber (a fixture like the demo’s Eve)'
     const offer = page.locator(`[data-testid="offer"][data-offer-key="${j.offerKey}"]`);
     await expect(offer).toContainText('best value');
     await expect(offer.getByTestId('talking-points')).toBeVisible();
+    // The explanation speaks to the subscriber ("Your line…"): the agent sees it quoted as theirs.
+    await expect(offer.getByText('The subscriber reads:')).toBeVisible();
+    await expect(offer.getByTestId('offer-explanation')).toHaveJSProperty('tagName', 'Q');
     await offer.getByRole('link', { name: /Review this change/ }).click();
     await expect(page).toHaveURL(/\/agent\/subscribers\/\d+\/change\?/);
     await expect(page.getByTestId('preview-plan')).toHaveText(j.previewPlan);
