@@ -20,6 +20,8 @@ test.describe('Plus + Voicemail + Long Distance 300, 650 long-distance minutes a
     const voicemail = page.getByTestId('removed-voicemail');
     await expect(voicemail).toHaveAttribute('data-reason', 'redundant');
     await expect(voicemail).toContainText('included in the new plan');
+    // Said once: the label is not followed by a sentence repeating it.
+    await expect(voicemail).not.toContainText('already includes');
     await expect(page.getByTestId('preview-new-monthly')).toHaveText('$43.00');
     await expect(page.getByTestId('preview-effective')).toContainText('Today');
     await expect(page.getByTestId('preview-proration')).toBeVisible();

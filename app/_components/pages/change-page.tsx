@@ -22,6 +22,9 @@ const REMOVAL: Record<string, string> = {
   requested: 'removed as you asked',
 };
 
+/** Removal reasons whose sentence only repeats the label ("Plus already includes Call Waiting…"). */
+const SAID_BY_LABEL = new Set(['redundant', 'requested']);
+
 export async function ChangePage({
   subscriberParam,
   searchParams,
@@ -98,8 +101,9 @@ export async function ChangePage({
                   <ul className="list-disc pl-5" data-testid="preview-removed">
                     {p.removedAddOns.map((a) => (
                       <li key={a.code} data-testid={`removed-${a.code}`} data-reason={a.reason}>
-                        {a.name}: {staff && a.reason === 'requested' ? 'removed as asked' : REMOVAL[a.reason]}.{' '}
-                        {a.explanation}
+                        {a.name}: {staff && a.reason === 'requested' ? 'removed as asked' : REMOVAL[a.reason]}.
+                        {/* The sentence says more than the label only when it names what replaces or was needed. */}
+                        {!SAID_BY_LABEL.has(a.reason) && <> {a.explanation}</>}
                       </li>
                     ))}
                   </ul>
