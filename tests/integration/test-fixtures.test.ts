@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import { loadActor, type Actor } from '@/lib/server/actor';
+import { offerAnalytics } from '@/lib/server/analytics';
 import { recordAudit } from '@/lib/server/audit';
 import { getBills } from '@/lib/server/bills';
 import { writeClockOffset } from '@/lib/server/clock';
@@ -217,6 +218,25 @@ describe.each(drivers)('test fixtures and clocks on %s', (driver) => {
       ).code,
     ).toBe('invalid');
     await deleteFixture(admin, f.subscriberId);
+  });
+
+  it("a removed fixture's offer events leave no row of zeros in the offer analytics", async () => {
+    const admin = await actorFor(t.db, 'admin@example.com');
+    const f = await createFixture(admin, { plan: 'BASIC', addOns: [], history: [], currentUsage: NONE });
+    const key = 'cross_sell:BASIC+fixture_only_offer';
+    await t.db.insert(s.offerEvents).values({
+      subscriberId: f.subscriberId,
+      offerKey: key,
+      kind: 'cross_sell',
+      targetConfig: { planCode: 'BASIC', addOns: ['voicemail'] },
+      eventType: 'impression',
+      day: admin.today,
+    });
+    const listed = async () =>
+      (await offerAnalytics(admin, { from: admin.today, to: admin.today })).rows.filter((r) => r.offerKey === key);
+    expect((await listed()).map((r) => r.impressions)).toEqual([1]);
+    await deleteFixture(admin, f.subscriberId);
+    expect(await listed()).toEqual([]);
   });
 
   it('the bills and the audit trail still refuse deletes outside a fixture purge, even when the setting names a demo subscriber', async () => {
