@@ -85,11 +85,12 @@ export async function mergeStaged(
     await tx.execute(sql`select count(*)::int as staged from usage_staging`),
   ) as [{ staged: number }];
 
-  // Who is named: by customer id, account number, or phone number (digits).
+  // Each record once (the first line of an id), with who it names: by customer id, account
+  // number, or phone number (digits).
   await tx.execute(sql`
     create temp table usage_named on commit drop as
-    select st.id, st.line, coalesce(c.id, a.id, p.id) as subscriber_id
-    from (select distinct on (id) id, line, subscriber, customer_id from usage_staging order by id, line) st
+    select st.*, coalesce(c.id, a.id, p.id) as subscriber_id
+    from (select distinct on (id) * from usage_staging order by id, line) st
     left join subscribers c on st.customer_id is not null and c.id = st.customer_id
     left join subscribers a on st.customer_id is null and st.subscriber is not null and a.account_number = st.subscriber
     left join lateral (
@@ -105,57 +106,57 @@ export async function mergeStaged(
     where sc.subscriber_id in (select subscriber_id from usage_named where subscriber_id is not null)
     order by sc.id for update
   `);
+  // Every record resolved and classified in one pass: its outcome and reason, and for a rated
+  // one its period (the current one, or the closed one it falls in: late).
   await tx.execute(sql`
     create temp table usage_resolved on commit drop as
-    select x.*,
-      case when x.outcome = 'rated' then
-        case when x.day >= x.cur_start and x.day < x.cur_end then x.cur_start else billing_period_start(x.billing_day, x.day) end
-      end as period_start,
-      false as inserted
+    select y.*,
+      case when y.outcome = 'rated' then
+        case when y.day >= y.cur_start and y.day < y.cur_end then y.cur_end
+          when y.day < y.cur_start then least(billing_period_end(y.billing_day, y.period_start), y.cur_start)
+          else billing_period_end(y.billing_day, y.period_start) end
+      end as period_end,
+      coalesce(y.outcome = 'rated' and y.day < y.cur_start, false) as late
     from (
-      select st.line, st.id, st.usage_date, st.kind, st.quantity, st.detail, n.subscriber_id,
-        sub.billing_day::integer as billing_day, sc.period_start as cur_start, sc.period_end as cur_end, k.counter,
-        ${DAY} as day,
-        case
-          when (st.subscriber is not null or st.customer_id is not null) and n.subscriber_id is null then 'refused'
-          when n.subscriber_id is not null and st.usage_date > ${now}::timestamptz then 'refused'
-          when n.subscriber_id is not null and ${DAY} < sub.joined_on then 'refused'
-          when n.subscriber_id is null or st.usage_date is null or st.quantity is null or st.kind is null
-            or k.id is null or k.counter is null or sc.id is null then 'rejected'
-          else 'rated'
-        end as outcome,
-        case
-          when (st.subscriber is not null or st.customer_id is not null) and n.subscriber_id is null
-            then 'unknown subscriber "' || left(coalesce(st.subscriber, st.customer_id::text), 40) || '"'
-          when n.subscriber_id is not null and st.usage_date > ${now}::timestamptz then 'the time is in the future'
-          when n.subscriber_id is not null and ${DAY} < sub.joined_on
-            then 'the time is before the account opened on ' || sub.joined_on::text
-          when n.subscriber_id is null then 'no subscriber named'
-          when st.usage_date is null then 'no time given'
-          when st.quantity is null then 'no quantity given'
-          when st.kind is null then 'no usage specification named'
-          when k.id is null then 'unknown usage specification "' || left(st.kind, 40) || '"'
-          when k.counter is null then 'usage specification "' || left(st.kind, 40) || '" is not rated here'
-          when sc.id is null then 'the subscriber has no plan yet'
-        end as reason
-      from (select distinct on (id) * from usage_staging order by id, line) st
-      join usage_named n on n.id = st.id
-      left join subscribers sub on sub.id = n.subscriber_id
-      left join subscriptions sc on sc.subscriber_id = n.subscriber_id
-      left join usage_specifications k on k.id = st.kind
-    ) x
+      select x.*,
+        case when x.outcome = 'rated' then
+          case when x.day >= x.cur_start and x.day < x.cur_end then x.cur_start else billing_period_start(x.billing_day, x.day) end
+        end as period_start
+      from (
+        select st.line, st.id, st.usage_date, st.kind, st.quantity, st.detail, st.subscriber_id,
+          sub.billing_day::integer as billing_day, sc.period_start as cur_start, sc.period_end as cur_end, k.counter,
+          ${DAY} as day,
+          case
+            when (st.subscriber is not null or st.customer_id is not null) and st.subscriber_id is null then 'refused'
+            when st.subscriber_id is not null and st.usage_date > ${now}::timestamptz then 'refused'
+            when st.subscriber_id is not null and ${DAY} < sub.joined_on then 'refused'
+            when st.subscriber_id is null or st.usage_date is null or st.quantity is null or st.kind is null
+              or k.id is null or k.counter is null or sc.id is null then 'rejected'
+            else 'rated'
+          end as outcome,
+          case
+            when (st.subscriber is not null or st.customer_id is not null) and st.subscriber_id is null
+              then 'unknown subscriber "' || left(coalesce(st.subscriber, st.customer_id::text), 40) || '"'
+            when st.subscriber_id is not null and st.usage_date > ${now}::timestamptz then 'the time is in the future'
+            when st.subscriber_id is not null and ${DAY} < sub.joined_on
+              then 'the time is before the account opened on ' || sub.joined_on::text
+            when st.subscriber_id is null then 'no subscriber named'
+            when st.usage_date is null then 'no time given'
+            when st.quantity is null then 'no quantity given'
+            when st.kind is null then 'no usage specification named'
+            when k.id is null then 'unknown usage specification "' || left(st.kind, 40) || '"'
+            when k.counter is null then 'usage specification "' || left(st.kind, 40) || '" is not rated here'
+            when sc.id is null then 'the subscriber has no plan yet'
+          end as reason
+        from usage_named st
+        left join subscribers sub on sub.id = st.subscriber_id
+        left join subscriptions sc on sc.subscriber_id = st.subscriber_id
+        left join usage_specifications k on k.id = st.kind
+      ) x
+    ) y
   `);
-  await tx.execute(sql`
-    alter table usage_resolved add column period_end date, add column late boolean not null default false
-  `);
-  await tx.execute(sql`
-    update usage_resolved set
-      late = day < cur_start,
-      period_end = case when day >= cur_start and day < cur_end then cur_end
-        when day < cur_start then least(billing_period_end(billing_day, period_start), cur_start)
-        else billing_period_end(billing_day, period_start) end
-    where outcome = 'rated'
-  `);
+  // The records stored now (not already there by id), kept apart rather than marked row by row.
+  await tx.execute(sql`create temp table usage_inserted (id text primary key) on commit drop`);
   await tx.execute(sql`
     with ins as (
       insert into usage_records (id, subscriber_id, usage_date, spec_id, quantity, status, reason, late, period_start, source, client_id, detail)
@@ -165,12 +166,12 @@ export async function mergeStaged(
       on conflict (id) do nothing
       returning id
     )
-    update usage_resolved r set inserted = true from ins where ins.id = r.id
+    insert into usage_inserted select id from ins
   `);
   await tx.execute(sql`
     insert into usage_periods (subscriber_id, period_start, period_end, ld_minutes, intl_minutes, unanswered_calls, missed_while_busy)
     select subscriber_id, period_start, max(period_end), ${counterSums()}
-    from usage_resolved where inserted and outcome = 'rated' and not late
+    from usage_resolved r join usage_inserted i using (id) where r.outcome = 'rated' and not r.late
     group by subscriber_id, period_start
     on conflict (subscriber_id, period_start) do update set
       ld_minutes = usage_periods.ld_minutes + excluded.ld_minutes,
@@ -186,7 +187,7 @@ export async function mergeStaged(
         count(*) filter (where inserted and outcome = 'rated')::int as rated,
         count(*) filter (where inserted and outcome = 'rejected')::int as rejected,
         count(*) filter (where inserted and late)::int as late
-      from usage_resolved
+      from (select r.outcome, r.late, i.id is not null as inserted from usage_resolved r left join usage_inserted i using (id)) c
     `),
   );
   return {
@@ -247,7 +248,7 @@ async function bookLateUsage(tx: Queryable, catalog: Catalog): Promise<{ lines: 
         ) as config
       from (
         select subscriber_id, period_start::text as period_start, max(period_end)::text as period_end, ${counterSums()}
-        from usage_resolved where inserted and outcome = 'rated' and late
+        from usage_resolved r join usage_inserted i using (id) where r.outcome = 'rated' and r.late
         group by subscriber_id, period_start
       ) g
       join subscriptions sc on sc.subscriber_id = g.subscriber_id
@@ -313,9 +314,10 @@ export async function resolvedPage(
 ): Promise<ResolvedOutcome[]> {
   return rowsOf<ResolvedOutcome>(
     await tx.execute(sql`
-      select line, id, outcome, reason, inserted, late from usage_resolved
-      where line > ${afterLine} ${all ? sql`` : sql`and outcome = 'refused'`}
-      order by line limit ${limit}
+      select r.line, r.id, r.outcome, r.reason, i.id is not null as inserted, r.late
+      from usage_resolved r left join usage_inserted i using (id)
+      where r.line > ${afterLine} ${all ? sql`` : sql`and r.outcome = 'refused'`}
+      order by r.line limit ${limit}
     `),
   );
 }
