@@ -114,7 +114,9 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `node_modules/.bin/next start -p ${port}`,
+      // Keep-alive longer than a test: Node's default 5 s closed idle sockets of a test's API
+      // context just as its teardown reused them (ECONNRESET on the fixture's DELETE).
+      command: `node_modules/.bin/next start -p ${port} --keepAliveTimeout 70000`,
       url: `${baseURL}/login`,
       timeout: 120_000,
       reuseExistingServer: false,

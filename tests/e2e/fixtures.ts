@@ -90,9 +90,16 @@ export function createSubscriber(api: APIRequestContext, options: SubscriberOpti
 }
 
 export async function removeSubscriber(api: APIRequestContext, subscriberId: number): Promise<void> {
-  const res = await api.fetch(`/api/v1/test/fixtures/${subscriberId}`, {
-    method: 'DELETE',
-    headers: { 'x-test-clock-token': TEST_TOKEN },
+  const remove = () =>
+    api.fetch(`/api/v1/test/fixtures/${subscriberId}`, {
+      method: 'DELETE',
+      headers: { 'x-test-clock-token': TEST_TOKEN },
+    });
+  // A DELETE is safe to send again when the connection dropped before an answer (a kept-alive
+  // socket the server had just closed); a second one finds it gone (404).
+  const res = await remove().catch((e: unknown) => {
+    if (/ECONNRESET|socket hang up/.test(String(e))) return remove();
+    throw e;
   });
   // Already gone (its clock was deleted first): nothing left to do.
   if (!res.ok() && res.status() !== 404) throw new Error(`removing fixture ${subscriberId}: ${res.status()}`);
