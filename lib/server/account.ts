@@ -6,7 +6,7 @@ import type { PendingChange } from '@/lib/domain/changes';
 import { daysBetween } from '@/lib/domain/periods';
 import type { PriceProtection } from '@/lib/domain/catalog';
 import type { BillingPeriod, Configuration, Day, PeriodUsage } from '@/lib/domain/types';
-import type { CatalogSource } from './catalog';
+import { protectionFromRow, protectionsJsonColumn, type CatalogSource, type ProtectionRow } from './catalog';
 import { rolloverSubscription } from './billing';
 
 /** Everything about one subscriber's account that the pages need, read in one round trip. */
@@ -82,7 +82,7 @@ type Row = {
     closed_period_start: string;
     lines: { kind: 'recurring' | 'usage'; item_code: string; amount_cents: number; quantity: number | null }[] | null;
   } | null;
-  protections: { id: number; item_type: string; code: string; old_cents: number; effective_on: string }[] | null;
+  protections: ProtectionRow[] | null;
 };
 
 /** The account as stored (one round trip, no writes): on the database or inside a transaction. */
@@ -110,10 +110,7 @@ export async function readAccount(db: Queryable, subscriberId: number, today: Da
             from ledger_lines l where l.bill_id = b.id and l.kind in ('recurring', 'usage')))
         from bills b where b.subscription_id = s.id and b.closed_period_start is not null
         order by b.bill_date desc limit 1) as last_bill,
-      (select json_agg(json_build_object('id', pc.id, 'item_type', pc.item_type, 'code', pc.item_code,
-          'old_cents', pc.old_cents, 'effective_on', pc.effective_on::text) order by pc.id)
-        from price_notices n join price_changes pc on pc.id = n.price_change_id
-        where n.subscription_id = s.id) as protections
+      ${protectionsJsonColumn} as protections
     from subscribers sub join subscriptions s on s.subscriber_id = sub.id
     where sub.id = ${subscriberId}
   `);
@@ -163,13 +160,7 @@ export async function readAccount(db: Queryable, subscriberId: number, today: Da
           })),
         }
       : null,
-    protections: (r.protections ?? []).map((p) => ({
-      priceChangeId: p.id,
-      itemType: p.item_type === 'plan' ? 'plan' : 'addon',
-      code: p.code,
-      oldCents: p.old_cents,
-      effectiveOn: p.effective_on,
-    })),
+    protections: (r.protections ?? []).map(protectionFromRow),
   };
 }
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { readCatalogTables } from '@/db/catalog-read';
@@ -86,19 +86,29 @@ export function catalogForHolder(source: CatalogSource, protections: readonly Pr
 
 /** A subscription's price protections (its price-change notices). */
 export async function readProtections(db: Queryable, subscriptionId: number): Promise<PriceProtection[]> {
-  const rows = await db
-    .select({
-      priceChangeId: s.priceChanges.id,
-      itemType: s.priceChanges.itemType,
-      code: s.priceChanges.itemCode,
-      oldCents: s.priceChanges.oldCents,
-      effectiveOn: s.priceChanges.effectiveOn,
-    })
-    .from(s.priceNotices)
-    .innerJoin(s.priceChanges, eq(s.priceChanges.id, s.priceNotices.priceChangeId))
-    .where(eq(s.priceNotices.subscriptionId, subscriptionId));
-  return rows.map((r) => ({ ...r, itemType: r.itemType === 'plan' ? 'plan' : 'addon' }));
+  return (await readProtectionsOf(db, [subscriptionId])).get(subscriptionId) ?? [];
 }
+
+/**
+ * The protections of the subscription aliased `s` as one json column (null: none), for the
+ * account and inventory queries that read a holder in one statement; `protectionFromRow` reads
+ * each element back.
+ */
+export const protectionsJsonColumn = sql`(select json_agg(json_build_object('id', pc.id, 'item_type', pc.item_type, 'code', pc.item_code,
+          'old_cents', pc.old_cents, 'effective_on', pc.effective_on::text) order by pc.id)
+        from price_notices n join price_changes pc on pc.id = n.price_change_id
+        where n.subscription_id = s.id)`;
+
+/** One element of `protectionsJsonColumn`. */
+export type ProtectionRow = { id: number; item_type: string; code: string; old_cents: number; effective_on: string };
+
+export const protectionFromRow = (p: ProtectionRow): PriceProtection => ({
+  priceChangeId: p.id,
+  itemType: p.item_type === 'plan' ? 'plan' : 'addon',
+  code: p.code,
+  oldCents: p.old_cents,
+  effectiveOn: p.effective_on,
+});
 
 /** The price protections of many subscriptions in one query (the set-based rollover); none: an empty list. */
 export async function readProtectionsOf(

@@ -4,7 +4,14 @@ import type { Queryable } from '@/db/client';
 import type { ConfigJson } from '@/db/schema';
 import type { PriceProtection } from '@/lib/domain/catalog';
 import type { Catalog, Day } from '@/lib/domain/types';
-import { catalogForHolder, getCatalogVersions, type CatalogSource } from '../catalog';
+import {
+  catalogForHolder,
+  getCatalogVersions,
+  protectionFromRow,
+  protectionsJsonColumn,
+  type CatalogSource,
+  type ProtectionRow,
+} from '../catalog';
 import { CATALOG_BASE } from './catalog';
 import { CUSTOMER_BASE } from './customer';
 import { listResponse, notFound, parseListQuery, resourceResponse, type TmfContext } from './http';
@@ -205,7 +212,7 @@ type Row = {
   add_ons: { code: string; added_on: string }[] | null;
   orders: { id: number; from: ConfigJson; to: ConfigJson; effective_date: string }[] | null;
   pending: ConfigJson | null;
-  protections: { id: number; item_type: string; code: string; old_cents: number; effective_on: string }[] | null;
+  protections: ProtectionRow[] | null;
 };
 
 /** The holders (subscribers with a subscription), all or the ids given, in one query. */
@@ -220,10 +227,7 @@ async function holders(db: Queryable, subscriberIds: number[] | null): Promise<H
       (select json_agg(json_build_object('id', o.id, 'from', o.from_config, 'to', o.to_config, 'effective_date', o.effective_date::text) order by o.effective_date, o.id)
         from orders o where o.subscription_id = s.id and o.status = 'applied' and o.kind = 'change') as orders,
       (select sc.target_config from scheduled_changes sc where sc.subscription_id = s.id and sc.status = 'pending') as pending,
-      (select json_agg(json_build_object('id', pc.id, 'item_type', pc.item_type, 'code', pc.item_code,
-          'old_cents', pc.old_cents, 'effective_on', pc.effective_on::text) order by pc.id)
-        from price_notices n join price_changes pc on pc.id = n.price_change_id
-        where n.subscription_id = s.id) as protections
+      ${protectionsJsonColumn} as protections
     from subscribers sub join subscriptions s on s.subscriber_id = sub.id
     ${where}
     order by sub.id
@@ -237,13 +241,7 @@ async function holders(db: Queryable, subscriberIds: number[] | null): Promise<H
     addOns: (r.add_ons ?? []).map((a) => ({ code: a.code, addedOn: a.added_on })),
     orders: (r.orders ?? []).map((o) => ({ id: o.id, from: o.from, to: o.to, effectiveDate: o.effective_date })),
     pending: r.pending,
-    protections: (r.protections ?? []).map((p) => ({
-      priceChangeId: p.id,
-      itemType: p.item_type === 'plan' ? 'plan' : 'addon',
-      code: p.code,
-      oldCents: p.old_cents,
-      effectiveOn: p.effective_on,
-    })),
+    protections: (r.protections ?? []).map(protectionFromRow),
   }));
 }
 
