@@ -311,53 +311,49 @@ async function createPgDatabase(): Promise<ThrowawayDatabase | { skipped: string
 
 // ---------------------------------------------------------------------------------------
 
-/** bench/bills.ts in its own process (it runs lib/server, which needs the react-server condition). */
-function benchBills(): BillsBenchResult | { skipped: string } {
-  const passOn = args.filter((a) => a.startsWith('--bills-'));
-  log(`bills: the rollover issuing bills on PostgreSQL (${passOn.join(' ') || '10,000 subscriptions, 8 workers'})…`);
+/**
+ * bench/NAME.ts in its own process (it runs lib/server, which needs the react-server condition),
+ * passed the --NAME- flags; its last stdout line is its JSON result, the lines before it are
+ * printed. A process that exits non-zero after printing its JSON (a failed correctness check)
+ * still reports what it measured.
+ */
+function runBenchProcess<T>(name: string): T | { skipped: string } {
   const r = spawnSync(
     process.execPath,
-    [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/bills.ts', ...passOn],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 },
-  );
-  const out = (r.stdout ?? '').trim().split('\n');
-  for (const line of out.slice(0, -1)) console.log(line);
-  if (r.status !== 0) return { skipped: `bench/bills.ts failed (exit ${r.status ?? r.signal})` };
-  return JSON.parse(out.at(-1)!) as BillsBenchResult;
-}
-
-/** bench/usage.ts in its own process (issue 19: usage records ingested per second on PostgreSQL). */
-function benchUsage(): UsageBenchResult | { skipped: string } {
-  const passOn = args.filter((a) => a.startsWith('--usage-'));
-  log(
-    `usage: ingestion on PostgreSQL (${passOn.join(' ') || '200,000 imported rows, 50,000 records through the API'})…`,
-  );
-  const r = spawnSync(
-    process.execPath,
-    [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/usage.ts', ...passOn],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 },
-  );
-  const out = (r.stdout ?? '').trim().split('\n');
-  for (const line of out.slice(0, -1)) console.log(line);
-  if (r.status !== 0) return { skipped: `bench/usage.ts failed (exit ${r.status ?? r.signal})` };
-  return JSON.parse(out.at(-1)!) as UsageBenchResult;
-}
-
-/** bench/instances.ts in its own process (issue 23: two app instances behind a round-robin proxy). */
-function benchInstances(): InstancesBenchResult | { skipped: string } {
-  const passOn = args.filter((a) => a.startsWith('--instances-'));
-  log('instances: two app instances on one PostgreSQL behind a round-robin proxy…');
-  const r = spawnSync(
-    process.execPath,
-    [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'bench/instances.ts', ...passOn],
+    [
+      path.join('node_modules', 'tsx', 'dist', 'cli.mjs'),
+      '--conditions=react-server',
+      `bench/${name}.ts`,
+      ...args.filter((a) => a.startsWith(`--${name}-`)),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 1024 * 1024 },
   );
   const out = (r.stdout ?? '').trim().split('\n');
   for (const line of out.slice(0, -1)) console.log(line);
   const last = out.at(-1) ?? '';
-  if (!last.startsWith('{')) return { skipped: `bench/instances.ts failed (exit ${r.status ?? r.signal})` };
-  // A failed correctness check exits 1 but still reports what it measured.
-  return JSON.parse(last) as InstancesBenchResult;
+  if (!last.startsWith('{')) return { skipped: `bench/${name}.ts failed (exit ${r.status ?? r.signal})` };
+  return JSON.parse(last) as T;
+}
+
+const flagsOf = (name: string) => args.filter((a) => a.startsWith(`--${name}-`)).join(' ');
+
+function benchBills(): BillsBenchResult | { skipped: string } {
+  log(`bills: the rollover issuing bills on PostgreSQL (${flagsOf('bills') || '10,000 subscriptions, 8 workers'})…`);
+  return runBenchProcess<BillsBenchResult>('bills');
+}
+
+/** Issue 19: usage records ingested per second on PostgreSQL. */
+function benchUsage(): UsageBenchResult | { skipped: string } {
+  log(
+    `usage: ingestion on PostgreSQL (${flagsOf('usage') || '200,000 imported rows, 50,000 records through the API'})…`,
+  );
+  return runBenchProcess<UsageBenchResult>('usage');
+}
+
+/** Issue 23: two app instances behind a round-robin proxy. */
+function benchInstances(): InstancesBenchResult | { skipped: string } {
+  log('instances: two app instances on one PostgreSQL behind a round-robin proxy…');
+  return runBenchProcess<InstancesBenchResult>('instances');
 }
 
 async function main() {
