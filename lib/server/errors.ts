@@ -46,3 +46,11 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   throttled: 429,
   step_up_required: 403,
 };
+
+/** A unique-index violation (PostgreSQL 23505), as pg or PGlite report it, possibly wrapped by drizzle. */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let x = e, i = 0; x && typeof x === 'object' && i < 4; x = (x as { cause?: unknown }).cause, i++) {
+    if ((x as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

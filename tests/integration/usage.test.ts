@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { addDays, periodContaining } from '@/lib/domain/periods';
@@ -185,6 +186,46 @@ describe.each(drivers)('usage in on %s', (driver) => {
     await expect(importUsageFile(t, t.url, Readable.from(broken()), { now: NOW })).rejects.toThrow(/went away/);
     expect(await count()).toBe(n);
   });
+
+  it.runIf(driver === 'pg')(
+    'a record stored by a concurrent import meanwhile counts as a duplicate here, and the rest is stored',
+    async () => {
+      const [acct] = rows<{ a: string; id: number }>(
+        await t.db.execute(sql`select s.account_number as a, s.id from subscribers s
+          join subscriptions x on x.subscriber_id = s.id where s.joined_on <= '2026-11-01' order by s.id limit 1`),
+      );
+      // Another import's transaction holds record race-1, not yet committed: this import's check for
+      // stored ids can't see it, so its insert waits on the unique index and then fails there.
+      const other = new pg.Client({ connectionString: t.url });
+      await other.connect();
+      try {
+        await other.query('begin');
+        await other.query(
+          `insert into usage_records (id, subscriber_id, usage_date, spec_id, quantity, status, late, period_start, source)
+           values ('race-1', $1, '2026-11-03T00:00:00Z', 'long-distance', 9, 'rated', false, '2026-11-01', 'import')`,
+          [acct!.id],
+        );
+        const file = [
+          'id,subscriber,time,kind,quantity',
+          ...[1, 2, 3].map((i) => `race-${i},${acct!.a},2026-11-03T0${i}:00:00Z,long-distance,${i}`),
+        ].join('\n');
+        const running = importUsageFile(t, t.url, Readable.from([`${file}\n`]), { now: NOW });
+        await new Promise((r) => setTimeout(r, 500));
+        await other.query('commit');
+        expect(await running).toMatchObject({ rows: 3, accepted: 2, duplicate: 1, refused: 0 });
+      } finally {
+        await other.end();
+      }
+      const stored = rows<{ id: string; quantity: number }>(
+        await t.db.execute(sql`select id, quantity from usage_records where id like 'race-%' order by id`),
+      );
+      expect(stored).toEqual([
+        { id: 'race-1', quantity: 9 },
+        { id: 'race-2', quantity: 2 },
+        { id: 'race-3', quantity: 3 },
+      ]);
+    },
+  );
 
   it('a late record (its period already billed) is kept, reported late and billed on the next bill as an adjustment', async () => {
     const catalog = await getCatalog(t.db);

@@ -6,7 +6,7 @@ import { config } from '@/lib/config';
 import { authenticateBearer, BearerError, clientHoldsScope, type ApiClientActor } from '../api-clients';
 import { recordAudit, type AuditEntry } from '../audit';
 import { getDb } from '../db';
-import { AppError, HTTP_STATUS } from '../errors';
+import { AppError, HTTP_STATUS, isUniqueViolation } from '../errors';
 import { log } from '../log';
 import { readBodyText } from '../route';
 
@@ -150,7 +150,7 @@ export async function tmfOperation(
       const field = e.fieldErrors ? Object.keys(e.fieldErrors)[0] : undefined;
       return tmfErrorResponse(new TmfError(status, e.code, REASONS[status] ?? 'Error', e.message, field));
     }
-    if (uniqueViolation(e))
+    if (isUniqueViolation(e))
       return tmfErrorResponse(
         new TmfError(
           409,
@@ -168,14 +168,6 @@ export async function tmfOperation(
       new TmfError(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing was changed.'),
     );
   }
-}
-
-/** A unique-index violation (PostgreSQL 23505), as pg or PGlite report it, possibly wrapped by drizzle. */
-function uniqueViolation(e: unknown): boolean {
-  for (let x = e, i = 0; x && typeof x === 'object' && i < 4; x = (x as { cause?: unknown }).cause, i++) {
-    if ((x as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }
 
 // ---------------------------------------------------------------- bodies
