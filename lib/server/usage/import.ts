@@ -66,7 +66,8 @@ function copyField(v: string | number | null): string {
 }
 
 interface Sink {
-  push(row: StagedRow): Promise<void>;
+  /** A promise only when the row filled a chunk that is being written (the reader waits for it). */
+  push(row: StagedRow): Promise<void> | undefined;
   end(): Promise<void>;
 }
 
@@ -97,6 +98,8 @@ async function readInto(
   );
   input.on('error', (e) => parser.destroy(e));
   let header: string[] | null = null;
+  // Where each column is (the last of a name given twice, as reading by name had it).
+  let at = { id: 0, subscriber: 0, time: 0, kind: 0, quantity: 0 };
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (!header) {
       header = record.map((h) => h.trim().toLowerCase());
@@ -105,6 +108,14 @@ async function readInto(
         throw new ImportFileError(
           `The first line must name the columns ${IMPORT_COLUMNS.join(', ')}; missing: ${missing.join(', ')}.`,
         );
+      const h = header;
+      at = {
+        id: h.lastIndexOf('id'),
+        subscriber: h.lastIndexOf('subscriber'),
+        time: h.lastIndexOf('time'),
+        kind: h.lastIndexOf('kind'),
+        quantity: h.lastIndexOf('quantity'),
+      };
       continue;
     }
     rows++;
@@ -115,17 +126,20 @@ async function readInto(
       onRefused(line, `expected ${header.length} columns, found ${record.length}`);
       continue;
     }
-    const byName: Record<string, string> = {};
-    header.forEach((h, i) => {
-      byName[h] = record[i] ?? '';
+    const checked = checkImportRow({
+      id: record[at.id],
+      subscriber: record[at.subscriber],
+      time: record[at.time],
+      kind: record[at.kind],
+      quantity: record[at.quantity],
     });
-    const checked = checkImportRow(byName);
     if (!checked.ok) {
       refused++;
       onRefused(line, checked.reason);
       continue;
     }
-    await sink.push({ ...checked.value, line });
+    const wait = sink.push({ ...checked.value, line });
+    if (wait) await wait;
   }
   if (!header) throw new ImportFileError('The file is empty: the first line must name the columns.');
   await sink.end();
@@ -203,9 +217,9 @@ export async function importUsageFile(
           if (!ok) await Promise.race([once(copy, 'drain'), done]);
         };
         const sink: Sink = {
-          async push(r) {
+          push(r) {
             chunk += `${r.line},${copyField(r.id)},${copyField(r.subscriber)},${copyField(r.customerId)},${copyField(r.usageDate)},${copyField(r.kind)},${copyField(r.quantity)}\n`;
-            if (chunk.length >= 65_536) await flush();
+            return chunk.length >= 65_536 ? flush() : undefined;
           },
           async end() {
             if (chunk) await flush();
@@ -227,12 +241,12 @@ export async function importUsageFile(
     await createStaging(tx);
     let batch: StagedRow[] = [];
     const sink: Sink = {
-      async push(r) {
+      push(r) {
         batch.push(r);
-        if (batch.length >= 1000) {
-          await stageRows(tx, batch);
-          batch = [];
-        }
+        if (batch.length < 1000) return undefined;
+        const full = batch;
+        batch = [];
+        return stageRows(tx, full);
       },
       async end() {
         if (batch.length) await stageRows(tx, batch);
