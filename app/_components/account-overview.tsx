@@ -1,5 +1,5 @@
 import type { DashboardView } from '@/lib/server/dashboard';
-import { formatCents, formatDay, formats } from './format';
+import { formatCents, formatDay, formatLine, formats } from './format';
 import { LazyUsageHistoryChart } from './usage-history-chart-lazy';
 import { UsageMeter } from './usage-meter';
 
@@ -145,7 +145,7 @@ export function AccountOverview({ view, staff }: { view: DashboardView; staff: b
           <tbody>
             {view.nextBill.lines.map((l, i) => (
               <tr key={i} className="border-t border-slate-100">
-                <td className="py-1 pr-3 [overflow-wrap:anywhere]">{l.description}</td>
+                <td className="py-1 pr-3 [overflow-wrap:anywhere]">{formatLine(l.description)}</td>
                 <td className="py-1 text-right whitespace-nowrap tabular-nums">{formatCents(l.amountCents)}</td>
               </tr>
             ))}
