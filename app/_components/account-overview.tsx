@@ -88,8 +88,8 @@ export function AccountOverview({ view, staff }: { view: DashboardView; staff: b
           This billing period
         </h2>
         <p className="muted mb-4 text-sm" data-testid="billing-period">
-          {formatDay(view.period.start)} to {formatDay(view.period.lastDay)} ·{' '}
-          <span data-testid="days-left">{view.period.daysLeft}</span> {view.period.daysLeft === 1 ? 'day' : 'days'} left
+          {f.days(view.period.start, view.period.lastDay)} · <span data-testid="days-left">{view.period.daysLeft}</span>{' '}
+          {view.period.daysLeft === 1 ? 'day' : 'days'} left
         </p>
         <div className="space-y-4">
           <UsageMeter
