@@ -1,5 +1,5 @@
 import type { DashboardView } from '@/lib/server/dashboard';
-import { formatCents, formatDay, formats } from './format';
+import { formatCents, formatDay, formatLine, formats } from './format';
 import { LazyUsageHistoryChart } from './usage-history-chart-lazy';
 import { UsageMeter } from './usage-meter';
 
@@ -88,8 +88,8 @@ export function AccountOverview({ view, staff }: { view: DashboardView; staff: b
           This billing period
         </h2>
         <p className="muted mb-4 text-sm" data-testid="billing-period">
-          {formatDay(view.period.start)} to {formatDay(view.period.lastDay)} ·{' '}
-          <span data-testid="days-left">{view.period.daysLeft}</span> {view.period.daysLeft === 1 ? 'day' : 'days'} left
+          {f.days(view.period.start, view.period.lastDay)} · <span data-testid="days-left">{view.period.daysLeft}</span>{' '}
+          {view.period.daysLeft === 1 ? 'day' : 'days'} left
         </p>
         <div className="space-y-4">
           <UsageMeter
@@ -145,7 +145,7 @@ export function AccountOverview({ view, staff }: { view: DashboardView; staff: b
           <tbody>
             {view.nextBill.lines.map((l, i) => (
               <tr key={i} className="border-t border-slate-100">
-                <td className="py-1 pr-3 [overflow-wrap:anywhere]">{l.description}</td>
+                <td className="py-1 pr-3 [overflow-wrap:anywhere]">{formatLine(l.description)}</td>
                 <td className="py-1 text-right whitespace-nowrap tabular-nums">{formatCents(l.amountCents)}</td>
               </tr>
             ))}

@@ -3,6 +3,7 @@
  * date style, from the one formatting module (lib/domain/text/format.ts) with the settings of
  * lib/config. Client components get formatted strings (or the settings) as props.
  */
+import { lineText } from '@/lib/domain/bills';
 import { formats } from '@/lib/server/format';
 
 export { formats };
@@ -14,3 +15,5 @@ export const formatSignedCents = (cents: number): string => formats().signedMone
 export const formatDay = (day: string): string => formats().day(day);
 /** "Dec 10, 2026, 10:02 UTC". */
 export const formatMoment = (at: Date | string): string => formats().moment(at);
+/** A ledger line's stored description with its days and money in the portal's style (lib/domain/bills/line-text.ts). */
+export const formatLine = (description: string): string => lineText(description, formats());

@@ -1,7 +1,7 @@
 import 'server-only';
 import PDFDocument from 'pdfkit';
 import { config } from '@/lib/config';
-import { BILL_STATE_LABELS } from '@/lib/domain/bills';
+import { BILL_STATE_LABELS, lineText } from '@/lib/domain/bills';
 import type { Queryable } from '@/db/client';
 import type { Actor } from './actor';
 import { formats } from './format';
@@ -12,12 +12,11 @@ export interface BillDocument {
   bill: BillView;
 }
 
-/** The portal's date style; ordinary spaces, so the PDF's lines may wrap where they need to. */
-function day(d: string): string {
-  return formats()
-    .day(d)
-    .replace(/\u00a0/g, ' ');
-}
+/** Ordinary spaces for the portal's no-break (and thin) ones, so the PDF's lines may wrap where they need to. */
+const plainSpaces = (s: string) => s.replace(/[\u00a0\u2009]/g, ' ');
+/** The portal's date style. */
+const day = (d: string): string => plainSpaces(formats().day(d));
+const days = (first: string, last: string): string => plainSpaces(formats().days(first, last));
 const formatCents = (c: number) => formats().money(c);
 
 /**
@@ -55,11 +54,8 @@ export function renderBillPdf(doc: BillDocument, operatorName: string = config()
     ['Account number', subscriber.accountNumber],
     ['Bill number', String(bill.number)],
     ['Bill date', day(bill.billDate)],
-    ['Charges in advance for', `${day(bill.billedPeriod.start)} to ${day(bill.billedPeriod.lastDay)}`],
-    [
-      'Usage for',
-      bill.closedPeriod ? `${day(bill.closedPeriod.start)} to ${day(bill.closedPeriod.lastDay)}` : 'None (first bill)',
-    ],
+    ['Charges in advance for', days(bill.billedPeriod.start, bill.billedPeriod.lastDay)],
+    ['Usage for', bill.closedPeriod ? days(bill.closedPeriod.start, bill.closedPeriod.lastDay) : 'None (first bill)'],
     ['Due date', day(bill.dueDate)],
     ['Status', BILL_STATE_LABELS[bill.state]],
   ];
@@ -81,7 +77,7 @@ export function renderBillPdf(doc: BillDocument, operatorName: string = config()
   pdf.moveDown(0.5).font('Helvetica');
   for (const l of bill.lines) {
     const y = pdf.y;
-    pdf.text(l.description, left, y, { width: width - amountW - 10 });
+    pdf.text(plainSpaces(lineText(l.description, formats())), left, y, { width: width - amountW - 10 });
     const after = pdf.y;
     pdf.text(formatCents(l.amountCents), left + width - amountW, y, { width: amountW, align: 'right' });
     pdf.y = Math.max(after, pdf.y);

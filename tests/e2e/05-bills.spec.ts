@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
+import { lineText } from '../../lib/domain/bills';
+import { defaultFormats } from '../../lib/domain/text';
 import { expect, test } from './fixtures';
 import { expectNoAxeViolations } from './helpers';
 
@@ -13,6 +15,10 @@ test.describe('Basic, billed on the 1st, 240 long-distance minutes a month (the 
   }) => {
     expect(subscriber.bills).toBe(4);
     await page.goto('/dashboard');
+    // The estimate's lines say their days in the portal's date style, never as ISO days.
+    const estimate = page.getByTestId('next-bill').locator('tbody tr');
+    await expect(estimate.first()).toContainText(/^Basic Line, [A-Z][a-z]{2}\s1\s–\s\d{2},\s\d{4}\$20\.00$/);
+    for (const row of await estimate.all()) await expect(row).not.toContainText(ISO_DAY);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Bills' }).click();
     await expect(page).toHaveURL(/\/bills$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your bills');
@@ -26,10 +32,14 @@ test.describe('Basic, billed on the 1st, 240 long-distance minutes a month (the 
     await expect(latest.getByTestId('bill-total')).toHaveText('$44.00');
     const lines = latest.getByTestId('bill-line');
     await expect(lines).toHaveCount(2);
-    await expect(lines.nth(0)).toContainText(/Basic Line, \d{4}-\d{2}-01 to \d{4}-\d{2}-\d{2}/);
+    await expect(lines.nth(0)).toContainText(/^Basic Line, [A-Z][a-z]{2}\s1\s–\s\d{2},\s\d{4}\$20\.00$/);
     await expect(lines.nth(0).getByTestId('bill-line-amount')).toHaveText('$20.00');
-    await expect(lines.nth(1)).toContainText('Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00');
+    await expect(lines.nth(1)).toContainText('Long-distance minutes beyond the allowance: 240 × $0.10 = $24.00');
     await expect(lines.nth(1).getByTestId('bill-line-amount')).toHaveText('$24.00');
+    // No ISO day in any line of any bill, nor in the periods above them.
+    for (const line of await page.getByTestId('bill-line').all()) await expect(line).not.toContainText(ISO_DAY);
+    for (const periods of await page.getByTestId('bill-periods').all())
+      await expect(periods).not.toContainText(ISO_DAY);
     // Newest first: numbers go down the page.
     const numbers = (await bills.evaluateAll((els) =>
       els.map((e) => Number(e.getAttribute('data-bill-number'))),
@@ -57,16 +67,20 @@ test.describe('Basic, billed on the 1st, 240 long-distance minutes a month (the 
       subscriber.name,
       subscriber.accountNumber,
       `Bill ${number}`,
-      '240 × 0.10 = 24.00',
-      '20.00',
+      '240 × $0.10 = $24.00',
+      '$20.00',
       '44.00',
       // The PDF writes the page's date style with ordinary spaces (the page's are no-break spaces).
       due!.trim().replace(/\u00a0/g, ' '),
     ]) {
       expect(text, `PDF text contains ${fact}`).toContain(fact);
     }
+    expect(text).toMatch(/Basic Line, [A-Z][a-z]{2} 1 – \d{2}, \d{4}/);
+    expect(text, 'no ISO day in the PDF').not.toMatch(ISO_DAY);
   });
 });
+
+const ISO_DAY = /\d{4}-\d{2}-\d{2}/;
 
 /** The usage lines of the next-bill estimate on an account overview, without their "so far" note. */
 async function estimatedUsageLines(page: Page): Promise<string[]> {
@@ -96,6 +110,11 @@ test.describe('on its own test clock, with usage so far this period', () => {
     await expect(page.getByTestId('days-left')).toHaveText('15');
     const usage = await estimatedUsageLines(page);
     expect(usage.length).toBeGreaterThan(0);
+    // The estimate: next period's days in the portal's style, money in the currency; no ISO day.
+    const estimate = page.getByTestId('next-bill').locator('tbody tr');
+    await expect(estimate.first()).toContainText(/^Basic Line, Dec\s1\s–\s31,\s2026\$20\.00$/);
+    for (const row of await estimate.all()) await expect(row).not.toContainText(ISO_DAY);
+    expect(usage).toContain('Long-distance minutes beyond the allowance: 130 × $0.10 = $13.00');
     const before = (await (await page.request.get(`/api/v1/subscribers/${subscriber.subscriberId}/bills`)).json()) as {
       bills: { number: number; billDate: string }[];
     };
@@ -111,11 +130,15 @@ test.describe('on its own test clock, with usage so far this period', () => {
       .locator('[data-testid="bill-line"][data-kind="usage"] td:first-child')
       .allTextContents();
     expect(usageOnBill).toEqual(usage);
+    for (const line of await latest.getByTestId('bill-line').all()) await expect(line).not.toContainText(ISO_DAY);
     const json = (await (await page.request.get(`/api/v1/subscribers/${subscriber.subscriberId}/bills`)).json()) as {
       bills: { billDate: string; lines: { kind: string; description: string }[] }[];
     };
     expect(json.bills[0]!.billDate).toBe('2026-12-01');
-    expect(json.bills[0]!.lines.filter((l) => l.kind === 'usage').map((l) => l.description)).toEqual(usage);
+    // The API keeps the stored, neutral text (bare amounts, ISO days); the page shows it in the portal's style.
+    const stored = json.bills[0]!.lines.filter((l) => l.kind === 'usage').map((l) => l.description);
+    expect(stored).toContain('Long-distance minutes beyond the allowance: 130 × 0.10 = 13.00');
+    expect(stored.map((d) => lineText(d, defaultFormats()))).toEqual(usage);
     await page.goto('/dashboard');
     await expect(page.getByTestId('days-left')).toHaveText('31');
     await expectNoAxeViolations(page);

@@ -425,14 +425,16 @@ describe.each(drivers)('bills on %s', (driver) => {
       'Ben Okafor',
       'SB-100002',
       `Bill ${number}`,
-      'Plus, 2026-11-05 to 2026-12-04',
-      '250 × 0.10 = 25.00',
+      // The lines and the periods in the portal's style (the stored lines keep ISO days and bare amounts).
+      'Plus, Nov 5 – Dec 4, 2026',
+      '250 × $0.10 = $25.00',
       '$63.00',
       'Nov 19, 2026',
-      'Nov 5, 2026 to Dec 4, 2026',
+      'Charges in advance for',
     ]) {
       expect(text, fact).toContain(fact);
     }
+    expect(text, 'no ISO day in the PDF').not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(await renderBillPdfById(t.db, 999_999)).toBeNull();
   });
 

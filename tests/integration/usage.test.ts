@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { addDays, periodContaining } from '@/lib/domain/periods';
+import { addDays, lastDayOf, periodContaining } from '@/lib/domain/periods';
 import { createApiClient, type ApiClientActor } from '@/lib/server/api-clients';
 import { rolloverSubscription } from '@/lib/server/billing';
 import { getCatalog } from '@/lib/server/catalog';
@@ -275,7 +275,7 @@ describe.each(drivers)('usage in on %s', (driver) => {
       {
         kind: 'adjustment',
         amount_cents: 100,
-        description: `Late usage for ${closed.start} to ${closed.end}: 10 long-distance minutes beyond the allowance × 0.10 = 1.00`,
+        description: `Late usage for ${closed.start} to ${lastDayOf(closed)}: 10 long-distance minutes beyond the allowance × 0.10 = 1.00`,
       },
     ]);
   });

@@ -70,7 +70,7 @@ describe('late usage', () => {
         quantity: 10,
         amountCents: 100,
         description:
-          'Late usage for 2026-10-01 to 2026-11-01: 10 long-distance minutes beyond the allowance × 0.10 = 1.00',
+          'Late usage for 2026-10-01 to 2026-10-31: 10 long-distance minutes beyond the allowance × 0.10 = 1.00',
       },
     ]);
   });

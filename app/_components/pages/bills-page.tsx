@@ -3,7 +3,7 @@ import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getBills } from '@/lib/server/bills';
 import { BillStateForm } from '../bill-state-form';
 import { BillsChart } from '../bills-chart';
-import { formatCents, formatDay, formats } from '../format';
+import { formatCents, formatDay, formatLine, formats } from '../format';
 
 /** Every bill, newest first, with a chart of the last twelve totals and each bill's lines and PDF. */
 export async function BillsPage({ subscriberParam }: { subscriberParam?: string }) {
@@ -49,9 +49,9 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
                   </span>
                 </div>
                 <p className="muted text-sm" data-testid="bill-periods">
-                  In advance: {formatDay(b.billedPeriod.start)} to {formatDay(b.billedPeriod.lastDay)}
+                  In advance: {formats().days(b.billedPeriod.start, b.billedPeriod.lastDay)}
                   {b.closedPeriod
-                    ? ` · usage: ${formatDay(b.closedPeriod.start)} to ${formatDay(b.closedPeriod.lastDay)}`
+                    ? ` · usage: ${formats().days(b.closedPeriod.start, b.closedPeriod.lastDay)}`
                     : ' · first bill'}{' '}
                   · due <span data-testid="bill-due">{formatDay(b.dueDate)}</span>
                 </p>
@@ -70,7 +70,7 @@ export async function BillsPage({ subscriberParam }: { subscriberParam?: string 
                   <tbody>
                     {b.lines.map((l, i) => (
                       <tr key={i} className="border-t border-slate-100" data-testid="bill-line" data-kind={l.kind}>
-                        <td className="py-1">{l.description}</td>
+                        <td className="py-1 pr-3 [overflow-wrap:anywhere]">{formatLine(l.description)}</td>
                         <td className="py-1 text-right tabular-nums" data-testid="bill-line-amount">
                           {formatCents(l.amountCents)}
                         </td>

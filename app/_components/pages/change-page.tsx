@@ -7,7 +7,7 @@ import { changeHref } from '@/app/_lib/urls';
 import { previewChange } from '@/lib/server/changes';
 import { ChangeFlow } from '../change-flow';
 import { ConfirmChange } from '../confirm-change';
-import { formatCents, formatDay, formats, formatSignedCents } from '../format';
+import { formatCents, formatDay, formatLine, formats, formatSignedCents } from '../format';
 
 const querySchema = z
   .object({ ...changeIntentFields, offer: offerKey.optional(), now: z.enum(['1']).optional() })
@@ -163,7 +163,7 @@ export async function ChangePage({
               <tbody>
                 {p.prorationLines.map((l, i) => (
                   <tr key={i} className="border-t border-slate-100">
-                    <td className="py-1">{l.description}</td>
+                    <td className="py-1 pr-3 [overflow-wrap:anywhere]">{formatLine(l.description)}</td>
                     <td className="py-1 text-right tabular-nums">{formatSignedCents(l.amountCents)}</td>
                   </tr>
                 ))}

@@ -1,6 +1,6 @@
 import { orNotFound, resolvePageSubject } from '@/app/_lib/page';
 import { getHistory } from '@/lib/server/history';
-import { formatCents, formatDay, formatMoment, formatSignedCents } from '../format';
+import { formatCents, formatDay, formatLine, formatMoment, formatSignedCents } from '../format';
 
 const STATUS: Record<string, string> = {
   applied: 'Done',
@@ -44,7 +44,7 @@ export async function HistoryPage({ subscriberParam }: { subscriberParam?: strin
                 <ul className="mt-1 text-xs text-slate-700">
                   {e.lines.map((l, i) => (
                     <li key={i}>
-                      {l.description}: {formatSignedCents(l.amountCents)}
+                      {formatLine(l.description)}: {formatSignedCents(l.amountCents)}
                     </li>
                   ))}
                 </ul>

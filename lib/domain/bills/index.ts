@@ -2,3 +2,4 @@
 export * from './rating';
 export * from './bill';
 export * from './last-month';
+export * from './line-text';

@@ -8,6 +8,7 @@
  */
 import { getAddOn, getPlan, normalize } from '../catalog';
 import { addDays, assertDay, daysBetween } from '../periods';
+import { PLAIN_FORMATS } from '../text';
 import type { BillingPeriod, Catalog, Cents, Configuration, Day } from '../types';
 
 export interface ProrationLine {
@@ -19,7 +20,10 @@ export interface ProrationLine {
   periodDays: number;
   /** Negative for a credit (a line that stops), positive for a charge (a line that starts). */
   amountCents: Cents;
-  /** "Premium, 15 of 30 days (2026-11-16 to 2026-11-30)" or "Credit: Basic Line, 15 of 30 days (…)". */
+  /**
+   * "Premium, 15 of 30 days (2026-11-16 to 2026-11-30)" or "Credit: Basic Line, 15 of 30 days (…)":
+   * stored text in the neutral style (bills/line-text.ts shows it).
+   */
   description: string;
 }
 
@@ -93,7 +97,7 @@ export function prorationLines(
   }
   const remainingDays = daysBetween(effectiveDay, period.end);
   const lastDay = addDays(period.end, -1);
-  const span = effectiveDay === lastDay ? effectiveDay : `${effectiveDay} to ${lastDay}`;
+  const span = PLAIN_FORMATS.days(effectiveDay, lastDay);
 
   const before = items(catalog, from);
   const after = items(catalog, to);

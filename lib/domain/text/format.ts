@@ -10,6 +10,8 @@
  *   medium date ("Dec 10, 2026" in en-US). Its spaces are no-break spaces, so a date never
  *   breaks across two lines; ISO days stay where machines read them (URLs, data-* attributes,
  *   JSON, CSV).
+ * - Days from one to another (a billing period, a line's days) are the locale's range of two
+ *   medium dates ("Jan 1 – 31, 2027"), never "2027-01-01 to 2027-01-31".
  * - A moment (a timestamp) is shown as that day plus the time, in UTC, the operator's zone
  *   (SPEC §2), saying so: "Dec 10, 2026, 10:02 UTC".
  */
@@ -34,6 +36,12 @@ export interface Formats {
   wholeMoney(cents: Cents): string;
   /** "Dec 10, 2026" (no-break spaces) from "2026-12-10". */
   day(isoDay: string): string;
+  /**
+   * The days from `first` to `last`, both included, as the locale writes a range: "Jan 1 – 31,
+   * 2027", "Dec 16, 2026 – Jan 15, 2027"; one day when they are the same. Each end keeps its
+   * no-break spaces; the range may break after its dash.
+   */
+  days(first: string, last: string): string;
   /** "Dec 2026" from "2026-12-10" (chart labels). */
   month(isoDay: string): string;
   /** "Dec 10, 2026, 10:02 UTC" from an instant. */
@@ -69,6 +77,14 @@ function dayDate(isoDay: string): Date {
 
 const noBreak = (s: string) => s.replace(/[ \u202f]/g, NBSP);
 
+/** A range as ICU writes it; its thin spaces around the dash (U+2009) stay breakable. */
+function range(format: Intl.DateTimeFormat, first: string, last: string): string {
+  const a = dayDate(first);
+  const b = dayDate(last);
+  if (b < a) throw new RangeError(`A range ends before it starts: ${first} to ${last}`);
+  return noBreak(first === last ? format.format(a) : format.formatRange(a, b));
+}
+
 export function createFormats(settings: DisplaySettings): Formats {
   const problem = displaySettingsProblem(settings);
   if (problem) throw new Error(problem);
@@ -86,6 +102,7 @@ export function createFormats(settings: DisplaySettings): Formats {
     signedMoney: (cents) => signed.format(cents / 100),
     wholeMoney: (cents) => whole.format(cents / 100),
     day: (isoDay) => noBreak(day.format(dayDate(isoDay))),
+    days: (first, last) => range(day, first, last),
     month: (isoDay) => noBreak(month.format(dayDate(isoDay))),
     time: (at) => noBreak(`${time.format(instant(at))} UTC`),
     moment: (at) => {
@@ -113,6 +130,7 @@ export const PLAIN_FORMATS: Formats = {
   signedMoney: (cents) => (cents > 0 ? `+${plainCents(cents)}` : plainCents(cents)),
   wholeMoney: (cents) => String(Math.round(cents / 100)),
   day: (isoDay) => isoDay,
+  days: (first, last) => (first === last ? first : `${first} to ${last}`),
   month: (isoDay) => isoDay.slice(0, 7),
   moment: (at) => (typeof at === 'string' ? new Date(at) : at).toISOString().slice(0, 16).replace('T', ' '),
   time: (at) => (typeof at === 'string' ? new Date(at) : at).toISOString().slice(11, 16),

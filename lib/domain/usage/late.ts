@@ -6,7 +6,8 @@
  * add up to exactly what the whole period would have cost. Pure.
  */
 import { rateUsage } from '../bills';
-import { formatCents } from '../text';
+import { addDays } from '../periods';
+import { formatCents, PLAIN_FORMATS } from '../text';
 import type { Catalog, Cents, Configuration, Day } from '../types';
 
 export interface RatedTotals {
@@ -17,6 +18,7 @@ export interface RatedTotals {
 export interface AdjustmentLine {
   /** 'ld_overage' or 'intl'. */
   itemCode: string;
+  /** "Late usage for 2026-10-01 to 2026-10-31: 10 … × 0.10 = 1.00" (the period's days, both included; neutral style). */
   description: string;
   amountCents: Cents;
   /** The extra quantity charged (minutes). */
@@ -53,7 +55,7 @@ export function lateUsageAdjustment(
       itemCode: code,
       quantity,
       amountCents: amount,
-      description: `Late usage for ${period.start} to ${period.end}: ${quantity} ${WHAT[code]} × ${formatCents(rate)} = ${formatCents(amount)}`,
+      description: `Late usage for ${PLAIN_FORMATS.days(period.start, addDays(period.end, -1))}: ${quantity} ${WHAT[code]} × ${formatCents(rate)} = ${formatCents(amount)}`,
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import 'server-only';
 import { formats } from '../format';
+import { lineText } from '@/lib/domain/bills';
 import type { EventType } from '@/lib/domain/notifications';
 
 /**
@@ -95,7 +96,7 @@ function changeRows(p: Record<string, unknown>): [string, string][] {
   for (const l of Array.isArray(p.prorationLines)
     ? (p.prorationLines as { description?: unknown; amountCents?: unknown }[])
     : []) {
-    rows.push([str(l.description), formatSignedCents(cents(l.amountCents))]);
+    rows.push([lineText(str(l.description), formats()), formatSignedCents(cents(l.amountCents))]);
   }
   if (p.timing === 'now')
     rows.push(['Charged or credited on your next bill now', formatSignedCents(cents(p.prorationTotalCents))]);
