@@ -158,8 +158,9 @@ async function staleMessage(
   return `${head} ${driftText(drift, replanned.ok ? replanned.plan.target : null, at)} ${tail}`;
 }
 
-function resultMessage(plan: ChangePlan): string {
-  return plan.timing === 'now' ? `Done. ${plan.summary}` : `Scheduled. ${plan.summary} ${plan.undo}`;
+function resultMessage(plan: ChangePlan, staff: boolean): string {
+  const [summary, undo] = staff ? [plan.staffSummary, plan.staffUndo] : [plan.summary, plan.undo];
+  return plan.timing === 'now' ? `Done. ${summary}` : `Scheduled. ${summary} ${undo}`;
 }
 
 /**
@@ -330,7 +331,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
       status: plan.timing === 'now' ? 'applied' : 'scheduled',
       orderId,
       effectiveDate: plan.effectiveDate,
-      message: resultMessage(plan),
+      message: resultMessage(plan, staff),
       replayed: false,
       holds: configurationLabel(catalog, plan.target),
     };

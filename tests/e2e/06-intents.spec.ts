@@ -31,11 +31,14 @@ test("a stale confirm keeps the subscriber's own change: Caller ID added meanwhi
   // The agent previews adding International Saver.
   await agent.goto(`/agent/subscribers/${subscriber.subscriberId}/change?add=intl_saver`);
   await expect(agent.getByTestId('preview-summary')).toContainText('Add International Saver');
+  // Of the account, to the agent; the subscriber's own preview speaks to him.
+  await expect(agent.getByTestId('preview-summary')).toContainText('on their next bill');
 
   // Meanwhile the subscriber adds Caller ID in his own browser.
   await own.goto('/add-ons');
   await own.getByTestId('add-on-row-caller_id').getByRole('link', { name: /^Add / }).click();
   await expect(own.getByTestId('preview-summary')).toContainText('Add Caller ID');
+  await expect(own.getByTestId('preview-summary')).toContainText('on your next bill');
   await own.getByRole('button', { name: /^Confirm/ }).click();
   await expect(own.getByTestId('confirm-message')).toHaveAttribute('data-status', 'success');
 

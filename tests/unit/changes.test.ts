@@ -101,6 +101,11 @@ describe('planChange: timing', () => {
     expect(plan.summary).toBe(
       'Switch from Premium to Basic Line on 2026-12-01, at the end of your billing period: 20.00 a month from then.',
     );
+    // Staff acting on the account read the same facts of the account, not to them.
+    expect(plan.staffSummary).toBe(
+      'Switch from Premium to Basic Line on 2026-12-01, at the end of their billing period: 20.00 a month from then.',
+    );
+    expect(plan.staffUndo).toBe('The scheduled change can be cancelled until 2026-12-01.');
   });
 
   it('PREMIUM → BASIC with applyNow (agent) is immediate, with a prorated credit', () => {
@@ -114,6 +119,7 @@ describe('planChange: timing', () => {
     expect(plan.prorationTotalCents).toBe(-750);
     expect(plan.nextBill).toEqual({ recurringCents: 2000, prorationCents: -750, totalCents: 1250 });
     expect(plan.summary).toContain('a credit of 7.50 on your next bill');
+    expect(plan.staffSummary).toContain('a credit of 7.50 on their next bill');
     expect(plan.undo).toBe('To undo, make another change; a change back takes effect immediately and is prorated.');
   });
 

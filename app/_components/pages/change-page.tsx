@@ -74,7 +74,7 @@ export async function ChangePage({
     <>
       <h1 className="mb-1 text-2xl font-bold">{staff ? 'Review the change' : 'Review your change'}</h1>
       <p className="mb-6 text-lg" data-testid="preview-summary">
-        {p.summary}
+        {staff ? p.staffSummary : p.summary}
       </p>
       <div className="grid gap-5 md:grid-cols-2">
         <section aria-labelledby="what-heading" className="card">
@@ -192,7 +192,7 @@ export async function ChangePage({
               : ''}
           </p>
           <p className="muted mt-3 text-sm" data-testid="preview-undo">
-            {p.undo}
+            {staff ? p.staffUndo : p.undo}
           </p>
         </section>
       </div>

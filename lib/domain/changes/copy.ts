@@ -3,7 +3,7 @@
  * undo it, and the short description a history entry shows. Rendered from the facts that
  * changes/plan.ts decides; a copy edit here never touches a rule.
  */
-import { addOnName, configKey, planName, problemText } from '../catalog';
+import { addOnName, configKey, planName, problemText, type Voice } from '../catalog';
 import { andList, capitalize, type Formats, PLAIN_FORMATS } from '../text';
 import type { Catalog, Configuration } from '../types';
 import type { Drift } from './intent';
@@ -42,11 +42,14 @@ export function removalText(r: Removal): string {
   }
 }
 
-/** How to undo the change. */
-export function undoText(c: PlannedChange, f: Formats = PLAIN_FORMATS): string {
+/** How to undo the change, said to the subscriber or, for staff, of the account. */
+export function undoText(c: PlannedChange, f: Formats = PLAIN_FORMATS, voice: Voice = 'subscriber'): string {
+  const staff = voice === 'staff';
   let undo: string;
   if (c.timing === 'end_of_period') {
-    undo = `You can cancel this scheduled change until ${f.day(c.effectiveDate)}.`;
+    undo = staff
+      ? `The scheduled change can be cancelled until ${f.day(c.effectiveDate)}.`
+      : `You can cancel this scheduled change until ${f.day(c.effectiveDate)}.`;
   } else if (c.newMonthlyCents > c.currentMonthlyCents) {
     undo =
       `To undo, make another change; a change back to a lower price takes effect at the end of ` +
@@ -54,12 +57,14 @@ export function undoText(c: PlannedChange, f: Formats = PLAIN_FORMATS): string {
   } else {
     undo = 'To undo, make another change; a change back takes effect immediately and is prorated.';
   }
-  if (c.leavesRetiredPlan) undo += ` ${c.fromPlan.name} is retired, so you can't switch back to it.`;
+  if (c.leavesRetiredPlan)
+    undo += ` ${c.fromPlan.name} is retired, so ${staff ? 'the account' : 'you'} can't switch back to it.`;
   return undo;
 }
 
 /** "Switch from Basic to Plus and add Voicemail today (2026-11-16): 7.50 on your next bill, then 30.00 a month." */
-export function summaryText(c: PlannedChange, f: Formats = PLAIN_FORMATS): string {
+export function summaryText(c: PlannedChange, f: Formats = PLAIN_FORMATS, voice: Voice = 'subscriber'): string {
+  const their = voice === 'staff' ? 'their' : 'your';
   const actions: string[] = [];
   if (c.planChanged) actions.push(`switch from ${c.fromPlan.name} to ${c.toPlan.name}`);
   if (c.addedAddOns.length > 0) actions.push(`add ${andList(c.addedAddOns.map((a) => a.name))}`);
@@ -69,11 +74,11 @@ export function summaryText(c: PlannedChange, f: Formats = PLAIN_FORMATS): strin
   if (c.timing === 'now') {
     const bill =
       c.prorationTotalCents < 0
-        ? `a credit of ${f.money(-c.prorationTotalCents)} on your next bill`
-        : `${f.money(c.prorationTotalCents)} on your next bill`;
+        ? `a credit of ${f.money(-c.prorationTotalCents)} on ${their} next bill`
+        : `${f.money(c.prorationTotalCents)} on ${their} next bill`;
     return `${what} today (${f.day(c.effectiveDate)}): ${bill}, then ${monthly}.`;
   }
-  return `${what} on ${f.day(c.effectiveDate)}, at the end of your billing period: ${monthly} from then.`;
+  return `${what} on ${f.day(c.effectiveDate)}, at the end of ${their} billing period: ${monthly} from then.`;
 }
 
 /**

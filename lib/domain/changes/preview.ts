@@ -23,6 +23,8 @@ export function planChange(input: ChangeInput): ChangeResult {
     })),
     undo: undoText(decision.change, input.formats),
     summary: summaryText(decision.change, input.formats),
+    staffSummary: summaryText(decision.change, input.formats, 'staff'),
+    staffUndo: undoText(decision.change, input.formats, 'staff'),
   };
   return { ok: true, plan };
 }

@@ -84,8 +84,11 @@ export interface ChangePlan extends Omit<PlannedChange, 'removals'> {
   removedAddOns: RemovedAddOn[];
   /** Plain words: how to undo it. */
   undo: string;
-  /** One plain sentence. */
+  /** One plain sentence, to the subscriber (their emails say it too). */
   summary: string;
+  /** The same two, of the account, for staff acting on it ("…on their next bill"). */
+  staffSummary: string;
+  staffUndo: string;
 }
 
 export type ChangeResult = { ok: true; plan: ChangePlan } | { ok: false; reasons: string[] };
