@@ -387,13 +387,16 @@ export function RateChangeForm({
   currentCents,
   currentRate,
   earliest,
+  earliestLabel,
 }: {
   code: 'ld_overage' | 'intl';
   name: string;
   currentCents: number;
   /** The current rate as the portal writes money (formatted on the server). */
   currentRate: string;
+  /** The earliest day allowed, for the date field; `earliestLabel`: as the portal writes days. */
   earliest: string;
+  earliestLabel: string;
 }) {
   const [state, action, pending] = useActionState<ActionState<RateChangeResult>, FormData>(
     changeCatalogRateAction,
@@ -424,7 +427,7 @@ export function RateChangeForm({
         </div>
         <div>
           <label htmlFor={`rate-effective-${code}`} className="label">
-            For those who pay it now, from (at the earliest {earliest})
+            For those who pay it now, from (at the earliest {earliestLabel})
           </label>
           <input
             id={`rate-effective-${code}`}

@@ -842,8 +842,8 @@ export async function changeCatalogRate(
   const { money, signedMoney, day } = formats();
   const n = `${p.affected} subscriber${p.affected === 1 ? '' : 's'}`;
   const message = out.saved
-    ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} a minute from today; the ${n} who pay the rate now were sent a notice and pay it from ${day(p.effectiveOn)}.`
-    : `${n} pay this rate (${money(p.oldCents)} → ${money(p.newCents)} a minute). At their average usage over their last ${p.usagePeriods} complete periods (${p.withUsage} of them have one), the monthly revenue changes by ${signedMoney(p.monthlyRevenueChangeCents)} from ${day(p.effectiveOn)}. Confirm to save and send the notices.`;
+    ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} a minute from today; the ${n} who ${p.affected === 1 ? 'pays' : 'pay'} the rate now ${p.affected === 1 ? 'was' : 'were'} sent a notice and pay it from ${day(p.effectiveOn)}.`
+    : `${n} ${p.affected === 1 ? 'pays' : 'pay'} this rate (${money(p.oldCents)} → ${money(p.newCents)} a minute). At their average usage over their last ${p.usagePeriods} complete periods (${p.withUsage} of them have one), the monthly revenue changes by ${signedMoney(p.monthlyRevenueChangeCents)} from ${day(p.effectiveOn)}. Confirm to save and send the notices.`;
   return { message, preview: p, saved: out.saved };
 }
 

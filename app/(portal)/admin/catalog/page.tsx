@@ -115,6 +115,7 @@ export default async function CatalogPage() {
                 currentCents={catalogRate(v.catalog, code)}
                 currentRate={formatCents(catalogRate(v.catalog, code))}
                 earliest={earliestHolderDay(v.today)}
+                earliestLabel={formatDay(earliestHolderDay(v.today))}
               />
             )}
           </li>
