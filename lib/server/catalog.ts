@@ -156,7 +156,11 @@ export async function readProtectionsOf(
   return out;
 }
 
-/** After a catalog write, a reset or in tests. */
+/**
+ * After a catalog write, a reset or in tests. The snapshots go too: they are keyed by version id,
+ * and a reset (or another test database in the same process) numbers its versions from 1 again.
+ */
 export function forgetCatalog(): void {
   g.__switchboardCatalog = undefined;
+  snapshots.clear();
 }
