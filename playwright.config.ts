@@ -42,7 +42,8 @@ const E2E_DIR = path.resolve('tests', 'e2e');
  *   offers would move under a test running beside it;
  * - catalog.spec.ts launches and retires an add-on in the one catalog everybody is priced
  *   against: new catalog versions that every page, preview, confirm and bill of a test running
- *   beside it would read (every add-ons page lists the new add-on while it is launched).
+ *   beside it would read (every add-ons page lists the new add-on while it is launched), and
+ *   it changes the long-distance rate, which every new subscriber pays at once.
  */
 const PORTAL_WIDE = ['global-clock.spec.ts', 'catalog.spec.ts'];
 const SPEC_FILES = fs.readdirSync(E2E_DIR).filter((f) => f.endsWith('.spec.ts'));

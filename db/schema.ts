@@ -828,23 +828,33 @@ export const catalogItemDrafts = pgTable(
 );
 
 /** A price change of a launched plan or add-on: new subscribers pay it at once, existing holders from effective_on. */
-export const priceChanges = pgTable('price_changes', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  /** plan | addon */
-  itemType: text('item_type').notNull(),
-  itemCode: text('item_code').notNull(),
-  oldCents: integer('old_cents').notNull(),
-  newCents: integer('new_cents').notNull(),
-  /** The day the notices were written (the outbox sends them). */
-  noticeOn: date('notice_on', { mode: 'string' }).notNull(),
-  /** The day the new price reaches existing holders: at least 30 days after noticeOn. */
-  effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
-  catalogVersion: integer('catalog_version')
-    .notNull()
-    .references(() => catalogVersions.id),
-  createdBy: integer('created_by').references(() => users.id),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const priceChanges = pgTable(
+  'price_changes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    /** plan | addon | rate (a pay-per-use rate: item_code ld_overage or intl, the cents per minute). */
+    itemType: text('item_type').notNull(),
+    itemCode: text('item_code').notNull(),
+    oldCents: integer('old_cents').notNull(),
+    newCents: integer('new_cents').notNull(),
+    /** The day the notices were written (the outbox sends them). */
+    noticeOn: date('notice_on', { mode: 'string' }).notNull(),
+    /** The day the new price reaches existing holders: at least 30 days after noticeOn. */
+    effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
+    catalogVersion: integer('catalog_version')
+      .notNull()
+      .references(() => catalogVersions.id),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'price_changes_item',
+      sql`${t.itemType} in ('plan', 'addon') or (${t.itemType} = 'rate' and ${t.itemCode} in ('ld_overage', 'intl'))`,
+    ),
+    check('price_changes_cents', sql`${t.oldCents} >= 0 and ${t.newCents} >= 0`),
+  ],
+);
 
 /** One notice per holder of the item when the price change was made: it keeps the old price until effective_on. */
 export const priceNotices = pgTable(

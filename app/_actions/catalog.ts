@@ -3,11 +3,12 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { day, hasControlCharacters, int32Id, storableText } from '@/lib/contracts/fields';
 import type { ActionState } from '@/lib/contracts/action-state';
-import type { PriceChangeResult } from '@/lib/contracts/catalog';
+import type { PriceChangeResult, RateChangeResult } from '@/lib/contracts/catalog';
 import { requireActor } from '@/lib/server/actor';
 import { formObject, runAction } from '@/lib/server/action';
 import {
   changeCatalogPrice,
+  changeCatalogRate,
   createCatalogDraft,
   launchCatalogDraft,
   retireCatalogItem,
@@ -179,6 +180,33 @@ export async function changeCatalogPriceAction(
       effectiveOn: input.effectiveOn,
       confirm: input.confirm,
     });
+    if (r.saved) revalidatePath('/admin/catalog');
+    return { message: r.message, data: { ...r.preview, saved: r.saved } };
+  });
+}
+
+/** A rate in cents per minute: a whole number, 0 or more. */
+const centsPerMinute = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, 'A whole number of cents per minute, 0 or more (e.g. 12).')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(99_999));
+const rateSchema = z.object({
+  code: z.enum(['ld_overage', 'intl'], { message: 'Choose a pay-per-use rate.' }),
+  newCents: centsPerMinute,
+  effectiveOn: day,
+  confirm: bool,
+});
+
+/** Previews a pay-per-use rate change (subscribers affected, monthly revenue change); with confirm, saves it and sends the notices. */
+export async function changeCatalogRateAction(
+  _prev: ActionState<RateChangeResult>,
+  form: FormData,
+): Promise<ActionState<RateChangeResult>> {
+  return runAction('changeCatalogRate', rateSchema, formObject(form), async (input) => {
+    const actor = await requireActor();
+    const r = await changeCatalogRate(actor, input);
     if (r.saved) revalidatePath('/admin/catalog');
     return { message: r.message, data: { ...r.preview, saved: r.saved } };
   });

@@ -1,7 +1,8 @@
 'use client';
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import {
   changeCatalogPriceAction,
+  changeCatalogRateAction,
   createCatalogDraftAction,
   launchCatalogDraftAction,
   retireCatalogItemAction,
@@ -9,7 +10,7 @@ import {
   saveCatalogRulesAction,
 } from '@/app/_actions/catalog';
 import { idle, type ActionState } from '@/lib/contracts/action-state';
-import type { PriceChangeResult } from '@/lib/contracts/catalog';
+import type { PriceChangeResult, RateChangeResult } from '@/lib/contracts/catalog';
 import type { AddOn, CodeName, Plan } from '@/lib/domain/types';
 import { StatusMessage } from './status-message';
 
@@ -371,6 +372,79 @@ export function PriceChangeForm({
         </button>
       </form>
       <StatusMessage state={state} testId="price-message" />
+    </div>
+  );
+}
+
+/**
+ * A pay-per-use rate change: first its preview (subscribers affected, monthly revenue change at
+ * their usage), then the confirm that saves it. The confirm is offered only for the figures
+ * previewed: changing a field asks for a new preview.
+ */
+export function RateChangeForm({
+  code,
+  name,
+  currentCents,
+  currentRate,
+  earliest,
+  earliestLabel,
+}: {
+  code: 'ld_overage' | 'intl';
+  name: string;
+  currentCents: number;
+  /** The current rate as the portal writes money (formatted on the server). */
+  currentRate: string;
+  /** The earliest day allowed, for the date field; `earliestLabel`: as the portal writes days. */
+  earliest: string;
+  earliestLabel: string;
+}) {
+  const [state, action, pending] = useActionState<ActionState<RateChangeResult>, FormData>(
+    changeCatalogRateAction,
+    idle,
+  );
+  const [cents, setCents] = useState(String(currentCents));
+  const [effectiveOn, setEffectiveOn] = useState(earliest);
+  const shown = state.status === 'success' && state.data && !state.data.saved ? state.data : null;
+  const preview =
+    shown && String(shown.newCents) === cents.trim() && shown.effectiveOn === effectiveOn.trim() ? shown : null;
+  return (
+    <div className="space-y-2">
+      <form action={action} className="flex flex-wrap items-end gap-3" data-testid={`rate-form-${code}`}>
+        <input type="hidden" name="code" value={code} />
+        <div>
+          <label htmlFor={`rate-new-${code}`} className="label">
+            New rate for {name.toLowerCase()}, in cents a minute (now {currentRate})
+          </label>
+          <input
+            id={`rate-new-${code}`}
+            name="newCents"
+            required
+            inputMode="numeric"
+            className="field w-28"
+            value={cents}
+            onChange={(e) => setCents(e.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor={`rate-effective-${code}`} className="label">
+            For those who pay it now, from (at the earliest {earliestLabel})
+          </label>
+          <input
+            id={`rate-effective-${code}`}
+            name="effectiveOn"
+            type="date"
+            required
+            className="field"
+            value={effectiveOn}
+            onChange={(e) => setEffectiveOn(e.target.value)}
+          />
+        </div>
+        {preview && <input type="hidden" name="confirm" value="on" />}
+        <button type="submit" className={preview ? 'btn-primary' : 'btn-secondary'} disabled={pending}>
+          {preview ? 'Confirm the rate change and send the notices' : 'Preview the rate change'}
+        </button>
+      </form>
+      <StatusMessage state={state} testId={`rate-message-${code}`} />
     </div>
   );
 }

@@ -50,6 +50,9 @@ export type AddOnStatusValue = 'active' | 'retired';
 /** The usage signals offers look for (docs/offers.md). */
 export type UsageSignalName = 'unanswered_calls' | 'missed_while_busy';
 
+/** The pay-per-use rates by code (usage_rates.code; a rate change's item code). */
+export type RateCode = 'ld_overage' | 'intl';
+
 /** Pay-per-use rates, from the catalog data. */
 export interface Rates {
   ldOverageCentsPerMinute: Cents;

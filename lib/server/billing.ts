@@ -8,7 +8,7 @@ import { planRollover } from '@/lib/domain/rollover';
 import { configKey } from '@/lib/domain/catalog';
 import { addDays, daysBetween } from '@/lib/domain/periods';
 import type { BillingPeriod, Day } from '@/lib/domain/types';
-import { catalogForHolder, readProtections, type CatalogSource } from './catalog';
+import { catalogForHolder, readProtections, usageCatalogForHolder, type CatalogSource } from './catalog';
 import { recordAudit } from './audit';
 import { rolloverBatch } from './rollover-batch';
 import { log } from './log';
@@ -136,10 +136,19 @@ export async function rolloverSubscription(
     await recordProductEvents(tx, sub.subscriberId, productsBefore, today);
     // Bills (issue 16) last, in boundary order: each takes the bill-number counter's row lock,
     // held to commit, so the less there is after it the more issues commit per second.
-    // Usage is rated with the catalog of the closed period's last day.
+    // Usage is rated with the catalog of the closed period's last day, at the rates this holder
+    // had on its first day (a rate protection covers every period that starts before its day).
     const tellHubs = bills.length > 0 && (await wantsTmfEvent(tx, 'CustomerBillCreateEvent'));
     for (const b of bills) {
-      const issued = await issueBill(tx, catalogAt(addDays(b.billDate, -1)), b);
+      const issued = await issueBill(
+        tx,
+        usageCatalogForHolder(
+          source,
+          protections,
+          b.closedPeriod ?? { start: addDays(b.billDate, -1), end: b.billDate },
+        ),
+        b,
+      );
       await recordEvent(tx, billIssuedEvent(b.subscriberId, issued));
       // TMF678 hubs (issue 19): only when a listener wants it (most rollovers have none).
       if (tellHubs && issued) await recordEvent(tx, await customerBillEvent(tx, issued.id, 'CustomerBillCreateEvent'));

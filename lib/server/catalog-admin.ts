@@ -15,8 +15,18 @@ import {
   withItem,
   type ItemDefinition,
 } from '@/lib/domain/catalog';
-import type { AddOn, Catalog, Day, Plan } from '@/lib/domain/types';
-import type { PriceChangePreview } from '@/lib/contracts/catalog';
+import { USAGE_PROFILE_PERIODS, usageProfile } from '@/lib/domain/offers';
+import {
+  RATE_NAMES,
+  affectedByRate,
+  catalogRate,
+  isRateCode,
+  rateChangeImpact,
+  rateChangeProblems,
+  type RateHolder,
+} from '@/lib/domain/pricing';
+import type { AddOn, Catalog, Day, Plan, RateCode } from '@/lib/domain/types';
+import type { PriceChangePreview, RateChangePreview } from '@/lib/contracts/catalog';
 import type { Actor } from './actor';
 import { recordAudit } from './audit';
 import { forgetCatalog } from './catalog';
@@ -81,7 +91,8 @@ export interface AdminCatalogView {
   versions: { id: number; effectiveOn: Day; reason: string; createdAt: string }[];
   priceChanges: {
     id: number;
-    itemType: ItemKind;
+    /** A plan's or add-on's monthly price, or a pay-per-use rate (per minute). */
+    itemType: ItemKind | 'rate';
     itemCode: string;
     oldCents: number;
     newCents: number;
@@ -164,7 +175,7 @@ export async function getAdminCatalog(actor: Actor): Promise<AdminCatalogView> {
   ]);
   type ChangeRow = {
     id: number;
-    item_type: ItemKind;
+    item_type: ItemKind | 'rate';
     item_code: string;
     old_cents: number;
     new_cents: number;
@@ -689,6 +700,150 @@ export async function changeCatalogPrice(
   const message = out.saved
     ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} from today; the ${p.holders} holder${p.holders === 1 ? '' : 's'} were sent a notice and pay it from ${p.effectiveOn}.`
     : `${p.holders} subscriber${p.holders === 1 ? '' : 's'} hold ${p.itemName}. From ${p.effectiveOn} the monthly revenue changes by ${revenue} (${money(p.oldCents)} → ${money(p.newCents)} each). Confirm to save and send the notices.`;
+  return { message, preview: p, saved: out.saved };
+}
+
+export type { RateChangePreview };
+
+/** Every subscription with its configuration and usage profile (its last complete periods), for a rate change. */
+async function rateHolders(tx: Queryable): Promise<(RateHolder & { subscriptionId: number; subscriberId: number })[]> {
+  const result = await tx.execute(sql`
+    select s.id, s.subscriber_id, s.plan_code,
+      coalesce((select json_agg(a.add_on_code order by a.add_on_code) from subscription_add_ons a
+        where a.subscription_id = s.id), '[]'::json) as add_ons,
+      coalesce((select json_agg(json_build_object('periodStart', u.period_start::text, 'ldMinutes', u.ld_minutes,
+          'intlMinutes', u.intl_minutes, 'unansweredCalls', u.unanswered_calls, 'missedWhileBusy', u.missed_while_busy))
+        from (select * from usage_periods u where u.subscriber_id = s.subscriber_id and u.period_start < s.period_start
+          order by u.period_start desc limit ${USAGE_PROFILE_PERIODS}) u), '[]'::json) as usage
+    from subscriptions s order by s.id
+  `);
+  type Row = {
+    id: number;
+    subscriber_id: number;
+    plan_code: string;
+    add_ons: string[];
+    usage: Parameters<typeof usageProfile>[0];
+  };
+  return (result as unknown as { rows: Row[] }).rows.map((r) => ({
+    subscriptionId: Number(r.id),
+    subscriberId: Number(r.subscriber_id),
+    config: { planCode: r.plan_code, addOns: r.add_ons },
+    usage: usageProfile(r.usage),
+  }));
+}
+
+/**
+ * A change of a pay-per-use rate (issue 20; docs/catalog.md "Rate changes"), as a price change
+ * is: without `confirm` it only says what it would do (the subscriptions whose rate per minute
+ * changes, and the monthly revenue change at their own average usage) and writes nothing. With
+ * it: the new rate is in a new catalog version at once (new subscribers, and anyone who starts
+ * paying the rate from now on, pay it), each affected subscription now gets a notice (an email
+ * through the outbox, old and new rate) and keeps the old rate until `effectiveOn` (≥ 30 days
+ * after the notice, for a cut as for a rise): a rate protection, which covers the usage of every
+ * period that starts before that day.
+ */
+export async function changeCatalogRate(
+  actor: Actor,
+  input: { code: string; newCents: number; effectiveOn: Day; confirm: boolean },
+): Promise<{ message: string; preview: RateChangePreview; saved: boolean }> {
+  const out = await catalogWrite(actor, 'catalog.change_price', async (tx, catalog) => {
+    if (!isRateCode(input.code)) throw new AppError('not_found', 'That pay-per-use rate is not in the catalog.');
+    const code: RateCode = input.code;
+    const oldCents = catalogRate(catalog, code);
+    const problems = rateChangeProblems({
+      code,
+      oldCents,
+      newCents: input.newCents,
+      noticeDay: actor.today,
+      effectiveOn: input.effectiveOn,
+    });
+    if (problems.length > 0) throw new AppError('invalid', problems.join(' '));
+    const everyone = await rateHolders(tx);
+    const impact = rateChangeImpact(catalog, everyone, code, input.newCents);
+    const preview: RateChangePreview = {
+      code,
+      rateName: RATE_NAMES[code],
+      oldCents,
+      newCents: input.newCents,
+      effectiveOn: input.effectiveOn,
+      earliest: earliestHolderDay(actor.today),
+      affected: impact.affected,
+      withUsage: impact.withUsage,
+      usagePeriods: USAGE_PROFILE_PERIODS,
+      monthlyRevenueChangeCents: impact.monthlyRevenueChangeCents,
+    };
+    if (!input.confirm) return { preview, saved: false, version: null };
+
+    const affected = everyone.filter((h) => affectedByRate(catalog, h.config, code, input.newCents));
+    await tx
+      .update(s.usageRates)
+      .set({ centsPerMinute: input.newCents, updatedAt: new Date() })
+      .where(eq(s.usageRates.code, code));
+    const version = await writeVersion(
+      tx,
+      actor,
+      `Rate of ${RATE_NAMES[code].toLowerCase()}: ${oldCents} → ${input.newCents} cents a minute`,
+    );
+    const [change] = await tx
+      .insert(s.priceChanges)
+      .values({
+        itemType: 'rate',
+        itemCode: code,
+        oldCents,
+        newCents: input.newCents,
+        noticeOn: actor.today,
+        effectiveOn: input.effectiveOn,
+        catalogVersion: version.id,
+        createdBy: actor.userId,
+      })
+      .returning({ id: s.priceChanges.id });
+    const changeId = change!.id;
+    for (let i = 0; i < affected.length; i += 500) {
+      const chunk = affected.slice(i, i + 500);
+      await tx
+        .insert(s.priceNotices)
+        .values(chunk.map((h) => ({ priceChangeId: changeId, subscriptionId: h.subscriptionId })));
+    }
+    for (const h of affected) {
+      await recordEvent(tx, {
+        type: 'price_change_notice',
+        subscriberId: h.subscriberId,
+        eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
+        payload: {
+          priceChangeId: changeId,
+          itemType: 'rate',
+          itemCode: code,
+          itemName: RATE_NAMES[code],
+          oldCents,
+          newCents: input.newCents,
+          effectiveOn: input.effectiveOn,
+        },
+      });
+    }
+    await recordAudit(tx, {
+      actor,
+      action: 'catalog.change_price',
+      outcome: 'ok',
+      before: { centsPerMinute: oldCents },
+      after: { centsPerMinute: input.newCents },
+      detail: {
+        kind: 'rate',
+        code,
+        priceChangeId: changeId,
+        effectiveOn: input.effectiveOn,
+        affected: impact.affected,
+        monthlyRevenueChangeCents: impact.monthlyRevenueChangeCents,
+        catalogVersion: version.id,
+      },
+    });
+    return { preview, saved: true, version: version.id };
+  });
+  const p = out.preview;
+  const { money, signedMoney, day } = formats();
+  const n = `${p.affected} subscriber${p.affected === 1 ? '' : 's'}`;
+  const message = out.saved
+    ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} a minute from today; the ${n} who ${p.affected === 1 ? 'pays' : 'pay'} the rate now ${p.affected === 1 ? 'was' : 'were'} sent a notice and pay it from ${day(p.effectiveOn)}.`
+    : `${n} ${p.affected === 1 ? 'pays' : 'pay'} this rate (${money(p.oldCents)} → ${money(p.newCents)} a minute). At their average usage over their last ${p.usagePeriods} complete periods (${p.withUsage} of them have one), the monthly revenue changes by ${signedMoney(p.monthlyRevenueChangeCents)} from ${day(p.effectiveOn)}. Confirm to save and send the notices.`;
   return { message, preview: p, saved: out.saved };
 }
 

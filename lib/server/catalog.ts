@@ -3,7 +3,15 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import * as s from '@/db/schema';
 import type { Queryable } from '@/db/client';
 import { readCatalogTables } from '@/db/catalog-read';
-import { catalogOfDay, holderCatalog, type CatalogVersion, type PriceProtection } from '@/lib/domain/catalog';
+import {
+  catalogOfDay,
+  holderCatalog,
+  protectionItemType,
+  usageRatingCatalog,
+  type CatalogVersion,
+  type PriceProtection,
+} from '@/lib/domain/catalog';
+import { addDays } from '@/lib/domain/periods';
 import type { Catalog, Day } from '@/lib/domain/types';
 
 /**
@@ -84,6 +92,20 @@ export function catalogForHolder(source: CatalogSource, protections: readonly Pr
   return holderCatalog(base, protections, day);
 }
 
+/**
+ * The catalog one holder's usage of `period` is rated with: the version of its last day, their
+ * monthly-price protections of that day and the rates they had on its first day (usageRatingCatalog).
+ */
+export function usageCatalogForHolder(
+  source: CatalogSource,
+  protections: readonly PriceProtection[],
+  period: { start: Day; end: Day },
+): Catalog {
+  const lastDay = addDays(period.end, -1);
+  const base = Array.isArray(source) ? catalogOfDay(source as readonly CatalogVersion[], lastDay) : (source as Catalog);
+  return usageRatingCatalog(base, protections, period);
+}
+
 /** A subscription's price protections (its price-change notices). */
 export async function readProtections(db: Queryable, subscriptionId: number): Promise<PriceProtection[]> {
   return (await readProtectionsOf(db, [subscriptionId])).get(subscriptionId) ?? [];
@@ -104,7 +126,7 @@ export type ProtectionRow = { id: number; item_type: string; code: string; old_c
 
 export const protectionFromRow = (p: ProtectionRow): PriceProtection => ({
   priceChangeId: p.id,
-  itemType: p.item_type === 'plan' ? 'plan' : 'addon',
+  itemType: protectionItemType(p.item_type),
   code: p.code,
   oldCents: p.old_cents,
   effectiveOn: p.effective_on,
@@ -130,11 +152,15 @@ export async function readProtectionsOf(
     .innerJoin(s.priceChanges, eq(s.priceChanges.id, s.priceNotices.priceChangeId))
     .where(inArray(s.priceNotices.subscriptionId, [...subscriptionIds]));
   for (const { subscriptionId, ...r } of rows)
-    out.get(subscriptionId)?.push({ ...r, itemType: r.itemType === 'plan' ? 'plan' : 'addon' });
+    out.get(subscriptionId)?.push({ ...r, itemType: protectionItemType(r.itemType) });
   return out;
 }
 
-/** After a catalog write, a reset or in tests. */
+/**
+ * After a catalog write, a reset or in tests. The snapshots go too: they are keyed by version id,
+ * and a reset (or another test database in the same process) numbers its versions from 1 again.
+ */
 export function forgetCatalog(): void {
   g.__switchboardCatalog = undefined;
+  snapshots.clear();
 }

@@ -18,13 +18,14 @@ import {
 import { configKey, configurationLabel, normalize } from '@/lib/domain/catalog';
 import type { Catalog, Configuration } from '@/lib/domain/types';
 import type { ConfirmResult } from '@/lib/contracts/changes';
-import { readAccount } from './account';
+import { readAccount, type AccountState } from './account';
 import type { Actor } from './actor';
 import type { ApiClientActor } from './api-clients';
 import { recordAudit } from './audit';
+import { catalogForHolder, getCatalogVersions, type CatalogSource } from './catalog';
 import { openAccount } from './context';
 import type { Tx } from '@/db/client';
-import { withTransaction } from './db';
+import { getDb, withTransaction } from './db';
 import { AppError } from './errors';
 import { writeOfferEvents } from './offer-events';
 import { formats } from './format';
@@ -99,6 +100,14 @@ export type ChangeActor = Actor | ApiClientActor;
 /** The user who acted, for the order and schedule columns; null for an API client. */
 const userIdOf = (actor: ChangeActor): number | null => ('kind' in actor ? null : actor.userId);
 
+/**
+ * The catalog as this holder pays for it on a later day (issue 20): the version of the day at
+ * their price protections, so a preview prices the next period as the rollover will bill it.
+ */
+function holderCatalogOn(versions: CatalogSource, state: AccountState): (day: string) => Catalog {
+  return (day) => catalogForHolder(versions, state.protections, day);
+}
+
 /** The full plan of a change, for the preview page (no writes). */
 export async function previewChange(actor: ChangeActor, req: ChangeRequest): Promise<Preview> {
   const { catalog, state, now, today } = await openAccount(actor, 'preview_change', {
@@ -114,6 +123,8 @@ export async function previewChange(actor: ChangeActor, req: ChangeRequest): Pro
     pending: state.pending,
     applyNow: req.applyNow,
     formats: formats(),
+    // The versions openAccount read (cached).
+    catalogOn: holderCatalogOn(await getCatalogVersions(await getDb()), state),
   });
   if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));
   return {
@@ -187,6 +198,8 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
     applyNow: input.applyNow,
   });
 
+  // The versions openAccount read (cached), taken before the transaction (one connection on PGlite).
+  const versions = await getCatalogVersions(await getDb());
   return withTransaction(async (tx) => {
     const locked = await lockSubscription(tx, before.subscriptionId);
     if (!locked) throw new AppError('not_found', 'That account was not found.');
@@ -216,6 +229,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
       pending: state.pending,
       applyNow: input.applyNow,
       formats: formats(),
+      catalogOn: holderCatalogOn(versions, state),
     };
     if (locked.version !== input.version) {
       throw new AppError('stale', await staleMessage(tx, input, state.subscriptionId, planInput));

@@ -8,7 +8,7 @@ import type { OffersResult } from '@/lib/domain/offers';
 import type { Catalog, Day } from '@/lib/domain/types';
 import { currentUsage, type AccountState } from './account';
 import type { Actor } from './actor';
-import { catalogForHolder, getCatalogVersions } from './catalog';
+import { catalogForHolder, getCatalogVersions, usageCatalogForHolder } from './catalog';
 import { openAccount } from './context';
 import { getDb } from './db';
 import { offersFor, recordImpressions } from './offers';
@@ -49,8 +49,9 @@ export interface DashboardView {
  * The subscriber's overview, computed from the account state (no further reads). `catalog`: what
  * the holder pays today; `catalogOn`: what they pay on a day (issue 20: the catalog version of the
  * day at their price protections), so the next-bill estimate is priced as the rollover will bill
- * it: the next period's charges at the boundary's prices, this period's usage with the catalog of
- * its last day. Absent: `catalog` on every day.
+ * it: the next period's charges at the boundary's prices. `usageCatalog`: what this period's usage
+ * is rated with (the catalog of its last day at the rates the holder had on its first, as the
+ * rollover rates it). Absent: `catalog` on every day.
  */
 export function buildDashboard(
   catalog: Catalog,
@@ -58,6 +59,7 @@ export function buildDashboard(
   today: string,
   viewerUserId: number,
   catalogOn: (day: Day) => Catalog = () => catalog,
+  usageCatalog: Catalog = catalogOn(lastDayOf(state.period)),
 ): DashboardView {
   const plan = getPlan(catalog, state.config.planCode);
   const usage = currentUsage(state);
@@ -71,7 +73,7 @@ export function buildDashboard(
   }));
   const proration = state.prorationThisPeriod.map((p) => ({ ...p, kind: 'proration' as const }));
   // Bills (issue 16): this period's usage so far, rated as its bill will rate it (on the configuration held now).
-  const usageSoFar = rateUsage(catalogOn(lastDayOf(state.period)), state.config, {
+  const usageSoFar = rateUsage(usageCatalog, state.config, {
     ldMinutes: usage?.ldMinutes ?? 0,
     intlMinutes: usage?.intlMinutes ?? 0,
   }).lines.map((l) => ({
@@ -155,8 +157,13 @@ export async function getDashboard(
   const { catalog, state, today } = await openAccount(actor, 'view_dashboard', { subscriberId });
   // The versions openAccount read (cached): the next bill is priced on its own day.
   const versions = await getCatalogVersions(await getDb());
-  const view = buildDashboard(catalog, state, today, actor.userId, (day) =>
-    catalogForHolder(versions, state.protections, day),
+  const view = buildDashboard(
+    catalog,
+    state,
+    today,
+    actor.userId,
+    (day) => catalogForHolder(versions, state.protections, day),
+    usageCatalogForHolder(versions, state.protections, state.period),
   );
   const offers = offersFor(catalog, state, today);
   await recordImpressions(actor, subscriberId, offers, state.impressedToday, 'after_response', today);

@@ -9,7 +9,7 @@ import { configKey, type PriceProtection } from '@/lib/domain/catalog';
 import { addDays, daysBetween } from '@/lib/domain/periods';
 import { planRollover } from '@/lib/domain/rollover';
 import type { Catalog, Day } from '@/lib/domain/types';
-import { catalogForHolder, readProtectionsOf, type CatalogSource } from './catalog';
+import { catalogForHolder, readProtectionsOf, usageCatalogForHolder, type CatalogSource } from './catalog';
 import { billIssuedEvent, recordEvents, wantsTmfEvent } from './outbox';
 import { customerBillCreateEvents } from './tmf/bill-doc';
 
@@ -94,6 +94,20 @@ export async function rolloverBatch(
       }
       return c;
     };
+    // The catalog a closed period's usage is rated with (usageCatalogForHolder), shared the same way.
+    const ratingCatalogs = new Map<string, Catalog>();
+    const ratingFor = (protections: readonly PriceProtection[], period: { start: Day; end: Day }): Catalog => {
+      const key = `${period.start}|${period.end}|${protections
+        .map((p) => p.priceChangeId)
+        .sort((a, b) => a - b)
+        .join(',')}`;
+      let c = ratingCatalogs.get(key);
+      if (!c) {
+        c = usageCatalogForHolder(source, protections, period);
+        ratingCatalogs.set(key, c);
+      }
+      return c;
+    };
     const work = due.flatMap((row) => {
       if (row.pending) {
         rest.push(row.id);
@@ -129,8 +143,19 @@ export async function rolloverBatch(
         config: from,
         catalogVersion: catalogAt(step.period.start).version ?? null,
       };
-      // Usage is rated with the catalog of the closed period's last day.
-      return [{ row, step, bill, finalPeriod: plan.finalPeriod, rating: catalogAt(addDays(step.period.start, -1)) }];
+      // Usage is rated with the catalog of the closed period's last day, at the rates of its first (as one by one).
+      return [
+        {
+          row,
+          step,
+          bill,
+          finalPeriod: plan.finalPeriod,
+          rating: ratingFor(
+            protections,
+            bill.closedPeriod ?? { start: addDays(bill.billDate, -1), end: bill.billDate },
+          ),
+        },
+      ];
     });
     if (work.length === 0) return { closed: 0, rest };
 

@@ -83,6 +83,46 @@ test('admin creates, launches and retires an add-on; an agent reads the catalog 
     'retired',
   );
   await expect(agent.getByTestId('new-draft-form')).toHaveCount(0);
+  await expect(agent.getByTestId('catalog-rate-ld_overage')).toBeVisible();
+  await expect(agent.getByTestId('rate-form-ld_overage')).toHaveCount(0);
   await expect(agent.getByTestId('catalog-version')).toContainText('only an admin can change it');
   await agentContext.close();
+});
+
+/**
+ * A pay-per-use rate change through the UI: a refusal in words, the preview (subscribers
+ * affected, monthly revenue change), the confirm offered only for the figures previewed, then
+ * saved. It runs last in the serial project (a new rate reaches every new subscriber at once);
+ * the new rate is the current one plus a cent, so a retry or a second run saves again.
+ */
+test('admin changes the long-distance rate', async ({ page }) => {
+  await signIn(page, 'admin@example.com');
+  await page.goto('/admin/catalog');
+  const form = page.getByTestId('rate-form-ld_overage');
+  const message = page.getByTestId('rate-message-ld_overage');
+  const rate = form.getByLabel(/New rate for long-distance minutes/);
+  const current = Number(await rate.inputValue());
+  await rate.fill('0.12');
+  await form.getByRole('button', { name: 'Preview the rate change' }).click();
+  await expect(message).toHaveAttribute('data-status', 'error');
+  await expect(message).toContainText('whole number of cents per minute');
+
+  // The day field starts at the earliest day allowed (30 days after today's notice).
+  await rate.fill(String(current + 2));
+  await form.getByRole('button', { name: 'Preview the rate change' }).click();
+  await expect(message).toHaveAttribute('data-status', 'success');
+  await expect(message).toContainText(/\d+ subscribers? pays? this rate/);
+  await expect(message).toContainText('the monthly revenue changes by +');
+  const confirm = form.getByRole('button', { name: 'Confirm the rate change and send the notices' });
+  await expect(confirm).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Another figure needs its own preview before it can be confirmed.
+  await rate.fill(String(current + 1));
+  await expect(form.getByRole('button', { name: 'Preview the rate change' })).toBeVisible();
+  await form.getByRole('button', { name: 'Preview the rate change' }).click();
+  await confirm.click();
+  await expect(message).toContainText('Saved (catalog version');
+  await page.reload();
+  await expect(page.getByTestId('catalog-rate-ld_overage')).toContainText(((current + 1) / 100).toFixed(2));
+  await expect(page.locator('[data-testid="catalog-rate-change"][data-code="ld_overage"]').first()).toBeVisible();
 });

@@ -71,6 +71,7 @@ const CAT_LAUNCH = 'app/_actions/catalog.ts#launchCatalogDraftAction';
 const CAT_RULES = 'app/_actions/catalog.ts#saveCatalogRulesAction';
 const CAT_RETIRE = 'app/_actions/catalog.ts#retireCatalogItemAction';
 const CAT_PRICE = 'app/_actions/catalog.ts#changeCatalogPriceAction';
+const CAT_RATE = 'app/_actions/catalog.ts#changeCatalogRateAction';
 const TMF620 = '/tmf-api/productCatalogManagement/v4';
 const TMF629 = '/tmf-api/customerManagement/v4';
 const TMF637 = '/tmf-api/productInventory/v4';
@@ -228,6 +229,12 @@ function catalogActionSpecs(): Record<string, ActionSpec> {
       kind: 'addon',
       code: 'intl_saver',
       newPrice: '6.50',
+      effectiveOn: '2099-01-01',
+    })),
+    // A pay-per-use rate is a price (per minute): the same operation, previewed only.
+    [CAT_RATE]: spec(CAT_RATE, 'catalog.change_price', 'previews a rate change', () => ({
+      code: 'intl',
+      newCents: '30',
       effectiveOn: '2099-01-01',
     })),
   };

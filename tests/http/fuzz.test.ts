@@ -109,6 +109,7 @@ const CAT_LAUNCH = 'app/_actions/catalog.ts#launchCatalogDraftAction';
 const CAT_RULES = 'app/_actions/catalog.ts#saveCatalogRulesAction';
 const CAT_RETIRE = 'app/_actions/catalog.ts#retireCatalogItemAction';
 const CAT_PRICE = 'app/_actions/catalog.ts#changeCatalogPriceAction';
+const CAT_RATE = 'app/_actions/catalog.ts#changeCatalogRateAction';
 // Issue 21 (accounts).
 const ACTIVATE = 'app/_actions/accounts.ts#requestActivationAction';
 const FORGOT = 'app/_actions/accounts.ts#requestPasswordResetAction';
@@ -293,6 +294,22 @@ function catalogTargets(): ActionTarget[] {
         catKindOk(o) &&
         catCodeOk(o) &&
         catPriceOk(one(o, 'newPrice')) &&
+        /^\d{4}-\d{2}-\d{2}$/.test((one(o, 'effectiveOn') ?? '').trim()),
+    },
+    {
+      action: CAT_RATE,
+      who: 'admin',
+      page,
+      base: () => ({ code: 'intl', newCents: '30', effectiveOn: '2099-01-01' }),
+      fields: () => ({
+        code: fc.oneof(anyText, fc.constantFrom('ld_overage', 'intl', 'INTL', 'fax', '')),
+        newCents: fc.oneof(anyText, fc.constantFrom('-1', '0.5', '1e3', '999999', ' 12 ', '')),
+        effectiveOn: fc.oneof(anyText, fc.constantFrom('2026-02-30', '2026-12-1', 'tomorrow', '1999-01-01')),
+        confirm: fc.oneof(anyText, fc.constantFrom('on', 'true', 'yes')),
+      }),
+      maybeValid: (o) =>
+        ['ld_overage', 'intl'].includes(one(o, 'code') ?? '') &&
+        /^\d{1,5}$/.test((one(o, 'newCents') ?? '').trim()) &&
         /^\d{4}-\d{2}-\d{2}$/.test((one(o, 'effectiveOn') ?? '').trim()),
     },
   ];
@@ -1957,6 +1974,7 @@ describe.skipIf(!hasBuild()).each(httpDrivers)('fuzzing every action and JSON ro
       [CAT_RULES, 'admin'],
       [CAT_RETIRE, 'admin'],
       [CAT_PRICE, 'admin'],
+      [CAT_RATE, 'admin'],
       // Issue 19: an agent marks ben's latest bill as sent.
       [BILL_STATE, 'agent'],
       [CLOCK, 'admin'],

@@ -15,6 +15,7 @@ import { rolloverSubscription } from '@/lib/server/billing';
 import { catalogOn, getCatalog, readCatalogVersions } from '@/lib/server/catalog';
 import {
   changeCatalogPrice,
+  changeCatalogRate,
   createCatalogDraft,
   getAdminCatalog,
   launchCatalogDraft,
@@ -29,7 +30,7 @@ import { getDashboard } from '@/lib/server/dashboard';
 import type { ApiClientActor } from '@/lib/server/api-clients';
 import { INVENTORY_BASE, listProducts } from '@/lib/server/tmf/inventory';
 import type { Actor } from '@/lib/server/actor';
-import { actorFor, createSubscriber, useTestDb } from './support/actors';
+import { actorFor, createSubscriber, fillUsage, useTestDb } from './support/actors';
 import { createTestDb, drivers, type TestDb } from './support/db';
 
 const TODAY = '2026-11-16';
@@ -456,5 +457,278 @@ describe.each(drivers)('catalog management on %s', (driver) => {
         )
     )[0];
     expect(bill?.cents).toBe(5000);
+  });
+});
+
+/**
+ * Pay-per-use rate changes and the preview at a protection's end (issue 20), on a database of
+ * their own: a rate change reaches every subscription that pays the rate, which would change the
+ * figures of the tests above.
+ */
+describe.each(drivers)('rate changes and protection boundaries on %s', (driver) => {
+  let t: TestDb;
+  let admin: Actor;
+  beforeAll(async () => {
+    t = await createTestDb(driver, { today: TODAY });
+    useTestDb(t);
+    admin = await actorFor(t.db, 'admin@example.com', TODAY);
+  });
+  beforeEach(() => useTestDb(t));
+  afterAll(async () => t?.destroy());
+
+  /** Subscriptions that can pay the overage rate, counted in SQL from the catalog tables (no unlimited long distance). */
+  const ldPayers = async () =>
+    Number(
+      (
+        (await t.db.execute(sql`
+          select count(*)::int as n from subscriptions s join plans p on p.code = s.plan_code
+          where p.ld_minutes is not null
+            and not exists (select 1 from subscription_add_ons a join add_ons o on o.code = a.add_on_code
+              where a.subscription_id = s.id and o.ld_unlimited)
+            and not exists (select 1 from plan_includes i join add_ons o on o.code = i.add_on_code
+              where i.plan_code = s.plan_code and o.ld_unlimited)
+        `)) as unknown as { rows: { n: number }[] }
+      ).rows[0]!.n,
+    );
+
+  it('a long-distance rate rise: counted and estimated before saving, one notice each, old rate on protected bills until the day, new subscribers at once', async () => {
+    const ask = (newCents: number, effectiveOn: string, confirm: boolean) =>
+      changeCatalogRate(admin, { code: 'ld_overage', newCents, effectiveOn, confirm });
+    const before = (await ask(12, '2026-12-16', false)).preview;
+
+    // Ada-like: Basic, 240 minutes a month (all beyond the allowance); Plus (100 included) at 150;
+    // Unlimited at 900 (pays no overage: not affected).
+    const basic = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC'),
+      today: TODAY,
+      usage: { ld: 240 },
+    });
+    const plus = await createSubscriber(t.db, { billingDay: 1, config: cfg('PLUS'), today: TODAY, usage: { ld: 150 } });
+    const unlimited = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('UNLIMITED'),
+      today: TODAY,
+      usage: { ld: 900 },
+    });
+
+    // Bad input is refused in words, and nothing is written.
+    const tooSoon = await refusal(ask(12, '2026-12-15', true));
+    expect(tooSoon.code).toBe('invalid');
+    expect(tooSoon.message).toContain('2026-12-16 at the earliest');
+    expect((await refusal(ask(-1, '2026-12-16', true))).message).toContain('whole number of cents per minute');
+    expect((await refusal(ask(10, '2026-12-16', true))).message).toContain('already cost 10 cents');
+    expect(
+      (await refusal(changeCatalogRate(admin, { code: 'fax', newCents: 5, effectiveOn: '2026-12-16', confirm: true })))
+        .code,
+    ).toBe('not_found');
+    expect(await t.db.select().from(s.priceChanges)).toEqual([]);
+    expect((await getCatalog(t.db)).rates.ldOverageCentsPerMinute).toBe(10);
+
+    // The preview: every subscription that can pay the rate; the revenue at each one's average:
+    // Basic 240 × 2 = 4.80, Plus 50 × 2 = 1.00, Unlimited nothing.
+    const preview = await ask(12, '2026-12-16', false);
+    expect(preview.saved).toBe(false);
+    expect(preview.preview.affected).toBe(await ldPayers());
+    expect(preview.preview.affected - before.affected).toBe(2);
+    expect(preview.preview.monthlyRevenueChangeCents - before.monthlyRevenueChangeCents).toBe(480 + 100);
+    expect(preview.message).toContain('average usage over their last 3 complete periods');
+    expect(await t.db.select().from(s.priceChanges)).toEqual([]);
+
+    const saved = await ask(12, '2026-12-16', true);
+    expect(saved.saved).toBe(true);
+    const [change] = await t.db.select().from(s.priceChanges);
+    expect(change).toMatchObject({ itemType: 'rate', itemCode: 'ld_overage', oldCents: 10, newCents: 12 });
+    expect((await getCatalog(t.db)).rates.ldOverageCentsPerMinute).toBe(12);
+    // One notice each, through the outbox, with the old and the new rate; none for Unlimited.
+    const notices = await t.db
+      .select()
+      .from(s.outboxEvents)
+      .where(eq(s.outboxEvents.type, 'price_change_notice'))
+      .orderBy(asc(s.outboxEvents.id));
+    expect(notices).toHaveLength(preview.preview.affected);
+    expect(new Set(notices.map((n) => n.subscriberId)).size).toBe(notices.length);
+    expect(notices.find((n) => n.subscriberId === basic.subscriberId)!.payload).toMatchObject({
+      itemType: 'rate',
+      itemCode: 'ld_overage',
+      oldCents: 10,
+      newCents: 12,
+      effectiveOn: '2026-12-16',
+    });
+    expect(notices.some((n) => n.subscriberId === unlimited.subscriberId)).toBe(false);
+    expect(
+      await t.db.select().from(s.priceNotices).where(eq(s.priceNotices.subscriptionId, plus.subscriptionId)),
+    ).toHaveLength(1);
+    const [audit] = await t.db
+      .select()
+      .from(s.auditEvents)
+      .where(and(eq(s.auditEvents.action, 'catalog.change_price'), eq(s.auditEvents.outcome, 'ok')))
+      .orderBy(asc(s.auditEvents.id));
+    expect(audit!.detail).toMatchObject({ kind: 'rate', code: 'ld_overage', affected: preview.preview.affected });
+
+    // A new subscriber pays the new rate at once.
+    const fresh = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC'),
+      today: TODAY,
+      usage: { ld: 240 },
+    });
+    // Usage in the current and the next two periods: 240 minutes each.
+    await fillUsage(t.db, basic.subscriberId, 1, '2026-11-01', '2027-02-01', { ld: 240 });
+    await fillUsage(t.db, fresh.subscriberId, 1, '2026-11-01', '2026-12-01', { ld: 240 });
+
+    const soFar = async (who: { email: string; subscriberId: number }, day: string) => {
+      const { view } = await getDashboard(await actorFor(t.db, who.email, day), who.subscriberId);
+      return view.nextBill.lines.filter((l) => l.kind === 'usage').map((l) => l.amountCents);
+    };
+    const offerCost = async (who: { email: string; subscriberId: number }) => {
+      const r = await getOffers(await actorFor(t.db, who.email, TODAY), who.subscriberId);
+      return r.status === 'no_usage' ? null : r.currentCostCents;
+    };
+    expect(await soFar(basic, TODAY)).toEqual([2400]);
+    expect(await soFar(fresh, TODAY)).toEqual([2880]);
+    // Offers compare what the month costs at the rate each pays: 20.00 + 240 × 0.10, or × 0.12.
+    expect(await offerCost(basic)).toBe(2000 + 2400);
+    expect(await offerCost(fresh)).toBe(2000 + 2880);
+    // The period of 2026-12-01 starts before the day: its usage stays at the old rate, whole.
+    expect(await soFar(basic, '2026-12-20')).toEqual([2400]);
+    // The first period that starts on or after it is at the new rate.
+    expect(await soFar(basic, '2027-01-05')).toEqual([2880]);
+
+    const versions = await readCatalogVersions(t.db);
+    await rolloverSubscription(t.db, versions, basic.subscriptionId, '2027-02-01');
+    await rolloverSubscription(t.db, versions, fresh.subscriptionId, '2026-12-01');
+    const usageLine = async (subscriptionId: number, billDate: string) =>
+      (
+        await t.db
+          .select({ cents: s.ledgerLines.amountCents, text: s.ledgerLines.description })
+          .from(s.ledgerLines)
+          .innerJoin(s.bills, eq(s.bills.id, s.ledgerLines.billId))
+          .where(
+            and(
+              eq(s.bills.subscriptionId, subscriptionId),
+              eq(s.bills.billDate, billDate),
+              eq(s.ledgerLines.kind, 'usage'),
+            ),
+          )
+      ).map((l) => [l.cents, l.text]);
+    expect(await usageLine(basic.subscriptionId, '2026-12-01')).toEqual([
+      [2400, 'Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00'],
+    ]);
+    expect(await usageLine(basic.subscriptionId, '2027-01-01')).toEqual([
+      [2400, 'Long-distance minutes beyond the allowance: 240 × 0.10 = 24.00'],
+    ]);
+    expect(await usageLine(basic.subscriptionId, '2027-02-01')).toEqual([
+      [2880, 'Long-distance minutes beyond the allowance: 240 × 0.12 = 28.80'],
+    ]);
+    expect(await usageLine(fresh.subscriptionId, '2026-12-01')).toEqual([
+      [2880, 'Long-distance minutes beyond the allowance: 240 × 0.12 = 28.80'],
+    ]);
+    // Agents read the rates; the admin catalog lists the rate change.
+    const view = await getAdminCatalog(await actorFor(t.db, 'agent@example.com', TODAY));
+    expect(view.canEdit).toBe(false);
+    expect(view.priceChanges[0]).toMatchObject({ itemType: 'rate', itemCode: 'ld_overage', notices: notices.length });
+    await expect(
+      changeCatalogRate(await actorFor(t.db, 'agent@example.com', TODAY), {
+        code: 'intl',
+        newCents: 30,
+        effectiveOn: '2026-12-16',
+        confirm: false,
+      }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('an international rate change leaves International Saver holders alone', async () => {
+    const saver = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC', 'intl_saver'),
+      today: TODAY,
+      usage: { intl: 400 },
+    });
+    const caller = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC'),
+      today: TODAY,
+      usage: { intl: 120 },
+    });
+    const ask = (confirm: boolean) =>
+      changeCatalogRate(admin, { code: 'intl', newCents: 30, effectiveOn: '2027-01-01', confirm });
+    const { preview } = await ask(false);
+    const saved = await ask(true);
+    expect(saved.preview).toEqual(preview);
+    const change = (await t.db.select().from(s.priceChanges).where(eq(s.priceChanges.itemCode, 'intl')))[0]!;
+    const noticed = async (subscriptionId: number) =>
+      (
+        await t.db
+          .select()
+          .from(s.priceNotices)
+          .where(and(eq(s.priceNotices.priceChangeId, change.id), eq(s.priceNotices.subscriptionId, subscriptionId)))
+      ).length;
+    expect(await noticed(saver.subscriptionId)).toBe(0);
+    expect(await noticed(caller.subscriptionId)).toBe(1);
+    expect(preview.affected).toBe(
+      Number(
+        (
+          (await t.db.execute(sql`
+            select count(*)::int as n from subscriptions s
+            where not exists (select 1 from subscription_add_ons a join add_ons o on o.code = a.add_on_code
+                where a.subscription_id = s.id and o.intl_rate_cents is not null)
+              and not exists (select 1 from plan_includes i join add_ons o on o.code = i.add_on_code
+                where i.plan_code = s.plan_code and o.intl_rate_cents is not null)
+          `)) as unknown as { rows: { n: number }[] }
+        ).rows[0]!.n,
+      ),
+    );
+  });
+
+  it('a change preview at a protection’s end prices the next period (and a change scheduled for it) on that day, as the dashboard and the bill', async () => {
+    // Billed on the 20th: on 2026-12-10 the next period starts 2026-12-20, after the day (2026-12-16).
+    const holder = await createSubscriber(t.db, { billingDay: 20, config: cfg('PLUS'), today: TODAY });
+    await changeCatalogPrice(admin, {
+      kind: 'plan',
+      code: 'PLUS',
+      newCents: 2800,
+      effectiveOn: '2026-12-16',
+      confirm: true,
+    });
+    const day = '2026-12-10';
+    const actor = await actorFor(t.db, holder.email, day);
+    const add = await previewChange(actor, { subscriberId: holder.subscriberId, target: cfg('PLUS', 'voicemail') });
+    expect(add.plan.timing).toBe('now');
+    expect(add.plan.currentMonthlyCents).toBe(2500);
+    // 2026-11-20 → 2026-12-20 (30 days), 10 left: 5.00 × 10 / 30.
+    expect(add.plan.prorationTotalCents).toBe(167);
+    expect(add.plan.nextBill).toEqual({ recurringCents: 2800 + 500, prorationCents: 167, totalCents: 3467 });
+    const down = await previewChange(actor, { subscriberId: holder.subscriberId, target: cfg('BASIC') });
+    expect(down.plan.timing).toBe('end_of_period');
+    expect(down.plan.currentMonthlyCents).toBe(2800);
+    expect(down.plan.monthlyChangeCents).toBe(2000 - 2800);
+    // The dashboard's estimate says the same for the next period.
+    const { view } = await getDashboard(actor, holder.subscriberId);
+    expect(view.nextBill.lines.find((l) => l.kind === 'recurring')!.amountCents).toBe(2800);
+    // Confirmed, and billed at the boundary: what the preview said.
+    await confirmChange(actor, {
+      subscriberId: holder.subscriberId,
+      target: cfg('PLUS', 'voicemail'),
+      version: add.version,
+      idempotencyKey: add.idempotencyKey,
+    });
+    await rolloverSubscription(t.db, await readCatalogVersions(t.db), holder.subscriptionId, '2026-12-20');
+    const bill = (
+      await t.db
+        .select()
+        .from(s.bills)
+        .where(and(eq(s.bills.subscriptionId, holder.subscriptionId), eq(s.bills.billDate, '2026-12-20')))
+    )[0]!;
+    const recurring = await t.db
+      .select({ cents: s.ledgerLines.amountCents })
+      .from(s.ledgerLines)
+      .where(and(eq(s.ledgerLines.billId, bill.id), eq(s.ledgerLines.kind, 'recurring')));
+    expect(recurring.reduce((sum, l) => sum + l.cents, 0)).toBe(add.plan.nextBill.recurringCents);
+    const proration = await t.db
+      .select({ cents: s.ledgerLines.amountCents })
+      .from(s.ledgerLines)
+      .where(and(eq(s.ledgerLines.billId, bill.id), eq(s.ledgerLines.kind, 'proration')));
+    expect(proration.reduce((sum, l) => sum + l.cents, 0)).toBe(add.plan.nextBill.prorationCents);
   });
 });

@@ -17,7 +17,7 @@ import { rolloverDue, rolloverSubscription } from '@/lib/server/billing';
 import { rolloverBatch } from '@/lib/server/rollover-batch';
 import { offerAnalytics } from '@/lib/server/analytics';
 import { forgetCatalog, readCatalog, readCatalogVersions } from '@/lib/server/catalog';
-import { changeCatalogPrice } from '@/lib/server/catalog-admin';
+import { changeCatalogPrice, changeCatalogRate } from '@/lib/server/catalog-admin';
 import { useDbHandleForTests } from '@/lib/server/db';
 import { writeOfferEvents, type OfferEventType } from '@/lib/server/offer-events';
 import { createTestDb, drivers, type TestDb } from './support/db';
@@ -337,10 +337,30 @@ describe.each(drivers)('the set-based rollover after price changes on %s', (driv
     await on(b);
   };
 
+  /** A pay-per-use rate change on both databases, as changePrice. */
+  const changeRate = async (day: Day, change: { code: string; newCents: number; effectiveOn: Day }) => {
+    const on = async (x: TestDb) => {
+      const admin = await actorFor(x.db, 'admin@example.com');
+      const r = await changeCatalogRate(
+        { ...admin, today: day, now: new Date(`${day}T10:00:00Z`) },
+        { ...change, confirm: true },
+      );
+      expect(r.saved).toBe(true);
+    };
+    useDbHandleForTests(a);
+    forgetCatalog();
+    await on(a);
+    useDbHandleForTests(b);
+    forgetCatalog();
+    await on(b);
+  };
+
   it('prices each holder with the catalog of the day at their protected prices, in batches, as one by one', async () => {
     // 2026-11-16: PLUS 25.00 → 27.00 and Voicemail 5.00 → 5.50 for holders from 2026-12-16 (new subscribers at once).
     await changePrice(TODAY, { kind: 'plan', code: 'PLUS', newCents: 2700, effectiveOn: '2026-12-16' });
     await changePrice(TODAY, { kind: 'addon', code: 'voicemail', newCents: 550, effectiveOn: '2026-12-16' });
+    // And the long-distance overage 0.10 → 0.12 for those who pay it, from the same day.
+    await changeRate(TODAY, { code: 'ld_overage', newCents: 12, effectiveOn: '2026-12-16' });
     const protectedIds = rows<{ id: number }>(
       await b.db.execute(sql`select distinct subscription_id as id from price_notices`),
     ).map((r) => Number(r.id));
@@ -409,6 +429,19 @@ describe.each(drivers)('the set-based rollover after price changes on %s', (driv
       expect(r.catalog_version, r.bill_date).toBe(version.id);
       expect(r.cents, `${r.bill_date} ${r.p1} ${r.p2}`).toBe(plusOn(r.bill_date, r.p1, r.p2));
     }
+    // Usage: the periods closed here with usage all started before the day, so a protected
+    // payer's overage is at the old rate (0.10), one by one and in batches alike (compared above).
+    const overage = rows<{ quantity: number; cents: number; protected: boolean }>(
+      await b.db.execute(sql`
+        select l.quantity, l.amount_cents as cents,
+          exists (select 1 from price_notices n join price_changes c on c.id = n.price_change_id
+            where n.subscription_id = b.subscription_id and c.item_type = 'rate') as protected
+        from bills b join ledger_lines l on l.bill_id = b.id and l.kind = 'usage' and l.item_code = 'ld_overage'
+        where b.bill_date > ${TODAY}::date`),
+    );
+    expect(overage.filter((r) => r.protected).length).toBeGreaterThan(3);
+    // (Someone who started paying it after the notice, by a change, pays the new rate.)
+    for (const r of overage) expect(r.cents).toBe(Number(r.quantity) * (r.protected ? 10 : 12));
     const tmf = rows<{ n: number }>(
       await b.db.execute(sql`select count(*)::int as n from outbox_events where type = 'CustomerBillCreateEvent'`),
     )[0]!;

@@ -30,9 +30,12 @@ export {
 } from './validate';
 export {
   PRICE_NOTICE_DAYS,
+  RATE_FIELDS,
   catalogOfDay,
   earliestHolderDay,
   holderCatalog,
+  protectionItemType,
+  usageRatingCatalog,
   versionOfDay,
   type CatalogVersion,
   type PriceProtection,

@@ -72,11 +72,13 @@ export function summaryText(c: PlannedChange, f: Formats = PLAIN_FORMATS, voice:
   const what = capitalize(andList(actions));
   const monthly = `${f.money(c.newMonthlyCents)} a month`;
   if (c.timing === 'now') {
+    // "then": from the next period, at its prices (a price protection may end by then).
+    const then = `${f.money(c.nextBill.recurringCents)} a month`;
     const bill =
       c.prorationTotalCents < 0
         ? `a credit of ${f.money(-c.prorationTotalCents)} on ${their} next bill`
         : `${f.money(c.prorationTotalCents)} on ${their} next bill`;
-    return `${what} today (${f.day(c.effectiveDate)}): ${bill}, then ${monthly}.`;
+    return `${what} today (${f.day(c.effectiveDate)}): ${bill}, then ${then}.`;
   }
   return `${what} on ${f.day(c.effectiveDate)}, at the end of ${their} billing period: ${monthly} from then.`;
 }

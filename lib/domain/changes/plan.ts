@@ -87,12 +87,18 @@ export function decideChange(input: ChangeInput): ChangeDecision {
   // 4. Nothing to do?
   if (sameConfiguration(target, current)) return refuse([{ type: 'no_change', pending }]);
 
-  // 5. Timing and money.
-  const currentMonthlyCents = monthlyRecurringCents(catalog, current);
-  const newMonthlyCents = monthlyRecurringCents(catalog, target);
-  const timing: PlannedChange['timing'] = newMonthlyCents >= currentMonthlyCents || applyNow ? 'now' : 'end_of_period';
+  // 5. Timing and money. The timing follows today's prices (what the subscriber pays now); the
+  // monthly figures are those of the day the change takes effect, and the next bill is the next
+  // period's charges at the prices of its first day: a price protection ending by then is over.
+  const todayCurrentCents = monthlyRecurringCents(catalog, current);
+  const todayNewCents = monthlyRecurringCents(catalog, target);
+  const timing: PlannedChange['timing'] = todayNewCents >= todayCurrentCents || applyNow ? 'now' : 'end_of_period';
   const period = periodContaining(billingDay, today);
   const effectiveDate = timing === 'now' ? today : period.end;
+  const nextCatalog = input.catalogOn?.(period.end) ?? catalog;
+  const currentMonthlyCents = timing === 'now' ? todayCurrentCents : monthlyRecurringCents(nextCatalog, current);
+  const newMonthlyCents = timing === 'now' ? todayNewCents : monthlyRecurringCents(nextCatalog, target);
+  const nextRecurringCents = monthlyRecurringCents(nextCatalog, target);
   if (pending && timing === 'end_of_period' && sameConfiguration(pending.target, target)) {
     return refuse([{ type: 'already_scheduled', effectiveDate: pending.effectiveDate }]);
   }
@@ -124,9 +130,9 @@ export function decideChange(input: ChangeInput): ChangeDecision {
       newMonthlyCents,
       monthlyChangeCents: newMonthlyCents - currentMonthlyCents,
       nextBill: {
-        recurringCents: newMonthlyCents,
+        recurringCents: nextRecurringCents,
         prorationCents: prorationTotalCents,
-        totalCents: newMonthlyCents + prorationTotalCents,
+        totalCents: nextRecurringCents + prorationTotalCents,
       },
       replacesPending: pending ? { target: normalize(pending.target), effectiveDate: pending.effectiveDate } : null,
       leavesRetiredPlan: currentPlan.status === 'retired' && planChanged,

@@ -23,6 +23,13 @@ export interface ChangeInput {
   applyNow?: boolean;
   /** How the words write money and days (lib/server/format.ts passes the operator's); plain figures when absent. */
   formats?: Formats;
+  /**
+   * The catalog as this subscriber pays for it on a later day (issue 20: the version of the day
+   * at their price protections). The next period, and a change scheduled for the period end,
+   * are priced with the catalog of the period's end, so a protection that ends by then no longer
+   * applies, as on the dashboard's estimate and the bill the rollover issues. Absent: `catalog`.
+   */
+  catalogOn?: (day: Day) => Catalog;
 }
 
 /** Why a change can't be made. */
@@ -55,11 +62,15 @@ export interface PlannedChange {
   /** Empty when the change is scheduled for the end of the period. */
   prorationLines: ProrationLine[];
   prorationTotalCents: Cents;
+  /**
+   * The monthly price before and after, on the day the change takes effect (today, or the
+   * period end for a scheduled change: at the prices of that day).
+   */
   currentMonthlyCents: Cents;
   newMonthlyCents: Cents;
   monthlyChangeCents: Cents;
   nextBill: {
-    /** Next period's recurring charges: the new configuration (now, or scheduled for period end). */
+    /** Next period's recurring charges: the new configuration (now, or scheduled for period end), at the prices of the period's end. */
     recurringCents: Cents;
     prorationCents: Cents;
     totalCents: Cents;

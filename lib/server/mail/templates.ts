@@ -196,6 +196,26 @@ export function renderEventMail(type: EventType, payload: Record<string, unknown
         ctx,
       );
     case 'price_change_notice':
+      // A pay-per-use rate (issue 20): the price of a minute, not of a month.
+      if (p.itemType === 'rate')
+        return compose(
+          {
+            subject: `A new rate for ${str(p.itemName).toLowerCase()} from ${day(p.effectiveOn)}`,
+            greeting: greeting(p),
+            paragraphs: [
+              `${str(p.itemName)} on your line cost ${formatCents(cents(p.oldCents))} each; from ${day(p.effectiveOn)} they cost ${formatCents(cents(p.newCents))} each. Until then you pay ${formatCents(cents(p.oldCents))}: the usage of a billing period that starts before that day is charged at the old rate.`,
+              'You can change your plan or add-ons at any time in the portal.',
+            ],
+            rows: [
+              ['Old rate', `${formatCents(cents(p.oldCents))} a minute`],
+              ['New rate', `${formatCents(cents(p.newCents))} a minute`],
+              ['From', day(p.effectiveOn)],
+            ],
+            linkText: 'See your plan',
+            linkPath: '/plans',
+          },
+          ctx,
+        );
       return compose(
         {
           subject: `A new price for ${str(p.itemName)} from ${day(p.effectiveOn)}`,

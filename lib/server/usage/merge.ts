@@ -2,7 +2,8 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import type { ConfigJson } from '@/db/schema';
-import { normalize } from '@/lib/domain/catalog';
+import { normalize, usageRatingCatalog } from '@/lib/domain/catalog';
+import { readProtectionsOf } from '../catalog';
 import { lateUsageAdjustment, type StagedUsage } from '@/lib/domain/usage';
 import type { Catalog } from '@/lib/domain/types';
 import { isUniqueViolation } from '../errors';
@@ -274,11 +275,17 @@ async function bookLateUsage(tx: Queryable, catalog: Catalog): Promise<{ lines: 
   );
   let lines = 0;
   let cents = 0;
+  // A holder's rate protections (issue 20) hold for late usage too: a period that started before
+  // their day is re-rated at the rate they had then, as its bill rated it.
+  const protectionsOf = await readProtectionsOf(tx, [...new Set(groups.map((g) => Number(g.subscription_id)))]);
   for (const g of groups) {
     const config = normalize(g.config ?? { planCode: '', addOns: [] });
     const adjustments = catalog.plans.some((p) => p.code === config.planCode)
       ? lateUsageAdjustment(
-          catalog,
+          usageRatingCatalog(catalog, protectionsOf.get(Number(g.subscription_id)) ?? [], {
+            start: g.period_start,
+            end: g.period_end,
+          }),
           config,
           { start: g.period_start, end: g.period_end },
           { ldMinutes: g.billed_ld ?? 0, intlMinutes: g.billed_intl ?? 0 },

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/app/_lib/page';
-import { NewDraftForm } from '@/app/_components/catalog-forms';
-import { formatCents } from '@/app/_components/format';
+import { NewDraftForm, RateChangeForm } from '@/app/_components/catalog-forms';
+import { formatCents, formatDay } from '@/app/_components/format';
+import { earliestHolderDay } from '@/lib/domain/catalog';
+import { RATE_CODES, RATE_NAMES, catalogRate } from '@/lib/domain/pricing';
 import { getAdminCatalog } from '@/lib/server/catalog-admin';
 
 export const metadata: Metadata = { title: 'Catalog' };
@@ -12,6 +14,7 @@ export default async function CatalogPage() {
   const v = await getAdminCatalog(actor);
   const addOnName = (code: string) => v.catalog.addOns.find((a) => a.code === code)?.name ?? code;
   const planName = (code: string) => v.catalog.plans.find((p) => p.code === code)?.name ?? code;
+  const rateName = (code: string) => (code === 'ld_overage' || code === 'intl' ? RATE_NAMES[code] : code);
   const list = (codes: string[], name: (c: string) => string) => (codes.length ? codes.map(name).join(', ') : '—');
   const latest = v.versions[0];
   return (
@@ -92,6 +95,33 @@ export default async function CatalogPage() {
         </table>
       </div>
 
+      <h2 className="mt-6 mb-2 text-lg font-semibold">Pay-per-use rates</h2>
+      <p className="muted mb-2 text-sm">
+        A new rate reaches new subscribers at once, and those who pay it now from the day chosen, at least 30 days after
+        their notice.
+      </p>
+      <ul className="space-y-3" data-testid="catalog-rates">
+        {RATE_CODES.map((code) => (
+          <li key={code} className="card space-y-2" data-testid="catalog-rate" data-code={code}>
+            <p className="text-sm">
+              <span className="font-semibold">{RATE_NAMES[code]}</span>:{' '}
+              <span data-testid={`catalog-rate-${code}`}>{formatCents(catalogRate(v.catalog, code))}</span> a minute
+              {code === 'intl' ? ' (an add-on may grant its own lower rate)' : ''}
+            </p>
+            {v.canEdit && (
+              <RateChangeForm
+                code={code}
+                name={RATE_NAMES[code]}
+                currentCents={catalogRate(v.catalog, code)}
+                currentRate={formatCents(catalogRate(v.catalog, code))}
+                earliest={earliestHolderDay(v.today)}
+                earliestLabel={formatDay(earliestHolderDay(v.today))}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+
       <h2 className="mt-6 mb-2 text-lg font-semibold">Drafts</h2>
       {v.drafts.length === 0 ? (
         <p className="muted text-sm" data-testid="catalog-drafts-none">
@@ -137,13 +167,21 @@ export default async function CatalogPage() {
         <p className="muted text-sm">None.</p>
       ) : (
         <ul className="space-y-1 text-sm" data-testid="catalog-price-changes">
-          {v.priceChanges.map((c) => (
-            <li key={c.id}>
-              {c.itemType === 'plan' ? planName(c.itemCode) : addOnName(c.itemCode)}: {formatCents(c.oldCents)} →{' '}
-              {formatCents(c.newCents)}, announced {c.noticeOn} to {c.notices} holder(s), for them from {c.effectiveOn}{' '}
-              (version {c.catalogVersion})
-            </li>
-          ))}
+          {v.priceChanges.map((c) =>
+            c.itemType === 'rate' ? (
+              <li key={c.id} data-testid="catalog-rate-change" data-code={c.itemCode}>
+                {rateName(c.itemCode)}: {formatCents(c.oldCents)} → {formatCents(c.newCents)} a minute, announced{' '}
+                {formatDay(c.noticeOn)} to {c.notices} subscriber(s), for them from {formatDay(c.effectiveOn)} (version{' '}
+                {c.catalogVersion})
+              </li>
+            ) : (
+              <li key={c.id}>
+                {c.itemType === 'plan' ? planName(c.itemCode) : addOnName(c.itemCode)}: {formatCents(c.oldCents)} →{' '}
+                {formatCents(c.newCents)}, announced {c.noticeOn} to {c.notices} holder(s), for them from{' '}
+                {c.effectiveOn} (version {c.catalogVersion})
+              </li>
+            ),
+          )}
         </ul>
       )}
 

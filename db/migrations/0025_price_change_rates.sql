@@ -1,0 +1,2 @@
+ALTER TABLE "price_changes" ADD CONSTRAINT "price_changes_item" CHECK ("price_changes"."item_type" in ('plan', 'addon') or ("price_changes"."item_type" = 'rate' and "price_changes"."item_code" in ('ld_overage', 'intl')));--> statement-breakpoint
+ALTER TABLE "price_changes" ADD CONSTRAINT "price_changes_cents" CHECK ("price_changes"."old_cents" >= 0 and "price_changes"."new_cents" >= 0);
