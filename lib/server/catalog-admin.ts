@@ -601,13 +601,16 @@ export async function changeCatalogPrice(
     const def = definitionOf(catalog, input.kind, input.code);
     if (!def) throw new AppError('not_found', 'That plan or add-on is not in the catalog.');
     const item = def.kind === 'plan' ? def.plan : def.addOn;
-    const problems = priceChangeProblems({
-      name: item.name,
-      oldCents: item.monthlyCents,
-      newCents: input.newCents,
-      noticeDay: actor.today,
-      effectiveOn: input.effectiveOn,
-    });
+    const problems = priceChangeProblems(
+      {
+        name: item.name,
+        oldCents: item.monthlyCents,
+        newCents: input.newCents,
+        noticeDay: actor.today,
+        effectiveOn: input.effectiveOn,
+      },
+      formats(),
+    );
     if (problems.length > 0) throw new AppError('invalid', problems.join(' '));
     const holderRows =
       input.kind === 'plan'
@@ -750,13 +753,16 @@ export async function changeCatalogRate(
     if (!isRateCode(input.code)) throw new AppError('not_found', 'That pay-per-use rate is not in the catalog.');
     const code: RateCode = input.code;
     const oldCents = catalogRate(catalog, code);
-    const problems = rateChangeProblems({
-      code,
-      oldCents,
-      newCents: input.newCents,
-      noticeDay: actor.today,
-      effectiveOn: input.effectiveOn,
-    });
+    const problems = rateChangeProblems(
+      {
+        code,
+        oldCents,
+        newCents: input.newCents,
+        noticeDay: actor.today,
+        effectiveOn: input.effectiveOn,
+      },
+      formats(),
+    );
     if (problems.length > 0) throw new AppError('invalid', problems.join(' '));
     const everyone = await rateHolders(tx);
     const impact = rateChangeImpact(catalog, everyone, code, input.newCents);

@@ -206,7 +206,7 @@ describe.each(drivers)('catalog management on %s', (driver) => {
         confirm: true,
       }),
     );
-    expect(tooSoon.message).toContain('2026-12-16 at the earliest');
+    expect(tooSoon.message).toMatch(/Dec\s16,\s2026 at the earliest/);
 
     const preview = await changeCatalogPrice(admin, {
       kind: 'addon',
@@ -515,7 +515,7 @@ describe.each(drivers)('rate changes and protection boundaries on %s', (driver) 
     // Bad input is refused in words, and nothing is written.
     const tooSoon = await refusal(ask(12, '2026-12-15', true));
     expect(tooSoon.code).toBe('invalid');
-    expect(tooSoon.message).toContain('2026-12-16 at the earliest');
+    expect(tooSoon.message).toMatch(/Dec\s16,\s2026 at the earliest/);
     expect((await refusal(ask(-1, '2026-12-16', true))).message).toContain('whole number of cents per minute');
     expect((await refusal(ask(10, '2026-12-16', true))).message).toContain('already cost 10 cents');
     expect(

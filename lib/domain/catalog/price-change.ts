@@ -2,6 +2,7 @@
  * A price change of a launched plan or add-on, as the admin prepares it: whether it may be
  * made, and what it does to revenue (docs/catalog.md, "Versions and price changes"). Pure.
  */
+import { type Formats, PLAIN_FORMATS } from '../text';
 import { earliestHolderDay } from './versions';
 import type { Cents, Day } from '../types';
 
@@ -16,7 +17,7 @@ export interface PriceChangeInput {
 }
 
 /** Why a price change can't be made, in words; empty when it can. */
-export function priceChangeProblems(input: PriceChangeInput): string[] {
+export function priceChangeProblems(input: PriceChangeInput, f: Formats = PLAIN_FORMATS): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(input.newCents) || input.newCents < 0)
     problems.push('The new price must be a whole number of cents, 0 or more.');
@@ -24,7 +25,7 @@ export function priceChangeProblems(input: PriceChangeInput): string[] {
   const earliest = earliestHolderDay(input.noticeDay);
   if (input.effectiveOn < earliest)
     problems.push(
-      `Existing holders must be told at least 30 days ahead: the new price can reach them on ${earliest} at the earliest.`,
+      `Existing holders must be told at least 30 days ahead: the new price can reach them on ${f.day(earliest)} at the earliest.`,
     );
   return problems;
 }

@@ -12,6 +12,7 @@
  * pay the same rate either way is not affected, is not told, and needs no protection.
  */
 import { earliestHolderDay } from '../catalog';
+import { type Formats, PLAIN_FORMATS } from '../text';
 import { monthlyCost, intlRateCents, ldAllowance } from './cost';
 import type { Catalog, Cents, Configuration, Day, RateCode, UsageProfile } from '../types';
 
@@ -66,7 +67,7 @@ export interface RateChangeInput {
 }
 
 /** Why a rate change can't be made, in words; empty when it can. */
-export function rateChangeProblems(input: RateChangeInput): string[] {
+export function rateChangeProblems(input: RateChangeInput, f: Formats = PLAIN_FORMATS): string[] {
   const problems: string[] = [];
   if (!isRateCode(input.code)) return [`"${input.code}" is not a pay-per-use rate we charge.`];
   if (!Number.isSafeInteger(input.newCents) || input.newCents < 0)
@@ -76,7 +77,7 @@ export function rateChangeProblems(input: RateChangeInput): string[] {
   const earliest = earliestHolderDay(input.noticeDay);
   if (input.effectiveOn < earliest)
     problems.push(
-      `Subscribers who pay this rate must be told at least 30 days ahead: the new rate can reach them on ${earliest} at the earliest.`,
+      `Subscribers who pay this rate must be told at least 30 days ahead: the new rate can reach them on ${f.day(earliest)} at the earliest.`,
     );
   return problems;
 }
