@@ -32,7 +32,7 @@ import { recordAudit } from './audit';
 import { forgetCatalog } from './catalog';
 import { getDb, withTransaction } from './db';
 import { AppError } from './errors';
-import { recordEvent } from './outbox';
+import { recordEvents } from './outbox';
 import { formats } from './format';
 import { authorize, allows, type Operation } from './policy';
 
@@ -657,27 +657,30 @@ export async function changeCatalogPrice(
       })
       .returning({ id: s.priceChanges.id });
     const changeId = change!.id;
+    // Each holder's notice row and its email, 500 holders a statement (recordEvents: the
+    // outbox's one fan-out, a batch of them), not one round trip per holder.
     for (let i = 0; i < holderRows.length; i += 500) {
       const chunk = holderRows.slice(i, i + 500);
       await tx
         .insert(s.priceNotices)
         .values(chunk.map((h) => ({ priceChangeId: changeId, subscriptionId: h.subscriptionId })));
-    }
-    for (const h of holderRows) {
-      await recordEvent(tx, {
-        type: 'price_change_notice',
-        subscriberId: h.subscriberId,
-        eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
-        payload: {
-          priceChangeId: changeId,
-          itemType: input.kind,
-          itemCode: input.code,
-          itemName: item.name,
-          oldCents: item.monthlyCents,
-          newCents: input.newCents,
-          effectiveOn: input.effectiveOn,
-        },
-      });
+      await recordEvents(
+        tx,
+        chunk.map((h) => ({
+          type: 'price_change_notice',
+          subscriberId: h.subscriberId,
+          eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
+          payload: {
+            priceChangeId: changeId,
+            itemType: input.kind,
+            itemCode: input.code,
+            itemName: item.name,
+            oldCents: item.monthlyCents,
+            newCents: input.newCents,
+            effectiveOn: input.effectiveOn,
+          },
+        })),
+      );
     }
     await recordAudit(tx, {
       actor,
@@ -709,7 +712,22 @@ export async function changeCatalogPrice(
 export type { RateChangePreview };
 
 /** Every subscription with its configuration and usage profile (its last complete periods), for a rate change. */
-async function rateHolders(tx: Queryable): Promise<(RateHolder & { subscriptionId: number; subscriberId: number })[]> {
+type RateHolderRow = RateHolder & { subscriptionId: number; subscriberId: number };
+
+/**
+ * Every subscription with its configuration and average usage, a page at a time (by id), so a
+ * rate change over millions of subscriptions holds one page in memory, not all of them.
+ */
+async function* rateHolderPages(tx: Queryable, size = 5000): AsyncGenerator<RateHolderRow[]> {
+  for (let after = 0; ; ) {
+    const page = await rateHolders(tx, after, size);
+    if (page.length === 0) return;
+    yield page;
+    after = page.at(-1)!.subscriptionId;
+  }
+}
+
+async function rateHolders(tx: Queryable, after: number, size: number): Promise<RateHolderRow[]> {
   const result = await tx.execute(sql`
     select s.id, s.subscriber_id, s.plan_code,
       coalesce((select json_agg(a.add_on_code order by a.add_on_code) from subscription_add_ons a
@@ -718,7 +736,7 @@ async function rateHolders(tx: Queryable): Promise<(RateHolder & { subscriptionI
           'intlMinutes', u.intl_minutes, 'unansweredCalls', u.unanswered_calls, 'missedWhileBusy', u.missed_while_busy))
         from (select * from usage_periods u where u.subscriber_id = s.subscriber_id and u.period_start < s.period_start
           order by u.period_start desc limit ${USAGE_PROFILE_PERIODS}) u), '[]'::json) as usage
-    from subscriptions s order by s.id
+    from subscriptions s where s.id > ${after} order by s.id limit ${size}
   `);
   type Row = {
     id: number;
@@ -764,8 +782,19 @@ export async function changeCatalogRate(
       formats(),
     );
     if (problems.length > 0) throw new AppError('invalid', problems.join(' '));
-    const everyone = await rateHolders(tx);
-    const impact = rateChangeImpact(catalog, everyone, code, input.newCents);
+    // Page by page: the impact adds up, and only the affected ids are kept (for the notices).
+    const impact = { affected: 0, withUsage: 0, monthlyRevenueChangeCents: 0 };
+    const affected: { subscriptionId: number; subscriberId: number }[] = [];
+    for await (const page of rateHolderPages(tx)) {
+      const part = rateChangeImpact(catalog, page, code, input.newCents);
+      impact.affected += part.affected;
+      impact.withUsage += part.withUsage;
+      impact.monthlyRevenueChangeCents += part.monthlyRevenueChangeCents;
+      if (input.confirm)
+        for (const h of page)
+          if (affectedByRate(catalog, h.config, code, input.newCents))
+            affected.push({ subscriptionId: h.subscriptionId, subscriberId: h.subscriberId });
+    }
     const preview: RateChangePreview = {
       code,
       rateName: RATE_NAMES[code],
@@ -780,7 +809,6 @@ export async function changeCatalogRate(
     };
     if (!input.confirm) return { preview, saved: false, version: null };
 
-    const affected = everyone.filter((h) => affectedByRate(catalog, h.config, code, input.newCents));
     await tx
       .update(s.usageRates)
       .set({ centsPerMinute: input.newCents, updatedAt: new Date() })
@@ -809,22 +837,23 @@ export async function changeCatalogRate(
       await tx
         .insert(s.priceNotices)
         .values(chunk.map((h) => ({ priceChangeId: changeId, subscriptionId: h.subscriptionId })));
-    }
-    for (const h of affected) {
-      await recordEvent(tx, {
-        type: 'price_change_notice',
-        subscriberId: h.subscriberId,
-        eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
-        payload: {
-          priceChangeId: changeId,
-          itemType: 'rate',
-          itemCode: code,
-          itemName: RATE_NAMES[code],
-          oldCents,
-          newCents: input.newCents,
-          effectiveOn: input.effectiveOn,
-        },
-      });
+      await recordEvents(
+        tx,
+        chunk.map((h) => ({
+          type: 'price_change_notice',
+          subscriberId: h.subscriberId,
+          eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
+          payload: {
+            priceChangeId: changeId,
+            itemType: 'rate',
+            itemCode: code,
+            itemName: RATE_NAMES[code],
+            oldCents,
+            newCents: input.newCents,
+            effectiveOn: input.effectiveOn,
+          },
+        })),
+      );
     }
     await recordAudit(tx, {
       actor,
