@@ -27,7 +27,8 @@ import { confirmChange, previewChange } from '@/lib/server/changes';
 import { AppError } from '@/lib/server/errors';
 import { getOffers } from '@/lib/server/offers';
 import { getDashboard } from '@/lib/server/dashboard';
-import type { ApiClientActor } from '@/lib/server/api-clients';
+import { createApiClient, type ApiClientActor } from '@/lib/server/api-clients';
+import { ingestApiRecords } from '@/lib/server/usage/ingest';
 import { INVENTORY_BASE, listProducts } from '@/lib/server/tmf/inventory';
 import type { Actor } from '@/lib/server/actor';
 import { actorFor, createSubscriber, fillUsage, useTestDb } from './support/actors';
@@ -636,6 +637,56 @@ describe.each(drivers)('rate changes and protection boundaries on %s', (driver) 
         confirm: false,
       }),
     ).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('a late record for a period billed before a rate change is re-rated at that period’s rate (no protection needed)', async () => {
+    // After the rise above: 12 cents today; the catalog in force in October had 10.
+    expect((await getCatalog(t.db)).rates.ldOverageCentsPerMinute).toBe(12);
+    expect((await catalogOn(t.db, '2026-10-31')).rates.ldOverageCentsPerMinute).toBe(10);
+    // Joined in August, on Basic (no minutes included): told nothing, protected by nothing.
+    const late = await createSubscriber(t.db, {
+      billingDay: 1,
+      config: cfg('BASIC'),
+      today: TODAY,
+      usage: { ld: 240 },
+    });
+    expect(
+      await t.db.select().from(s.priceNotices).where(eq(s.priceNotices.subscriptionId, late.subscriptionId)),
+    ).toEqual([]);
+    const made = await createApiClient(t.db, { kind: 'command-line' }, { name: 'Mediation', scopes: ['usage.write'] });
+    const client: ApiClientActor = {
+      kind: 'api-client',
+      clientId: made.clientId,
+      name: 'Mediation',
+      scopes: ['usage.write'],
+      now: new Date(`${TODAY}T10:00:00Z`),
+      today: TODAY,
+    };
+    const { result } = await ingestApiRecords(
+      t.db,
+      client,
+      [
+        {
+          line: 0,
+          id: `late-rate-${driver}`,
+          subscriber: null,
+          customerId: late.subscriberId,
+          usageDate: '2026-10-15T12:00:00.000Z',
+          kind: 'long-distance',
+          quantity: 10,
+        },
+      ],
+      'tmf635.usage.create',
+    );
+    // October was billed at 0.10 a minute: ten more minutes are 1.00, not 1.20.
+    expect(result).toMatchObject({ accepted: 1, late: 1, adjustments: 1, adjustmentCents: 100 });
+    const [line] = await t.db
+      .select({ text: s.ledgerLines.description })
+      .from(s.ledgerLines)
+      .where(and(eq(s.ledgerLines.subscriptionId, late.subscriptionId), eq(s.ledgerLines.kind, 'adjustment')));
+    expect(line!.text).toBe(
+      'Late usage for 2026-10-01 to 2026-10-31: 10 long-distance minutes beyond the allowance × 0.10 = 1.00',
+    );
   });
 
   it('an international rate change leaves International Saver holders alone', async () => {

@@ -10,7 +10,7 @@ import type { Db, DbHandle, Queryable } from '@/db/client';
 import * as schema from '@/db/schema';
 import { checkImportRow, IMPORT_COLUMNS, missingColumns } from '@/lib/domain/usage';
 import { recordAudit } from '../audit';
-import { readCatalog } from '../catalog';
+import { getCatalogVersions } from '../catalog';
 import { readNow } from '../clock';
 import { createStaging, mergeStaged, resolvedPage, stageRows, STAGING_COLUMNS, type StagedRow } from './merge';
 
@@ -154,7 +154,8 @@ async function mergeAndReport(
   at: Date | undefined,
 ): Promise<ImportSummary> {
   const started = performance.now();
-  const catalog = await readCatalog(tx);
+  // Late records are re-rated with the catalog versions of their periods.
+  const catalog = await getCatalogVersions(tx);
   const now = at ?? (await readNow(tx));
   const r = await mergeStaged(tx, catalog, { source: 'import', clientId: null, now });
   for (let after = 0; ; ) {

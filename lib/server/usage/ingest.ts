@@ -2,7 +2,7 @@ import 'server-only';
 import type { Db, Queryable } from '@/db/client';
 import type { ApiClientActor } from '../api-clients';
 import { recordAudit } from '../audit';
-import { getCatalog } from '../catalog';
+import { getCatalogVersions } from '../catalog';
 import { type NewEvent, recordEvents } from '../outbox';
 import {
   createStaging,
@@ -30,7 +30,8 @@ export async function ingestApiRecords(
   action: `tmf635.${string}`,
   opts: { events?: (tx: Queryable, outcomes: readonly ResolvedOutcome[]) => Promise<NewEvent[]> } = {},
 ): Promise<{ result: MergeResult; outcomes: ResolvedOutcome[] }> {
-  const catalog = await getCatalog(db);
+  // Late records are re-rated with the catalog versions of their periods.
+  const catalog = await getCatalogVersions(db);
   const now = client.now;
   return db.transaction(async (tx) => {
     await createStaging(tx);

@@ -2,10 +2,9 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import type { ConfigJson } from '@/db/schema';
-import { normalize, usageRatingCatalog } from '@/lib/domain/catalog';
-import { readProtectionsOf } from '../catalog';
+import { normalize } from '@/lib/domain/catalog';
+import { readProtectionsOf, usageCatalogForHolder, type CatalogSource } from '../catalog';
 import { lateUsageAdjustment, type StagedUsage } from '@/lib/domain/usage';
-import type { Catalog } from '@/lib/domain/types';
 import { isUniqueViolation } from '../errors';
 
 /**
@@ -79,7 +78,7 @@ const DAY = sql.raw(`(usage_date at time zone 'UTC')::date`);
 
 export async function mergeStaged(
   tx: Queryable,
-  catalog: Catalog,
+  catalog: CatalogSource,
   opts: { source: 'api' | 'import'; clientId: string | null; now: Date },
 ): Promise<MergeResult> {
   const now = opts.now.toISOString();
@@ -250,7 +249,7 @@ type LateGroup = {
  * the applied orders (the last one effective before the end, else the first one after it, else
  * what is held now), so the period is re-rated as its bill rated it.
  */
-async function bookLateUsage(tx: Queryable, catalog: Catalog): Promise<{ lines: number; cents: number }> {
+async function bookLateUsage(tx: Queryable, catalog: CatalogSource): Promise<{ lines: number; cents: number }> {
   const groups = rowsOf<LateGroup>(
     await tx.execute(sql`
       select g.*, sc.id as subscription_id, sc.period_end::text as next_bill,
@@ -275,17 +274,18 @@ async function bookLateUsage(tx: Queryable, catalog: Catalog): Promise<{ lines: 
   );
   let lines = 0;
   let cents = 0;
-  // A holder's rate protections (issue 20) hold for late usage too: a period that started before
-  // their day is re-rated at the rate they had then, as its bill rated it.
+  // A period is re-rated as its bill rated it: the catalog version of its last day, with the
+  // holder's protections (issue 20: a rate protection running on its first day holds).
   const protectionsOf = await readProtectionsOf(tx, [...new Set(groups.map((g) => Number(g.subscription_id)))]);
   for (const g of groups) {
     const config = normalize(g.config ?? { planCode: '', addOns: [] });
-    const adjustments = catalog.plans.some((p) => p.code === config.planCode)
+    const rating = usageCatalogForHolder(catalog, protectionsOf.get(Number(g.subscription_id)) ?? [], {
+      start: g.period_start,
+      end: g.period_end,
+    });
+    const adjustments = rating.plans.some((p) => p.code === config.planCode)
       ? lateUsageAdjustment(
-          usageRatingCatalog(catalog, protectionsOf.get(Number(g.subscription_id)) ?? [], {
-            start: g.period_start,
-            end: g.period_end,
-          }),
+          rating,
           config,
           { start: g.period_start, end: g.period_end },
           { ldMinutes: g.billed_ld ?? 0, intlMinutes: g.billed_intl ?? 0 },
