@@ -701,11 +701,11 @@ export async function changeCatalogPrice(
     return { preview, saved: true, version: version.id };
   });
   const p = out.preview;
-  const { money, signedMoney } = formats();
+  const { money, signedMoney, day } = formats();
   const revenue = signedMoney(p.monthlyRevenueChangeCents);
   const message = out.saved
-    ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} from today; the ${p.holders} holder${p.holders === 1 ? '' : 's'} were sent a notice and pay it from ${p.effectiveOn}.`
-    : `${p.holders} subscriber${p.holders === 1 ? '' : 's'} hold ${p.itemName}. From ${p.effectiveOn} the monthly revenue changes by ${revenue} (${money(p.oldCents)} → ${money(p.newCents)} each). Confirm to save and send the notices.`;
+    ? `Saved (catalog version ${out.version}): new subscribers pay ${money(p.newCents)} from today; the ${p.holders} holder${p.holders === 1 ? '' : 's'} were sent a notice and pay it from ${day(p.effectiveOn)}.`
+    : `${p.holders} subscriber${p.holders === 1 ? '' : 's'} hold ${p.itemName}. From ${day(p.effectiveOn)} the monthly revenue changes by ${revenue} (${money(p.oldCents)} → ${money(p.newCents)} each). Confirm to save and send the notices.`;
   return { message, preview: p, saved: out.saved };
 }
 

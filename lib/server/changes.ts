@@ -148,8 +148,11 @@ async function staleMessage(
   input: ConfirmInput,
   subscriptionId: number,
   planInput: Parameters<typeof planChange>[0],
+  staff: boolean,
 ): Promise<string> {
-  const head = 'Your account changed after this preview was made (in another tab, or by a support agent).';
+  const head = staff
+    ? 'The account changed after this preview was made (by the subscriber, another agent, or in another tab).'
+    : 'Your account changed after this preview was made (in another tab, or by a support agent).';
   const tail = 'Nothing was changed. Review the fresh preview and confirm again.';
   if (!input.basis) return `${head} ${tail}`;
   const drift = driftBetween(planInput.catalog, input.basis, planInput.current);
@@ -232,7 +235,7 @@ export async function confirmChange(actor: ChangeActor, input: ConfirmInput): Pr
       catalogOn: holderCatalogOn(versions, state),
     };
     if (locked.version !== input.version) {
-      throw new AppError('stale', await staleMessage(tx, input, state.subscriptionId, planInput));
+      throw new AppError('stale', await staleMessage(tx, input, state.subscriptionId, planInput, staff));
     }
     const result = planChange(planInput);
     if (!result.ok) throw new AppError('invalid', result.reasons.join(' '));

@@ -518,7 +518,7 @@ describe.each(drivers)('rate changes and protection boundaries on %s', (driver) 
     expect(tooSoon.code).toBe('invalid');
     expect(tooSoon.message).toMatch(/Dec\s16,\s2026 at the earliest/);
     expect((await refusal(ask(-1, '2026-12-16', true))).message).toContain('whole number of cents per minute');
-    expect((await refusal(ask(10, '2026-12-16', true))).message).toContain('already cost 10 cents');
+    expect((await refusal(ask(10, '2026-12-16', true))).message).toContain('already cost $0.10 each');
     expect(
       (await refusal(changeCatalogRate(admin, { code: 'fax', newCents: 5, effectiveOn: '2026-12-16', confirm: true })))
         .code,

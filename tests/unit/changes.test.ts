@@ -192,6 +192,7 @@ describe('planChange: reconciling add-ons', () => {
           name: 'Voicemail',
           reason: 'redundant',
           explanation: 'Premium already includes Voicemail, so you no longer pay for it separately.',
+          staffExplanation: 'Premium already includes Voicemail, so they no longer pay for it separately.',
         },
       ]);
       expect(plan.timing).toBe('now');
@@ -250,12 +251,15 @@ describe('planChange: reconciling add-ons', () => {
         reason: 'not_offered',
         explanation:
           'Long Distance 300 is not available on Unlimited. Unlimited includes Long Distance Unlimited instead.',
+        staffExplanation:
+          'Long Distance 300 is not available on Unlimited. Unlimited includes Long Distance Unlimited instead.',
       },
       {
         code: 'three_way',
         name: 'Three-Way Calling',
         reason: 'redundant',
         explanation: 'Unlimited already includes Three-Way Calling, so you no longer pay for it separately.',
+        staffExplanation: 'Unlimited already includes Three-Way Calling, so they no longer pay for it separately.',
       },
     ]);
     expect(codes(plan.featuresGained)).toEqual(['visual_voicemail', 'voicemail']);
@@ -272,8 +276,15 @@ describe('planChange: reconciling add-ons', () => {
         name: 'Visual Voicemail',
         reason: 'requirement_lost',
         explanation: 'Visual Voicemail needs Voicemail, which you will no longer have.',
+        staffExplanation: 'Visual Voicemail needs Voicemail, which they will no longer have.',
       },
-      { code: 'voicemail', name: 'Voicemail', reason: 'requested', explanation: 'You asked to remove Voicemail.' },
+      {
+        code: 'voicemail',
+        name: 'Voicemail',
+        reason: 'requested',
+        explanation: 'You asked to remove Voicemail.',
+        staffExplanation: 'Removing Voicemail was asked for.',
+      },
     ]);
     expect(plan.timing).toBe('end_of_period');
     expect(plan.summary).toBe(

@@ -48,7 +48,7 @@ describe('rate change problems', () => {
     [{ newCents: 12, effectiveOn: '2026-12-15' }, ['the new rate can reach them on 2026-12-16 at the earliest']],
     // A cut waits 30 days too, as a monthly price cut does.
     [{ newCents: 8, effectiveOn: '2026-11-16' }, ['at the earliest']],
-    [{ newCents: 10 }, ['already cost 10 cents each']],
+    [{ newCents: 10 }, ['already cost 0.10 each']],
     [{ newCents: -1 }, ['whole number of cents per minute']],
     [{ newCents: 1.5 }, ['whole number of cents per minute']],
     [{ code: 'fax', newCents: 12 }, ['not a pay-per-use rate']],

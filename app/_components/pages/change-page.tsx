@@ -103,7 +103,7 @@ export async function ChangePage({
                       <li key={a.code} data-testid={`removed-${a.code}`} data-reason={a.reason}>
                         {a.name}: {staff && a.reason === 'requested' ? 'removed as asked' : REMOVAL[a.reason]}.
                         {/* The sentence says more than the label only when it names what replaces or was needed. */}
-                        {!SAID_BY_LABEL.has(a.reason) && <> {a.explanation}</>}
+                        {!SAID_BY_LABEL.has(a.reason) && <> {staff ? a.staffExplanation : a.explanation}</>}
                       </li>
                     ))}
                   </ul>

@@ -25,20 +25,21 @@ export function refusalText(r: ChangeRefusal, f: Formats = PLAIN_FORMATS): strin
   }
 }
 
-/** Why an add-on goes, in a sentence. */
-export function removalText(r: Removal): string {
+/** Why an add-on goes, in a sentence: to the subscriber or, for staff, of the account. */
+export function removalText(r: Removal, voice: Voice = 'subscriber'): string {
+  const staff = voice === 'staff';
   switch (r.reason) {
     case 'redundant':
-      return `${r.plan.name} already includes ${r.addOn.name}, so you no longer pay for it separately.`;
+      return `${r.plan.name} already includes ${r.addOn.name}, so ${staff ? 'they' : 'you'} no longer pay for it separately.`;
     case 'not_offered': {
       const because =
         r.replacedBy.length > 0 ? ` ${r.plan.name} includes ${andList(r.replacedBy.map((a) => a.name))} instead.` : '';
       return `${r.addOn.name} is not available on ${r.plan.name}.${because}`;
     }
     case 'requested':
-      return `You asked to remove ${r.addOn.name}.`;
+      return staff ? `Removing ${r.addOn.name} was asked for.` : `You asked to remove ${r.addOn.name}.`;
     case 'requirement_lost':
-      return `${r.addOn.name} needs ${andList(r.missing.map((a) => a.name))}, which you will no longer have.`;
+      return `${r.addOn.name} needs ${andList(r.missing.map((a) => a.name))}, which ${staff ? 'they' : 'you'} will no longer have.`;
   }
 }
 

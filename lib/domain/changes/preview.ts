@@ -20,6 +20,7 @@ export function planChange(input: ChangeInput): ChangeResult {
       name: r.addOn.name,
       reason: r.reason,
       explanation: removalText(r),
+      staffExplanation: removalText(r, 'staff'),
     })),
     undo: undoText(decision.change, input.formats),
     summary: summaryText(decision.change, input.formats),

@@ -88,6 +88,8 @@ export type RemovalReason = Removal['reason'];
 export interface RemovedAddOn extends CodeName {
   reason: RemovalReason;
   explanation: string;
+  /** The same, of the account, for staff acting on it. */
+  staffExplanation: string;
 }
 
 /** The preview of a change: its facts in words. */

@@ -73,7 +73,7 @@ export function rateChangeProblems(input: RateChangeInput, f: Formats = PLAIN_FO
   if (!Number.isSafeInteger(input.newCents) || input.newCents < 0)
     problems.push('The new rate must be a whole number of cents per minute, 0 or more.');
   else if (input.newCents === input.oldCents)
-    problems.push(`${RATE_NAMES[input.code]} already cost ${input.oldCents} cents each.`);
+    problems.push(`${RATE_NAMES[input.code]} already cost ${f.money(input.oldCents)} each.`);
   const earliest = earliestHolderDay(input.noticeDay);
   if (input.effectiveOn < earliest)
     problems.push(

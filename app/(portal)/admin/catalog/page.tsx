@@ -177,8 +177,8 @@ export default async function CatalogPage() {
             ) : (
               <li key={c.id}>
                 {c.itemType === 'plan' ? planName(c.itemCode) : addOnName(c.itemCode)}: {formatCents(c.oldCents)} →{' '}
-                {formatCents(c.newCents)}, announced {c.noticeOn} to {c.notices} holder(s), for them from{' '}
-                {c.effectiveOn} (version {c.catalogVersion})
+                {formatCents(c.newCents)}, announced {formatDay(c.noticeOn)} to {c.notices} holder(s), for them from{' '}
+                {formatDay(c.effectiveOn)} (version {c.catalogVersion})
               </li>
             ),
           )}
@@ -189,7 +189,7 @@ export default async function CatalogPage() {
       <ul className="space-y-1 text-sm" data-testid="catalog-versions">
         {v.versions.map((x) => (
           <li key={x.id}>
-            Version {x.id}, in force from {x.effectiveOn}: {x.reason}
+            Version {x.id}, in force from {formatDay(x.effectiveOn)}: {x.reason}
           </li>
         ))}
       </ul>
