@@ -643,45 +643,15 @@ export async function changeCatalogPrice(
       actor,
       `Price of ${item.name}: ${item.monthlyCents} → ${input.newCents} cents`,
     );
-    const [change] = await tx
-      .insert(s.priceChanges)
-      .values({
-        itemType: input.kind,
-        itemCode: input.code,
-        oldCents: item.monthlyCents,
-        newCents: input.newCents,
-        noticeOn: actor.today,
-        effectiveOn: input.effectiveOn,
-        catalogVersion: version.id,
-        createdBy: actor.userId,
-      })
-      .returning({ id: s.priceChanges.id });
-    const changeId = change!.id;
-    // Each holder's notice row and its email, 500 holders a statement (recordEvents: the
-    // outbox's one fan-out, a batch of them), not one round trip per holder.
-    for (let i = 0; i < holderRows.length; i += 500) {
-      const chunk = holderRows.slice(i, i + 500);
-      await tx
-        .insert(s.priceNotices)
-        .values(chunk.map((h) => ({ priceChangeId: changeId, subscriptionId: h.subscriptionId })));
-      await recordEvents(
-        tx,
-        chunk.map((h) => ({
-          type: 'price_change_notice',
-          subscriberId: h.subscriberId,
-          eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
-          payload: {
-            priceChangeId: changeId,
-            itemType: input.kind,
-            itemCode: input.code,
-            itemName: item.name,
-            oldCents: item.monthlyCents,
-            newCents: input.newCents,
-            effectiveOn: input.effectiveOn,
-          },
-        })),
-      );
-    }
+    const changeId = await announcePriceChange(tx, actor, holderRows, {
+      itemType: input.kind,
+      itemCode: input.code,
+      itemName: item.name,
+      oldCents: item.monthlyCents,
+      newCents: input.newCents,
+      effectiveOn: input.effectiveOn,
+      catalogVersion: version.id,
+    });
     await recordAudit(tx, {
       actor,
       action: 'catalog.change_price',
@@ -754,6 +724,66 @@ async function rateHolders(tx: Queryable, after: number, size: number): Promise<
 }
 
 /**
+ * A price change as holders learn of it, for monthly prices and pay-per-use rates alike: the
+ * price_changes row, and for each holder a notice row (their protection until `effectiveOn`)
+ * and its email through the outbox, 500 holders a statement (recordEvents, the outbox's one
+ * fan-out), not one round trip per holder. Returns the price change's id.
+ */
+async function announcePriceChange(
+  tx: Queryable,
+  actor: Actor,
+  holders: readonly { subscriptionId: number; subscriberId: number }[],
+  change: {
+    itemType: 'plan' | 'addon' | 'rate';
+    itemCode: string;
+    itemName: string;
+    oldCents: number;
+    newCents: number;
+    effectiveOn: Day;
+    catalogVersion: number;
+  },
+): Promise<number> {
+  const [row] = await tx
+    .insert(s.priceChanges)
+    .values({
+      itemType: change.itemType,
+      itemCode: change.itemCode,
+      oldCents: change.oldCents,
+      newCents: change.newCents,
+      noticeOn: actor.today,
+      effectiveOn: change.effectiveOn,
+      catalogVersion: change.catalogVersion,
+      createdBy: actor.userId,
+    })
+    .returning({ id: s.priceChanges.id });
+  const changeId = row!.id;
+  for (let i = 0; i < holders.length; i += 500) {
+    const chunk = holders.slice(i, i + 500);
+    await tx
+      .insert(s.priceNotices)
+      .values(chunk.map((h) => ({ priceChangeId: changeId, subscriptionId: h.subscriptionId })));
+    await recordEvents(
+      tx,
+      chunk.map((h) => ({
+        type: 'price_change_notice',
+        subscriberId: h.subscriberId,
+        eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
+        payload: {
+          priceChangeId: changeId,
+          itemType: change.itemType,
+          itemCode: change.itemCode,
+          itemName: change.itemName,
+          oldCents: change.oldCents,
+          newCents: change.newCents,
+          effectiveOn: change.effectiveOn,
+        },
+      })),
+    );
+  }
+  return changeId;
+}
+
+/**
  * A change of a pay-per-use rate (issue 20; docs/catalog.md "Rate changes"), as a price change
  * is: without `confirm` it only says what it would do (the subscriptions whose rate per minute
  * changes, and the monthly revenue change at their own average usage) and writes nothing. With
@@ -818,43 +848,15 @@ export async function changeCatalogRate(
       actor,
       `Rate of ${RATE_NAMES[code].toLowerCase()}: ${oldCents} → ${input.newCents} cents a minute`,
     );
-    const [change] = await tx
-      .insert(s.priceChanges)
-      .values({
-        itemType: 'rate',
-        itemCode: code,
-        oldCents,
-        newCents: input.newCents,
-        noticeOn: actor.today,
-        effectiveOn: input.effectiveOn,
-        catalogVersion: version.id,
-        createdBy: actor.userId,
-      })
-      .returning({ id: s.priceChanges.id });
-    const changeId = change!.id;
-    for (let i = 0; i < affected.length; i += 500) {
-      const chunk = affected.slice(i, i + 500);
-      await tx
-        .insert(s.priceNotices)
-        .values(chunk.map((h) => ({ priceChangeId: changeId, subscriptionId: h.subscriptionId })));
-      await recordEvents(
-        tx,
-        chunk.map((h) => ({
-          type: 'price_change_notice',
-          subscriberId: h.subscriberId,
-          eventKey: `price_change_notice:${changeId}:${h.subscriptionId}`,
-          payload: {
-            priceChangeId: changeId,
-            itemType: 'rate',
-            itemCode: code,
-            itemName: RATE_NAMES[code],
-            oldCents,
-            newCents: input.newCents,
-            effectiveOn: input.effectiveOn,
-          },
-        })),
-      );
-    }
+    const changeId = await announcePriceChange(tx, actor, affected, {
+      itemType: 'rate',
+      itemCode: code,
+      itemName: RATE_NAMES[code],
+      oldCents,
+      newCents: input.newCents,
+      effectiveOn: input.effectiveOn,
+      catalogVersion: version.id,
+    });
     await recordAudit(tx, {
       actor,
       action: 'catalog.change_price',
