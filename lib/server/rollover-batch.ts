@@ -81,33 +81,28 @@ export async function rolloverBatch(
       tx,
       due.filter((r) => !r.pending).map((r) => r.id),
     );
-    const holderCatalogs = new Map<string, Catalog>();
-    const catalogFor = (protections: readonly PriceProtection[], day: Day): Catalog => {
-      const key = `${day}|${protections
-        .map((p) => p.priceChangeId)
-        .sort((a, b) => a - b)
-        .join(',')}`;
-      let c = holderCatalogs.get(key);
+    // Holders with the same protections (most have none) share one catalog per day, and one
+    // usage-rating catalog (usageCatalogForHolder) per closed period.
+    const shared = new Map<string, Catalog>();
+    const once = (key: string, make: () => Catalog): Catalog => {
+      let c = shared.get(key);
       if (!c) {
-        c = catalogForHolder(source, protections, day);
-        holderCatalogs.set(key, c);
+        c = make();
+        shared.set(key, c);
       }
       return c;
     };
-    // The catalog a closed period's usage is rated with (usageCatalogForHolder), shared the same way.
-    const ratingCatalogs = new Map<string, Catalog>();
-    const ratingFor = (protections: readonly PriceProtection[], period: { start: Day; end: Day }): Catalog => {
-      const key = `${period.start}|${period.end}|${protections
+    const idsOf = (protections: readonly PriceProtection[]) =>
+      protections
         .map((p) => p.priceChangeId)
         .sort((a, b) => a - b)
-        .join(',')}`;
-      let c = ratingCatalogs.get(key);
-      if (!c) {
-        c = usageCatalogForHolder(source, protections, period);
-        ratingCatalogs.set(key, c);
-      }
-      return c;
-    };
+        .join(',');
+    const catalogFor = (protections: readonly PriceProtection[], day: Day): Catalog =>
+      once(`on|${day}|${idsOf(protections)}`, () => catalogForHolder(source, protections, day));
+    const ratingFor = (protections: readonly PriceProtection[], period: { start: Day; end: Day }): Catalog =>
+      once(`usage|${period.start}|${period.end}|${idsOf(protections)}`, () =>
+        usageCatalogForHolder(source, protections, period),
+      );
     const work = due.flatMap((row) => {
       if (row.pending) {
         rest.push(row.id);
