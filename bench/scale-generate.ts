@@ -3,7 +3,8 @@
  * npm run bench -- --scale=N (demo data, then N generated subscribers: bench/lib/scale.ts), on
  * a throwaway database of BENCH_PG_URL's server. With --keep the database stays and its URL is
  * printed, to be measured later with npm run bench -- --scale=N --scale-url=URL
- * --scale-generated=FILE (FILE: the JSON this prints, between the log lines and the URL).
+ * --scale-generated=FILE. Standard output is the generator's JSON alone (progress and the URL go
+ * to standard error), so `… > FILE` is that FILE.
  * Without --keep it is dropped (a dry run of the generator and its check against the domain).
  */
 import { createThrowawayPostgres } from '../db/throwaway';
@@ -17,10 +18,10 @@ const billMonths = Number(process.argv.find((a) => a.startsWith('--bill-months='
 const db = await createThrowawayPostgres(PG_ADMIN_URL, 'switchboard_scale');
 try {
   const d = await prepareDatabase({ databaseUrl: db.url });
-  console.log(`seeded in ${Math.round(d.seedMs)} ms`);
-  const r = await generateScale({ url: db.url, subscribers: N, today: d.today, billMonths, log: console.log });
+  console.error(`seeded in ${Math.round(d.seedMs)} ms`);
+  const r = await generateScale({ url: db.url, subscribers: N, today: d.today, billMonths, log: console.error });
   console.log(JSON.stringify(r, null, 1));
-  if (keep) console.log('KEPT', db.url);
+  if (keep) console.error('KEPT', db.url);
 } finally {
   if (!keep) await db.drop();
 }
