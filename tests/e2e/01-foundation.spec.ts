@@ -48,6 +48,33 @@ test.describe('a subscriber like the demo’s Ada (Basic, 240 long-distance minu
     }
   });
 
+  test('the usage chart arrives after the page; the server renders its placeholder without bailing out of server rendering', async ({
+    page,
+    subscriber,
+  }) => {
+    void subscriber;
+    // The server's HTML: the figure with every number in its label and a placeholder for the chart,
+    // and no client-rendered Suspense boundary (next/dynamic with ssr: false threw inside React on
+    // every request to make one: issue 23).
+    const html = await (await page.request.get('/dashboard')).text();
+    expect(html).toContain('data-testid="usage-history"');
+    expect(html).not.toContain('data-testid="usage-history-chart"');
+    expect(html).not.toContain('<!--$!-->');
+    expect(html).not.toContain('data-dgst');
+    await page.goto('/dashboard');
+    const figure = page.getByTestId('usage-history');
+    await expect(figure.getByRole('img')).toHaveAttribute('aria-label', /^Long-distance minutes by billing period/);
+    // Then the browser loads the chart: one bar a period.
+    const chart = page.getByTestId('usage-history-chart');
+    await expect(chart).toBeVisible();
+    await expect(chart.locator('.recharts-bar-rectangle').first()).toBeVisible();
+    // Client-side navigation back to the overview shows the chart again.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plans' }).click();
+    await expect(page).toHaveURL(/\/plans/);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    await expect(page.getByTestId('usage-history-chart')).toBeVisible();
+  });
+
   test('the login page and the dashboard load without a console error or a failed request (the icon included)', async ({
     browser,
     baseURL,
