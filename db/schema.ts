@@ -316,6 +316,11 @@ export const ledgerLines = pgTable(
   (t) => [
     index('ledger_lines_bill_idx').on(t.subscriptionId, t.billPeriodStart),
     index('ledger_lines_bill_id_idx').on(t.billId),
+    // The lines not yet on a bill (issue 23): what issuing a bill reads and attaches. Without it
+    // the lookup visited every billed line of the subscription's history (ledger_lines_bill_idx),
+    // or, planned on bill_id_idx with `bill_id is null`, the dead entries of every line booked and
+    // billed in the whole table since the last vacuum; here only the subscription's own.
+    index('ledger_lines_unbilled_idx').on(t.subscriptionId, t.billPeriodStart).where(sql`${t.billId} is null`),
     // A period's recurring charges are booked once, whoever (job or reader) books them.
     uniqueIndex('ledger_lines_recurring_once')
       .on(t.subscriptionId, t.billPeriodStart, t.itemType, t.itemCode)
