@@ -11,7 +11,6 @@ import path from 'node:path';
 import { DataFolderLockedError } from '../db/lock';
 import { config } from '../lib/config';
 import { currentDemoLogins, DEMO_LOGINS, describeTarget, freePort, openForScript } from './lib';
-import { serverNodeOptions } from './server-options';
 
 async function main() {
   const dev = process.argv.includes('--dev');
@@ -46,7 +45,6 @@ async function main() {
   const url = `http://localhost:${port}`;
   env.NEXTAUTH_URL = url;
   env.PORT = String(port);
-  if (!dev) env.NODE_OPTIONS = serverNodeOptions(env.NODE_OPTIONS);
 
   const child = spawn(nextBin, [dev ? 'dev' : 'start', '-p', String(port)], {
     stdio: ['inherit', 'pipe', 'inherit'],

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { QUERY_LOG_MARKER } from '../../db/client';
-import { serverNodeOptions } from '../../scripts/server-options';
 import type { DbTarget } from './data';
 
 export interface Server {
@@ -72,8 +71,6 @@ export async function startServer(opts: {
     NEXTAUTH_SECRET: opts.secret,
     ...(opts.db.databaseUrl ? { DATABASE_URL: opts.db.databaseUrl } : { DATA_DIR: opts.db.dataDir }),
     ...(opts.logQueries ? { SWITCHBOARD_LOG_QUERIES: '1' } : {}),
-    // As npm start runs it (scripts/server-options.ts).
-    NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS),
     ...(opts.env ?? {}),
   });
   const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
