@@ -20,9 +20,9 @@ function Placeholder() {
  * fetches the chart's chunk once hydrated.
  *
  * Not next/dynamic with `ssr: false`: that bails out of server rendering by throwing an error
- * inside React on every request (a client-rendered Suspense boundary), which cost the dashboard
- * about a third of its server time beyond the benchmark's floor (issue 23). A plain import()
- * in an effect renders the same placeholder without it.
+ * inside React on every request (a client-rendered Suspense boundary). A plain import() in an
+ * effect renders the same placeholder without it. (Issue 23: measured side by side, the server's
+ * cost per dashboard moved by less than the benchmark's noise; nothing is thrown any more.)
  */
 export function LazyUsageHistoryChart(props: ChartProps) {
   // Null on the server and at hydration (a fresh page has loaded nothing yet), so the two agree.
