@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { issueBills } from '@/db/bill-batch';
-import { recurringLedgerRows } from '@/db/ledger';
+import { insertRecurringLedgerRows, recurringLedgerRows } from '@/db/ledger';
 import type { IssueBillInput } from '@/db/bill-issuance';
 import type { Db } from '@/db/client';
 import { configKey, type PriceProtection } from '@/lib/domain/catalog';
@@ -153,18 +153,10 @@ export async function rolloverBatch(
     });
     if (work.length === 0) return { closed: 0, rest };
 
-    // One statement, the lines as one JSON parameter, in the order given (their ids in that order,
-    // as the insert of rows did): drizzle's insert builder cost about as much CPU as the rest of
-    // the batch at a few hundred subscriptions (issue 23).
-    const lines = work.flatMap((w) => recurringLedgerRows(w.step.recurringLines, w.row.id, w.step.period.start));
-    await tx.execute(sql`
-      insert into ledger_lines (order_id, subscription_id, kind, bill_period_start, item_type, item_code, description, amount_cents)
-      select (e->>'orderId')::int, (e->>'subscriptionId')::int, (e->>'kind')::ledger_kind, (e->>'billPeriodStart')::date,
-        e->>'itemType', e->>'itemCode', e->>'description', (e->>'amountCents')::int
-      from json_array_elements(${JSON.stringify(lines)}::json) with ordinality as r(e, n)
-      order by r.n
-      on conflict do nothing
-    `);
+    await insertRecurringLedgerRows(
+      tx,
+      work.flatMap((w) => recurringLedgerRows(w.step.recurringLines, w.row.id, w.step.period.start)),
+    );
     await tx.execute(sql`
       update subscriptions x set version = x.version + 1, updated_at = now(), period_start = v.start, period_end = v.end_
       from (values ${sql.join(
