@@ -3,12 +3,13 @@
  * the operator's currency, days in one readable style that never breaks across lines, and the
  * settings lib/config reads (SWITCHBOARD_CURRENCY, SWITCHBOARD_LOCALE).
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogData } from '@/db/catalog-data';
 import { config, resetConfigForTests } from '@/lib/config';
 import { planChange } from '@/lib/domain/changes';
 import { computeOffers, kindBadge, valuePhrase } from '@/lib/domain/offers';
-import { createFormats, DEFAULT_DISPLAY, displaySettingsProblem, PLAIN_FORMATS } from '@/lib/domain/text';
+import { createFormats, DEFAULT_DISPLAY, displaySettingsProblem, MEMO_LIMIT, PLAIN_FORMATS } from '@/lib/domain/text';
 import { demo, offersOf, TODAY } from './support/offers-fixtures';
 
 const NBSP = '\u00a0';
@@ -59,6 +60,39 @@ describe('days', () => {
   it('a moment: the day and the time in UTC, said', () => {
     expect(usd.moment('2026-12-10T10:02:00Z')).toBe(`Dec${NBSP}10,${NBSP}2026, 10:02${NBSP}UTC`);
     expect(usd.time(new Date('2026-12-10T23:59:00Z'))).toBe(`23:59${NBSP}UTC`);
+  });
+
+  it('a range, a day and an amount read the same from the kept results as freshly formatted, past the limit too (issue 23)', () => {
+    const f = createFormats({ locale: 'en-GB', currency: 'EUR' });
+    const medium = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+    const eur = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
+    const iso = (n: number) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    const fresh = (a: number, b: number) =>
+      (a === b
+        ? medium.format(new Date(`${iso(a)}T00:00:00Z`))
+        : medium.formatRange(new Date(`${iso(a)}T00:00:00Z`), new Date(`${iso(b)}T00:00:00Z`))
+      ).replace(/[ \u202f]/g, NBSP);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: -1e7, max: 1e7 }),
+        (start, length, cents) => {
+          for (let twice = 0; twice < 2; twice++) {
+            expect(f.days(iso(start), iso(start + length))).toBe(fresh(start, start + length));
+            expect(f.day(iso(start))).toBe(fresh(start, start));
+            expect(f.money(cents)).toBe(eur.format(cents / 100));
+          }
+        },
+      ),
+      { numRuns: MEMO_LIMIT * 3 },
+    );
+    // What isn't a day is refused each time, not kept.
+    for (let twice = 0; twice < 2; twice++) {
+      expect(() => f.days('2026-12-10', 'soon')).toThrow(/Not a day/);
+      expect(() => f.days('2026-12-10', '2026-12-01')).toThrow(/ends before it starts/);
+      expect(() => f.day('10/12/2026')).toThrow(/Not a day/);
+    }
   });
 
   it('plain formats keep the figures domain copy and stored text always used', () => {

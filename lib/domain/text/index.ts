@@ -13,5 +13,6 @@ export {
   type DisplaySettings,
   displaySettingsProblem,
   type Formats,
+  MEMO_LIMIT,
   PLAIN_FORMATS,
 } from './format';
