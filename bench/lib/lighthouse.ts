@@ -76,7 +76,8 @@ async function launchChromium(executable: string): Promise<{ port: number; stop:
         await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
-      fs.rmSync(profile, { recursive: true, force: true });
+      // Chromium's children may still be writing its cache as it exits: retry (ENOTEMPTY).
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
