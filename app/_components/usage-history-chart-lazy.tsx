@@ -14,9 +14,9 @@ function Placeholder() {
 }
 
 /**
- * The dashboard's usage chart, loaded after the page is interactive: recharts is most of the
- * dashboard's JavaScript (about 110 KiB gzipped), and the chart is a picture of numbers the
- * figure's caption and label already give. The server renders the placeholder; the browser
+ * The dashboard's usage chart, loaded after the page is interactive: the chart is a picture of
+ * numbers the figure's caption and label already give, so the page's own script doesn't wait
+ * for its library. The server renders the placeholder; the browser
  * fetches the chart's chunk once hydrated.
  *
  * Not next/dynamic with `ssr: false`: that bails out of server rendering by throwing an error

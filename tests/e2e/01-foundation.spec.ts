@@ -67,7 +67,13 @@ test.describe('a subscriber like the demo’s Ada (Basic, 240 long-distance minu
     // Then the browser loads the chart: one bar a period.
     const chart = page.getByTestId('usage-history-chart');
     await expect(chart).toBeVisible();
-    await expect(chart.locator('.recharts-bar-rectangle').first()).toBeVisible();
+    const bars = chart.locator('.usage-bar');
+    await expect(bars.first()).toBeVisible();
+    // As many bars as the label names periods, the current one last.
+    const label = (await figure.getByRole('img').getAttribute('aria-label')) ?? '';
+    const periods = label.split(': ')[1]!.split('. ')[0]!.split('; ').length;
+    await expect(bars).toHaveCount(periods);
+    await expect(bars.last()).toHaveAttribute('data-current', 'true');
     // Client-side navigation back to the overview shows the chart again.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plans' }).click();
     await expect(page).toHaveURL(/\/plans/);

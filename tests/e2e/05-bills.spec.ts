@@ -26,6 +26,8 @@ test.describe('Basic, billed on the 1st, 240 long-distance minutes a month (the 
     await expect(
       page.getByTestId('bills-chart').getByRole('img', { name: /^Bill totals, oldest to newest: .*44\.00\.$/ }),
     ).toBeVisible();
+    // One bar a bill, drawn once the chart knows its width.
+    await expect(page.getByTestId('bills-chart').locator('.bill-bar')).toHaveCount(4);
     const bills = page.getByTestId('bill');
     await expect(bills).toHaveCount(4);
     const latest = bills.first();

@@ -183,6 +183,8 @@ test('admin pages fit; the analytics table shows every column at 1280 px; the ch
   await page.setViewportSize(PHONE);
   await page.goto('/admin/analytics');
   if ((await page.getByTestId('analytics-chart').count()) > 0) {
+    // The chart draws once it knows its card's width.
+    await expect(page.getByTestId('analytics-chart').locator('svg text').first()).toBeVisible();
     const sizes = await page
       .getByTestId('analytics-chart')
       .locator('svg text')
