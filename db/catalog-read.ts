@@ -10,15 +10,16 @@ import type { Catalog } from '../lib/domain/types';
 
 /** The launched and retired catalog as the tables hold it now. */
 export async function readCatalogTables(db: Queryable): Promise<Catalog> {
-  const [plans, addOns, includes, availability, requires, excludes, rates] = await Promise.all([
-    db.select().from(s.plans).orderBy(asc(s.plans.sortOrder), asc(s.plans.code)),
-    db.select().from(s.addOns).orderBy(asc(s.addOns.sortOrder), asc(s.addOns.code)),
-    db.select().from(s.planIncludes),
-    db.select().from(s.addOnAvailability),
-    db.select().from(s.addOnRequires),
-    db.select().from(s.addOnExcludes),
-    db.select().from(s.usageRates),
-  ]);
+  // One after another, not Promise.all: `db` may be a transaction or a single connection (the
+  // seed, a test fixture), where node-postgres queues concurrent queries and warns that pg 9
+  // will refuse them. The catalog is read at start-up and after a catalog change, not per page.
+  const plans = await db.select().from(s.plans).orderBy(asc(s.plans.sortOrder), asc(s.plans.code));
+  const addOns = await db.select().from(s.addOns).orderBy(asc(s.addOns.sortOrder), asc(s.addOns.code));
+  const includes = await db.select().from(s.planIncludes);
+  const availability = await db.select().from(s.addOnAvailability);
+  const requires = await db.select().from(s.addOnRequires);
+  const excludes = await db.select().from(s.addOnExcludes);
+  const rates = await db.select().from(s.usageRates);
   const rate = (code: string) => {
     const r = rates.find((x) => x.code === code);
     if (!r) throw new Error(`Catalog is missing the usage rate "${code}"`);
