@@ -8,4 +8,6 @@ export const CHART = {
   grid: '#e2e8f0',
   gridDash: '3 3',
   bar: '#1d4ed8',
+  /** A line across a chart: an allowance. */
+  reference: '#b45309',
 } as const;
