@@ -114,7 +114,7 @@ export function billsMarkdown(b: BillsBenchResult | { skipped: string } | undefi
   if (!b) return [];
   if ('skipped' in b) return [`Bills on PostgreSQL: skipped (${b.skipped}).`];
   return [
-    `Bills on PostgreSQL (${b.subscriptions.toLocaleString('en')} subscriptions closing a period, each issued its bill by the real rollover): the job one after another ${fmt(b.job.billsPerSecond)} bills/s (${b.job.bills.toLocaleString('en')} in ${fmt(b.job.seconds)} s); ${b.workers.workers} workers at once ${fmt(b.workers.billsPerSecond)} bills/s (${b.workers.bills.toLocaleString('en')} in ${fmt(b.workers.seconds)} s). Checked: ${b.check.bills.toLocaleString('en')} bills, numbers ${b.check.gapless ? 'without a gap' : 'WITH GAPS'}, ${b.check.linesMatchTotals ? 'each total equal to its lines' : 'TOTALS DISAGREE WITH LINES'}.`,
+    `Bills on PostgreSQL (${b.subscriptions.toLocaleString('en')} subscriptions closing a period, each issued its bill by the real rollover): the job (set-based, a batch of subscriptions a transaction) ${fmt(b.job.billsPerSecond)} bills/s (${b.job.bills.toLocaleString('en')} in ${fmt(b.job.seconds)} s); ${b.workers.workers} workers at once, one subscription a transaction, ${fmt(b.workers.billsPerSecond)} bills/s (${b.workers.bills.toLocaleString('en')} in ${fmt(b.workers.seconds)} s). Checked: ${b.check.bills.toLocaleString('en')} bills, numbers ${b.check.gapless ? 'without a gap' : 'WITH GAPS'}, ${b.check.linesMatchTotals ? 'each total equal to its lines' : 'TOTALS DISAGREE WITH LINES'}.`,
   ];
 }
 
