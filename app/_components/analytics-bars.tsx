@@ -67,7 +67,7 @@ function Bars({ width, height, rows }: { width: number; height: number; rows: An
               return (
                 <g key={s.key} data-series={s.key}>
                   <Bar x={0} y={y} width={w} height={barHeight} fill={s.color} className="analytics-bar" />
-                  <Text x={w + 4} y={y + barHeight / 2} verticalAnchor="middle" fill="#0f172a" fontSize={12}>
+                  <Text x={w + 4} y={y + barHeight / 2} verticalAnchor="middle" fill={CHART.label} fontSize={12}>
                     {r[s.key]}
                   </Text>
                 </g>
@@ -82,7 +82,7 @@ function Bars({ width, height, rows }: { width: number; height: number; rows: An
           // A kind's name wraps onto lines within the margin ("Add-on (cross-sell)").
           tickLabelProps={{
             ...CHART.tick,
-            fill: '#0f172a',
+            fill: CHART.label,
             textAnchor: 'end',
             verticalAnchor: 'middle',
             width: MARGIN.left - 8,

@@ -4,6 +4,8 @@
  */
 export const CHART = {
   tick: { fill: '#334155', fontSize: 12 },
+  /** Names and numbers on the bars themselves: darker than the axes' ticks. */
+  label: '#0f172a',
   axis: '#94a3b8',
   grid: '#e2e8f0',
   gridDash: '3 3',
